@@ -1,0 +1,200 @@
+# shellcheck shell=bash
+# Elasticsearch part of infra/stack.sh (sourced; uses its helpers and variables).
+# The integ-test-zip distribution of the newest 8.x from Maven Central (cached per machine in
+# $CACHE/es-<version>.zip), unpacked in .stack/es/elasticsearch-<version>, run by the service user
+# on the machine's Java 17+, single node, security off, 127.0.0.1 only.
+
+ES_MAVEN_BASE="https://repo1.maven.org/maven2/org/elasticsearch/distribution/integ-test-zip/elasticsearch"
+ES_DIR="$STACK/es"
+ES_LOG="$LOG_DIR/elasticsearch.log"          # launcher output; the node's own log is in .stack/es/logs
+ES_PIDFILE="$RUN_DIR/elasticsearch.pid"
+ES_CLUSTER_NAME=course-import
+ES_JAVA_OPTS_DEFAULT="-Xms512m -Xmx512m"
+ES_LAUNCHER_PID=""
+
+# Install a command's Debian package when root, else stop with a message naming it.
+need_cmd() {
+  local cmd="$1" pkg="$2" why="$3"
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  is_root || die "$cmd not found: $why (apt-get install $pkg)"
+  apt_install "$pkg"
+}
+
+# The version to run: STACK_ES_VERSION, else the one already unpacked, else the newest 8.x on
+# Maven Central, else the newest cached zip.
+es_pick_version() {
+  if [[ -n "${STACK_ES_VERSION:-}" ]]; then echo "$STACK_ES_VERSION"; return 0; fi
+  local v=""
+  if [[ -s "$ES_DIR/version" ]]; then
+    v="$(head -n1 "$ES_DIR/version")"
+    if [[ -x "$ES_DIR/elasticsearch-$v/bin/elasticsearch" ]]; then echo "$v"; return 0; fi
+  fi
+  local meta
+  if meta="$(curl -fsS --retry 2 --max-time 30 "$ES_MAVEN_BASE/maven-metadata.xml" 2>/dev/null)"; then
+    v="$(grep -oE '<version>8\.[0-9]+\.[0-9]+</version>' <<<"$meta" | sed -E 's#</?version>##g' | sort -V | tail -n1 || true)"
+  fi
+  if [[ -z "$v" ]]; then
+    v="$(find "$CACHE" -maxdepth 1 -name 'es-8.*.zip' -printf '%f\n' 2>/dev/null | sed -nE 's/^es-(8\.[0-9]+\.[0-9]+)\.zip$/\1/p' | sort -V | tail -n1 || true)"
+    [[ -n "$v" ]] && log "elasticsearch: Maven Central metadata unreachable, using the cached $v"
+  fi
+  [[ -n "$v" ]] || die "elasticsearch: cannot read $ES_MAVEN_BASE/maven-metadata.xml and no es-8.*.zip is cached in $CACHE (set STACK_ES_VERSION or ELASTICSEARCH_URL)"
+  echo "$v"
+}
+
+# Make sure $CACHE/es-<v>.zip exists and matches the .sha1 published next to it.
+es_fetch_zip() {
+  local v="$1" zip="$CACHE/es-$1.zip" url expected=""
+  url="$ES_MAVEN_BASE/$v/elasticsearch-$v.zip"
+  mkdir -p "$CACHE"
+  if [[ -s "$zip.sha1" ]]; then
+    expected="$(head -c 40 "$zip.sha1")"
+  else
+    expected="$(curl -fsS --retry 2 --max-time 30 "$url.sha1" 2>/dev/null | head -c 40 || true)"
+    [[ "$expected" =~ ^[0-9a-f]{40}$ ]] && echo "$expected" >"$zip.sha1" || expected=""
+  fi
+  if [[ -s "$zip" ]]; then
+    if [[ -z "$expected" ]] || [[ "$(sha1sum "$zip" | cut -c1-40)" == "$expected" ]]; then
+      return 0
+    fi
+    log "elasticsearch: cached $zip does not match its sha1, downloading again"
+    rm -f "$zip"
+  fi
+  [[ -n "$expected" ]] || die "elasticsearch: cannot fetch $url.sha1 (version $v on Maven Central?)"
+  log "elasticsearch: downloading $v from Maven Central (~100 MB) into $CACHE"
+  curl -fL --retry 3 --max-time 900 -sS -o "$zip.part" "$url" || die "elasticsearch: download of $url failed"
+  [[ "$(sha1sum "$zip.part" | cut -c1-40)" == "$expected" ]] ||
+    { rm -f "$zip.part"; die "elasticsearch: $url does not match its published sha1"; }
+  mv "$zip.part" "$zip"
+}
+
+es_ensure_java() {
+  if ! command -v java >/dev/null 2>&1; then
+    is_root || die "java not found: Elasticsearch needs Java 17+ (apt-get install openjdk-17-jre-headless)"
+    log "elasticsearch: java not found, installing openjdk-17-jre-headless"
+    apt_install openjdk-17-jre-headless
+  fi
+  local major
+  major="$(java -version 2>&1 | sed -nE '1s/.*version "([0-9]+).*/\1/p')"
+  [[ -n "$major" && "$major" -ge 17 ]] ||
+    die "java: Elasticsearch needs Java 17+, found '$(java -version 2>&1 | head -n1)' (apt-get install openjdk-17-jre-headless)"
+  ES_JAVA_HOME_DIR="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+}
+
+es_install() {
+  local v="$1" home="$ES_DIR/elasticsearch-$1"
+  if [[ ! -x "$home/bin/elasticsearch" ]]; then
+    need_cmd unzip unzip "needed to unpack Elasticsearch"
+    es_fetch_zip "$v"
+    log "elasticsearch: unpacking $v into $home"
+    local tmp="$ES_DIR/.unpack.$$"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    unzip -q "$CACHE/es-$v.zip" -d "$tmp"
+    [[ -d "$tmp/elasticsearch-$v" ]] || die "elasticsearch: $CACHE/es-$v.zip has no elasticsearch-$v/ folder"
+    rm -rf "$home"
+    mv "$tmp/elasticsearch-$v" "$home"
+    rm -rf "$tmp"
+  fi
+  echo "$v" >"$ES_DIR/version"
+  ES_HOME="$home"
+}
+
+es_write_config() {
+  yq() { printf "'%s'" "${1//\'/\'\'}"; }   # YAML single-quoted scalar
+  cat >"$ES_HOME/config/elasticsearch.yml" <<EOF
+# written by infra/stack.sh on each 'up': do not edit
+cluster.name: $ES_CLUSTER_NAME
+node.name: stack
+discovery.type: single-node
+network.host: 127.0.0.1
+http.port: $ES_PORT
+transport.port: 9300-9400
+path.data: $(yq "$ES_DIR/data")
+path.logs: $(yq "$ES_DIR/logs")
+xpack.security.enabled: false
+cluster.routing.allocation.disk.threshold_enabled: false
+action.destructive_requires_name: false
+EOF
+}
+
+es_running_pid() { live_pid "$ES_PIDFILE" "org.elasticsearch"; }
+
+# Starts the node in the background (the launcher with -d returns once the node is up);
+# es_wait_ready collects it.
+es_start() {
+  local pid; pid="$(es_running_pid)"
+  if [[ -n "$pid" ]]; then
+    local addr; addr="$(read_addr elasticsearch)"
+    [[ "$addr" == "http://127.0.0.1:$ES_PORT" ]] ||
+      log "elasticsearch: WARNING already running on $addr, not port $ES_PORT ('down' then 'up' to change it)"
+    log "elasticsearch: already running (pid $pid, $addr)"
+    return 0
+  fi
+  need_cmd curl curl "needed to download and probe Elasticsearch"
+  es_ensure_java
+  mkdir -p "$ES_DIR/data" "$ES_DIR/logs" "$ES_DIR/tmp"
+  local v; v="$(es_pick_version)"
+  es_install "$v"
+  port_busy "$ES_PORT" &&
+    die "elasticsearch: port 127.0.0.1:$ES_PORT is already in use by another process: stop it or set STACK_ES_PORT"
+  es_write_config
+  own_svc "$ES_DIR"
+  touch "$ES_LOG"; own_svc "$ES_LOG"
+  printf '\n==== %s start %s\n' "$(date -Is)" "$v" >>"$ES_LOG"
+  log "elasticsearch: starting $v on http://127.0.0.1:$ES_PORT (Java $ES_JAVA_HOME_DIR, log $ES_LOG, node log $ES_DIR/logs/$ES_CLUSTER_NAME.log)"
+  (
+    cd "$ES_DIR" || exit 1
+    as_svc env ES_JAVA_HOME="$ES_JAVA_HOME_DIR" ES_JAVA_OPTS="${STACK_ES_JAVA_OPTS:-$ES_JAVA_OPTS_DEFAULT}" \
+      ES_TMPDIR="$ES_DIR/tmp" ES_PATH_CONF="$ES_HOME/config" \
+      "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" >>"$ES_LOG" 2>&1 </dev/null
+  ) &
+  ES_LAUNCHER_PID=$!
+  save_addr elasticsearch "http://127.0.0.1:$ES_PORT"
+}
+
+es_wait_ready() {
+  local url node_log="$ES_DIR/logs/$ES_CLUSTER_NAME.log"
+  url="$(read_addr elasticsearch)"
+  if [[ -n "$ES_LAUNCHER_PID" ]]; then
+    log "elasticsearch: waiting for the node to start…"
+    wait "$ES_LAUNCHER_PID" || fail_with_log elasticsearch "failed to start" "$ES_LOG" "$node_log"
+    ES_LAUNCHER_PID=""
+  fi
+  local deadline=$((SECONDS + 120))
+  while :; do
+    [[ -n "$(es_running_pid)" ]] || fail_with_log elasticsearch "the node is not running" "$ES_LOG" "$node_log"
+    if curl -fsS --max-time 70 "$url/_cluster/health?wait_for_status=yellow&timeout=60s" >/dev/null 2>&1; then
+      break
+    fi
+    ((SECONDS < deadline)) || fail_with_log elasticsearch "cluster not yellow at $url after 120s" "$ES_LOG" "$node_log"
+    sleep 1
+  done
+  # (GET / answers 405 on the integ-test-zip: its rest-root module is not shipped)
+  local version
+  version="$(curl -fsS "$url/_nodes/_local?filter_path=nodes.*.version" 2>/dev/null | grep -oE '"version":"[^"]+"' | cut -d'"' -f4 || true)"
+  log "elasticsearch: ready ($url, Elasticsearch ${version:-?})"
+}
+
+es_down() {
+  local pid; pid="$(es_running_pid)"
+  if [[ -z "$pid" ]]; then
+    log "elasticsearch: not running"
+    return 0
+  fi
+  log "elasticsearch: stopping (pid $pid)"
+  stop_pid "$pid" 60 elasticsearch
+  rm -f "$ES_PIDFILE"
+}
+
+es_status() {
+  if [[ -n "${ELASTICSEARCH_URL:-}" ]]; then
+    printf '%-14s %-8s %-10s %s\n' elasticsearch external - "$ELASTICSEARCH_URL (given by the environment)"
+    return 0
+  fi
+  local pid addr; pid="$(es_running_pid)"
+  addr="$(read_addr elasticsearch)"; addr="${addr:-http://127.0.0.1:$ES_PORT}"
+  if [[ -n "$pid" ]]; then
+    printf '%-14s %-8s %-10s %s (%s)\n' elasticsearch running "pid $pid" "$addr" "$(head -n1 "$ES_DIR/version" 2>/dev/null)"
+  else
+    printf '%-14s %-8s %-10s %s\n' elasticsearch stopped - "$addr"
+  fi
+}

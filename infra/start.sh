@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# npm start: dependencies, the local stack, then the worker and the watcher in the foreground (Ctrl-C stops them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash infra/deps.sh
+bash infra/stack.sh up
+eval "$(bash infra/stack.sh env)"
+mkdir -p ingest/drop ingest/incoming ingest/processing ingest/processed ingest/error
+
+pids=()
+run() { SERVICE_NAME="$1" npx --no-install tsx "$2" & pids+=("$!"); }
+stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait || true; }
+trap stop INT TERM EXIT
+
+run worker src/worker/main.ts
+run watcher src/watcher/main.ts
+echo "[start] worker and watcher running; drop files into $(pwd)/ingest/drop/" >&2
+echo "[start] Temporal Web UI: ${TEMPORAL_UI_URL:-http://127.0.0.1:8233}" >&2
+# One process ending ends them all: a half-running pipeline is worse than a stopped one.
+wait -n
+exit 1

@@ -1,0 +1,68 @@
+import { open, rename, stat, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { ActivityDeps } from './deps';
+import { failingFast } from './deps';
+import { importWorkflowId, type ImportInput } from '../contract';
+import { ingestPath, isInside, storedName } from '../ingest/paths';
+import { sha256File } from '../ingest/hash';
+import { upsertImport, updateImport } from '../db/imports';
+import { checkFormatMatchesContent, formatFromFileName } from '../domain/readers/detect';
+import { FileValidationError, type FileFormat } from '../domain/types';
+
+export interface MovedFile {
+  storedPath: string;
+  format: FileFormat;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function readHead(p: string, bytes: number): Promise<Buffer> {
+  const fh = await open(p, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Step 1. Atomic rename into processing/ (a file already there is accepted as moved), ledger row,
+ * then the file-level checks: size, extension, content against extension.
+ */
+export function moveToProcessing(deps: ActivityDeps) {
+  return (input: ImportInput): Promise<MovedFile> =>
+    failingFast(async () => {
+      const { ingestDir, limits } = deps.config;
+      const dest = ingestPath(ingestDir, 'processing', storedName(input.importId, input.fileName));
+      await mkdir(path.dirname(dest), { recursive: true });
+      await upsertImport(deps.sql, input, { workflowId: importWorkflowId(input.sha256), storedPath: dest, status: 'processing' });
+
+      if (!(await exists(dest))) {
+        const allowed = isInside(ingestPath(ingestDir, 'drop'), input.path) || isInside(ingestPath(ingestDir, 'incoming'), input.path);
+        if (!allowed) throw new FileValidationError('unreadable', `refusing to import from outside the ingest folders: ${input.path}`);
+        if (!(await exists(input.path))) throw new FileValidationError('unreadable', `the file ${input.fileName} is gone from ${path.dirname(input.path)}`);
+        // The name may have been reused for other content since the file was seen.
+        const sha = await sha256File(input.path);
+        if (sha !== input.sha256) throw new FileValidationError('unreadable', `the file ${input.fileName} changed after it was detected; it will be picked up again as a new file`);
+        await rename(input.path, dest);
+      }
+
+      const { size } = await stat(dest);
+      if (size > limits.maxFileBytes) {
+        throw new FileValidationError('too_large', `${input.fileName} is ${(size / 1048576).toFixed(1)} MB; the limit is ${(limits.maxFileBytes / 1048576).toFixed(1)} MB`);
+      }
+      if (size === 0) throw new FileValidationError('empty', `${input.fileName} is empty`);
+      const format = formatFromFileName(input.fileName);
+      checkFormatMatchesContent(format, await readHead(dest, 4096));
+      await updateImport(deps.sql, input.importId, { format, step: 'parse' });
+      deps.logger.info({ importId: input.importId, storedPath: dest, format }, 'file moved to processing');
+      return { storedPath: dest, format };
+    });
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { loadConfig, type Config } from '../config';
+import {
+  confirmSignal,
+  discardSignal,
+  previewQuery,
+  progressQuery,
+  type ImportSummary,
+  type Progress,
+} from '../contract';
+import { IMPORT_MODES, type ImportMode } from '../domain/types';
+import { ingestPath } from '../ingest/paths';
+import { connectClient } from '../temporal/connect';
+import { startImport } from '../temporal/start-import';
+
+const usage = `usage:
+  course-import FILE [--dry-run] [--mode create_only|update_only|create_or_update] [--wait] [--json]
+  course-import confirm WORKFLOW_ID      apply a dry run exactly as previewed
+  course-import discard WORKFLOW_ID      drop a dry run; nothing is written`;
+
+class UsageError extends Error {}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function describeProgress(p: Progress): string {
+  return `${p.status} · ${p.step} · parsed ${p.parsed} · normalised ${p.normalized} · upserted ${p.upserted} · indexed ${p.indexed}`;
+}
+
+/** Polls the progress query until the dry run waits for a decision, then returns the preview as a summary. */
+async function waitForPreview(handle: WorkflowHandle, workflowId: string, onProgress: (p: Progress) => void): Promise<ImportSummary | null> {
+  for (;;) {
+    const p = await handle.query(progressQuery).catch(() => null);
+    if (p) onProgress(p);
+    if (p?.status === 'awaiting_confirmation') {
+      const preview = await handle.query(previewQuery);
+      if (!preview) return null;
+      const { skipped, ...rest } = preview.counts;
+      return { importId: p.importId, workflowId, status: 'preview', counts: { ...rest, skipped }, errors: preview.errors, archivedTo: null };
+    }
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') return null;
+    await sleep(500);
+  }
+}
+
+async function waitForResult(handle: WorkflowHandle, onProgress: (p: Progress) => void): Promise<ImportSummary> {
+  const result = handle.result() as Promise<ImportSummary>;
+  let done = false;
+  void result.finally(() => (done = true)).catch(() => {});
+  while (!done) {
+    const p = await handle.query(progressQuery).catch(() => null);
+    if (p && !done) onProgress(p);
+    await Promise.race([result.catch(() => {}), sleep(1000)]);
+  }
+  return result;
+}
+
+async function importCommand(client: Client, config: Config, argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      mode: { type: 'string', default: 'create_or_update' },
+      wait: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('give exactly one FILE');
+  if (!IMPORT_MODES.includes(values.mode as ImportMode)) throw new UsageError(`--mode must be one of ${IMPORT_MODES.join(', ')}`);
+  const st = await stat(file).catch(() => null);
+  if (!st?.isFile()) throw new UsageError(`${file}: no such file`);
+
+  // The worker may run elsewhere: the file is copied into the shared ingest area, never read in place.
+  const incoming = ingestPath(config.ingestDir, 'incoming', `${randomUUID()}${path.extname(file).toLowerCase().slice(0, 10)}`);
+  await mkdir(path.dirname(incoming), { recursive: true });
+  await copyFile(file, incoming);
+  const started = await startImport(client, config, {
+    path: incoming,
+    fileName: path.basename(file),
+    source: 'cli',
+    mode: values.mode as ImportMode,
+    dryRun: values['dry-run'] ?? false,
+    startedBy: `cli:${process.env.USER ?? 'unknown'}`,
+  });
+  if (!started.started) await unlink(incoming).catch(() => {});
+  const ui = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${started.workflowId}`;
+  process.stderr.write(`${started.started ? 'import started' : 'this content is already being imported'}: ${started.importId}\n  Temporal Web UI: ${ui}\n`);
+  if (!values.wait) {
+    if (values.json) process.stdout.write(JSON.stringify(started) + '\n');
+    return 0;
+  }
+
+  const handle = client.workflow.getHandle(started.workflowId);
+  let last = '';
+  const onProgress = (p: Progress) => {
+    const line = describeProgress(p);
+    if (line !== last) process.stderr.write(`  ${line}\n`);
+    last = line;
+  };
+  const summary = values['dry-run']
+    ? ((await waitForPreview(handle, started.workflowId, onProgress)) ?? (await waitForResult(handle, onProgress)))
+    : await waitForResult(handle, onProgress);
+  printSummary(summary, values.json ?? false);
+  if (summary.status === 'preview') process.stderr.write(`confirm with: course-import confirm ${started.workflowId}\ndiscard with: course-import discard ${started.workflowId}\n`);
+  return summary.status === 'failed' ? 1 : 0;
+}
+
+function printSummary(s: ImportSummary, json: boolean): void {
+  const c = s.counts;
+  process.stderr.write(
+    `${s.status}: ${c.rows} rows · ${c.created} created · ${c.updated} updated · ${c.unchanged} unchanged · ${c.skipped} skipped · ${c.failed} failed\n`,
+  );
+  for (const e of s.errors.slice(0, 20)) process.stderr.write(`  row ${e.row}, ${e.field}: ${e.message}\n`);
+  if (s.archivedTo) process.stderr.write(`archived to ${s.archivedTo}\n`);
+  if (json) {
+    const { importId, workflowId, status, counts, errors, archivedTo } = s;
+    const { rows, created, updated, unchanged, failed } = counts;
+    process.stdout.write(JSON.stringify({ importId, workflowId, status, counts: { rows, created, updated, unchanged, failed }, errors, archivedTo }) + '\n');
+  }
+}
+
+async function decide(client: Client, decision: 'confirm' | 'discard', workflowId: string | undefined): Promise<number> {
+  if (!workflowId) throw new UsageError(`${decision} needs the WORKFLOW_ID that the dry run printed`);
+  const handle = client.workflow.getHandle(workflowId);
+  await handle.signal(decision === 'confirm' ? confirmSignal : discardSignal);
+  const summary = (await handle.result()) as ImportSummary;
+  printSummary(summary, false);
+  return summary.status === 'failed' ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+    process.stderr.write(usage + '\n');
+    return argv.length === 0 ? 2 : 0;
+  }
+  const config = loadConfig();
+  const client = await connectClient(config.temporal);
+  try {
+    if (argv[0] === 'confirm' || argv[0] === 'discard') return await decide(client, argv[0], argv[1]);
+    return await importCommand(client, config, argv);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`course-import: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (err instanceof UsageError) process.stderr.write(usage + '\n');
+    process.exit(err instanceof UsageError ? 2 : 1);
+  },
+);

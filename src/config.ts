@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+// One parse of the environment at start-up: a wrong value stops the process with a message naming it.
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const durationSeconds = z
+  .string()
+  .regex(/^\d+(s|m|h|d)?$/, 'a duration like 90s, 15m, 24h or 7d')
+  .transform((v) => {
+    const n = Number.parseInt(v, 10);
+    const unit = v.replace(/^\d+/, '') || 's';
+    return n * { s: 1, m: 60, h: 3600, d: 86400 }[unit as 's' | 'm' | 'h' | 'd'];
+  });
+
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  DATABASE_URL: z.string().url('a postgres:// URL'),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('public'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('course-import'),
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: bool.default(false),
+  ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
+  ELASTICSEARCH_ENABLED: bool.default(true),
+  ELASTICSEARCH_INDEX: z.string().regex(/^[a-z0-9_-]+$/).default('courses'),
+  ELASTICSEARCH_BULK_SIZE: positiveInt.default(1000),
+  INGEST_DIR: z.string().default('ingest'),
+  MAX_FILE_MB: z.coerce.number().positive().default(10),
+  MAX_ROWS: positiveInt.default(100_000),
+  IMPORT_BATCH_SIZE: positiveInt.default(1000),
+  DRY_RUN_TIMEOUT: durationSeconds.default(86_400),
+  ACTIVITY_HEARTBEAT_TIMEOUT: durationSeconds.default(30),
+  WORKER_MAX_ACTIVITIES: positiveInt.default(8),
+  WORKER_MAX_WORKFLOWS: positiveInt.default(40),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  databaseUrl: string;
+  databasePoolSize: number;
+  databaseSchema: string;
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; apiKey?: string; tls: boolean };
+  elasticsearch: { url: string; enabled: boolean; alias: string; bulkSize: number };
+  ingestDir: string;
+  limits: { maxFileBytes: number; maxRows: number; maxUncompressedBytes: number };
+  batchSize: number;
+  dryRunTimeoutSeconds: number;
+  heartbeatTimeoutSeconds: number;
+  worker: { maxActivities: number; maxWorkflows: number };
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}\n(run \`npm run stack -- env\` for the local stack's addresses)`);
+  }
+  const e = parsed.data;
+  const maxFileBytes = Math.round(e.MAX_FILE_MB * 1024 * 1024);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseSchema: e.DATABASE_SCHEMA,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: e.TEMPORAL_TLS || Boolean(e.TEMPORAL_API_KEY),
+    },
+    elasticsearch: { url: e.ELASTICSEARCH_URL, enabled: e.ELASTICSEARCH_ENABLED, alias: e.ELASTICSEARCH_INDEX, bulkSize: e.ELASTICSEARCH_BULK_SIZE },
+    ingestDir: path.resolve(e.INGEST_DIR),
+    // An xlsx is a zip of XML: 20x its size uncompressed is generous for real workbooks and stops bombs.
+    limits: { maxFileBytes, maxRows: e.MAX_ROWS, maxUncompressedBytes: maxFileBytes * 20 },
+    batchSize: e.IMPORT_BATCH_SIZE,
+    dryRunTimeoutSeconds: e.DRY_RUN_TIMEOUT,
+    heartbeatTimeoutSeconds: e.ACTIVITY_HEARTBEAT_TIMEOUT,
+    worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflows: e.WORKER_MAX_WORKFLOWS },
+    logLevel: e.LOG_LEVEL,
+  };
+}

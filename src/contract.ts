@@ -1,0 +1,113 @@
+// The one module that the client side (watcher, CLI, admin), the worker and the workflows share:
+// names, signals, queries, search attributes and the small shapes that cross workflow history.
+// It must stay deterministic: it is bundled into the workflow sandbox.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { FileFormat, ImportMode } from './domain/types';
+export type { FileFormat, ImportMode };
+
+export const IMPORT_SOURCES = ['upload', 'drop', 'cli', 'api'] as const;
+export type ImportSource = (typeof IMPORT_SOURCES)[number];
+
+export const IMPORT_STATUSES = [
+  'queued',
+  'processing',
+  'awaiting_confirmation',
+  'succeeded',
+  'succeeded_with_errors',
+  'failed',
+  'discarded',
+  'cancelled',
+] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+export const STEPS = ['moveToProcessing', 'parse', 'normalize', 'awaitConfirmation', 'upsert', 'index', 'notify', 'archive', 'done'] as const;
+export type Step = (typeof STEPS)[number];
+
+export const searchAttributes = {
+  status: defineSearchAttributeKey('ImportStatus', SearchAttributeType.KEYWORD),
+  source: defineSearchAttributeKey('ImportSource', SearchAttributeType.KEYWORD),
+  fileName: defineSearchAttributeKey('ImportFileName', SearchAttributeType.KEYWORD),
+};
+
+/** The same content gives the same id: a file dropped twice while the first run is open starts nothing new. */
+export function importWorkflowId(sha256: string): string {
+  return `import-${sha256}`;
+}
+
+export interface ImportInput {
+  importId: string;
+  /** Where the file is when the workflow starts (drop/ or an upload's temporary file). */
+  path: string;
+  /** The name the user knows the file by; shown, never used as a path. */
+  fileName: string;
+  sha256: string;
+  sizeBytes: number;
+  source: ImportSource;
+  mode: ImportMode;
+  dryRun: boolean;
+  startedBy: string | null;
+  /** From the starter's configuration: workflow code cannot read the environment. */
+  timeouts: { dryRunSeconds: number; heartbeatSeconds: number };
+}
+
+export interface RowErrorRef {
+  row: number;
+  field: string;
+  message: string;
+}
+
+export interface ActionCounts {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface PlannedChange {
+  row: number;
+  action: 'create' | 'update';
+  title: string;
+  fields: string[];
+}
+
+export interface Progress {
+  importId: string;
+  status: ImportStatus;
+  step: Step;
+  parsed: number;
+  normalized: number;
+  upserted: number;
+  indexed: number;
+  counts: ActionCounts | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface Preview {
+  importId: string;
+  counts: ActionCounts;
+  /** A bounded sample; the full preview is in the import's staging rows. */
+  errors: RowErrorRef[];
+  changes: PlannedChange[];
+}
+
+export interface ImportSummary {
+  importId: string;
+  workflowId: string;
+  status: ImportStatus | 'preview';
+  counts: Omit<ActionCounts, 'skipped'> & { skipped: number };
+  errors: RowErrorRef[];
+  archivedTo: string | null;
+}
+
+export type Decision = 'confirm' | 'discard';
+
+export const progressQuery = defineQuery<Progress>('progress');
+export const previewQuery = defineQuery<Preview | null>('preview');
+export const confirmSignal = defineSignal('confirm');
+export const discardSignal = defineSignal('discard');
+
+/** How many row errors and planned changes travel in results and queries; the rest stay in PostgreSQL. */
+export const SAMPLE_SIZE = 50;

@@ -1,0 +1,86 @@
+// courses and lessons: the set-based upsert from staging, and the reads that feed Elasticsearch.
+import type { Sql } from './client';
+import type { ImportInput } from '../contract';
+
+/**
+ * Applies the planned rows of an import in one transaction: courses by natural key, then their lessons.
+ * Re-running it changes nothing: an unchanged content hash makes ON CONFLICT skip the row.
+ */
+export async function applyImport(sql: Sql, importId: string, mode: ImportInput['mode']): Promise<number> {
+  return sql.begin(async (tx) => {
+    const onConflict =
+      mode === 'create_only'
+        ? tx`ON CONFLICT (natural_key) DO NOTHING`
+        : tx`ON CONFLICT (natural_key) DO UPDATE SET
+            external_id = EXCLUDED.external_id, title = EXCLUDED.title, description = EXCLUDED.description,
+            category = EXCLUDED.category, instructor = EXCLUDED.instructor, duration_hours = EXCLUDED.duration_hours,
+            difficulty = EXCLUDED.difficulty, learning_mode = EXCLUDED.learning_mode, price = EXCLUDED.price,
+            is_free = EXCLUDED.is_free, tags = EXCLUDED.tags, quality_score = EXCLUDED.quality_score,
+            content_hash = EXCLUDED.content_hash, updated_at = now(), updated_by_import = EXCLUDED.updated_by_import
+          WHERE courses.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
+    const applied = await tx`
+      WITH up AS (
+        INSERT INTO courses (natural_key, external_id, title, description, category, instructor, duration_hours,
+          difficulty, learning_mode, price, is_free, tags, quality_score, content_hash, created_by_import, updated_by_import)
+        SELECT r.natural_key, r.course->>'external_id', r.course->>'title', r.course->>'description', r.course->>'category',
+          r.course->>'instructor', (r.course->>'duration_hours')::numeric, r.course->>'difficulty', r.course->>'learning_mode',
+          (r.course->>'price')::numeric, (r.course->>'is_free')::boolean,
+          ARRAY(SELECT jsonb_array_elements_text(r.course->'tags')), (r.course->>'quality_score')::smallint,
+          r.content_hash, ${importId}::uuid, ${importId}::uuid
+        FROM import_rows r
+        WHERE r.import_id = ${importId} AND r.action IN ('create', 'update')
+        ${onConflict}
+        RETURNING id, natural_key
+      )
+      UPDATE import_rows r SET course_id = up.id, applied = true
+      FROM up WHERE r.import_id = ${importId} AND r.natural_key = up.natural_key AND r.action IN ('create', 'update')`;
+    await tx`
+      DELETE FROM lessons l USING import_rows r
+      WHERE r.import_id = ${importId} AND r.applied AND l.course_id = r.course_id`;
+    await tx`
+      INSERT INTO lessons (course_id, position, title, content, video_url)
+      SELECT r.course_id, (l->>'order')::int, l->>'title', l->>'content', l->>'video_url'
+      FROM import_rows r, jsonb_array_elements(r.course->'lessons') l
+      WHERE r.import_id = ${importId} AND r.applied`;
+    return applied.count;
+  });
+}
+
+export interface CourseDocument {
+  id: number;
+  external_id: string | null;
+  title: string;
+  description: string;
+  category: string | null;
+  instructor: string | null;
+  duration_hours: number | null;
+  difficulty: string;
+  learning_mode: string;
+  price: number;
+  is_free: boolean;
+  tags: string[];
+  quality_score: number;
+  is_active: boolean;
+  lessons: { title: string; content: string | null }[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+const documentColumns = (sql: Sql) => sql`
+  c.id, c.external_id, c.title, c.description, c.category, c.instructor, c.duration_hours, c.difficulty,
+  c.learning_mode, c.price, c.is_free, c.tags, c.quality_score, c.is_active, c.created_at, c.updated_at,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content) ORDER BY l.position), '[]'::jsonb)
+   FROM lessons l WHERE l.course_id = c.id) AS lessons`;
+
+/** Courses an import created or changed, in id order, a page at a time (keyset pagination). */
+export async function coursesTouchedByImport(sql: Sql, importId: string, afterId: number, limit: number): Promise<CourseDocument[]> {
+  return sql<CourseDocument[]>`
+    SELECT ${documentColumns(sql)} FROM courses c
+    WHERE c.id IN (SELECT course_id FROM import_rows WHERE import_id = ${importId} AND applied) AND c.id > ${afterId}
+    ORDER BY c.id LIMIT ${limit}`;
+}
+
+/** Every course, a page at a time: the source of a full reindex. */
+export async function allCourses(sql: Sql, afterId: number, limit: number): Promise<CourseDocument[]> {
+  return sql<CourseDocument[]>`SELECT ${documentColumns(sql)} FROM courses c WHERE c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
+}

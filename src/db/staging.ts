@@ -1,0 +1,159 @@
+// The import_rows staging table: every statement that touches it lives here.
+import type { Sql } from './client';
+import type { ActionCounts, ImportInput, PlannedChange, RowErrorRef } from '../contract';
+import type { NormalizedCourse, RowError, SourceRow } from '../domain/types';
+
+export async function clearStaging(sql: Sql, importId: string): Promise<void> {
+  await sql`DELETE FROM import_rows WHERE import_id = ${importId}`;
+}
+
+export async function insertRawRows(sql: Sql, importId: string, rows: SourceRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // One statement per batch; ON CONFLICT makes a resumed parse harmless.
+  await sql`
+    INSERT INTO import_rows (import_id, row_number, raw)
+    SELECT ${importId}, v.row_number, v.raw
+    FROM jsonb_to_recordset(${sql.json(rows.map((r) => ({ row_number: r.rowNumber, raw: r.raw })) as never)}) AS v(row_number int, raw jsonb)
+    ON CONFLICT (import_id, row_number) DO NOTHING`;
+}
+
+export async function lastStagedRow(sql: Sql, importId: string): Promise<number> {
+  const [row] = await sql<{ n: number | null }[]>`SELECT max(row_number) AS n FROM import_rows WHERE import_id = ${importId}`;
+  return row?.n ?? 0;
+}
+
+export async function countStaged(sql: Sql, importId: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId}`;
+  return row?.n ?? 0;
+}
+
+export async function readRawBatch(
+  sql: Sql,
+  importId: string,
+  afterRow: number,
+  limit: number,
+): Promise<{ row_number: number; raw: Record<string, unknown> }[]> {
+  return sql`
+    SELECT row_number, raw FROM import_rows
+    WHERE import_id = ${importId} AND row_number > ${afterRow}
+    ORDER BY row_number LIMIT ${limit}`;
+}
+
+export interface NormalizedRow {
+  row_number: number;
+  course: NormalizedCourse | null;
+  natural_key: string | null;
+  content_hash: string | null;
+  errors: RowError[] | null;
+  warnings: RowError[] | null;
+}
+
+export async function writeNormalized(sql: Sql, importId: string, rows: NormalizedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    UPDATE import_rows r SET course = v.course, natural_key = v.natural_key, content_hash = v.content_hash,
+      errors = v.errors, warnings = v.warnings, action = NULL, changes = NULL, applied = false
+    FROM jsonb_to_recordset(${sql.json(rows as never)})
+      AS v(row_number int, course jsonb, natural_key text, content_hash text, errors jsonb, warnings jsonb)
+    WHERE r.import_id = ${importId} AND r.row_number = v.row_number`;
+}
+
+/** A course that appears twice in one file: the first occurrence is imported, the others are row errors. */
+export async function markDuplicateKeys(sql: Sql, importId: string): Promise<void> {
+  await sql`
+    UPDATE import_rows r SET errors = jsonb_build_array(jsonb_build_object(
+        'field', CASE WHEN d.natural_key LIKE 'ext:%' THEN 'external_id' ELSE 'title' END,
+        'message', 'same course as row ' || d.first_row || ' of this file; only the first occurrence is imported'))
+    FROM (
+      SELECT row_number, natural_key, min(row_number) OVER (PARTITION BY natural_key) AS first_row
+      FROM import_rows WHERE import_id = ${importId} AND errors IS NULL AND natural_key IS NOT NULL
+    ) d
+    WHERE r.import_id = ${importId} AND r.row_number = d.row_number AND d.row_number > d.first_row`;
+}
+
+/** What each row would do against the courses as they are now: one set-based statement. */
+export async function planActions(sql: Sql, importId: string, mode: ImportInput['mode']): Promise<void> {
+  await sql`
+    UPDATE import_rows r SET
+      course_id = p.course_id,
+      action = p.action,
+      warnings = CASE WHEN p.action = 'skipped'
+        THEN coalesce(r.warnings, '[]'::jsonb) || jsonb_build_array(jsonb_build_object('field', '*', 'message',
+          CASE WHEN p.course_id IS NULL THEN 'no such course and the mode is update_only: skipped'
+               ELSE 'the course exists and the mode is create_only: skipped' END))
+        ELSE r.warnings END
+    FROM (
+      SELECT s.row_number, c.id AS course_id,
+        CASE
+          WHEN s.errors IS NOT NULL THEN 'error'
+          WHEN c.id IS NULL THEN CASE WHEN ${mode} = 'update_only' THEN 'skipped' ELSE 'create' END
+          WHEN c.content_hash = s.content_hash THEN 'unchanged'
+          WHEN ${mode} = 'create_only' THEN 'skipped'
+          ELSE 'update'
+        END AS action
+      FROM import_rows s LEFT JOIN courses c ON c.natural_key = s.natural_key
+      WHERE s.import_id = ${importId}
+    ) p
+    WHERE r.import_id = ${importId} AND r.row_number = p.row_number`;
+}
+
+/** Rows planned as updates, with the course as it is now in the same shape as a normalised course. */
+export async function readUpdatesToDiff(
+  sql: Sql,
+  importId: string,
+  afterRow: number,
+  limit: number,
+): Promise<{ row_number: number; course: NormalizedCourse; current: Record<string, unknown> }[]> {
+  return sql`
+    SELECT r.row_number, r.course, ${courseAsJson(sql)} AS current
+    FROM import_rows r JOIN courses c ON c.id = r.course_id
+    WHERE r.import_id = ${importId} AND r.action = 'update' AND r.row_number > ${afterRow}
+    ORDER BY r.row_number LIMIT ${limit}`;
+}
+
+export async function writeChanges(sql: Sql, importId: string, rows: { row_number: number; changes: unknown }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    UPDATE import_rows r SET changes = v.changes
+    FROM jsonb_to_recordset(${sql.json(rows as never)}) AS v(row_number int, changes jsonb)
+    WHERE r.import_id = ${importId} AND r.row_number = v.row_number`;
+}
+
+export async function countActions(sql: Sql, importId: string): Promise<ActionCounts> {
+  const [c] = await sql<ActionCounts[]>`
+    SELECT count(*)::int AS rows,
+      count(*) FILTER (WHERE action = 'create')::int AS created,
+      count(*) FILTER (WHERE action = 'update')::int AS updated,
+      count(*) FILTER (WHERE action = 'unchanged')::int AS unchanged,
+      count(*) FILTER (WHERE action = 'skipped')::int AS skipped,
+      count(*) FILTER (WHERE action = 'error' OR errors IS NOT NULL)::int AS failed
+    FROM import_rows WHERE import_id = ${importId}`;
+  return c ?? { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+}
+
+export async function sampleRowErrors(sql: Sql, importId: string, limit: number): Promise<RowErrorRef[]> {
+  return sql<RowErrorRef[]>`
+    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message
+    FROM import_rows r, jsonb_array_elements(r.errors) e
+    WHERE r.import_id = ${importId} AND r.errors IS NOT NULL
+    ORDER BY r.row_number LIMIT ${limit}`;
+}
+
+export async function samplePlannedChanges(sql: Sql, importId: string, limit: number): Promise<PlannedChange[]> {
+  const rows = await sql<{ row: number; action: 'create' | 'update'; title: string; changes: { field: string }[] | null }[]>`
+    SELECT row_number AS row, action, course->>'title' AS title, changes
+    FROM import_rows WHERE import_id = ${importId} AND action IN ('create', 'update')
+    ORDER BY row_number LIMIT ${limit}`;
+  return rows.map((r) => ({ row: r.row, action: r.action, title: r.title, fields: (r.changes ?? []).map((c) => c.field) }));
+}
+
+/** The shape of NormalizedCourse, rebuilt from courses + lessons, so before/after compare field by field. */
+export function courseAsJson(sql: Sql) {
+  return sql`jsonb_build_object(
+    'external_id', c.external_id, 'title', c.title, 'description', c.description, 'category', c.category,
+    'instructor', c.instructor, 'duration_hours', c.duration_hours, 'difficulty', c.difficulty,
+    'learning_mode', c.learning_mode, 'price', c.price, 'is_free', c.is_free, 'tags', to_jsonb(c.tags),
+    'quality_score', c.quality_score, 'natural_key', c.natural_key,
+    'lessons', (SELECT coalesce(jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content, 'order', l.position,
+                  'video_url', l.video_url) ORDER BY l.position), '[]'::jsonb) FROM lessons l WHERE l.course_id = c.id))`;
+}

@@ -1,0 +1,73 @@
+// Difficulty and learning mode arrive in English or French, in any case, with or without accents and with
+// extra words ("Beginner Level", "niveau intermédiaire"). A value is folded to words and matched against
+// synonym phrases; it must match exactly one level. "débutant à intermédiaire" matches two and is refused
+// rather than guessed.
+//
+// Defaults when the column is missing or empty:
+//   difficulty    → all_levels  (a course that states no level is open to everyone)
+//   learning_mode → text        (the plain, most common format; the seed's first example)
+
+import { DIFFICULTIES, LEARNING_MODES, type Difficulty, type LearningMode } from './types';
+import { fail, ok, show, type Parsed } from './values';
+import { foldWords } from './text';
+import { isCellError, unwrapCellValue } from './cell-value';
+
+export const DEFAULT_DIFFICULTY: Difficulty = 'all_levels';
+export const DEFAULT_LEARNING_MODE: LearningMode = 'text';
+
+/** Synonym phrases, already folded (lower-case, no accents, words separated by one space). */
+export const DIFFICULTY_SYNONYMS: Readonly<Record<Difficulty, readonly string[]>> = {
+  beginner: ['beginner', 'beginners', 'novice', 'debutant', 'debutants', 'debutante', 'initiation', 'facile', 'easy', 'basic', 'elementary', 'elementaire'],
+  intermediate: ['intermediate', 'intermediaire', 'moyen', 'medium'],
+  advanced: ['advanced', 'avance', 'avancee', 'expert', 'experts', 'difficile', 'hard'],
+  all_levels: ['all levels', 'all level', 'tous niveaux', 'tous les niveaux', 'tout niveau', 'any level'],
+};
+
+export const LEARNING_MODE_SYNONYMS: Readonly<Record<LearningMode, readonly string[]>> = {
+  text: ['text', 'texte', 'textes', 'lecture', 'reading', 'ecrit', 'article', 'articles'],
+  video: ['video', 'videos'],
+  practice: ['practice', 'pratique', 'practical', 'hands on', 'handson', 'exercices', 'exercice', 'exercises', 'exercise', 'travaux pratiques', 'atelier', 'workshop'],
+  mixed: ['mixed', 'mixte', 'blended', 'hybride', 'hybrid', 'mix', 'multimodal'],
+};
+
+function containsPhrase(words: readonly string[], phrase: readonly string[]): boolean {
+  outer: for (let i = 0; i + phrase.length <= words.length; i++) {
+    for (let j = 0; j < phrase.length; j++) if (words[i + j] !== phrase[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+function matchEnum<T extends string>(
+  raw: unknown,
+  values: readonly T[],
+  synonyms: Readonly<Record<T, readonly string[]>>,
+  noun: string,
+): Parsed<T | undefined> {
+  const v = unwrapCellValue(raw);
+  if (v === undefined || v === null) return ok(undefined);
+  if (isCellError(v)) return fail(`the cell holds a spreadsheet error (${v.error})`);
+  const accepted = `use ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+  if (typeof v !== 'string') return fail(`${show(v)} is not a known ${noun}; ${accepted}`);
+  const folded = foldWords(v);
+  if (folded === '') return ok(undefined);
+  // "all_levels" folds to "all levels", so the canonical spelling needs no entry of its own.
+  const words = folded.split(' ');
+  const matches = values.filter((value) =>
+    synonyms[value].some((phrase) => containsPhrase(words, phrase.split(' '))),
+  );
+  // "Beginner level" also contains "level": phrases of all_levels need "all"/"tous", so no clash.
+  if (matches.length === 1) return ok(matches[0]);
+  if (matches.length > 1) {
+    return fail(`${show(v)} matches several ${noun}s (${matches.join(' and ')}); give only one: ${accepted}`);
+  }
+  return fail(`${show(v)} is not a known ${noun}; ${accepted}`);
+}
+
+export function parseDifficulty(raw: unknown): Parsed<Difficulty | undefined> {
+  return matchEnum(raw, DIFFICULTIES, DIFFICULTY_SYNONYMS, 'level');
+}
+
+export function parseLearningMode(raw: unknown): Parsed<LearningMode | undefined> {
+  return matchEnum(raw, LEARNING_MODES, LEARNING_MODE_SYNONYMS, 'learning mode');
+}

@@ -1,0 +1,69 @@
+// Which source column feeds which course field. Column names are compared after folding (trimmed,
+// lower-case, accents removed, spaces / dashes / underscores collapsed to "_"), so "Learning Mode",
+// "learning-mode" and "LEARNING_MODE" are the same column. The aliases are deliberately few: the French
+// names a French spreadsheet would use, and the unit-suffixed duration.
+
+import { foldAccents } from './text';
+
+export const COURSE_FIELDS = [
+  'external_id', 'title', 'description', 'category', 'instructor', 'duration', 'difficulty', 'learning_mode',
+  'price', 'is_free', 'lessons', 'tags',
+] as const;
+export type CourseField = (typeof COURSE_FIELDS)[number];
+
+/** Folded alias → field. Every field also answers to its own name. */
+export const FIELD_ALIASES: Readonly<Record<string, CourseField>> = {
+  titre: 'title',
+  categorie: 'category',
+  formateur: 'instructor',
+  instructeur: 'instructor',
+  duree: 'duration',
+  duration_hours: 'duration',
+  duree_heures: 'duration',
+  difficulte: 'difficulty',
+  niveau: 'difficulty',
+  level: 'difficulty',
+  mode: 'learning_mode',
+  mode_apprentissage: 'learning_mode',
+  prix: 'price',
+  gratuit: 'is_free',
+  free: 'is_free',
+  lecons: 'lessons',
+  mots_cles: 'tags',
+  id_externe: 'external_id',
+};
+
+export function foldColumnName(name: string): string {
+  return foldAccents(name.trim()).replace(/[\s\-_]+/g, '_').replace(/^_|_$/g, '');
+}
+
+export function canonicalField(columnName: string): CourseField | undefined {
+  const folded = foldColumnName(columnName);
+  if ((COURSE_FIELDS as readonly string[]).includes(folded)) return folded as CourseField;
+  return FIELD_ALIASES[folded];
+}
+
+export interface PickedField {
+  /** The column / property name as written in the file. */
+  column: string;
+  value: unknown;
+}
+
+function isBlank(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+}
+
+/**
+ * Maps a raw row onto course fields. When two columns feed the same field ("title" and "titre"), the first
+ * one with a non-blank value wins, in the row's key order. Unknown columns are ignored.
+ */
+export function pickFields(raw: Record<string, unknown>): Map<CourseField, PickedField> {
+  const picked = new Map<CourseField, PickedField>();
+  for (const [column, value] of Object.entries(raw)) {
+    const field = canonicalField(column);
+    if (!field) continue;
+    const existing = picked.get(field);
+    if (!existing || (isBlank(existing.value) && !isBlank(value))) picked.set(field, { column, value });
+  }
+  return picked;
+}

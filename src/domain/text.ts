@@ -1,0 +1,125 @@
+// Text cleaning shared by every free-text field. The output is always plain text (never HTML):
+// whoever renders it must escape it. Lengths are counted in characters (code points), not UTF-16 units,
+// so an emoji counts as one and a cut never splits a surrogate pair.
+
+// Only real HTML element names are treated as tags, so that course titles like "List<String>" or
+// "vector<int>" survive: a generic `<[a-z]…>` pattern would eat them.
+const HTML_ELEMENTS = [
+  'a', 'abbr', 'address', 'article', 'aside', 'audio', 'b', 'big', 'blockquote', 'body', 'br', 'button',
+  'caption', 'center', 'cite', 'code', 'col', 'colgroup', 'dd', 'del', 'details', 'dfn', 'div', 'dl', 'dt',
+  'em', 'embed', 'figcaption', 'figure', 'font', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head',
+  'header', 'hr', 'html', 'i', 'iframe', 'img', 'input', 'ins', 'kbd', 'label', 'li', 'link', 'main', 'mark',
+  'meta', 'nav', 'object', 'ol', 'option', 'p', 'pre', 'q', 's', 'samp', 'script', 'section', 'select',
+  'small', 'source', 'span', 'strike', 'strong', 'style', 'sub', 'summary', 'sup', 'svg', 'table', 'tbody',
+  'td', 'textarea', 'tfoot', 'th', 'thead', 'title', 'tr', 'tt', 'u', 'ul', 'var', 'video', 'wbr',
+];
+// Elements after which text continues on a new line (so paragraphs don't glue together).
+const BLOCK_ELEMENTS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption', 'figure',
+  'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
+  'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+const TAG_RE = new RegExp(`<\\/?(${HTML_ELEMENTS.join('|')})(?=[\\s/>])[^>]*>`, 'gi');
+// Their content is code, not text: drop it with the tags.
+const DROPPED_CONTENT_RE = /<(script|style|iframe|object|svg)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const COMMENT_RE = /<!--[\s\S]*?(?:-->|$)/g;
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', ndash: '–', mdash: '—',
+  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', euro: '€', copy: '©', reg: '®',
+  trade: '™', deg: '°', middot: '·', bull: '•',
+  eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', agrave: 'à', aacute: 'á', acirc: 'â', auml: 'ä',
+  ccedil: 'ç', icirc: 'î', iuml: 'ï', ocirc: 'ô', ouml: 'ö', ugrave: 'ù', ucirc: 'û', uuml: 'ü',
+  oelig: 'œ', aelig: 'æ', Eacute: 'É', Egrave: 'È', Ecirc: 'Ê', Agrave: 'À', Ccedil: 'Ç', OElig: 'Œ',
+};
+const ENTITY_RE = /&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g;
+
+// C0 controls (but tab / LF / CR, which the whitespace rules handle), DEL, C1 controls, and invisible
+// characters that only confuse matching and de-duplication (zero-width space, BOM, soft hyphen).
+const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B\u2060\uFEFF]/g;
+
+export function stripControlChars(s: string): string {
+  return s.replace(CONTROL_RE, '');
+}
+
+export function decodeEntities(s: string): string {
+  return s.replace(ENTITY_RE, (whole, body: string) => {
+    if (body.startsWith('#')) {
+      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+      return valid ? String.fromCodePoint(code) : '';
+    }
+    return NAMED_ENTITIES[body] ?? whole;
+  });
+}
+
+export function stripHtml(s: string): string {
+  return s
+    .replace(COMMENT_RE, '')
+    .replace(DROPPED_CONTENT_RE, '')
+    .replace(TAG_RE, (_tag, name: string) => (BLOCK_ELEMENTS.has(name.toLowerCase()) ? '\n' : ''));
+}
+
+function cleanCommon(s: string): string {
+  // Entities are decoded after the tags are gone so that "&lt;b&gt;" stays visible text; controls are
+  // stripped again because an entity such as &#7; can produce one.
+  return stripControlChars(decodeEntities(stripHtml(stripControlChars(s.normalize('NFC')))));
+}
+
+/** One-line text (titles, names): HTML and controls removed, every run of whitespace becomes one space. */
+export function cleanLine(s: string): string {
+  return cleanCommon(s).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Multi-line text (descriptions, lesson content): paragraphs are kept, with at most one blank line
+ * between them; spaces inside a line are collapsed and each line is trimmed.
+ */
+export function cleanMultiline(s: string): string {
+  return cleanCommon(s)
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+export function charLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/**
+ * Cuts `s` to at most `max` characters, preferring the last word boundary in the final 10% and ending
+ * with "…" so a reader sees the text was cut.
+ */
+export function truncateChars(s: string, max: number): string {
+  const chars = Array.from(s);
+  if (chars.length <= max) return s;
+  let cut = chars.slice(0, max - 1).join('');
+  const lastSpace = cut.search(/\s\S*$/);
+  if (lastSpace > 0 && charLength(cut) - charLength(cut.slice(0, lastSpace)) < max / 10) {
+    cut = cut.slice(0, lastSpace);
+  }
+  return `${cut.trimEnd()}…`;
+}
+
+const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', đ: 'd', ł: 'l' };
+
+/** Lower-case, accents removed, common ligatures expanded: for comparing, never for display. */
+export function foldAccents(s: string): string {
+  return s
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[œæßøđł]/g, (c) => LIGATURES[c] ?? c);
+}
+
+/** foldAccents, then every run of non-letters/digits becomes one space: "Tous-les Niveaux!" → "tous les niveaux". */
+export function foldWords(s: string): string {
+  return foldAccents(s)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}

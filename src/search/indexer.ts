@@ -1,0 +1,60 @@
+import { errors, type estypes } from '@elastic/elasticsearch';
+import type { SearchClient } from './client';
+import { courseMappings, indexSettings } from './mapping';
+import { toSearchDocument } from './documents';
+import type { CourseDocument } from '../db/courses';
+
+export class BulkItemError extends Error {
+  override readonly name = 'BulkItemError';
+  constructor(
+    message: string,
+    /** A 429 or 5xx is worth retrying; a mapping rejection is not. */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export async function createCourseIndex(es: SearchClient, name: string): Promise<void> {
+  await es.indices.create({ index: name, settings: indexSettings, mappings: courseMappings });
+}
+
+/** Creates `<alias>_v1` behind the alias on first use; several processes may race here. */
+export async function ensureCourseIndex(es: SearchClient, alias: string): Promise<void> {
+  if (await es.indices.existsAlias({ name: alias })) return;
+  const name = `${alias}_v1`;
+  try {
+    await es.indices.create({ index: name, settings: indexSettings, mappings: courseMappings, aliases: { [alias]: {} } });
+  } catch (err) {
+    if (err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception') return;
+    throw err;
+  }
+}
+
+/** Sends one `_bulk` request and fails on any item that did not land (the bulk helper would drop them). */
+export async function bulkIndexCourses(es: SearchClient, index: string, courses: CourseDocument[]): Promise<number> {
+  if (courses.length === 0) return 0;
+  const operations: unknown[] = [];
+  for (const c of courses) operations.push({ index: { _index: index, _id: String(c.id) } }, toSearchDocument(c));
+  const res = await es.bulk({ operations: operations as estypes.BulkRequest['operations'] });
+  if (!res.errors) return courses.length;
+  const failed = res.items.map((i) => i.index).filter((i): i is estypes.BulkResponseItem => Boolean(i?.error));
+  const first = failed[0];
+  const retryable = failed.every((i) => i.status === 429 || i.status >= 500);
+  throw new BulkItemError(
+    `${failed.length} of ${courses.length} documents were rejected by Elasticsearch; first: course ${first?._id}: ` +
+      `${first?.error?.type}: ${first?.error?.reason}`,
+    retryable,
+  );
+}
+
+export async function deleteCourseDocuments(es: SearchClient, index: string, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const res = await es.bulk({ operations: ids.map((id) => ({ delete: { _index: index, _id: String(id) } })) });
+  const failed = res.items.filter((i) => i.delete?.error);
+  if (failed.length) throw new BulkItemError(`${failed.length} deletions failed: ${failed[0]?.delete?.error?.reason}`, true);
+}
+
+export async function refreshIndex(es: SearchClient, index: string): Promise<void> {
+  await es.indices.refresh({ index });
+}

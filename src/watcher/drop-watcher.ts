@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { lstat, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import chokidar, { type FSWatcher } from 'chokidar';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Sql } from '../db/client';
+import type { Logger } from '../logger';
+import { getImport, recordRejectedFile } from '../db/imports';
+import { importIdFromStoredName, ingestPath, storedName } from '../ingest/paths';
+import { sha256File } from '../ingest/hash';
+import { startImport, type StartedImport } from '../temporal/start-import';
+import { formatFromFileName } from '../domain/readers/detect';
+import { FileValidationError } from '../domain/types';
+
+export interface DropWatcherDeps {
+  client: Client;
+  sql: Sql;
+  config: Config;
+  logger: Logger;
+}
+
+/** Names that are still being written or are not meant for us: editors' and browsers' partial files, dotfiles. */
+export function isIgnoredName(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('~') || name.endsWith('~') || /\.(tmp|part|partial|crdownload|swp)$/i.test(name);
+}
+
+export class DropWatcher {
+  private watcher: FSWatcher | null = null;
+  private readonly inFlight = new Set<string>();
+  private readonly log: Logger;
+
+  constructor(private readonly deps: DropWatcherDeps) {
+    this.log = deps.logger.child({ component: 'watcher' });
+  }
+
+  get dropDir(): string {
+    return ingestPath(this.deps.config.ingestDir, 'drop');
+  }
+
+  /** Reconciles processing/, then watches drop/ (files already there are handled too). Resolves when ready. */
+  async start(): Promise<void> {
+    for (const folder of ['drop', 'incoming', 'processing', 'processed', 'error'] as const) {
+      await mkdir(ingestPath(this.deps.config.ingestDir, folder), { recursive: true });
+    }
+    await this.reconcileProcessing();
+    this.watcher = chokidar.watch(this.dropDir, {
+      depth: 0,
+      ignoreInitial: false,
+      followSymlinks: false,
+      // A file is handled once its size has been stable for a moment: copies and uploads finish first.
+      awaitWriteFinish: { stabilityThreshold: 400, pollInterval: 100 },
+      ignored: (p: string) => p !== this.dropDir && isIgnoredName(path.basename(p)),
+    });
+    this.watcher.on('add', (p) => void this.handle(p));
+    this.watcher.on('change', (p) => void this.handle(p));
+    this.watcher.on('error', (err) => this.log.error({ err }, 'watch error'));
+    await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
+    this.log.info({ dropDir: this.dropDir }, 'watching');
+  }
+
+  async close(): Promise<void> {
+    await this.watcher?.close();
+    this.watcher = null;
+  }
+
+  /** Handles one file of drop/. Never throws: a failure is logged and the file stays for the next start. */
+  async handle(filePath: string): Promise<void> {
+    if (this.inFlight.has(filePath)) return;
+    this.inFlight.add(filePath);
+    try {
+      const st = await lstat(filePath).catch(() => null);
+      if (!st || st.isSymbolicLink() || !st.isFile()) {
+        if (st?.isSymbolicLink()) this.log.warn({ file: filePath }, 'symbolic link ignored');
+        return;
+      }
+      const fileName = path.basename(filePath);
+      const { limits } = this.deps.config;
+      try {
+        formatFromFileName(fileName);
+        if (st.size > limits.maxFileBytes) {
+          throw new FileValidationError('too_large', `${fileName} is ${(st.size / 1048576).toFixed(1)} MB; the limit is ${(limits.maxFileBytes / 1048576).toFixed(1)} MB`);
+        }
+      } catch (err) {
+        if (err instanceof FileValidationError) return await this.reject(filePath, fileName, st.size, err);
+        throw err;
+      }
+      const started = await startImport(this.deps.client, this.deps.config, {
+        path: filePath,
+        fileName,
+        source: 'drop',
+        mode: 'create_or_update',
+        dryRun: false,
+        startedBy: 'drop-folder',
+      });
+      this.log.info({ file: fileName, ...started }, started.started ? 'import started' : 'same content already being imported');
+      if (!started.started) await this.setAsideDuplicate(filePath, fileName, started);
+    } catch (err) {
+      this.log.error({ err, file: filePath }, 'could not start the import; the file stays in drop/ and is retried at the next start');
+    } finally {
+      this.inFlight.delete(filePath);
+    }
+  }
+
+  /** Too large or of an unknown type: straight into error/ with a report, and a line in the ledger. */
+  private async reject(filePath: string, fileName: string, size: number, err: FileValidationError): Promise<void> {
+    const id = randomUUID();
+    const dest = ingestPath(this.deps.config.ingestDir, 'error', storedName(id, fileName));
+    const sha256 = await sha256File(filePath);
+    await writeFile(`${dest}.report.json`, JSON.stringify({ importId: id, file: fileName, status: 'failed', error: { code: err.code, message: err.message } }, null, 2) + '\n');
+    await rename(filePath, dest);
+    await recordRejectedFile(this.deps.sql, { id, fileName, sha256, sizeBytes: size, source: 'drop', code: err.code, message: err.message, archivedTo: dest });
+    this.log.warn({ file: fileName, importId: id, code: err.code, reason: err.message }, 'file refused');
+  }
+
+  /**
+   * A second copy of a file whose import is still running: nothing new is started. The very file that the running
+   * workflow was started for stays (the workflow moves it); another copy goes to processed/ with a note.
+   */
+  private async setAsideDuplicate(filePath: string, fileName: string, started: StartedImport): Promise<void> {
+    if (!started.runningPath || path.resolve(started.runningPath) === path.resolve(filePath)) return;
+    const dest = ingestPath(this.deps.config.ingestDir, 'processed', storedName(randomUUID(), fileName));
+    try {
+      await rename(filePath, dest);
+    } catch {
+      return; // gone already
+    }
+    const note = { file: fileName, status: 'duplicate', duplicateOf: started.importId, workflowId: started.workflowId, note: 'same content as an import that was running; nothing new was started' };
+    await writeFile(`${dest}.report.json`, JSON.stringify(note, null, 2) + '\n');
+  }
+
+  /** Files left in processing/ by a crash: a workflow that is not running is started again for the same import. */
+  async reconcileProcessing(): Promise<void> {
+    const dir = ingestPath(this.deps.config.ingestDir, 'processing');
+    for (const name of await readdir(dir)) {
+      if (isIgnoredName(name)) continue;
+      const filePath = path.join(dir, name);
+      const importId = importIdFromStoredName(name);
+      const record = importId ? await getImport(this.deps.sql, importId) : null;
+      if (!record) {
+        // Not ours (copied by hand): hand it to the drop folder like any new file.
+        await rename(filePath, path.join(this.dropDir, name));
+        this.log.warn({ file: name }, 'unknown file in processing/ moved back to drop/');
+        continue;
+      }
+      const status = await this.deps.client.workflow
+        .getHandle(record.workflow_id)
+        .describe()
+        .then((d) => d.status.name)
+        .catch(() => 'NOT_FOUND');
+      if (status === 'RUNNING') continue;
+      const started = await startImport(this.deps.client, this.deps.config, {
+        path: filePath,
+        fileName: record.file_name,
+        source: record.source,
+        mode: record.mode,
+        dryRun: record.dry_run,
+        startedBy: record.started_by,
+        importId: record.id,
+        sha256: record.sha256,
+      });
+      this.log.info({ file: record.file_name, previous: status, ...started }, 'import resumed from processing/');
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { loadConfig } from '../config';
+import { logger } from '../logger';
+import { createSql } from '../db/client';
+import { migrate } from '../db/migrate';
+import { createSearchClient } from '../search/client';
+import { ensureCourseIndex } from '../search/indexer';
+import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connect';
+import { createWorker } from './create-worker';
+
+const log = logger.child({ process: 'worker' });
+
+async function main() {
+  const config = loadConfig();
+  const sql = createSql(config.databaseUrl, config.databasePoolSize, config.databaseSchema);
+  const applied = await migrate(sql);
+  if (applied.length) log.info({ applied }, 'database migrated');
+
+  const es = config.elasticsearch.enabled ? createSearchClient(config.elasticsearch.url) : null;
+  if (es) await ensureCourseIndex(es, config.elasticsearch.alias);
+
+  const client = await connectClient(config.temporal);
+  try {
+    const added = await ensureSearchAttributes(client, config.temporal.namespace);
+    if (added.length) log.info({ added }, 'search attributes registered');
+  } catch (err) {
+    log.warn({ err }, 'could not check the search attributes (Temporal Cloud: create ImportStatus, ImportSource, ImportFileName as Keyword)');
+  }
+
+  const connection = await connectWorker(config.temporal);
+  const worker = await createWorker({ connection, config, deps: { sql, es, config, logger: log } });
+  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  await worker.run();
+  await sql.end({ timeout: 5 });
+  await connection.close();
+  await client.connection.close();
+}
+
+main().catch((err) => {
+  log.fatal({ err }, err instanceof Error ? err.message : 'worker failed');
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+// importFile: one imported file, one durable workflow. The steps, in order:
+//   1 moveToProcessing  2 parse  3 normalize (+ plan)  [dry run: wait for confirm / discard]
+//   4 upsert  5 index  6 notify  7 archive
+// Rows never travel through this code: activities pass ids and counts, the rows live in PostgreSQL staging.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ImportActivities } from '../activities';
+import {
+  confirmSignal,
+  discardSignal,
+  previewQuery,
+  progressQuery,
+  searchAttributes,
+  type ActionCounts,
+  type Decision,
+  type ImportInput,
+  type ImportStatus,
+  type ImportSummary,
+  type Preview,
+  type Progress,
+} from '../contract';
+
+// Infrastructure failures (database, Elasticsearch down) retry with backoff until the service is back;
+// file-level validation failures are non-retryable and go straight to notify + archive to error/.
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['FileValidationError'] };
+
+const emptyCounts: ActionCounts = { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+
+export async function importFile(input: ImportInput): Promise<ImportSummary> {
+  const { workflowId } = workflowInfo();
+  const quick = proxyActivities<ImportActivities>({ startToCloseTimeout: '2m', retry });
+  const long = proxyActivities<ImportActivities>({
+    startToCloseTimeout: '30m',
+    heartbeatTimeout: `${input.timeouts.heartbeatSeconds}s`,
+    retry,
+  });
+
+  const progress: Progress = {
+    importId: input.importId,
+    status: 'processing',
+    step: 'moveToProcessing',
+    parsed: 0,
+    normalized: 0,
+    upserted: 0,
+    indexed: 0,
+    counts: null,
+    error: null,
+  };
+  let preview: Preview | null = null;
+  let decision: Decision | undefined;
+  setHandler(progressQuery, () => progress);
+  setHandler(previewQuery, () => preview);
+  setHandler(confirmSignal, () => void (decision ??= 'confirm'));
+  setHandler(discardSignal, () => void (decision ??= 'discard'));
+
+  const setStatus = (status: ImportStatus) => {
+    progress.status = status;
+    upsertSearchAttributes([{ key: searchAttributes.status, value: status }]);
+  };
+  setStatus('processing');
+
+  let status: ImportStatus = 'failed';
+  try {
+    const moved = await quick.moveToProcessing(input);
+
+    progress.step = 'parse';
+    progress.parsed = (await long.parse({ importId: input.importId, storedPath: moved.storedPath, format: moved.format })).rows;
+
+    progress.step = 'normalize';
+    preview = await long.normalize({ importId: input.importId, mode: input.mode, dryRun: input.dryRun });
+    progress.normalized = preview.counts.rows;
+    progress.counts = preview.counts;
+
+    let confirmed = true;
+    if (input.dryRun) {
+      progress.step = 'awaitConfirmation';
+      setStatus('awaiting_confirmation');
+      // No decision before the timeout discards by itself: a forgotten preview writes nothing.
+      await condition(() => decision !== undefined, `${input.timeouts.dryRunSeconds}s`);
+      confirmed = decision === 'confirm';
+      if (confirmed) setStatus('processing');
+    }
+
+    if (confirmed) {
+      progress.step = 'upsert';
+      progress.counts = await long.upsert({ importId: input.importId, mode: input.mode });
+      progress.upserted = progress.counts.created + progress.counts.updated;
+
+      progress.step = 'index';
+      progress.indexed = (await long.index({ importId: input.importId })).indexed;
+      status = progress.counts.failed > 0 ? 'succeeded_with_errors' : 'succeeded';
+    } else {
+      status = 'discarded';
+    }
+  } catch (err) {
+    if (isCancellation(err)) status = 'cancelled';
+    else if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+      const details = err.cause.details?.[0] as { code?: string } | undefined;
+      progress.error = { code: details?.code ?? err.cause.type ?? 'failed', message: err.cause.message };
+      status = 'failed';
+    } else throw err;
+  }
+
+  // Reporting and archiving happen whatever happened above, cancellation included.
+  return CancellationScope.nonCancellable(async () => {
+    const summary: ImportSummary = {
+      importId: input.importId,
+      workflowId,
+      status,
+      counts: progress.counts ?? emptyCounts,
+      errors: preview?.errors ?? [],
+      archivedTo: null,
+    };
+    progress.step = 'notify';
+    await quick.notify(summary);
+
+    progress.step = 'archive';
+    summary.archivedTo = (
+      await quick.archive({
+        importId: input.importId,
+        fileName: input.fileName,
+        status,
+        error: progress.error,
+        rowErrors: summary.errors,
+      })
+    ).archivedTo;
+    progress.step = 'done';
+    setStatus(status);
+    return summary;
+  });
+}

@@ -1,0 +1,84 @@
+// `npx course-import` as a user runs it: a real process, its exit code and its --json line.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { count, createTestEnv, type TestEnv } from '../support/env';
+
+const run = promisify(execFile);
+const root = path.join(import.meta.dirname, '..', '..');
+let t: TestEnv;
+let work: string;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: Record<string, unknown> | null }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/course-import.js', ...args], { cwd: root, env: t.env, timeout: 120_000 });
+    return { code: 0, stdout, stderr, json: lastJson(stdout) };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr, json: lastJson(e.stdout) };
+  }
+}
+
+function lastJson(stdout: string): Record<string, unknown> | null {
+  const last = stdout.trim().split('\n').pop();
+  return last ? (JSON.parse(last) as Record<string, unknown>) : null;
+}
+
+before(async () => {
+  t = await createTestEnv('cli');
+  await t.startWorker();
+  work = await mkdtemp(path.join(tmpdir(), 'cli-files-'));
+});
+
+after(async () => {
+  await t?.close();
+});
+
+test('--wait --json imports a local file and prints the summary as the last line', async () => {
+  const file = path.join(work, 'catalogue.csv');
+  await writeFile(file, 'title,difficulty,learning_mode,price\n"CLI course A",beginner,text,5\n"CLI course B",nope,text,5\n');
+  const r = await cli([file, '--wait', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.json?.status, 'succeeded_with_errors');
+  assert.deepEqual(r.json?.counts, { rows: 2, created: 1, updated: 0, unchanged: 0, failed: 1 });
+  assert.deepEqual(r.json?.errors, [{ row: 3, field: 'difficulty', message: (r.json?.errors as { message: string }[])[0]!.message }]);
+  assert.match(String(r.json?.archivedTo), /processed\/.+__catalogue\.csv$/);
+  assert.match(r.stderr, /Temporal Web UI: http:\/\/.+\/workflows\/import-[0-9a-f]{64}/);
+  const [row] = await t.sql`SELECT source FROM imports WHERE id = ${r.json?.importId as string}`;
+  assert.equal(row!.source, 'cli');
+});
+
+test('a failed import exits non-zero with status failed', async () => {
+  const file = path.join(work, 'bad.json');
+  await writeFile(file, '{"courses": [ {"title": ');
+  const r = await cli([file, '--wait', '--json']);
+  assert.equal(r.code, 1);
+  assert.equal(r.json?.status, 'failed');
+  assert.match(String(r.json?.archivedTo), /error\/.+__bad\.json$/);
+});
+
+test('--dry-run --wait prints the preview; confirm applies it', async () => {
+  const file = path.join(work, 'dry.csv');
+  await writeFile(file, 'title,difficulty\n"CLI dry run course",advanced\n');
+  const r = await cli([file, '--dry-run', '--wait', '--json', '--mode', 'create_only']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.json?.status, 'preview');
+  assert.deepEqual(r.json?.counts, { rows: 1, created: 1, updated: 0, unchanged: 0, failed: 0 });
+  const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses WHERE title = 'CLI dry run course'`);
+  assert.equal(n, 0);
+
+  const c = await cli(['confirm', String(r.json?.workflowId)]);
+  assert.equal(c.code, 0, c.stderr);
+  const m = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses WHERE title = 'CLI dry run course'`);
+  assert.equal(m, 1);
+});
+
+test('bad arguments get a usage message and exit 2', async () => {
+  const r = await cli([path.join(work, 'missing.csv'), '--mode', 'sometimes']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--mode must be one of create_only, update_only, create_or_update/);
+});

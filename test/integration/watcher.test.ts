@@ -1,0 +1,79 @@
+// The watcher's promises: the same content twice starts one import; files left in processing/ are resumed.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { symlink, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { count, createTestEnv, eventually, type TestEnv } from '../support/env';
+import { DropWatcher } from '../../src/watcher/drop-watcher';
+import { logger } from '../../src/logger';
+import { upsertImport } from '../../src/db/imports';
+import { storedName } from '../../src/ingest/paths';
+import { sha256File } from '../../src/ingest/hash';
+import { importWorkflowId } from '../../src/contract';
+import { coursesToCsv, generateCourses } from '../support/generate';
+
+let t: TestEnv;
+let watcher: DropWatcher | null = null;
+const newWatcher = () => new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger: logger.child({ test: 'watcher' }) });
+
+before(async () => {
+  t = await createTestEnv('watcher');
+  await t.startWorker();
+});
+
+after(async () => {
+  await watcher?.close();
+  await t?.close();
+});
+
+test('a file left in processing/ by a crash is resumed at start-up, and imported once', async () => {
+  const content = coursesToCsv(generateCourses(50, 3));
+  const importId = randomUUID();
+  const file = path.join(t.folder('processing'), storedName(importId, 'left-behind.csv'));
+  await writeFile(file, content);
+  const sha256 = await sha256File(file);
+  // What a crash between the move and the end of the workflow leaves: a ledger row and a file in processing/.
+  await upsertImport(
+    t.sql,
+    { importId, path: file, fileName: 'left-behind.csv', sha256, sizeBytes: content.length, source: 'drop', mode: 'create_or_update', dryRun: false, startedBy: 'drop-folder', timeouts: { dryRunSeconds: 60, heartbeatSeconds: 5 } },
+    { workflowId: importWorkflowId(sha256), storedPath: file, status: 'processing' },
+  );
+  watcher = newWatcher();
+  await watcher.start();
+  const done = await eventually(async () => {
+    const [r] = await t.sql`SELECT * FROM imports WHERE id = ${importId} AND finished_at IS NOT NULL`;
+    return r;
+  }, 'the resumed import');
+  assert.equal(done.status, 'succeeded');
+  assert.equal((done.counts as { created: number }).created, 50);
+  assert.deepEqual(await t.list('processing'), []);
+  assert.ok((await t.list('processed')).includes(storedName(importId, 'left-behind.csv')));
+  const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM imports WHERE sha256 = ${sha256}`);
+  assert.equal(n, 1, 'the resumed import keeps its ledger row');
+});
+
+test('the same content dropped twice at once starts one import and duplicates nothing', async () => {
+  const content = coursesToCsv(generateCourses(2000, 11, 100));
+  await Promise.all([t.drop('twice-a.csv', content), t.drop('twice-b.csv', content)]);
+  const imports = await eventually(async () => {
+    const rows = await t.sql`SELECT * FROM imports WHERE file_name IN ('twice-a.csv', 'twice-b.csv') AND finished_at IS NOT NULL`;
+    return rows.length >= 1 ? rows : undefined;
+  }, 'the import of the dropped file');
+  await eventually(async () => (await t.list('drop')).length === 0, 'the drop folder to empty', 20_000);
+  assert.equal(imports.length, 1, 'one import for one content');
+  const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses WHERE external_id >= 'GEN-0000100' AND external_id < 'GEN-0002100'`);
+  assert.equal(n, 2000);
+  assert.equal(await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses`), 50 + 2000);
+  const processed = await t.list('processed');
+  assert.ok(processed.some((f) => f.endsWith('__twice-a.csv')) && processed.some((f) => f.endsWith('__twice-b.csv')), 'both copies are archived');
+});
+
+test('a symbolic link in drop/ is not followed', async () => {
+  const target = path.join(t.ingestDir, 'outside.csv');
+  await writeFile(target, 'title\nVia symlink\n');
+  await symlink(target, path.join(t.folder('drop'), 'link.csv'));
+  await new Promise((r) => setTimeout(r, 1500));
+  const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM imports WHERE file_name = 'link.csv'`);
+  assert.equal(n, 0);
+});

@@ -1,0 +1,129 @@
+// A private corner of the real stack for one test file: its own PostgreSQL schema, Elasticsearch alias,
+// Temporal task queue and ingest folder, so test files can run side by side on the same services.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode, type WorkflowBundle, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { loadConfig, type Config } from '../../src/config';
+import { createSql, type Sql } from '../../src/db/client';
+import { migrate } from '../../src/db/migrate';
+import { createSearchClient, type SearchClient } from '../../src/search/client';
+import { ensureCourseIndex } from '../../src/search/indexer';
+import { connectClient, connectWorker } from '../../src/temporal/connect';
+import { createWorker, workflowsPath } from '../../src/worker/create-worker';
+import { logger } from '../../src/logger';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  return bundle;
+}
+
+export interface TestEnv {
+  name: string;
+  env: NodeJS.ProcessEnv;
+  config: Config;
+  sql: Sql;
+  es: SearchClient;
+  client: Client;
+  ingestDir: string;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  folder(name: 'drop' | 'processing' | 'processed' | 'error' | 'incoming'): string;
+  list(name: 'drop' | 'processing' | 'processed' | 'error'): Promise<string[]>;
+  drop(fileName: string, content: string | Buffer): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createTestEnv(label: string, overrides: Record<string, string> = {}): Promise<TestEnv> {
+  const name = `${label}_${randomBytes(3).toString('hex')}`;
+  const ingestDir = await mkdtemp(path.join(tmpdir(), `ingest-${label}-`));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_SCHEMA: `t_${name}`,
+    TEMPORAL_TASK_QUEUE: `test-${name}`,
+    ELASTICSEARCH_INDEX: `courses_t_${name}`,
+    INGEST_DIR: ingestDir,
+    ACTIVITY_HEARTBEAT_TIMEOUT: '5s',
+    IMPORT_BATCH_SIZE: '500',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...overrides,
+  };
+  const config = loadConfig(env);
+  const sql = createSql(config.databaseUrl, 5, config.databaseSchema);
+  await migrate(sql);
+  const es = createSearchClient(config.elasticsearch.url);
+  await ensureCourseIndex(es, config.elasticsearch.alias);
+  const client = await connectClient(config.temporal);
+  for (const f of ['drop', 'incoming', 'processing', 'processed', 'error']) await mkdir(path.join(ingestDir, f), { recursive: true });
+
+  let worker: Worker | null = null;
+  let running: Promise<void> | null = null;
+  const log = logger.child({ test: name });
+
+  const t: TestEnv = {
+    name,
+    env,
+    config,
+    sql,
+    es,
+    client,
+    ingestDir,
+    async startWorker() {
+      const connection = await connectWorker(config.temporal);
+      worker = await createWorker({ connection, config, deps: { sql, es, config, logger: log }, workflowBundle: await workflowBundle() });
+      running = worker.run().finally(() => connection.close());
+    },
+    async stopWorker() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      worker = null;
+    },
+    folder: (f) => path.join(ingestDir, f),
+    list: async (f) => (await readdir(path.join(ingestDir, f))).filter((n) => !n.startsWith('.')).sort(),
+    async drop(fileName, content) {
+      // Written under a dot-name then renamed, as a careful producer would: the watcher never sees half a file.
+      const tmp = path.join(ingestDir, 'drop', `.${fileName}.tmp`);
+      await writeFile(tmp, content);
+      const dest = path.join(ingestDir, 'drop', fileName);
+      await rename(tmp, dest);
+      return dest;
+    },
+    async close() {
+      await t.stopWorker();
+      await sql.unsafe(`DROP SCHEMA IF EXISTS ${config.databaseSchema} CASCADE`);
+      await sql.end({ timeout: 5 });
+      await es.indices.delete({ index: `${config.elasticsearch.alias}_*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => {});
+      await es.close();
+      await client.connection.close();
+      await rm(ingestDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails with the last value seen. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The single number a `SELECT count(*)::int AS n …` returns. */
+export async function count(query: PromiseLike<readonly { n: number }[]>): Promise<number> {
+  const rows = await query;
+  if (rows.length !== 1 || typeof rows[0]?.n !== 'number') throw new Error(`expected one row with a number n, got ${JSON.stringify(rows)}`);
+  return rows[0].n;
+}
