@@ -9,6 +9,7 @@
 #
 # A service whose address is already in the environment (DATABASE_URL, TEMPORAL_ADDRESS,
 # ELASTICSEARCH_URL) is used as given and not started. See infra/STACK.md.
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
 INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -127,14 +128,39 @@ source "$INFRA_DIR/lib/temporal.sh"
 # shellcheck source=lib/elasticsearch.sh
 source "$INFRA_DIR/lib/elasticsearch.sh"
 
+# A service is external when its address variable is set to something other than this stack's
+# own address. (After `eval "$(bash infra/stack.sh env)"` the variables name our own services,
+# which `up`, `down` and `status` must still manage; but if our address is taken by a server we did
+# not start, the variable is taken to mean that server.)
+own_or_foreign() {   # given own pid port -> 0 if it is ours
+  [[ "$1" == "$2" ]] || return 1
+  [[ -n "$3" ]] && return 0
+  ! port_busy "$4"
+}
+pg_external() {
+  [[ -n "${DATABASE_URL:-}" ]] || return 1
+  local own; own="$(pg_url 2>/dev/null)" || return 0
+  [[ "$DATABASE_URL" != "$own" ]]
+}
+temporal_external() {
+  [[ -n "${TEMPORAL_ADDRESS:-}" ]] || return 1
+  local own; own="$(read_addr temporal)"; own="${own:-127.0.0.1:$TEMPORAL_PORT}"
+  ! own_or_foreign "$TEMPORAL_ADDRESS" "$own" "$(temporal_running_pid)" "${own##*:}"
+}
+es_external() {
+  [[ -n "${ELASTICSEARCH_URL:-}" ]] || return 1
+  local own; own="$(read_addr elasticsearch)"; own="${own:-http://127.0.0.1:$ES_PORT}"
+  ! own_or_foreign "${ELASTICSEARCH_URL%/}" "$own" "$(es_running_pid)" "${own##*:}"
+}
+
 # ---------------------------------------------------------------------------------------------
 # commands
 
 cmd_up() {
   local t0=$SECONDS need_pg=1 need_temporal=1 need_es=1
-  [[ -n "${DATABASE_URL:-}" ]] && { log "postgres: DATABASE_URL is set, using it (not starting PostgreSQL)"; need_pg=0; }
-  [[ -n "${TEMPORAL_ADDRESS:-}" ]] && { log "temporal: TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS is set, using it (not starting Temporal)"; need_temporal=0; }
-  [[ -n "${ELASTICSEARCH_URL:-}" ]] && { log "elasticsearch: ELASTICSEARCH_URL=$ELASTICSEARCH_URL is set, using it (not starting Elasticsearch)"; need_es=0; }
+  pg_external && { log "postgres: DATABASE_URL is set, using it (not starting PostgreSQL)"; need_pg=0; }
+  temporal_external && { log "temporal: TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS is set, using it (not starting Temporal)"; need_temporal=0; }
+  es_external && { log "elasticsearch: ELASTICSEARCH_URL=$ELASTICSEARCH_URL is set, using it (not starting Elasticsearch)"; need_es=0; }
 
   mkdir -p "$STACK" "$RUN_DIR" "$LOG_DIR" "$STACK/bin"
   cd "$STACK"   # the service user may not be able to read the caller's working directory

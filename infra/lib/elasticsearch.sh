@@ -186,7 +186,7 @@ es_down() {
 }
 
 es_status() {
-  if [[ -n "${ELASTICSEARCH_URL:-}" ]]; then
+  if es_external; then
     printf '%-14s %-8s %-10s %s\n' elasticsearch external - "$ELASTICSEARCH_URL (given by the environment)"
     return 0
   fi

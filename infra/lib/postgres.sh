@@ -198,7 +198,7 @@ pg_down() {
 
 pg_status() {
   local pid addr
-  if [[ -n "${DATABASE_URL:-}" ]]; then
+  if pg_external; then
     printf '%-14s %-8s %-10s %s\n' postgres external - "DATABASE_URL (given by the environment)"
     return 0
   fi

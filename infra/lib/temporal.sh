@@ -141,7 +141,7 @@ temporal_down() {
 }
 
 temporal_status() {
-  if [[ -n "${TEMPORAL_ADDRESS:-}" ]]; then
+  if temporal_external; then
     printf '%-14s %-8s %-10s %s\n' temporal external - "$TEMPORAL_ADDRESS (given by the environment)"
     return 0
   fi

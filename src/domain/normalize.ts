@@ -177,3 +177,6 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
   }
   return { ok: true, course, warnings };
 }
+
+// The activities import the whole row pipeline from here.
+export { changedFields, courseContentHash, type FieldChange } from './content-hash';

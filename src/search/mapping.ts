@@ -1,28 +1,20 @@
 import type { estypes } from '@elastic/elasticsearch';
 
 // French and English catalogues side by side: every searchable text has a folded base field (case and
-// accents ignored: "debutant" finds "débutant"), plus .fr and .en sub-fields with each language's stemming.
+// accents ignored: "debutant" finds "débutant"), plus .fr and .en sub-fields with each language's stemming
+// (Elasticsearch's `french` and `english` analyzers). Titles also get an edge-n-gram sub-field, so a few
+// typed letters find a course, and the `suggest` completion field feeds autocomplete.
 
 export const indexSettings: estypes.IndicesIndexSettings = {
   number_of_shards: 1,
   number_of_replicas: 0,
   analysis: {
     filter: {
-      fr_elision: {
-        type: 'elision',
-        articles_case: true,
-        articles: ['l', 'm', 't', 'qu', 'n', 's', 'j', 'd', 'c', 'jusqu', 'quoiqu', 'lorsqu', 'puisqu'],
-      },
-      fr_stop: { type: 'stop', stopwords: '_french_' },
-      fr_stemmer: { type: 'stemmer', language: 'light_french' },
-      en_stop: { type: 'stop', stopwords: '_english_' },
-      en_stemmer: { type: 'stemmer', language: 'english' },
-      en_possessive: { type: 'stemmer', language: 'possessive_english' },
+      autocomplete_edge: { type: 'edge_ngram', min_gram: 2, max_gram: 20 },
     },
     analyzer: {
       folded: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] },
-      fr: { type: 'custom', tokenizer: 'standard', filter: ['fr_elision', 'lowercase', 'fr_stop', 'asciifolding', 'fr_stemmer'] },
-      en: { type: 'custom', tokenizer: 'standard', filter: ['en_possessive', 'lowercase', 'en_stop', 'asciifolding', 'en_stemmer'] },
+      autocomplete: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding', 'autocomplete_edge'] },
     },
     normalizer: {
       folded: { type: 'custom', filter: ['lowercase', 'asciifolding'] },
@@ -34,8 +26,8 @@ const multilingualText: estypes.MappingProperty = {
   type: 'text',
   analyzer: 'folded',
   fields: {
-    fr: { type: 'text', analyzer: 'fr' },
-    en: { type: 'text', analyzer: 'en' },
+    fr: { type: 'text', analyzer: 'french' },
+    en: { type: 'text', analyzer: 'english' },
   },
 };
 
@@ -48,10 +40,10 @@ export const courseMappings: estypes.MappingTypeMapping = {
       type: 'text',
       analyzer: 'folded',
       fields: {
-        fr: { type: 'text', analyzer: 'fr' },
-        en: { type: 'text', analyzer: 'en' },
+        fr: { type: 'text', analyzer: 'french' },
+        en: { type: 'text', analyzer: 'english' },
         sort: { type: 'keyword', normalizer: 'folded' },
-        sayt: { type: 'search_as_you_type', analyzer: 'folded' },
+        autocomplete: { type: 'text', analyzer: 'autocomplete', search_analyzer: 'folded' },
       },
     },
     description: multilingualText,

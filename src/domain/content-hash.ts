@@ -1,0 +1,75 @@
+// "Did this course change?" — for the upsert's unchanged/updated decision and the preview's diff.
+// The hash covers every field an update would write, i.e. all of NormalizedCourse except natural_key
+// (the identity the row is looked up by). quality_score and the generated tags are included: they are
+// stored, so a change in how they are computed must reach the stored course too. changedFields compares
+// the same set of fields, so "hash differs" and "some field changed" always agree.
+
+import { createHash } from 'node:crypto';
+import type { NormalizedCourse } from './types';
+
+export const COMPARED_FIELDS = [
+  'external_id', 'title', 'description', 'category', 'instructor', 'duration_hours', 'difficulty',
+  'learning_mode', 'price', 'is_free', 'lessons', 'tags', 'quality_score',
+] as const satisfies readonly (keyof NormalizedCourse)[];
+export type ComparedField = (typeof COMPARED_FIELDS)[number];
+
+/** JSON with object keys sorted at every level, so equal content always gives the same text. */
+export function canonicalJson(v: unknown): string {
+  if (v === undefined) return 'null';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(v as Record<string, unknown>)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, value]) => `${JSON.stringify(k)}:${canonicalJson(value)}`).join(',')}}`;
+}
+
+/** sha256 (hex) of the compared fields of a normalised course. */
+export function courseContentHash(course: NormalizedCourse): string {
+  const content: Record<string, unknown> = {};
+  for (const field of COMPARED_FIELDS) content[field] = field === 'lessons' ? comparableLessons(course.lessons) : course[field];
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+export interface FieldChange {
+  field: ComparedField;
+  before: unknown;
+  after: unknown;
+}
+
+const NUMERIC_FIELDS = new Set<ComparedField>(['duration_hours', 'price', 'quality_score']);
+
+function comparableLessons(v: unknown): unknown {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return v;
+  // A stored lesson has more columns (id, course_id…): only what a file can set is compared.
+  return v.map((l: unknown) => {
+    if (typeof l !== 'object' || l === null) return l;
+    const { title, content, order, video_url } = l as Record<string, unknown>;
+    return { title: title ?? null, content: content ?? null, order: order ?? null, video_url: video_url ?? null };
+  });
+}
+
+function comparable(field: ComparedField, v: unknown): unknown {
+  if (v === undefined) v = null;
+  if (field === 'lessons') return comparableLessons(v);
+  if (field === 'tags') return v === null ? [] : v;
+  // PostgreSQL numeric columns may come back as strings ("99.99").
+  if (NUMERIC_FIELDS.has(field) && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return v;
+}
+
+/**
+ * The fields whose value differs between a stored course (`before`: any record with the course's field
+ * names, e.g. a database row; a missing field counts as null, a missing list as empty) and its new
+ * normalised version. Fields come in the order of COMPARED_FIELDS.
+ */
+export function changedFields(before: Readonly<Record<string, unknown>>, after: NormalizedCourse): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of COMPARED_FIELDS) {
+    const b = comparable(field, before[field]);
+    const a = comparable(field, after[field]);
+    if (canonicalJson(b) !== canonicalJson(a)) changes.push({ field, before: before[field] ?? null, after: after[field] });
+  }
+  return changes;
+}

@@ -1,0 +1,183 @@
+// CSV (and TSV) reader. Streams the file: bytes → text (encoding detected on the first 64 KB) → csv-parse
+// → one SourceRow per record, keyed by the header's column names.
+//
+// - Delimiter: ",", ";" or tab, chosen on the header line: the one that splits it into the most known
+//   course columns, then the most fields (quotes respected). French Excel writes ";".
+// - Line endings: LF, CRLF or CR (csv-parse detects them).
+// - rowNumber: the line of the file on which the record starts (header = line 1, blank lines counted,
+//   a quoted value spanning lines counts all of them). Counted here from the records, not from
+//   csv-parse's counter, which counts CRLF inside quoted values twice.
+// - A record with a different number of fields than the header never fails the file: it is passed on
+//   with a FIELD_COUNT_KEY mark and normalisation reports it (more fields: error; fewer: warning).
+// - Blank records (only empty or whitespace fields) are skipped.
+// - File-level failures: no header / no "title" column (missing_columns), a quote that is never
+//   closed or a record over 1 000 000 characters (malformed, with the line), more than maxRows rows.
+
+import fs from 'node:fs';
+import { pipeline, Transform } from 'node:stream';
+import { parse } from 'csv-parse';
+import { FileValidationError, type ReaderLimits, type SourceRow } from '../types';
+import { canonicalField } from '../fields';
+import { FIELD_COUNT_KEY, type FieldCountMark } from '../source-marks';
+import { createDecoder, detectCsvEncoding, type CsvEncoding } from './encoding';
+import { checkFile } from './file-checks';
+
+export const CSV_DELIMITERS = [',', ';', '\t'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+export const MAX_RECORD_CHARS = 1_000_000;
+
+/** The first non-blank record of `text` (a quoted value may contain line breaks), without its line end. */
+export function firstRecord(text: string): string {
+  const start = text.search(/[^\r\n]/);
+  if (start < 0) return '';
+  let inQuotes = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (c === '\n' || c === '\r')) return text.slice(start, i);
+  }
+  return text.slice(start);
+}
+
+/** Splits one record on `delimiter`, honouring double quotes ("" inside quotes is a quote). */
+export function splitRecord(record: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  for (let i = 0; i < record.length; i++) {
+    const c = record[i]!;
+    if (inQuotes) {
+      if (c === '"' && record[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') inQuotes = false;
+      else field += c;
+    } else if (c === '"' && field.trim() === '') {
+      inQuotes = true;
+      field = '';
+    } else if (c === delimiter) {
+      fields.push(field);
+      field = '';
+    } else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+export function detectDelimiter(text: string): CsvDelimiter {
+  const header = firstRecord(text.replace(/^\uFEFF/, ''));
+  let best: CsvDelimiter = ',';
+  let bestScore: [number, number] = [-1, -1];
+  for (const d of CSV_DELIMITERS) {
+    const fields = splitRecord(header, d);
+    const score: [number, number] = [fields.filter((f) => canonicalField(f) !== undefined).length, fields.length];
+    if (score[0] > bestScore[0] || (score[0] === bestScore[0] && score[1] > bestScore[1])) {
+      best = d;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function countLineBreaks(fields: readonly string[]): number {
+  let n = 0;
+  for (const f of fields) n += f.match(/\r\n|\r|\n/g)?.length ?? 0;
+  return n;
+}
+
+function isBlankRecord(fields: readonly string[]): boolean {
+  return fields.every((f) => f.trim() === '');
+}
+
+function delimiterName(d: CsvDelimiter): string {
+  return d === '\t' ? 'tab' : `'${d}'`;
+}
+
+function decodingStream(encoding: CsvEncoding): Transform {
+  const decoder = createDecoder(encoding);
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, decoder.write(chunk));
+    },
+    flush(done) {
+      done(null, decoder.end());
+    },
+  });
+}
+
+export async function* readCsv(filePath: string, limits: ReaderLimits): AsyncGenerator<SourceRow> {
+  const sample = await checkFile(filePath, 'csv', limits);
+  const encoding = detectCsvEncoding(sample);
+  const delimiter = detectDelimiter(createDecoder(encoding).write(sample));
+
+  const records = pipeline(
+    fs.createReadStream(filePath),
+    decodingStream(encoding),
+    parse({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      max_record_size: MAX_RECORD_CHARS,
+    }),
+    () => {
+      // Errors surface through the async iteration below.
+    },
+  );
+
+  let line = 1;
+  let header: string[] | undefined;
+  let rows = 0;
+  try {
+    for await (const fields of records as AsyncIterable<string[]>) {
+      const startLine = line;
+      line += 1 + countLineBreaks(fields);
+      if (isBlankRecord(fields)) continue;
+
+      if (header === undefined) {
+        header = fields.map((f) => f.trim());
+        if (!header.some((name) => canonicalField(name) === 'title')) {
+          const found = header.filter((h) => h !== '').map((h) => `'${h}'`).join(', ') || 'none';
+          const hint = header.length === 1
+            ? `; the header was read as a single column — are the columns separated by ',', ';' or tabs?`
+            : '';
+          throw new FileValidationError('missing_columns', `no 'title' column in the header (line ${startLine}, delimiter ${delimiterName(delimiter)}); columns found: ${found}${hint}`);
+        }
+        continue;
+      }
+
+      rows++;
+      if (rows > limits.maxRows) {
+        throw new FileValidationError('too_many_rows', `more than ${limits.maxRows} rows; split the file`);
+      }
+      const raw: Record<string, unknown> = {};
+      header.forEach((name, i) => {
+        // Empty header cells and repeated names: the first column with a name wins.
+        if (name !== '' && !(name in raw) && i < fields.length) raw[name] = fields[i];
+      });
+      const extra = fields.slice(header.length);
+      const meaningful = extra.some((f) => f.trim() !== '');
+      if (fields.length < header.length || meaningful) {
+        raw[FIELD_COUNT_KEY] = {
+          expected: header.length,
+          actual: meaningful ? fields.length : Math.min(fields.length, header.length),
+        } satisfies FieldCountMark;
+      }
+      yield { rowNumber: startLine, raw };
+    }
+  } catch (err) {
+    if (err instanceof FileValidationError) throw err;
+    const code = (err as { code?: unknown }).code;
+    if (code === 'CSV_QUOTE_NOT_CLOSED') {
+      throw new FileValidationError('malformed', `line ${line}: a value opens a double quote that is never closed`);
+    }
+    if (code === 'CSV_MAX_RECORD_SIZE') {
+      throw new FileValidationError('malformed', `line ${line}: a record is longer than ${MAX_RECORD_CHARS} characters (a double quote that is never closed?)`);
+    }
+    throw new FileValidationError('unreadable', `the CSV file could not be read: ${(err as Error).message}`);
+  } finally {
+    records.destroy();
+  }
+  if (header === undefined) throw new FileValidationError('empty', 'the file has no header line');
+  if (rows === 0) throw new FileValidationError('empty', 'the file has a header but no course rows');
+}

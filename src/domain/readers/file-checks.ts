@@ -1,0 +1,39 @@
+// Checks every reader does before parsing: the file exists, is within the size limit, is not empty and
+// its first bytes match its announced format.
+
+import { open } from 'node:fs/promises';
+import { FileValidationError, type FileFormat, type ReaderLimits } from '../types';
+import { checkFormatMatchesContent } from './detect';
+
+export const SAMPLE_BYTES = 64 * 1024;
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+
+/** Returns the first 64 KB of the file, after the checks. */
+export async function checkFile(filePath: string, format: FileFormat, limits: ReaderLimits): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(filePath, 'r');
+  } catch (err) {
+    throw new FileValidationError('unreadable', `cannot open the file: ${(err as Error).message}`);
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new FileValidationError('unreadable', 'not a regular file');
+    if (stat.size > limits.maxFileBytes) {
+      throw new FileValidationError('too_large', `the file is ${formatBytes(stat.size)}; the limit is ${formatBytes(limits.maxFileBytes)}`);
+    }
+    if (stat.size === 0) throw new FileValidationError('empty', 'the file is empty');
+    const head = Buffer.alloc(Math.min(SAMPLE_BYTES, stat.size));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const sample = head.subarray(0, bytesRead);
+    checkFormatMatchesContent(format, sample);
+    return sample;
+  } finally {
+    await handle.close();
+  }
+}

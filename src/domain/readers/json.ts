@@ -1,0 +1,81 @@
+// JSON reader. Streams the file with stream-json: a top-level array of courses, or an object whose
+// "courses" property is that array (other properties are ignored). Only one array element is in memory
+// at a time. rowNumber = the element's 1-based position in the array.
+//
+// An element that is not an object (a string, null, a nested array…) does not fail the file: it is passed
+// on with a NOT_AN_OBJECT_KEY mark and normalisation reports it as that row's error.
+//
+// Syntax errors are reported with their place: stream-json's parser says what is wrong but not where, so
+// on a parse error the file (bounded by maxFileBytes) is run through stream-json's verifier, which gives
+// the line and column.
+
+import fs from 'node:fs';
+import { pipeline, type Duplex } from 'node:stream';
+import { parser } from 'stream-json';
+import { pick } from 'stream-json/filters/pick.js';
+import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { verifyFile } from 'stream-json/file/verifier.js';
+import { FileValidationError, type ReaderLimits, type SourceRow } from '../types';
+import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../source-marks';
+import { checkFile } from './file-checks';
+
+function topLevelChar(sample: Buffer): string {
+  return sample.toString('utf8').replace(/^\uFEFF/, '').trimStart().charAt(0);
+}
+
+async function syntaxError(filePath: string, fallback: string): Promise<FileValidationError> {
+  try {
+    await verifyFile(filePath);
+  } catch (err) {
+    const { line, pos, message } = err as { line?: number; pos?: number; message?: string };
+    if (typeof line === 'number' && typeof pos === 'number') {
+      const reason = (message ?? fallback).replace(/^.*?cannot parse input:\s*/i, '');
+      return new FileValidationError('malformed', `invalid JSON at line ${line}, column ${pos}: ${reason}`);
+    }
+  }
+  return new FileValidationError('malformed', `invalid JSON: ${fallback}`);
+}
+
+export async function* readJson(filePath: string, limits: ReaderLimits): AsyncGenerator<SourceRow> {
+  const sample = await checkFile(filePath, 'json', limits);
+  const wrapped = topLevelChar(sample) === '{';
+
+  const stages: (NodeJS.ReadableStream | Duplex)[] = [fs.createReadStream(filePath), parser.asStream()];
+  if (wrapped) stages.push(pick.asStream({ filter: 'courses' }));
+  stages.push(streamArray.asStream());
+  // pipeline's typings want a fixed arity; the stages are all streams, checked above.
+  const items = (pipeline as (...args: unknown[]) => Duplex)(...stages, () => {
+    // Errors surface through the async iteration below.
+  });
+
+  let rows = 0;
+  try {
+    for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
+      rows++;
+      if (rows > limits.maxRows) throw new FileValidationError('too_many_rows', `more than ${limits.maxRows} courses; split the file`);
+      const { value } = item;
+      const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+      yield {
+        rowNumber: item.key + 1,
+        raw: isObject ? (value as Record<string, unknown>) : { [NOT_AN_OBJECT_KEY]: describeJsonValue(value) },
+      };
+    }
+  } catch (err) {
+    if (err instanceof FileValidationError) throw err;
+    const message = (err as Error).message ?? String(err);
+    if (/should be an array/i.test(message)) {
+      throw new FileValidationError('malformed', wrapped
+        ? 'the "courses" property must be an array of course objects'
+        : 'the file must contain an array of courses, or an object with a "courses" array');
+    }
+    if (/cannot parse input|unexpected/i.test(message)) throw await syntaxError(filePath, message);
+    throw new FileValidationError('unreadable', `the JSON file could not be read: ${message}`);
+  } finally {
+    items.destroy();
+  }
+  if (rows === 0) {
+    throw new FileValidationError('empty', wrapped
+      ? 'the file has no courses: expected an object with a non-empty "courses" array'
+      : 'the file contains an empty array: no courses');
+  }
+}

@@ -1,0 +1,171 @@
+// Safety check of an .xlsx (a zip archive) before any XML parser sees it, from the central directory
+// (yauzl, lazyEntries):
+// - at most 10 000 entries; no absolute paths and no ".." segments;
+// - the sum of the declared uncompressed sizes ≤ limits.maxUncompressedBytes;
+// - no entry over 1 MiB uncompressed with a compression ratio above 100 (a zip bomb; small parts are
+//   exempt because a few KB of repetitive XML legitimately compress that well and cannot hurt);
+// - every entry is then decompressed as a stream and its actual bytes counted against the same limit,
+//   without trusting the headers (yauzl also checks each entry's actual size against its header);
+// - XML parts (.xml, .rels, .vml) must not contain "<!DOCTYPE" or "<!ENTITY" (entity expansion and
+//   external entities): matched across chunk boundaries, and with NUL bytes removed so UTF-16 XML can't
+//   hide them.
+// Known limit: exceljs reads the archive from its local headers, not from the central directory; a file
+// crafted so that the two disagree is not detected here.
+
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { FileValidationError, type ReaderLimits } from '../types';
+import { formatBytes } from './file-checks';
+
+export const MAX_ZIP_ENTRIES = 10_000;
+export const MAX_COMPRESSION_RATIO = 100;
+export const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
+// Kept to learn the first tab's name: exceljs emits worksheets in zip order, which is not always tab order.
+const WORKBOOK_PART = 'xl/workbook.xml';
+const CAPTURE_MAX = 4 * 1024 * 1024;
+
+export interface XlsxInspection {
+  entryCount: number;
+  uncompressedBytes: number;
+  /** Name of the first tab as listed in xl/workbook.xml, when found. */
+  firstSheetName: string | undefined;
+}
+
+const unsafe = (message: string) => new FileValidationError('unsafe', message);
+
+function isXmlPart(name: string): boolean {
+  return /\.(xml|rels|vml)$/i.test(name);
+}
+
+function hasUnsafePath(name: string): boolean {
+  return name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes('..');
+}
+
+function decodeXmlAttr(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|apos);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[e] ?? _m);
+}
+
+function firstSheetName(workbookXml: string | undefined): string | undefined {
+  if (!workbookXml) return undefined;
+  const sheet = /<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"/.exec(workbookXml);
+  return sheet ? decodeXmlAttr(sheet[1]!) : undefined;
+}
+
+function openZip(filePath: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(filePath, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
+      if (err || !zip) reject(err ?? new Error('cannot open the archive'));
+      else resolve(zip);
+    });
+  });
+}
+
+function openEntry(zip: ZipFile, entry: Entry): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err || !stream) reject(err ?? new Error('cannot read an entry'));
+      else resolve(stream);
+    });
+  });
+}
+
+function mapZipError(err: unknown): FileValidationError {
+  if (err instanceof FileValidationError) return err;
+  const message = (err as Error)?.message ?? String(err);
+  if (/invalid relative path|absolute path|invalid characters in fileName/i.test(message)) {
+    return unsafe(`the workbook contains an entry with an unsafe path (${message})`);
+  }
+  if (/too many bytes|too few bytes|expected \d+/i.test(message)) {
+    return unsafe(`an entry of the workbook does not have the size its header declares (${message})`);
+  }
+  return new FileValidationError('unreadable', `the file is not a readable .xlsx workbook (zip): ${message}`);
+}
+
+export async function inspectXlsx(filePath: string, limits: ReaderLimits): Promise<XlsxInspection> {
+  let zip: ZipFile;
+  try {
+    zip = await openZip(filePath);
+  } catch (err) {
+    throw mapZipError(err);
+  }
+  let workbookXml: string | undefined;
+  let declared = 0;
+  let actual = 0;
+  try {
+    if (zip.entryCount > MAX_ZIP_ENTRIES) {
+      throw unsafe(`the workbook has ${zip.entryCount} zip entries; at most ${MAX_ZIP_ENTRIES}`);
+    }
+    const entries = (async function* () {
+      for (;;) {
+        const next = new Promise<Entry | undefined>((resolve, reject) => {
+          const onEntry = (entry: Entry) => { cleanup(); resolve(entry); };
+          const onEnd = () => { cleanup(); resolve(undefined); };
+          const onError = (e: Error) => { cleanup(); reject(e); };
+          const cleanup = () => {
+            zip.off('entry', onEntry);
+            zip.off('end', onEnd);
+            zip.off('error', onError);
+          };
+          zip.on('entry', onEntry);
+          zip.on('end', onEnd);
+          zip.on('error', onError);
+        });
+        zip.readEntry();
+        const entry = await next;
+        if (!entry) return;
+        yield entry;
+      }
+    })();
+
+    for await (const entry of entries) {
+      const name = entry.fileName;
+      if (hasUnsafePath(name)) throw unsafe(`the workbook contains an entry with an unsafe path: ${name}`);
+      if (entry.isEncrypted()) throw new FileValidationError('unreadable', 'the workbook is encrypted; save it without a password');
+      declared += entry.uncompressedSize;
+      if (declared > limits.maxUncompressedBytes) {
+        throw unsafe(`the workbook would expand to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`);
+      }
+      const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : entry.uncompressedSize > 0 ? Infinity : 0;
+      if (entry.uncompressedSize > RATIO_CHECK_MIN_BYTES && ratio > MAX_COMPRESSION_RATIO) {
+        throw unsafe(`the entry ${name} is compressed ${Number.isFinite(ratio) ? Math.round(ratio) : 'infinitely'}:1 (limit ${MAX_COMPRESSION_RATIO}:1); this looks like a zip bomb`);
+      }
+      if (name.endsWith('/')) continue;
+
+      const xml = isXmlPart(name);
+      const capture = name === WORKBOOK_PART;
+      const capturedChunks: Buffer[] = [];
+      let capturedBytes = 0;
+      let tail = '';
+      const stream = await openEntry(zip, entry);
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          actual += chunk.length;
+          if (actual > limits.maxUncompressedBytes) {
+            throw unsafe(`the workbook expands to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`);
+          }
+          if (!xml) continue;
+          const piece = chunk.toString('latin1').replace(/\0/g, '');
+          if (/<!\s*(DOCTYPE|ENTITY)/i.test(tail + piece)) {
+            throw unsafe(`the workbook part ${name} contains a DOCTYPE or ENTITY declaration, which is not allowed`);
+          }
+          tail = piece.slice(-16);
+          if (capture && capturedBytes < CAPTURE_MAX) {
+            capturedChunks.push(chunk);
+            capturedBytes += chunk.length;
+          }
+        }
+      } finally {
+        stream.destroy();
+      }
+      if (capture) workbookXml = Buffer.concat(capturedChunks).toString('utf8');
+    }
+  } catch (err) {
+    throw mapZipError(err);
+  } finally {
+    zip.close();
+  }
+  return {
+    entryCount: zip.entryCount,
+    uncompressedBytes: actual,
+    firstSheetName: firstSheetName(workbookXml),
+  };
+}

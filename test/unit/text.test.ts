@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { charLength, cleanLine, cleanMultiline, decodeEntities, foldAccents, foldWords, stripHtml, truncateChars } from '../../src/domain/text';
+
+test('cleanLine trims and collapses every kind of whitespace to one space', () => {
+  assert.equal(cleanLine('  Python \t\n  Basics  '), 'Python Basics');
+  assert.equal(cleanLine('a\u00A0\u00A0b'), 'a b');
+});
+
+test('cleanLine strips control characters, zero-width spaces and BOMs', () => {
+  assert.equal(cleanLine('Py\u0000th\u0007on\u001F \u200BBasics\uFEFF\u0085'), 'Python Basics');
+});
+
+test('cleanLine strips HTML tags and decodes common entities', () => {
+  assert.equal(cleanLine('<b>Python</b> &amp; <i>Django</i>'), 'Python & Django');
+  assert.equal(cleanLine('L&#39;&eacute;t&eacute; &ndash; cours&nbsp;d&rsquo;essai'), 'L\'été – cours d’essai');
+  assert.equal(cleanLine('caf&#xE9; &#233;'), 'café é');
+});
+
+test('script and style elements are dropped with their content', () => {
+  assert.equal(cleanLine('Intro<script>alert("x")</script> Python<style>b{}</style>'), 'Intro Python');
+  assert.equal(cleanLine('Intro <!-- hidden --> Python'), 'Intro Python');
+});
+
+test('angle brackets that are not HTML elements are kept (generics in titles)', () => {
+  assert.equal(cleanLine('Java: List<String> et Map<K, V>'), 'Java: List<String> et Map<K, V>');
+  assert.equal(cleanLine('a < b and c > d'), 'a < b and c > d');
+});
+
+test('escaped markup stays visible text and is not turned back into tags', () => {
+  assert.equal(cleanLine('&lt;b&gt;bold&lt;/b&gt;'), '<b>bold</b>');
+});
+
+test('an entity cannot smuggle a control character', () => {
+  assert.equal(cleanLine('a&#7;b&#0;c'), 'abc');
+});
+
+test('cleanMultiline keeps paragraphs, collapses blank lines and spaces', () => {
+  assert.equal(cleanMultiline('  First   line \r\n\r\n\r\n\r\n Second\tline  '), 'First line\n\nSecond line');
+  assert.equal(cleanMultiline('<p>One</p><p>Two<br>Three</p>'), 'One\nTwo\nThree');
+});
+
+test('stripHtml and decodeEntities on their own', () => {
+  assert.equal(stripHtml('<div class="x">a</div>b'), '\na\nb');
+  assert.equal(decodeEntities('&unknown; &amp;'), '&unknown; &');
+});
+
+test('truncateChars counts characters, not UTF-16 units, and marks the cut', () => {
+  const s = '😀'.repeat(10);
+  assert.equal(charLength(s), 10);
+  assert.equal(truncateChars(s, 10), s);
+  const cut = truncateChars(s, 5);
+  assert.equal(charLength(cut), 5);
+  assert.ok(cut.endsWith('…'));
+  assert.ok(!cut.includes('\uFFFD'));
+  const words = truncateChars('lorem ipsum dolor sit amet consectetur', 30);
+  assert.ok(charLength(words) <= 30);
+  assert.equal(words, 'lorem ipsum dolor sit amet…');
+});
+
+test('folding removes case, accents and ligatures', () => {
+  assert.equal(foldAccents('Élève Œuvre'), 'eleve oeuvre');
+  assert.equal(foldWords('  Tous-les NIVEAUX ! '), 'tous les niveaux');
+});
