@@ -2,7 +2,9 @@
 # Elasticsearch part of infra/stack.sh (sourced; uses its helpers and variables).
 # The integ-test-zip distribution of the newest 8.x from Maven Central (cached per machine in
 # $CACHE/es-<version>.zip), unpacked in .stack/es/elasticsearch-<version>, run by the service user
-# on the machine's Java 17+, single node, security off, 127.0.0.1 only.
+# on the machine's Java 17+, single node, security off, 127.0.0.1 only, with the project's analysis
+# plugin (infra/es-analysis-plugin: the french/english analyzers and filters the zip lacks) built by
+# javac, cached in $CACHE/es-analysis-plugin/ and installed in its plugins/.
 
 ES_MAVEN_BASE="https://repo1.maven.org/maven2/org/elasticsearch/distribution/integ-test-zip/elasticsearch"
 ES_DIR="$STACK/es"
@@ -11,6 +13,9 @@ ES_PIDFILE="$RUN_DIR/elasticsearch.pid"
 ES_CLUSTER_NAME=course-import
 ES_JAVA_OPTS_DEFAULT="-Xms512m -Xmx512m"
 ES_LAUNCHER_PID=""
+ES_PLUGIN_SRC="$INFRA_DIR/es-analysis-plugin"
+ES_PLUGIN_NAME=course-import-analysis
+ES_PLUGIN_RECIPE=1                           # bump when es_plugin_build changes, to rebuild cached jars
 
 # Install a command's Debian package when root, else stop with a message naming it.
 need_cmd() {
@@ -98,6 +103,88 @@ es_install() {
   ES_HOME="$home"
 }
 
+# ---- the analysis plugin (infra/es-analysis-plugin) ----
+
+# Path of a javac 17+ whose folder also has `jar`: the JDK of the java that runs Elasticsearch first.
+es_find_javac() {
+  local c major
+  for c in "${ES_JAVA_HOME_DIR:-/nonexistent}/bin/javac" "$(command -v javac 2>/dev/null || true)" \
+           /usr/lib/jvm/java-17-openjdk-*/bin/javac; do
+    [[ -n "$c" && -x "$c" ]] || continue
+    c="$(readlink -f "$c")"
+    [[ -x "$(dirname "$c")/jar" ]] || continue
+    major="$("$c" -version 2>&1 | sed -nE 's/^javac ([0-9]+).*/\1/p')"
+    [[ -n "$major" && "$major" -ge 17 ]] && { echo "$c"; return 0; }
+  done
+  return 1
+}
+
+# Cache key of the plugin's jar: the sources and descriptor template (not the README) and the recipe.
+es_plugin_hash() {
+  {
+    (cd "$ES_PLUGIN_SRC" && find src plugin-descriptor.properties.in -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    echo "recipe $ES_PLUGIN_RECIPE"
+  } | sha256sum | cut -c1-16
+}
+
+# Compiles the plugin against $ES_HOME/lib (Elasticsearch $1) into the jar $2 (written atomically).
+es_plugin_build() {
+  local v="$1" out="$2" javac tmp t0=$SECONDS
+  [[ -n "${ES_JAVA_HOME_DIR:-}" ]] || es_ensure_java
+  if ! javac="$(es_find_javac)"; then
+    is_root || die "javac not found: building the Elasticsearch analysis plugin needs a JDK 17+ (apt-get install openjdk-17-jdk-headless)"
+    log "elasticsearch: javac not found, installing openjdk-17-jdk-headless"
+    apt_install openjdk-17-jdk-headless
+    javac="$(es_find_javac)" || die "javac 17+ still not found after installing openjdk-17-jdk-headless"
+  fi
+  log "elasticsearch: building the analysis plugin (infra/es-analysis-plugin) for $v with $javac"
+  mkdir -p "$(dirname "$out")"
+  tmp="$(mktemp -d "$(dirname "$out")/.build.XXXXXX")"
+  local -a sources
+  mapfile -d '' sources < <(find "$ES_PLUGIN_SRC/src" -name '*.java' -print0 | LC_ALL=C sort -z)
+  if ! "$javac" --release 17 -proc:none -encoding UTF-8 -cp "$ES_HOME/lib/*" -d "$tmp/classes" \
+      "${sources[@]}" >"$tmp/javac.log" 2>&1; then
+    cat "$tmp/javac.log" >&2
+    rm -rf "$tmp"
+    die "elasticsearch: the analysis plugin (infra/es-analysis-plugin) does not compile against Elasticsearch $v"
+  fi
+  # fixed entry dates and order: the same sources give the same jar
+  (
+    cd "$tmp/classes" &&
+      find . -type f -name '*.class' | LC_ALL=C sort |
+      xargs "$(dirname "$javac")/jar" --create --file "$tmp/plugin.jar" --no-manifest --date=1980-01-01T00:00:02Z
+  ) || { rm -rf "$tmp"; die "elasticsearch: packaging the analysis plugin failed"; }
+  mv "$tmp/plugin.jar" "$out"
+  rm -rf "$tmp"
+  log "elasticsearch: analysis plugin built in $((SECONDS - t0))s, cached as $out"
+}
+
+# Builds the plugin for Elasticsearch $1 unless cached; sets ES_PLUGIN_JAR and ES_PLUGIN_DESCRIPTOR.
+es_plugin_prepare() {
+  local v="$1"
+  ES_PLUGIN_JAR="$CACHE/es-analysis-plugin/$ES_PLUGIN_NAME-$v-$(es_plugin_hash).jar"
+  [[ -s "$ES_PLUGIN_JAR" ]] || es_plugin_build "$v" "$ES_PLUGIN_JAR"
+  ES_PLUGIN_DESCRIPTOR="$(sed -e '/^#/d' -e "s/@ELASTICSEARCH_VERSION@/$v/g" "$ES_PLUGIN_SRC/plugin-descriptor.properties.in")"
+}
+
+# Whether $ES_HOME/plugins has exactly the prepared plugin.
+es_plugin_installed() {
+  local dir="$ES_HOME/plugins/$ES_PLUGIN_NAME"
+  cmp -s "$ES_PLUGIN_JAR" "$dir/$ES_PLUGIN_NAME.jar" &&
+    [[ "$(cat "$dir/plugin-descriptor.properties" 2>/dev/null)" == "$ES_PLUGIN_DESCRIPTOR" ]]
+}
+
+# Puts the prepared plugin in $ES_HOME/plugins (the node reads it at start only).
+es_plugin_install() {
+  local dir="$ES_HOME/plugins/$ES_PLUGIN_NAME" stage="$ES_HOME/.plugin-$ES_PLUGIN_NAME.new"
+  log "elasticsearch: installing the analysis plugin in $dir"
+  rm -rf "$stage" && mkdir -p "$stage"
+  cp "$ES_PLUGIN_JAR" "$stage/$ES_PLUGIN_NAME.jar"
+  printf '%s\n' "$ES_PLUGIN_DESCRIPTOR" >"$stage/plugin-descriptor.properties"
+  rm -rf "$dir"
+  mv "$stage" "$dir"
+}
+
 es_write_config() {
   yq() { printf "'%s'" "${1//\'/\'\'}"; }   # YAML single-quoted scalar
   cat >"$ES_HOME/config/elasticsearch.yml" <<EOF
@@ -121,19 +208,28 @@ es_running_pid() { live_pid "$ES_PIDFILE" "org.elasticsearch"; }
 # Starts the node in the background (the launcher with -d returns once the node is up);
 # es_wait_ready collects it.
 es_start() {
-  local pid; pid="$(es_running_pid)"
+  local pid v; pid="$(es_running_pid)"
   if [[ -n "$pid" ]]; then
     local addr; addr="$(read_addr elasticsearch)"
     [[ "$addr" == "http://127.0.0.1:$ES_PORT" ]] ||
       log "elasticsearch: WARNING already running on $addr, not port $ES_PORT ('down' then 'up' to change it)"
-    log "elasticsearch: already running (pid $pid, $addr)"
-    return 0
+    v="$(head -n1 "$ES_DIR/version")"
+    ES_HOME="$ES_DIR/elasticsearch-$v"
+    es_plugin_prepare "$v"
+    if es_plugin_installed; then
+      log "elasticsearch: already running (pid $pid, $addr; analysis plugin up to date)"
+      return 0
+    fi
+    log "elasticsearch: the analysis plugin changed, restarting the node to load it"
+    es_down
   fi
   need_cmd curl curl "needed to download and probe Elasticsearch"
   es_ensure_java
   mkdir -p "$ES_DIR/data" "$ES_DIR/logs" "$ES_DIR/tmp"
-  local v; v="$(es_pick_version)"
+  v="$(es_pick_version)"
   es_install "$v"
+  es_plugin_prepare "$v"
+  es_plugin_installed || es_plugin_install
   port_busy "$ES_PORT" &&
     die "elasticsearch: port 127.0.0.1:$ES_PORT is already in use by another process: stop it or set STACK_ES_PORT"
   es_write_config
@@ -158,6 +254,9 @@ es_wait_ready() {
     log "elasticsearch: waiting for the node to start…"
     wait "$ES_LAUNCHER_PID" || fail_with_log elasticsearch "failed to start" "$ES_LOG" "$node_log"
     ES_LAUNCHER_PID=""
+ES_PLUGIN_SRC="$INFRA_DIR/es-analysis-plugin"
+ES_PLUGIN_NAME=course-import-analysis
+ES_PLUGIN_RECIPE=1                           # bump when es_plugin_build changes, to rebuild cached jars
   fi
   local deadline=$((SECONDS + 120))
   while :; do

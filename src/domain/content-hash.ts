@@ -31,6 +31,9 @@ export function courseContentHash(course: NormalizedCourse): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
+/** A stored course as read back (e.g. from PostgreSQL): the course's fields, values of any type. */
+export type StoredCourseLike = { readonly [K in keyof NormalizedCourse]?: unknown };
+
 export interface FieldChange {
   field: ComparedField;
   before: unknown;
@@ -64,7 +67,7 @@ function comparable(field: ComparedField, v: unknown): unknown {
  * names, e.g. a database row; a missing field counts as null, a missing list as empty) and its new
  * normalised version. Fields come in the order of COMPARED_FIELDS.
  */
-export function changedFields(before: Readonly<Record<string, unknown>>, after: NormalizedCourse): FieldChange[] {
+export function changedFields(before: StoredCourseLike, after: NormalizedCourse): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const field of COMPARED_FIELDS) {
     const b = comparable(field, before[field]);

@@ -51,12 +51,12 @@ function matchEnum<T extends string>(
   if (typeof v !== 'string') return fail(`${show(v)} is not a known ${noun}; ${accepted}`);
   const folded = foldWords(v);
   if (folded === '') return ok(undefined);
-  // "all_levels" folds to "all levels", so the canonical spelling needs no entry of its own.
+  // "all_levels" folds to "all levels", so the canonical spelling needs no entry of its own. Phrases are
+  // matched as whole words: "Beginner Level" matches beginner only, as all_levels needs "all"/"tous".
   const words = folded.split(' ');
   const matches = values.filter((value) =>
     synonyms[value].some((phrase) => containsPhrase(words, phrase.split(' '))),
   );
-  // "Beginner level" also contains "level": phrases of all_levels need "all"/"tous", so no clash.
   if (matches.length === 1) return ok(matches[0]);
   if (matches.length > 1) {
     return fail(`${show(v)} matches several ${noun}s (${matches.join(' and ')}); give only one: ${accepted}`);

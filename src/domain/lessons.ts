@@ -3,8 +3,8 @@
 // video_url}. Positions in messages are 1-based, as a person counts: lessons[2] is the second lesson of
 // the source list.
 //
-// Order of operations: parse each item → sort by `order` (stable; lessons without an order keep their
-// relative position after the ordered ones) → drop untitled lessons → drop duplicates by folded title
+// Order of operations: parse each item (untitled lessons are dropped) → sort by `order` (stable; lessons
+// without an order keep their relative position, after the ordered ones) → drop duplicates by folded title
 // (folded as for the natural key, see identity.ts; the first wins) → check the count → renumber 1..n.
 
 import type { NormalizedLesson, RowError } from './types';

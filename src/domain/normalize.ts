@@ -179,4 +179,4 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
 }
 
 // The activities import the whole row pipeline from here.
-export { changedFields, courseContentHash, type FieldChange } from './content-hash';
+export { changedFields, courseContentHash, type FieldChange, type StoredCourseLike } from './content-hash';

@@ -19,7 +19,7 @@ function groupedInteger(s: string, sep: string): boolean {
   return new RegExp(`^\\d{1,3}(${esc}\\d{3})+$`).test(s);
 }
 
-function ambiguous(text: string, sep: string, int: string, frac: string): string {
+function ambiguous(text: string, int: string, frac: string): string {
   return `${show(text)} is ambiguous: it could mean ${int}${frac} or ${int}.${frac}; write it without a thousands separator (${int}${frac}) or with a different number of decimals`;
 }
 
@@ -65,7 +65,7 @@ export function parseLocaleNumber(input: string): Parsed<number> {
         const int = parts[0]!;
         const frac = parts[1]!;
         if (!/^\d*$/.test(int) || !/^\d+$/.test(frac)) return fail(`${show(text)} is not a number`);
-        if (frac.length === 3 && /^[1-9]\d{0,2}$/.test(int)) return fail(ambiguous(text, sep, int, frac));
+        if (frac.length === 3 && /^[1-9]\d{0,2}$/.test(int)) return fail(ambiguous(text, int, frac));
         normalized = `${int === '' ? '0' : int}.${frac}`;
       }
     } else {

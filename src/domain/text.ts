@@ -92,15 +92,15 @@ export function charLength(s: string): number {
 }
 
 /**
- * Cuts `s` to at most `max` characters, preferring the last word boundary in the final 10% and ending
- * with "…" so a reader sees the text was cut.
+ * Cuts `s` to at most `max` characters, at the last word boundary if it is within the last 20 characters,
+ * and ends it with "…" so a reader sees the text was cut.
  */
 export function truncateChars(s: string, max: number): string {
   const chars = Array.from(s);
   if (chars.length <= max) return s;
   let cut = chars.slice(0, max - 1).join('');
   const lastSpace = cut.search(/\s\S*$/);
-  if (lastSpace > 0 && charLength(cut) - charLength(cut.slice(0, lastSpace)) < max / 10) {
+  if (lastSpace > 0 && charLength(cut) - charLength(cut.slice(0, lastSpace)) <= 20) {
     cut = cut.slice(0, lastSpace);
   }
   return `${cut.trimEnd()}…`;

@@ -52,7 +52,8 @@ export const courseMappings: estypes.MappingTypeMapping = {
     duration_hours: { type: 'float' },
     difficulty: { type: 'keyword' },
     learning_mode: { type: 'keyword' },
-    price: { type: 'scaled_float', scaling_factor: 100 },
+    // double, not scaled_float: that type lives in the mapper-extras module, which the local stack's Elasticsearch lacks.
+    price: { type: 'double' },
     is_free: { type: 'boolean' },
     is_active: { type: 'boolean' },
     tags: { type: 'keyword', normalizer: 'folded' },

@@ -37,7 +37,7 @@ test('an entity cannot smuggle a control character', () => {
 
 test('cleanMultiline keeps paragraphs, collapses blank lines and spaces', () => {
   assert.equal(cleanMultiline('  First   line \r\n\r\n\r\n\r\n Second\tline  '), 'First line\n\nSecond line');
-  assert.equal(cleanMultiline('<p>One</p><p>Two<br>Three</p>'), 'One\nTwo\nThree');
+  assert.equal(cleanMultiline('<p>One</p><p>Two<br>Three</p>'), 'One\n\nTwo\nThree');
 });
 
 test('stripHtml and decodeEntities on their own', () => {

@@ -1,6 +1,7 @@
 // CSV (and TSV) reader. Streams the file: bytes → text (encoding detected on the first 64 KB) → csv-parse
 // → one SourceRow per record, keyed by the header's column names.
 //
+// - Encoding: see encoding.ts (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252).
 // - Delimiter: ",", ";" or tab, chosen on the header line: the one that splits it into the most known
 //   course columns, then the most fields (quotes respected). French Excel writes ";".
 // - Line endings: LF, CRLF or CR (csv-parse detects them).
@@ -14,12 +15,13 @@
 //   closed or a record over 1 000 000 characters (malformed, with the line), more than maxRows rows.
 
 import fs from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { pipeline, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import { FileValidationError, type ReaderLimits, type SourceRow } from '../types';
 import { canonicalField } from '../fields';
 import { FIELD_COUNT_KEY, type FieldCountMark } from '../source-marks';
-import { createDecoder, detectCsvEncoding, type CsvEncoding } from './encoding';
+import { createDecoder, detectFileEncoding, type CsvEncoding } from './encoding';
 import { checkFile } from './file-checks';
 
 export const CSV_DELIMITERS = [',', ';', '\t'] as const;
@@ -81,7 +83,12 @@ export function detectDelimiter(text: string): CsvDelimiter {
 
 function countLineBreaks(fields: readonly string[]): number {
   let n = 0;
-  for (const f of fields) n += f.match(/\r\n|\r|\n/g)?.length ?? 0;
+  fields.forEach((f, i) => {
+    // In a file that mixes LF and CRLF, csv-parse (which picked LF) leaves the CR of a CRLF at the end
+    // of the last field: that is the record's own line end, not a line inside it.
+    const value = i === fields.length - 1 ? f.replace(/\r$/, '') : f;
+    n += value.match(/\r\n|\r|\n/g)?.length ?? 0;
+  });
   return n;
 }
 
@@ -107,7 +114,7 @@ function decodingStream(encoding: CsvEncoding): Transform {
 
 export async function* readCsv(filePath: string, limits: ReaderLimits): AsyncGenerator<SourceRow> {
   const sample = await checkFile(filePath, 'csv', limits);
-  const encoding = detectCsvEncoding(sample);
+  const encoding = await detectFileEncoding(filePath, sample, (await stat(filePath)).size);
   const delimiter = detectDelimiter(createDecoder(encoding).write(sample));
 
   const records = pipeline(
@@ -152,16 +159,14 @@ export async function* readCsv(filePath: string, limits: ReaderLimits): AsyncGen
       }
       const raw: Record<string, unknown> = {};
       header.forEach((name, i) => {
-        // Empty header cells and repeated names: the first column with a name wins.
-        if (name !== '' && !(name in raw) && i < fields.length) raw[name] = fields[i];
+        // Empty header cells and repeated names: the first column with a name wins. "__proto__" would set
+        // the object's prototype instead of a key, and is no course column anyway.
+        if (name !== '' && name !== '__proto__' && !Object.hasOwn(raw, name) && i < fields.length) raw[name] = fields[i];
       });
       const extra = fields.slice(header.length);
       const meaningful = extra.some((f) => f.trim() !== '');
       if (fields.length < header.length || meaningful) {
-        raw[FIELD_COUNT_KEY] = {
-          expected: header.length,
-          actual: meaningful ? fields.length : Math.min(fields.length, header.length),
-        } satisfies FieldCountMark;
+        raw[FIELD_COUNT_KEY] = { expected: header.length, actual: fields.length } satisfies FieldCountMark;
       }
       yield { rowNumber: startLine, raw };
     }

@@ -4,6 +4,7 @@
 // among single-byte code pages on short French samples are unreliable (windows-1250 and ISO-8859-2 score
 // close behind), and ISO-8859-1 is a subset of Windows-1252 for text anyway.
 
+import fs from 'node:fs';
 import chardet from 'chardet';
 import { FileValidationError } from '../types';
 
@@ -25,6 +26,38 @@ export function detectCsvEncoding(sample: Buffer): CsvEncoding {
     throw new FileValidationError('unreadable', `the file looks like ${guess} text without a byte-order mark; save it as "CSV UTF-8"`);
   }
   return 'windows-1252';
+}
+
+/** True when every byte is ASCII: the sample then says nothing about the encoding. */
+export function isAscii(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b >= 0x80) return false;
+  return true;
+}
+
+/** Streams the whole file through a strict UTF-8 decoder; false at the first invalid sequence. */
+export async function isValidUtf8File(filePath: string): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of fs.createReadStream(filePath)) decoder.decode(chunk as Buffer, { stream: true });
+    decoder.decode();
+    return true;
+  } catch (err) {
+    if (err instanceof TypeError) return false;
+    throw err;
+  }
+}
+
+/**
+ * The encoding of a whole file. The first 64 KB decide, except when they are pure ASCII and the file is
+ * longer: a French export whose first thousand rows happen to have no accent would otherwise be read as
+ * UTF-8 and its later "é" (Windows-1252) turned into U+FFFD. Only then is the file read once more.
+ */
+export async function detectFileEncoding(filePath: string, sample: Buffer, fileSize: number): Promise<CsvEncoding> {
+  const fromSample = detectCsvEncoding(sample);
+  if (fromSample === 'utf-8' && fileSize > sample.length && isAscii(sample)) {
+    return (await isValidUtf8File(filePath)) ? 'utf-8' : 'windows-1252';
+  }
+  return fromSample;
 }
 
 // Windows-1252 differs from ISO-8859-1 only in 0x80–0x9F (€, œ, curly quotes…). Decoded by hand because

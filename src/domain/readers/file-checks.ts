@@ -1,7 +1,7 @@
 // Checks every reader does before parsing: the file exists, is within the size limit, is not empty and
 // its first bytes match its announced format.
 
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { FileValidationError, type FileFormat, type ReaderLimits } from '../types';
 import { checkFormatMatchesContent } from './detect';
 
@@ -15,7 +15,7 @@ export function formatBytes(n: number): string {
 
 /** Returns the first 64 KB of the file, after the checks. */
 export async function checkFile(filePath: string, format: FileFormat, limits: ReaderLimits): Promise<Buffer> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(filePath, 'r');
   } catch (err) {

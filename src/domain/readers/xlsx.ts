@@ -71,7 +71,8 @@ export async function* readXlsx(filePath: string, limits: ReaderLimits): AsyncGe
         const raw: Record<string, unknown> = {};
         let empty = true;
         header.forEach((columnName, i) => {
-          if (columnName === '' || columnName in raw) return;
+          // "__proto__" would set the prototype instead of a key, and is no course column anyway.
+          if (columnName === '' || columnName === '__proto__' || Object.hasOwn(raw, columnName)) return;
           const value = unwrapCellValue(r.getCell(i + 1).value);
           if (isEmptyValue(value)) return;
           raw[columnName] = value;

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkFormatMatchesContent, formatFromFileName } from '../../src/domain/readers/detect';
+import { FileValidationError } from '../../src/domain/types';
+
+function fails(fn: () => unknown, code: string, message?: RegExp): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof FileValidationError);
+    assert.equal(err.code, code);
+    if (message) assert.match(err.message, message);
+    return true;
+  });
+}
+
+test('format from the file name, any case', () => {
+  assert.equal(formatFromFileName('courses.csv'), 'csv');
+  assert.equal(formatFromFileName('COURSES.CSV'), 'csv');
+  assert.equal(formatFromFileName('export.tsv'), 'csv');
+  assert.equal(formatFromFileName('/tmp/a.b/catalogue.json'), 'json');
+  assert.equal(formatFromFileName('Cours.XLSX'), 'xlsx');
+});
+
+test('an unknown extension is refused with the accepted ones listed', () => {
+  fails(() => formatFromFileName('courses.txt'), 'unknown_format', /courses\.txt has the extension \.txt; accepted: \.csv, \.tsv, \.json, \.xlsx/);
+  fails(() => formatFromFileName('courses'), 'unknown_format', /has no extension/);
+  fails(() => formatFromFileName('old.xls'), 'unknown_format', /old Excel \.xls format/);
+});
+
+const ZIP = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26)]);
+
+test('a .csv that is a zip is a format mismatch that suggests Excel', () => {
+  fails(() => checkFormatMatchesContent('csv', ZIP), 'format_mismatch', /^the file is named \.csv but its content is a zip archive \(an Excel \.xlsx file\?\)$/);
+});
+
+test('a .json that starts with "title," is a format mismatch that suggests CSV', () => {
+  fails(() => checkFormatMatchesContent('json', Buffer.from('title,description\nA,B\n')), 'format_mismatch', /named \.json but its content is text starting with 'title,description'.*a CSV file\?/);
+});
+
+test('JSON may start with a BOM and whitespace; [ and { are accepted', () => {
+  checkFormatMatchesContent('json', Buffer.from('\uFEFF \n [{"title":"a"}]'));
+  checkFormatMatchesContent('json', Buffer.from('{"courses": []}'));
+});
+
+test('xlsx must be a zip; an old .xls or text is refused', () => {
+  checkFormatMatchesContent('xlsx', ZIP);
+  fails(() => checkFormatMatchesContent('xlsx', Buffer.from('title,price\n')), 'format_mismatch', /text starting with 'title,price'/);
+  fails(() => checkFormatMatchesContent('xlsx', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0])), 'format_mismatch', /old-format Office document/);
+});
+
+test('csv must not be binary; UTF-16 with a BOM is text; JSON content is pointed out', () => {
+  checkFormatMatchesContent('csv', Buffer.from('title\nA\n'));
+  checkFormatMatchesContent('csv', Buffer.from([0xff, 0xfe, 0x74, 0x00]));
+  fails(() => checkFormatMatchesContent('csv', Buffer.from([0x74, 0x00, 0x69, 0x00])), 'format_mismatch', /binary data/);
+  fails(() => checkFormatMatchesContent('csv', Buffer.from('[{"title": "a"}]')), 'format_mismatch', /JSON.*name it \.json/);
+});
+
+test('an empty head is an empty file', () => {
+  fails(() => checkFormatMatchesContent('csv', Buffer.alloc(0)), 'empty');
+  fails(() => checkFormatMatchesContent('json', Buffer.from('  \n ')), 'empty');
+});
