@@ -1,4 +1,4 @@
-import { open, rename, stat, mkdir } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActivityDeps } from './deps';
 import { failingFast } from './deps';
@@ -6,7 +6,8 @@ import { importWorkflowId, type ImportInput } from '../contract';
 import { ingestPath, isInside, storedName } from '../ingest/paths';
 import { sha256File } from '../ingest/hash';
 import { upsertImport, updateImport } from '../db/imports';
-import { checkFormatMatchesContent, formatFromFileName } from '../domain/readers/detect';
+import { formatFromFileName } from '../domain/readers/detect';
+import { checkFile } from '../domain/readers/file-checks';
 import { FileValidationError, type FileFormat } from '../domain/types';
 
 export interface MovedFile {
@@ -19,17 +20,6 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-async function readHead(p: string, bytes: number): Promise<Buffer> {
-  const fh = await open(p, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 /**
@@ -54,13 +44,8 @@ export function moveToProcessing(deps: ActivityDeps) {
         await rename(input.path, dest);
       }
 
-      const { size } = await stat(dest);
-      if (size > limits.maxFileBytes) {
-        throw new FileValidationError('too_large', `${input.fileName} is ${(size / 1048576).toFixed(1)} MB; the limit is ${(limits.maxFileBytes / 1048576).toFixed(1)} MB`);
-      }
-      if (size === 0) throw new FileValidationError('empty', `${input.fileName} is empty`);
       const format = formatFromFileName(input.fileName);
-      checkFormatMatchesContent(format, await readHead(dest, 4096));
+      await checkFile(dest, format, limits);
       await updateImport(deps.sql, input.importId, { format, step: 'parse' });
       deps.logger.info({ importId: input.importId, storedPath: dest, format }, 'file moved to processing');
       return { storedPath: dest, format };

@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { SAMPLE_SIZE, type ImportMode, type Preview } from '../contract';
 import { changedFields, courseContentHash, normalizeCourse } from '../domain/normalize';
 import {
+  analyzeStaging,
   countActions,
   markDuplicateKeys,
   planActions,
@@ -50,6 +51,7 @@ export function normalize(deps: ActivityDeps) {
       heartbeat({ done });
     }
 
+    await analyzeStaging(sql);
     await markDuplicateKeys(sql, importId);
     await planActions(sql, importId, args.mode);
 

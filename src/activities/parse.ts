@@ -3,7 +3,7 @@ import type { ActivityDeps } from './deps';
 import { failingFast } from './deps';
 import { readRows } from '../domain/readers';
 import { FileValidationError, type FileFormat, type SourceRow } from '../domain/types';
-import { clearStaging, insertRawRows, lastStagedRow } from '../db/staging';
+import { analyzeStaging, clearStaging, insertRawRows, lastStagedRow } from '../db/staging';
 import { updateImport } from '../db/imports';
 
 /**
@@ -34,6 +34,7 @@ export function parse(deps: ActivityDeps) {
       }
       await flush();
       if (rows === 0) throw new FileValidationError('empty', 'the file has no course rows (only a header, or nothing)');
+      await analyzeStaging(deps.sql);
       await updateImport(deps.sql, importId, { step: 'normalize' });
       return { rows };
     });

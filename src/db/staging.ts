@@ -17,6 +17,11 @@ export async function insertRawRows(sql: Sql, importId: string, rows: SourceRow[
     ON CONFLICT (import_id, row_number) DO NOTHING`;
 }
 
+/** Staging grows by thousands of rows at once: fresh statistics keep the set-based statements on hash joins. */
+export async function analyzeStaging(sql: Sql): Promise<void> {
+  await sql`ANALYZE import_rows`;
+}
+
 export async function lastStagedRow(sql: Sql, importId: string): Promise<number> {
   const [row] = await sql<{ n: number | null }[]>`SELECT max(row_number) AS n FROM import_rows WHERE import_id = ${importId}`;
   return row?.n ?? 0;

@@ -48,12 +48,17 @@ function importCard(n: ImportNotice, now: Date): Omit<Card, 'title'> {
       ...(n.startedBy ? [{ name: 'Started by', value: oneLine(n.startedBy, 120) }] : []),
     ],
     facts: [
-      { name: 'Rows', value: String(c.rows) },
-      { name: 'Created', value: String(c.created) },
-      { name: 'Updated', value: String(c.updated) },
-      { name: 'Unchanged', value: String(c.unchanged) },
-      { name: 'Skipped', value: String(c.skipped) },
-      { name: 'Failed', value: String(c.failed) },
+      // A file refused before any row was read has only zeros to show.
+      ...(c.rows === 0 && n.status === 'failed'
+        ? []
+        : [
+            { name: 'Rows', value: String(c.rows) },
+            { name: 'Created', value: String(c.created) },
+            { name: 'Updated', value: String(c.updated) },
+            { name: 'Unchanged', value: String(c.unchanged) },
+            { name: 'Skipped', value: String(c.skipped) },
+            { name: 'Failed', value: String(c.failed) },
+          ]),
       { name: 'Duration', value: formatDuration(n.durationMs) },
     ],
     error: n.error ? `${oneLine(n.error.code, 60)}: ${oneLine(n.error.message, 1000)}` : null,

@@ -14,12 +14,13 @@ const COLORS: Record<Tone, number> = {
 };
 
 /**
- * Backslash-escapes Discord markdown (emphasis, code, spoilers, quotes, headings, lists, masked links) and
- * `<` so `<@id>`, `<#channel>` and `<t:…>` stay text. Pings are also switched off for the whole message
- * with allowed_mentions, which is what actually stops @everyone.
+ * Backslash-escapes Discord markdown (emphasis, code, spoilers, quotes, masked links), `<` so `<@id>`,
+ * `<#channel>` and `<t:…>` stay text, and the colon of `://` so a URL in user text is not linked.
+ * Line-start syntax (headings, lists) needs nothing: user text never starts a line here. Pings are also
+ * switched off for the whole message with allowed_mentions, which is what actually stops @everyone.
  */
 export function escapeDiscord(text: string): string {
-  return text.replace(/[\\*_~`|>#\-[\]()<:]/g, '\\$&');
+  return text.replace(/[\\*_~`|<>[\]()]/g, '\\$&').replace(/:\/\//g, '\\://');
 }
 
 /** Bounds escaped text without leaving a dangling backslash or half a surrogate pair at the cut. */

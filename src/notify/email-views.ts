@@ -88,14 +88,18 @@ export function importView(notice: { type: 'import' } & ImportNotice): ImportVie
       { label: 'Import', value: oneLine(notice.importId, 80) },
     ],
     error: notice.error ? { code: oneLine(notice.error.code, 60), message: oneLine(notice.error.message, 1000) } : null,
-    counts: [
-      { label: 'Rows', value: String(c.rows) },
-      { label: 'Created', value: String(c.created) },
-      { label: 'Updated', value: String(c.updated) },
-      { label: 'Unchanged', value: String(c.unchanged) },
-      { label: 'Skipped', value: String(c.skipped) },
-      { label: 'Failed', value: String(c.failed) },
-    ],
+    // A file refused before any row was read has only zeros to show.
+    counts:
+      c.rows === 0 && notice.status === 'failed'
+        ? []
+        : [
+            { label: 'Rows', value: String(c.rows) },
+            { label: 'Created', value: String(c.created) },
+            { label: 'Updated', value: String(c.updated) },
+            { label: 'Unchanged', value: String(c.unchanged) },
+            { label: 'Skipped', value: String(c.skipped) },
+            { label: 'Failed', value: String(c.failed) },
+          ],
     errors: shown.map((e) => ({ row: String(e.row), field: oneLine(e.field, 80) || '—', message: oneLine(e.message, 300) })),
     errorsNote: more ? `Showing the first ${plural(shown.length, 'row error')}; the admin page lists them all.` : null,
     links: links([

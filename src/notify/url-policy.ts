@@ -94,12 +94,11 @@ export function addressProblem(address: string): string | null {
   return null;
 }
 
-/** `https://hooks.slack.com/services/…`: enough to recognise the URL in a log without its token. */
+/** `https://hooks.slack.com/…`: enough to recognise the URL in a log; the path (the secret) is left out. */
 export function redactUrl(url: string | URL): string {
   try {
     const u = typeof url === 'string' ? new URL(url) : url;
-    const first = u.pathname.split('/').filter(Boolean)[0];
-    return `${u.protocol}//${u.host}${first ? `/${first}/…` : '/'}`;
+    return `${u.protocol}//${u.host}/…`;
   } catch {
     return '(not a URL)';
   }

@@ -53,6 +53,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(v)) ms = Math.ceil(Number(v) * 1000);
   else {
+    // An HTTP date has a weekday and a month name; Date.parse alone would read "-5" as a year.
+    if (!/[a-z]{3}/i.test(v)) return null;
     const at = Date.parse(v);
     if (Number.isNaN(at)) return null;
     ms = at - now;
@@ -113,8 +115,9 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /**
  * POSTs the payload as JSON. Redirects are followed by hand (at most 3), re-checking the URL policy on each
  * Location, and re-POSTing the same body whatever the code: a webhook is only ever a POST.
- * Never throws for an HTTP or network outcome: 2xx -> ok; 429 -> retryable with Retry-After; 408, 5xx,
- * network errors and the timeout -> retryable; other 4xx, refused URLs and redirect loops -> not retryable.
+ * Never throws for an HTTP or network outcome: 2xx -> ok; 429 and 503 -> retryable with Retry-After; 408,
+ * other 5xx, network errors and the timeout -> retryable; other 4xx, refused URLs and more than 3 redirects
+ * -> not retryable.
  */
 export async function sendWebhook(target: WebhookTarget, payload: unknown, opts: SendWebhookOptions): Promise<WebhookResult> {
   const signal = AbortSignal.timeout(opts.timeoutMs);

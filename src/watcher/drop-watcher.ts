@@ -11,6 +11,7 @@ import { importIdFromStoredName, ingestPath, storedName } from '../ingest/paths'
 import { sha256File } from '../ingest/hash';
 import { startImport, type StartedImport } from '../temporal/start-import';
 import { formatFromFileName } from '../domain/readers/detect';
+import { checkSize } from '../domain/readers/file-checks';
 import { FileValidationError } from '../domain/types';
 
 export interface DropWatcherDeps {
@@ -78,9 +79,7 @@ export class DropWatcher {
       const { limits } = this.deps.config;
       try {
         formatFromFileName(fileName);
-        if (st.size > limits.maxFileBytes) {
-          throw new FileValidationError('too_large', `${fileName} is ${(st.size / 1048576).toFixed(1)} MB; the limit is ${(limits.maxFileBytes / 1048576).toFixed(1)} MB`);
-        }
+        checkSize(st.size, limits.maxFileBytes, fileName);
       } catch (err) {
         if (err instanceof FileValidationError) return await this.reject(filePath, fileName, st.size, err);
         throw err;

@@ -6,11 +6,13 @@ import { createSearchClient } from '../search/client';
 import { ensureCourseIndex } from '../search/indexer';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connect';
 import { createWorker } from './create-worker';
+import { installTemporalLogging } from '../temporal/runtime';
 
 const log = logger.child({ process: 'worker' });
 
 async function main() {
   const config = loadConfig();
+  installTemporalLogging(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO');
   const sql = createSql(config.databaseUrl, config.databasePoolSize, config.databaseSchema);
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'database migrated');

@@ -63,7 +63,7 @@ test('a failed import exits non-zero with status failed', async () => {
 
 test('--dry-run --wait prints the preview; confirm applies it', async () => {
   const file = path.join(work, 'dry.csv');
-  await writeFile(file, 'title,difficulty\n"CLI dry run course",advanced\n');
+  await writeFile(file, 'title,difficulty,price\n"CLI dry run course",advanced,20\n');
   const r = await cli([file, '--dry-run', '--wait', '--json', '--mode', 'create_only']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.json?.status, 'preview');

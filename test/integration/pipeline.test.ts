@@ -132,7 +132,7 @@ describe('a file dropped into drop/', () => {
     const huge = await finishedImport('huge.csv');
     assert.equal(txt.error_code, 'unknown_format');
     assert.equal(huge.error_code, 'too_large');
-    assert.match(huge.error_message ?? '', /limit is 10\.0 MB/);
+    assert.match(huge.error_message ?? '', /huge.csv is 10 MB \(10,485,761 bytes\); the limit is 10 MB/);
     const errored = await t.list('error');
     assert.ok(errored.includes(`${txt.id}__notes.txt`) && errored.includes(`${txt.id}__notes.txt.report.json`));
     assert.ok(errored.includes(`${huge.id}__huge.csv`));
@@ -220,10 +220,11 @@ describe('dry run', () => {
   test('discards by itself after the timeout', async () => {
     const t2 = { ...t.config, dryRunTimeoutSeconds: 2 };
     const incoming = path.join(t.folder('incoming'), `timeout-${Date.now()}.csv`);
-    await writeFile(incoming, 'title,difficulty\n"Forgotten preview",beginner\n');
+    await writeFile(incoming, 'title,difficulty,price\n"Forgotten preview",beginner,15\n');
     const started = await startImport(t.client, t2, { path: incoming, fileName: 'forgotten.csv', source: 'upload', mode: 'create_or_update', dryRun: true, startedBy: 'test' });
     const summary = (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
     assert.equal(summary.status, 'discarded');
+    assert.equal(summary.counts.created, 1, 'the preview had a course to create');
     const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses WHERE title = 'Forgotten preview'`);
     assert.equal(n, 0);
   });

@@ -14,6 +14,9 @@ import { ensureCourseIndex } from '../../src/search/indexer';
 import { connectClient, connectWorker } from '../../src/temporal/connect';
 import { createWorker, workflowsPath } from '../../src/worker/create-worker';
 import { logger } from '../../src/logger';
+import { installTemporalLogging } from '../../src/temporal/runtime';
+
+installTemporalLogging(logger, 'ERROR');
 
 let bundle: Promise<WorkflowBundle> | undefined;
 function workflowBundle(): Promise<WorkflowBundle> {

@@ -47,6 +47,7 @@ CREATE TABLE import_rows (
   PRIMARY KEY (import_id, row_number)
 );
 CREATE INDEX import_rows_course_idx ON import_rows (course_id) WHERE course_id IS NOT NULL;
+CREATE INDEX import_rows_key_idx ON import_rows (import_id, natural_key);
 
 CREATE TABLE courses (
   id                bigserial PRIMARY KEY,

@@ -8,9 +8,16 @@ import { checkFormatMatchesContent } from './detect';
 export const SAMPLE_BYTES = 64 * 1024;
 
 export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024 * 1024) return `${(Math.floor((n / (1024 * 1024)) * 100) / 100).toFixed(2).replace(/\.?0+$/, '')} MB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${n} bytes`;
+}
+
+/** The size limit, with a message that stays clear when the file is just over it. */
+export function checkSize(size: number, maxBytes: number, label = 'the file'): void {
+  if (size <= maxBytes) return;
+  const exact = formatBytes(size) === formatBytes(maxBytes) ? ` (${size.toLocaleString('en')} bytes)` : '';
+  throw new FileValidationError('too_large', `${label} is ${formatBytes(size)}${exact}; the limit is ${formatBytes(maxBytes)}`);
 }
 
 /** Returns the first 64 KB of the file, after the checks. */
@@ -24,9 +31,7 @@ export async function checkFile(filePath: string, format: FileFormat, limits: Re
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new FileValidationError('unreadable', 'not a regular file');
-    if (stat.size > limits.maxFileBytes) {
-      throw new FileValidationError('too_large', `the file is ${formatBytes(stat.size)}; the limit is ${formatBytes(limits.maxFileBytes)}`);
-    }
+    checkSize(stat.size, limits.maxFileBytes);
     if (stat.size === 0) throw new FileValidationError('empty', 'the file is empty');
     const head = Buffer.alloc(Math.min(SAMPLE_BYTES, stat.size));
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
