@@ -37,7 +37,7 @@ after(async () => {
 });
 
 test('a worker killed mid-import and restarted finishes the import exactly once', { timeout: 240_000 }, async () => {
-  const courses = generateCourses(20_000, 7);
+  const courses = generateCourses(10_000, 7);
   const file = path.join(t.folder('incoming'), 'big.csv');
   await writeFile(file, coursesToCsv(courses));
 

@@ -126,7 +126,7 @@ test('zip bomb: the total uncompressed size is bounded', async () => {
   const parts = [0, 1, 2].map((i) => ({ name: `xl/media/image${i}.bin`, data: randomBytes(400 * 1024) }));
   const err = await readError(readXlsx(writeFile(dir, 'total.xlsx', buildZip(parts)), { ...LIMITS, maxUncompressedBytes: 1024 * 1024 }));
   assert.equal(err.code, 'unsafe');
-  assert.match(err.message, /would expand to more than 1\.0 MB/);
+  assert.match(err.message, /would expand to more than 1 MB/);
 });
 
 test('zip bomb: headers that understate the size are caught by counting the real bytes', async () => {
