@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { NotificationConfigError, parseNotificationConfig, type NotificationConfig } from './notify/routing';
 
 // One parse of the environment at start-up: a wrong value stops the process with a message naming it.
 
@@ -40,6 +41,23 @@ const schema = z.object({
   ACTIVITY_HEARTBEAT_TIMEOUT: durationSeconds.default(30),
   WORKER_MAX_ACTIVITIES: positiveInt.default(8),
   WORKER_MAX_WORKFLOWS: positiveInt.default(40),
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:8000'),
+  DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('08:00'),
+  DIGEST_TIMEZONE: z.string().default('Europe/Paris'),
+  HEARTBEAT_INTERVAL: durationSeconds.default(15),
+  HEALTH_STALE_AFTER: durationSeconds.default(45),
+  WORKER_STALE_AFTER: durationSeconds.default(150),
+  HEALTH_TASK_QUEUE: z.string().default('course-import-health'),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default('127.0.0.1'),
+  SESSION_TTL: durationSeconds.default(12 * 3600),
+  SESSION_IDLE_TIMEOUT: durationSeconds.default(3600),
+  COOKIE_SECURE: bool.optional(),
+  TRUST_PROXY: bool.default(false),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').max(1024).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -56,6 +74,16 @@ export interface Config {
   heartbeatTimeoutSeconds: number;
   worker: { maxActivities: number; maxWorkflows: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** The admin web server (src/api). Cookies are Secure when COOKIE_SECURE says so, or by default when PUBLIC_URL is https. */
+  server: { port: number; host: string; trustProxy: boolean; cookieSecure: boolean; sessionTtlSeconds: number; sessionIdleSeconds: number };
+  /** The first admin, created at server start only while no staff account exists. */
+  bootstrapAdmin: { email: string; password: string } | null;
+  /** Where the admin is reached from a browser: links in notifications. */
+  publicUrl: string;
+  notifications: NotificationConfig;
+  digest: { time: string; timezone: string };
+  health: { taskQueue: string; heartbeatIntervalSeconds: number; staleAfterSeconds: number; workerStaleAfterSeconds: number };
+  metrics: { workerPort: number; temporalPort: number };
 }
 
 export class ConfigError extends Error {
@@ -69,6 +97,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}\n(run \`npm run stack -- env\` for the local stack's addresses)`);
   }
   const e = parsed.data;
+  let notifications: NotificationConfig;
+  try {
+    notifications = parseNotificationConfig(env);
+  } catch (err) {
+    if (err instanceof NotificationConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
   const maxFileBytes = Math.round(e.MAX_FILE_MB * 1024 * 1024);
   return {
     databaseUrl: e.DATABASE_URL,
@@ -91,5 +126,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatTimeoutSeconds: e.ACTIVITY_HEARTBEAT_TIMEOUT,
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflows: e.WORKER_MAX_WORKFLOWS },
     logLevel: e.LOG_LEVEL,
+    server: {
+      port: e.PORT,
+      host: e.HOST,
+      trustProxy: e.TRUST_PROXY,
+      cookieSecure: e.COOKIE_SECURE ?? e.PUBLIC_URL.startsWith('https:'),
+      sessionTtlSeconds: e.SESSION_TTL,
+      sessionIdleSeconds: e.SESSION_IDLE_TIMEOUT,
+    },
+    bootstrapAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    notifications,
+    digest: { time: e.DIGEST_TIME, timezone: e.DIGEST_TIMEZONE },
+    health: {
+      taskQueue: e.HEALTH_TASK_QUEUE,
+      heartbeatIntervalSeconds: e.HEARTBEAT_INTERVAL,
+      staleAfterSeconds: e.HEALTH_STALE_AFTER,
+      workerStaleAfterSeconds: e.WORKER_STALE_AFTER,
+    },
+    metrics: { workerPort: e.WORKER_METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT },
   };
 }

@@ -4,12 +4,14 @@ import type { SearchClient } from '../search/client';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { FileValidationError } from '../domain/types';
+import type { Notifier } from '../notify/deliver';
 
 export interface ActivityDeps {
   sql: Sql;
   /** null when Elasticsearch is disabled by configuration. */
   es: SearchClient | null;
-  config: Pick<Config, 'ingestDir' | 'limits' | 'batchSize' | 'elasticsearch'>;
+  config: Pick<Config, 'ingestDir' | 'limits' | 'batchSize' | 'elasticsearch' | 'publicUrl' | 'temporal' | 'health'>;
+  notifier: Notifier;
   logger: Logger;
 }
 

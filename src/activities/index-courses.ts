@@ -2,7 +2,8 @@ import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import { coursesTouchedByImport } from '../db/courses';
 import { updateImport } from '../db/imports';
-import { BulkItemError, bulkIndexCourses, ensureCourseIndex, refreshIndex } from '../search/indexer';
+import { BulkItemError, bulkIndexEverywhere, ensureCourseIndex, refreshEverywhere } from '../search/indexer';
+import { writeTargets } from '../search/targets';
 
 /** Step 5. Bulk-indexes the courses this import wrote; `_id` is the course id, so a retry overwrites. */
 export function indexCourses(deps: ActivityDeps) {
@@ -11,13 +12,15 @@ export function indexCourses(deps: ActivityDeps) {
     if (!es) return { indexed: 0 };
     const alias = config.elasticsearch.alias;
     await ensureCourseIndex(es, alias);
+    // Read after the upsert committed: a reindex that starts later copies these rows from PostgreSQL itself.
+    const targets = await writeTargets(sql, alias);
     let after = 0;
     let indexed = 0;
     for (;;) {
       const page = await coursesTouchedByImport(sql, args.importId, after, config.elasticsearch.bulkSize);
       if (page.length === 0) break;
       try {
-        indexed += await bulkIndexCourses(es, alias, page);
+        indexed += await bulkIndexEverywhere(es, targets, page);
       } catch (err) {
         if (err instanceof BulkItemError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'BulkItemError');
         throw err;
@@ -27,7 +30,7 @@ export function indexCourses(deps: ActivityDeps) {
       heartbeat({ indexed });
     }
     // The import is "done" when its courses are searchable.
-    if (indexed > 0) await refreshIndex(es, alias);
+    if (indexed > 0) await refreshEverywhere(es, targets);
     await updateImport(sql, args.importId, { step: 'notify' });
     return { indexed };
   };

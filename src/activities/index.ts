@@ -4,8 +4,9 @@ import { parse } from './parse';
 import { normalize } from './normalize';
 import { upsert } from './upsert';
 import { indexCourses } from './index-courses';
-import { notify } from './notify';
+import { notificationActivities } from './notifications';
 import { archive } from './archive';
+import { checkRevert, recordRevert, restoreCourses, syncRevertedCourses } from './revert';
 import { sampleRowErrors } from '../db/staging';
 import { SAMPLE_SIZE } from '../contract';
 
@@ -19,9 +20,14 @@ export function createActivities(deps: ActivityDeps) {
     normalize: normalize(deps),
     upsert: upsert(deps),
     index: indexCourses(deps),
-    notify: notify(deps),
+    ...notificationActivities(deps),
     archive: archive(deps),
     rowErrors: (args: { importId: string }) => sampleRowErrors(deps.sql, args.importId, SAMPLE_SIZE),
+    // Undoing an import: the revertImport workflow, and importFile when it is cancelled after its upsert.
+    checkRevert: checkRevert(deps),
+    restoreCourses: restoreCourses(deps),
+    syncRevertedCourses: syncRevertedCourses(deps),
+    recordRevert: recordRevert(deps),
   };
 }
 

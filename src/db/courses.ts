@@ -1,6 +1,7 @@
 // courses and lessons: the set-based upsert from staging, and the reads that feed Elasticsearch.
 import type { Sql } from './client';
 import type { ImportInput } from '../contract';
+import { snapshotBeforeImages } from './course-revisions';
 
 /**
  * Applies the planned rows of an import in one transaction: courses by natural key, then their lessons.
@@ -18,6 +19,9 @@ export async function applyImport(sql: Sql, importId: string, mode: ImportInput[
             is_free = EXCLUDED.is_free, tags = EXCLUDED.tags, quality_score = EXCLUDED.quality_score,
             content_hash = EXCLUDED.content_hash, updated_at = now(), updated_by_import = EXCLUDED.updated_by_import
           WHERE courses.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
+    // Before-images of exactly the courses the statement below is about to change (same key, other hash),
+    // so a revert or a cancellation can put them back. create_only never changes an existing course.
+    if (mode !== 'create_only') await snapshotBeforeImages(tx, importId);
     const applied = await tx`
       WITH up AS (
         INSERT INTO courses (natural_key, external_id, title, description, category, instructor, duration_hours,
@@ -83,4 +87,10 @@ export async function coursesTouchedByImport(sql: Sql, importId: string, afterId
 /** Every course, a page at a time: the source of a full reindex. */
 export async function allCourses(sql: Sql, afterId: number, limit: number): Promise<CourseDocument[]> {
   return sql<CourseDocument[]>`SELECT ${documentColumns(sql)} FROM courses c WHERE c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
+}
+
+/** The documents of some courses, for reindexing the courses a revert put back. */
+export async function coursesByIds(sql: Sql, ids: number[]): Promise<CourseDocument[]> {
+  if (ids.length === 0) return [];
+  return sql<CourseDocument[]>`SELECT ${documentColumns(sql)} FROM courses c WHERE c.id = ANY(${ids}::bigint[]) ORDER BY c.id`;
 }

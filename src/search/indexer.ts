@@ -58,3 +58,24 @@ export async function deleteCourseDocuments(es: SearchClient, index: string, ids
 export async function refreshIndex(es: SearchClient, index: string): Promise<void> {
   await es.indices.refresh({ index });
 }
+
+/** Indexes the courses into every target (the alias, and a running reindex's new index). */
+export async function bulkIndexEverywhere(es: SearchClient, targets: string[], courses: CourseDocument[]): Promise<number> {
+  let n = 0;
+  for (const target of targets) n = await bulkIndexCourses(es, target, courses);
+  return n;
+}
+
+/** Deletes the documents from every target; a document already gone is not an error (retries are safe). */
+export async function deleteEverywhere(es: SearchClient, targets: string[], ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  for (const target of targets) {
+    const res = await es.bulk({ operations: ids.map((id) => ({ delete: { _index: target, _id: String(id) } })) });
+    const failed = res.items.filter((i) => i.delete?.error && i.delete.status !== 404);
+    if (failed.length) throw new BulkItemError(`${failed.length} deletions failed: ${failed[0]?.delete?.error?.reason}`, true);
+  }
+}
+
+export async function refreshEverywhere(es: SearchClient, targets: string[]): Promise<void> {
+  await es.indices.refresh({ index: targets.join(','), ignore_unavailable: true });
+}

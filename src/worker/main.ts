@@ -6,6 +6,7 @@ import { createSearchClient } from '../search/client';
 import { ensureCourseIndex } from '../search/indexer';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connect';
 import { createWorker } from './create-worker';
+import { createNotifier } from '../notify/deliver';
 import { installTemporalLogging } from '../temporal/runtime';
 
 const log = logger.child({ process: 'worker' });
@@ -29,7 +30,7 @@ async function main() {
   }
 
   const connection = await connectWorker(config.temporal);
-  const worker = await createWorker({ connection, config, deps: { sql, es, config, logger: log } });
+  const worker = await createWorker({ connection, config, deps: { sql, es, config, logger: log, notifier: createNotifier(config.notifications) } });
   log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
   await worker.run();
   await sql.end({ timeout: 5 });

@@ -10,10 +10,13 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ImportActivities } from '../activities';
+import { deliverNotice } from './deliver-notice';
 import {
   confirmSignal,
   discardSignal,
@@ -42,6 +45,9 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     startToCloseTimeout: '30m',
     heartbeatTimeout: `${input.timeouts.heartbeatSeconds}s`,
     retry,
+    // On cancellation, wait until a running step has really stopped: an upsert that commits after the
+    // compensation below would leave half an import behind.
+    cancellationType: 'WAIT_CANCELLATION_COMPLETED',
   });
 
   const progress: Progress = {
@@ -69,6 +75,8 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
   setStatus('processing');
 
   let status: ImportStatus = 'failed';
+  // Set before the upsert starts: from then on a cancellation must undo what the upsert may have committed.
+  let mayHaveWritten = false;
   try {
     const moved = await quick.moveToProcessing(input);
 
@@ -92,6 +100,7 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
 
     if (confirmed) {
       progress.step = 'upsert';
+      mayHaveWritten = true;
       progress.counts = await long.upsert({ importId: input.importId, mode: input.mode });
       progress.upserted = progress.counts.created + progress.counts.updated;
 
@@ -112,6 +121,18 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
 
   // Reporting and archiving happen whatever happened above, cancellation included.
   return CancellationScope.nonCancellable(async () => {
+    if (status === 'cancelled' && mayHaveWritten) {
+      // The same activities as revertImport: before-images back, created courses deleted, Elasticsearch in step.
+      progress.step = 'upsert';
+      const undone = await long.restoreCourses({ importId: input.importId });
+      await long.syncRevertedCourses({ importId: input.importId });
+      progress.error = {
+        code: 'cancelled',
+        message: `cancelled after the upsert: ${undone.deleted} created course(s) deleted, ${undone.restored} restored as before`,
+      };
+    } else if (status === 'cancelled') {
+      progress.error = { code: 'cancelled', message: 'cancelled before any course was written' };
+    }
     const summary: ImportSummary = {
       importId: input.importId,
       workflowId,
@@ -121,7 +142,17 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
       archivedTo: null,
     };
     progress.step = 'notify';
-    await quick.notify(summary);
+    const notice = await quick.notify(summary);
+    if (notice) {
+      // A child of its own, abandoned when this import ends: delivery retries never hold the file back.
+      await startChild(deliverNotice, {
+        workflowId: `notify-${input.importId}`,
+        args: [{ key: `import:${input.importId}`, notice, importId: input.importId }],
+        parentClosePolicy: 'ABANDON',
+      }).catch((err: unknown) => {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      });
+    }
 
     progress.step = 'archive';
     summary.archivedTo = (

@@ -1,1 +1,3 @@
 export { importFile } from './import-file';
+export { deliverNotice } from './deliver-notice';
+export { revertImport } from './revert-import';

@@ -14,6 +14,7 @@ import { ensureCourseIndex } from '../../src/search/indexer';
 import { connectClient, connectWorker } from '../../src/temporal/connect';
 import { createWorker, workflowsPath } from '../../src/worker/create-worker';
 import { logger } from '../../src/logger';
+import { createNotifier } from '../../src/notify/deliver';
 import { installTemporalLogging } from '../../src/temporal/runtime';
 
 installTemporalLogging(logger, 'ERROR');
@@ -76,7 +77,7 @@ export async function createTestEnv(label: string, overrides: Record<string, str
     ingestDir,
     async startWorker() {
       const connection = await connectWorker(config.temporal);
-      worker = await createWorker({ connection, config, deps: { sql, es, config, logger: log }, workflowBundle: await workflowBundle() });
+      worker = await createWorker({ connection, config, deps: { sql, es, config, logger: log, notifier: createNotifier(config.notifications) }, workflowBundle: await workflowBundle() });
       running = worker.run().finally(() => connection.close());
     },
     async stopWorker() {

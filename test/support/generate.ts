@@ -37,15 +37,19 @@ export interface GeneratedCourse {
 }
 
 export function generateCourses(count: number, seed = 42, offset = 0): GeneratedCourse[] {
+  return Array.from(courseStream(count, seed, offset));
+}
+
+/** The same courses as generateCourses, one at a time: the benchmark writes 10 MB files without holding them. */
+export function* courseStream(count: number, seed = 42, offset = 0): Generator<GeneratedCourse> {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const out: GeneratedCourse[] = [];
   for (let i = offset; i < offset + count; i++) {
     const fr = r() < 0.5;
     const topic = pick(fr ? frTopics : enTopics);
     const free = r() < 0.25;
     const lessonCount = 3 + Math.floor(r() * 10);
-    out.push({
+    yield {
       external_id: `GEN-${String(i).padStart(7, '0')}`,
       title: fr ? `${topic} : les fondamentaux, volume ${i}` : `${topic} essentials, volume ${i}`,
       description: fr
@@ -60,9 +64,17 @@ export function generateCourses(count: number, seed = 42, offset = 0): Generated
       is_free: free,
       lessons: Array.from({ length: lessonCount }, (_, k) => (fr ? `Leçon ${k + 1} : ${topic}` : `Lesson ${k + 1}: ${topic}`)),
       tags: [topic.toLowerCase(), fr ? 'français' : 'english'],
-    });
+    };
   }
-  return out;
+}
+
+/** A real edit of a course (new description, another price): the "10% of the rows changed" update. */
+export function changedCourse(c: GeneratedCourse, edition = 2): GeneratedCourse {
+  return {
+    ...c,
+    description: `${c.description} (édition ${edition}, revised)`,
+    price: c.is_free ? 0 : Math.round((c.price + 5.5) * 100) / 100,
+  };
 }
 
 const csvCell = (v: string | number | boolean) => {
@@ -70,12 +82,18 @@ const csvCell = (v: string | number | boolean) => {
   return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+export const CSV_HEADER = 'external_id,title,description,category,instructor,duration,difficulty,learning_mode,price,is_free,lessons,tags';
+
+/** The cells of a course in CSV_HEADER order (lessons `a;b`, tags `a,b`), shared by the CSV and XLSX writers. */
+export function courseCells(c: GeneratedCourse): (string | number | boolean)[] {
+  return [c.external_id, c.title, c.description, c.category, c.instructor, c.duration, c.difficulty, c.learning_mode, c.price, c.is_free, c.lessons.join(';'), c.tags.join(',')];
+}
+
+/** One CSV line, without its newline. */
+export function courseToCsvLine(c: GeneratedCourse): string {
+  return courseCells(c).map(csvCell).join(',');
+}
+
 export function coursesToCsv(courses: GeneratedCourse[]): string {
-  const header = 'external_id,title,description,category,instructor,duration,difficulty,learning_mode,price,is_free,lessons,tags';
-  const lines = courses.map((c) =>
-    [c.external_id, c.title, c.description, c.category, c.instructor, c.duration, c.difficulty, c.learning_mode, c.price, c.is_free, c.lessons.join(';'), c.tags.join(',')]
-      .map(csvCell)
-      .join(','),
-  );
-  return [header, ...lines].join('\n') + '\n';
+  return [CSV_HEADER, ...courses.map(courseToCsvLine)].join('\n') + '\n';
 }

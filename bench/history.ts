@@ -1,0 +1,55 @@
+// Per-stage times of one import, read from its workflow history: scheduled -> completed of each activity.
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+type Timestamp = { seconds?: { toNumber(): number } | number | string | null; nanos?: number | null } | null | undefined;
+
+function ms(t: Timestamp): number {
+  if (!t) return NaN;
+  const s = t.seconds;
+  const seconds = typeof s === 'object' && s !== null ? s.toNumber() : Number(s ?? 0);
+  return seconds * 1000 + (t.nanos ?? 0) / 1e6;
+}
+
+const EventType = temporal.api.enums.v1.EventType;
+
+export interface StageTimes {
+  /** activity name -> ms from scheduled to completed (retries included), summed when run more than once */
+  stages: Record<string, number>;
+  /** workflow start time (epoch ms) */
+  startedAt: number;
+  /** workflow completion time (epoch ms) */
+  closedAt: number;
+}
+
+export async function stageTimes(client: Client, workflowId: string): Promise<StageTimes> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const scheduled = new Map<string, { name: string; at: number }>();
+  const stages: Record<string, number> = {};
+  let startedAt = NaN;
+  let closedAt = NaN;
+  for (const e of events) {
+    const at = ms(e.eventTime as Timestamp);
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        startedAt = at;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+        closedAt = at;
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        scheduled.set(String(e.eventId), { name: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?', at });
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+        const s = scheduled.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
+        if (s) stages[s.name] = (stages[s.name] ?? 0) + (at - s.at);
+        break;
+      }
+    }
+  }
+  return { stages, startedAt, closedAt };
+}
+
+/** The order in which the stages are shown: the workflow's steps. */
+export const STAGE_ORDER = ['wait', 'moveToProcessing', 'parse', 'normalize', 'upsert', 'index', 'notify', 'archive', 'other'] as const;

@@ -1,0 +1,49 @@
+// Dropping files the way a producer does and waiting for their imports: the timing of W1 and W2.
+import { copyFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { TestEnv } from '../test/support/env';
+import type { ImportRecord } from '../src/db/imports';
+import { stageTimes } from './history';
+import { sleep } from './stats';
+
+/** Copies `file` into drop/ under a dot-name, then renames it: the watcher sees a whole file. Returns the drop time. */
+export async function dropFile(t: TestEnv, file: string, name: string): Promise<number> {
+  const tmp = path.join(t.folder('drop'), `.${name}.part`);
+  await copyFile(file, tmp);
+  const at = Date.now();
+  await rename(tmp, path.join(t.folder('drop'), name));
+  return at;
+}
+
+export async function waitForImports(t: TestEnv, fileNames: string[], since: Date, timeoutMs: number): Promise<ImportRecord[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await t.sql<ImportRecord[]>`
+      SELECT * FROM imports WHERE file_name IN ${t.sql(fileNames)} AND created_at >= ${since} AND finished_at IS NOT NULL`;
+    if (new Set(rows.map((r) => r.file_name)).size >= fileNames.length) return rows;
+    if (Date.now() > deadline) throw new Error(`${fileNames.length - rows.length} of ${fileNames.length} imports did not finish within ${timeoutMs / 1000} s`);
+    await sleep(fileNames.length > 1 ? 200 : 50);
+  }
+}
+
+export interface ImportTiming {
+  ms: number;
+  record: ImportRecord;
+  /** wait = drop -> workflow start (watcher), then the activities, then "other" (workflow tasks between them). */
+  stages: Record<string, number>;
+}
+
+/** One file end to end: from its arrival in drop/ to its ledger's finished_at (searchable and archived). */
+export async function importOne(t: TestEnv, file: string, name: string, timeoutMs: number): Promise<ImportTiming> {
+  const since = new Date(Date.now() - 1000);
+  const droppedAt = await dropFile(t, file, name);
+  const [record] = await waitForImports(t, [name], since, timeoutMs);
+  if (!record?.finished_at) throw new Error(`no finished import for ${name}`);
+  if (record.status !== 'succeeded') throw new Error(`import of ${name} ended ${record.status}: ${record.error_message ?? ''}`);
+  const ms = record.finished_at.getTime() - droppedAt;
+  const h = await stageTimes(t.client, record.workflow_id);
+  const stages: Record<string, number> = { wait: Math.max(0, h.startedAt - droppedAt), ...h.stages };
+  const accounted = Object.values(stages).reduce((a, b) => a + b, 0);
+  stages.other = Math.max(0, ms - accounted);
+  return { ms, record, stages };
+}

@@ -1,0 +1,90 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { ActivityDeps } from './deps';
+import type { ImportSummary } from '../contract';
+import { getImport } from '../db/imports';
+import { claimDelivery, finishDelivery, noteDeliveryError } from '../db/notifications';
+import { channelIdsFor, deliver, reviveNotice } from '../notify/deliver';
+import { eventOf, IMPORT_OUTCOMES, type Notice } from '../notify/messages';
+
+export interface SendNoticeArgs {
+  /** Stable for one notice (e.g. `import:<id>`): with the channel, the idempotency key of the delivery. */
+  key: string;
+  channelId: string;
+  notice: Notice;
+  importId: string | null;
+}
+
+export const UNDELIVERABLE = 'NotificationUndeliverable';
+
+export function notificationActivities(deps: ActivityDeps) {
+  return {
+    /**
+     * Step 6 of an import. Records the summary once per import, then returns the notice that the delivery
+     * workflow sends to every configured channel.
+     */
+    async notify(summary: ImportSummary): Promise<Notice | null> {
+      await deps.sql`
+        INSERT INTO import_notifications (import_id, channel, status, detail, sent_at)
+        VALUES (${summary.importId}, 'summary', 'sent', ${deps.sql.json(summary as never)}, now())
+        ON CONFLICT (import_id, channel) DO NOTHING`;
+      deps.logger.info({ importId: summary.importId, workflowId: summary.workflowId, status: summary.status, counts: summary.counts }, 'import summary');
+      const status = IMPORT_OUTCOMES.find((o) => o === summary.status);
+      if (!status) return null;
+      const record = await getImport(deps.sql, summary.importId);
+      const { publicUrl, temporal } = deps.config;
+      return {
+        type: 'import',
+        importId: summary.importId,
+        workflowId: summary.workflowId,
+        fileName: record?.file_name ?? summary.importId,
+        source: record?.source ?? 'unknown',
+        startedBy: record?.started_by ?? null,
+        status,
+        counts: summary.counts,
+        durationMs: record?.started_at ? Date.now() - record.started_at.getTime() : null,
+        errors: summary.errors.slice(0, 20),
+        error: record?.error_code ? { code: record.error_code, message: record.error_message ?? '' } : null,
+        adminUrl: `${publicUrl}/admin-dashboard/imports/${summary.importId}/`,
+        temporalUrl: `${temporal.uiUrl}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(summary.workflowId)}`,
+      };
+    },
+
+    async planDelivery(notice: Notice): Promise<string[]> {
+      return channelIdsFor(notice, deps.notifier.config);
+    },
+
+    /**
+     * One channel, at most once once confirmed: the delivery row is claimed before sending; a retry after an
+     * unconfirmed attempt sends again with the same idempotency key. 429 waits for Retry-After; other 4xx
+     * answers are final and recorded, never failing the import.
+     */
+    async sendNotice(args: SendNoticeArgs): Promise<'sent' | 'failed' | 'already'> {
+      const { sql } = deps;
+      const event = eventOf(args.notice);
+      const claim = await claimDelivery(sql, { key: args.key, channel: args.channelId, event, importId: args.importId });
+      if (claim.status !== 'pending') return 'already';
+      const outcome = await deliver(deps.notifier, args.channelId, reviveNotice(args.notice), `${args.key}:${args.channelId}`);
+      if (outcome.ok) {
+        await finishDelivery(sql, args.key, args.channelId, 'sent', null);
+        deps.logger.info({ key: args.key, channel: args.channelId, event, importId: args.importId }, 'notification sent');
+        return 'sent';
+      }
+      if (!outcome.retryable) {
+        await finishDelivery(sql, args.key, args.channelId, 'failed', outcome.message);
+        deps.logger.warn({ key: args.key, channel: args.channelId, event, reason: outcome.message }, 'notification refused');
+        return 'failed';
+      }
+      await noteDeliveryError(sql, args.key, args.channelId, outcome.message);
+      throw ApplicationFailure.create({
+        type: 'NotificationRetry',
+        message: outcome.message,
+        ...(outcome.retryAfterMs !== null ? { nextRetryDelay: outcome.retryAfterMs } : {}),
+      });
+    },
+
+    /** After the last attempt: the failure is recorded where the admin shows it. */
+    async giveUpNotice(args: { key: string; channelId: string; reason: string }): Promise<void> {
+      await finishDelivery(deps.sql, args.key, args.channelId, 'failed', args.reason);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// What every router of the admin receives, and the typed shape of the request state the middleware fills in.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Sql } from '../db/client';
+import type { SearchClient } from '../search/client';
+import type { Logger } from '../logger';
+
+export interface ApiDeps {
+  config: Config;
+  sql: Sql;
+  /** null when ELASTICSEARCH_ENABLED=false: pages fall back to PostgreSQL. */
+  es: SearchClient | null;
+  temporal: Client;
+  logger: Logger;
+}
+
+export type Role = 'admin' | 'viewer';
+
+export interface AuthUser {
+  id: number;
+  email: string;
+  role: Role;
+  /** Set for API tokens: the token's name (the actor in the audit log is 'token:<name>'). */
+  tokenName?: string;
+}
+
+export type FlashKind = 'success' | 'error' | 'info' | 'warning';
+export interface FlashMessage {
+  kind: FlashKind;
+  message: string;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The signed-in staff member or the API token's identity; undefined for anonymous requests. */
+    user: AuthUser | undefined;
+    via: 'session' | 'token' | undefined;
+    /** The session's synchronizer token, for forms (`partials/csrf`) and the `X-CSRF-Token` header of scripts. */
+    csrfToken: string | undefined;
+    requestId: string;
+    /** A pino child logger carrying the request id. */
+    log: Logger;
+  }
+  interface DefaultContext {
+    /** Renders views/<view>.eta inside views/layout.eta (see src/api/render.ts). */
+    render(view: string, data?: object, status?: number): void;
+    /** Queues a message for the next page this session renders (saved with the session when the request ends). */
+    flash(kind: FlashKind, message: string): void;
+  }
+}

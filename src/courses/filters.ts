@@ -1,0 +1,155 @@
+// What the admin asked the course list for: the query string of /admin-dashboard/courses/ parsed once, so the
+// Elasticsearch search, the PostgreSQL fallback, bulk actions "on every matching course" and exports all
+// read the same filters.
+import { z } from 'zod';
+import { DIFFICULTIES, LEARNING_MODES } from '../domain/types';
+
+export const SORTS = ['relevance', 'title', 'price_asc', 'price_desc', 'newest', 'quality'] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface CourseFilters {
+  q: string;
+  category: string[];
+  difficulty: string[];
+  learning_mode: string[];
+  is_free: boolean | null;
+  is_active: boolean | null;
+  price_min: number | null;
+  price_max: number | null;
+}
+
+export interface CourseQuery extends CourseFilters {
+  sort: Sort;
+  page: number;
+  perPage: number;
+}
+
+/** Elasticsearch refuses from + size beyond 10 000 without scrolling; a list page never needs more. */
+export const MAX_WINDOW = 10_000;
+
+const list = (allowed?: readonly string[]) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+    .transform((v) => v.map((s) => s.trim()).filter((s) => s !== '' && s.length <= 200 && (!allowed || allowed.includes(s))).slice(0, 50));
+
+const tristate = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (Array.isArray(v) ? v[0] : v))
+  .transform((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : null));
+
+const money = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (Array.isArray(v) ? v[0] : v))
+  .transform((v) => {
+    if (v === undefined || v.trim() === '') return null;
+    const n = Number(v.replace(',', '.'));
+    return Number.isFinite(n) && n >= 0 ? n : null;
+  });
+
+const one = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (Array.isArray(v) ? v[0] : v));
+
+const querySchema = z.object({
+  q: one.transform((v) => (v ?? '').trim().slice(0, 200)),
+  category: list(),
+  difficulty: list(DIFFICULTIES),
+  learning_mode: list(LEARNING_MODES),
+  is_free: tristate,
+  is_active: tristate,
+  price_min: money,
+  price_max: money,
+  sort: one.transform((v): Sort => ((SORTS as readonly string[]).includes(v ?? '') ? (v as Sort) : 'relevance')),
+  page: one.transform((v) => Math.max(1, Math.min(Number.parseInt(v ?? '1', 10) || 1, 1000))),
+  per_page: one.transform((v) => [10, 20, 50, 100].find((n) => String(n) === v) ?? 20),
+});
+
+/** Never throws: an unknown value is ignored, as a hand-edited URL deserves. */
+export function parseCourseQuery(input: Record<string, unknown>): CourseQuery {
+  const p = querySchema.parse(input);
+  const perPage = p.per_page;
+  const page = Math.min(p.page, Math.floor(MAX_WINDOW / perPage));
+  return {
+    q: p.q,
+    category: p.category,
+    difficulty: p.difficulty,
+    learning_mode: p.learning_mode,
+    is_free: p.is_free,
+    is_active: p.is_active,
+    price_min: p.price_min,
+    price_max: p.price_max,
+    sort: p.sort,
+    page,
+    perPage,
+  };
+}
+
+export function filtersOf(q: CourseQuery | CourseFilters): CourseFilters {
+  return {
+    q: q.q,
+    category: q.category,
+    difficulty: q.difficulty,
+    learning_mode: q.learning_mode,
+    is_free: q.is_free,
+    is_active: q.is_active,
+    price_min: q.price_min,
+    price_max: q.price_max,
+  };
+}
+
+/** The filters as URL parameters (for links that keep them: pagination, sorting, "select all matching"). */
+export function filtersToParams(f: CourseFilters): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.q) p.set('q', f.q);
+  for (const k of ['category', 'difficulty', 'learning_mode'] as const) for (const v of f[k]) p.append(k, v);
+  if (f.is_free !== null) p.set('is_free', String(f.is_free));
+  if (f.is_active !== null) p.set('is_active', String(f.is_active));
+  if (f.price_min !== null) p.set('price_min', String(f.price_min));
+  if (f.price_max !== null) p.set('price_max', String(f.price_max));
+  return p;
+}
+
+/** Only the filters that are set: what the search log records. */
+export function activeFilters(f: CourseFilters): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(f)) {
+    if (k === 'q' || v === null || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+export interface FacetBucket {
+  value: string;
+  count: number;
+}
+
+export interface CourseHit {
+  id: number;
+  title: string;
+  category: string | null;
+  instructor: string | null;
+  difficulty: string;
+  learning_mode: string;
+  price: number;
+  is_free: boolean;
+  is_active: boolean;
+  quality_score: number;
+  tags: string[];
+  created_at: string;
+  /** Field -> HTML fragments, already escaped, with matches in <mark>. */
+  highlight: Record<string, string[]>;
+}
+
+export interface CourseSearchResult {
+  total: number;
+  hits: CourseHit[];
+  facets: Record<'category' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active', FacetBucket[]>;
+  tookMs: number;
+  backend: 'elasticsearch' | 'postgresql';
+}

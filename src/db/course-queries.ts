@@ -1,0 +1,284 @@
+// Reads and bulk writes of courses for the admin: the PostgreSQL fallback search (same filters as the
+// Elasticsearch list), a course's page, bulk selections and the set-based bulk actions, exports' pages.
+import type { Sql } from './client';
+import type { CourseFilters, CourseHit, CourseQuery, FacetBucket } from '../courses/filters';
+import type postgres from 'postgres';
+import type { CourseDocument } from './courses';
+
+type Fragment = postgres.PendingQuery<postgres.Row[]>;
+
+// Case and accents folded in SQL without the unaccent extension (which needs a superuser to install):
+// "debutant" finds "Débutant".
+const FROM_CHARS = 'àâäáãåçéèêëíìîïñóòôöõúùûüýÿ';
+const TO_CHARS = 'aaaaaaceeeeiiiinooooouuuuyy';
+
+function fold(sql: Sql, expr: Fragment): Fragment {
+  return sql`translate(lower(${expr}), ${FROM_CHARS}, ${TO_CHARS})`;
+}
+
+function foldJs(s: string): string {
+  let out = s.toLowerCase();
+  for (let i = 0; i < FROM_CHARS.length; i++) out = out.replaceAll(FROM_CHARS[i]!, TO_CHARS[i]!);
+  return out;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function documentText(sql: Sql): Fragment {
+  return sql`(c.title || ' ' || c.description || ' ' || coalesce(c.instructor, '') || ' ' || coalesce(c.category, '') || ' ' ||
+    array_to_string(c.tags, ' ') || ' ' ||
+    coalesce((SELECT string_agg(l.title || ' ' || coalesce(l.content, ''), ' ') FROM lessons l WHERE l.course_id = c.id), ''))`;
+}
+
+type FacetName = 'category' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active';
+
+/** The WHERE clause of the filters; `except` leaves one facet's own filter out (for its counts). */
+function whereOf(sql: Sql, f: CourseFilters, except?: FacetName): Fragment {
+  const parts: Fragment[] = [sql`true`];
+  const q = f.q.trim();
+  if (q) {
+    const words = foldJs(q).split(/\s+/).filter(Boolean).map((w) => `%${likeEscape(w)}%`);
+    const doc = documentText(sql);
+    // Every word as a folded substring, or the query as French / English stemmed text ("cours" finds "Cours").
+    parts.push(sql`(${fold(sql, doc)} LIKE ALL (${words}::text[])
+      OR to_tsvector('french', ${doc}) @@ plainto_tsquery('french', ${q})
+      OR to_tsvector('english', ${doc}) @@ plainto_tsquery('english', ${q}))`);
+  }
+  if (f.category.length && except !== 'category') parts.push(sql`c.category = ANY(${f.category}::text[])`);
+  if (f.difficulty.length && except !== 'difficulty') parts.push(sql`c.difficulty = ANY(${f.difficulty}::text[])`);
+  if (f.learning_mode.length && except !== 'learning_mode') parts.push(sql`c.learning_mode = ANY(${f.learning_mode}::text[])`);
+  if (f.is_free !== null && except !== 'is_free') parts.push(sql`c.is_free = ${f.is_free}`);
+  if (f.is_active !== null && except !== 'is_active') parts.push(sql`c.is_active = ${f.is_active}`);
+  if (f.price_min !== null) parts.push(sql`c.price >= ${f.price_min}`);
+  if (f.price_max !== null) parts.push(sql`c.price <= ${f.price_max}`);
+  return parts.reduce((a, b) => sql`${a} AND ${b}`);
+}
+
+function orderOf(sql: Sql, q: CourseQuery): Fragment {
+  switch (q.sort) {
+    case 'title':
+      return sql`lower(c.title), c.id`;
+    case 'price_asc':
+      return sql`c.price, c.id`;
+    case 'price_desc':
+      return sql`c.price DESC, c.id`;
+    case 'quality':
+      return sql`c.quality_score DESC, c.id`;
+    case 'relevance':
+      if (q.q) return sql`(${fold(sql, sql`c.title`)} LIKE ${`%${likeEscape(foldJs(q.q))}%`}) DESC, c.created_at DESC, c.id`;
+      return sql`c.created_at DESC, c.id`;
+    default:
+      return sql`c.created_at DESC, c.id`;
+  }
+}
+
+export async function searchCoursesPg(sql: Sql, q: CourseQuery): Promise<{ total: number; hits: CourseHit[]; facets: Record<FacetName, FacetBucket[]> }> {
+  const where = whereOf(sql, q);
+  const [{ n } = { n: 0 }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses c WHERE ${where}`;
+  const rows = await sql<(Omit<CourseHit, 'highlight' | 'created_at'> & { created_at: Date })[]>`
+    SELECT c.id, c.title, c.category, c.instructor, c.difficulty, c.learning_mode, c.price, c.is_free, c.is_active,
+      c.quality_score, c.tags, c.created_at
+    FROM courses c WHERE ${where} ORDER BY ${orderOf(sql, q)}
+    LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`;
+  const facets = {} as Record<FacetName, FacetBucket[]>;
+  const columns: Record<FacetName, Fragment> = {
+    category: sql`c.category`,
+    difficulty: sql`c.difficulty`,
+    learning_mode: sql`c.learning_mode`,
+    is_free: sql`c.is_free::text`,
+    is_active: sql`c.is_active::text`,
+  };
+  for (const [name, column] of Object.entries(columns) as [FacetName, Fragment][]) {
+    facets[name] = await sql<FacetBucket[]>`
+      SELECT ${column} AS value, count(*)::int AS count FROM courses c
+      WHERE ${whereOf(sql, q, name)} AND ${column} IS NOT NULL
+      GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`;
+  }
+  return { total: n, hits: rows.map((r) => ({ ...r, created_at: r.created_at.toISOString(), highlight: {} })), facets };
+}
+
+/** Puts every course matching the filters into a bulk selection, in one statement. */
+export async function selectMatchingPg(sql: Sql, bulkId: string, f: CourseFilters): Promise<number> {
+  const res = await sql`
+    INSERT INTO bulk_selections (bulk_id, course_id) SELECT ${bulkId}, c.id FROM courses c WHERE ${whereOf(sql, f)}
+    ON CONFLICT DO NOTHING`;
+  return res.count;
+}
+
+/** Adds ids (from a checkbox selection or an Elasticsearch page) to a selection; unknown ids are dropped. */
+export async function addToSelection(sql: Sql, bulkId: string, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const res = await sql`
+    INSERT INTO bulk_selections (bulk_id, course_id)
+    SELECT ${bulkId}, c.id FROM courses c WHERE c.id = ANY(${ids}::bigint[])
+    ON CONFLICT DO NOTHING`;
+  return res.count;
+}
+
+export async function selectionSize(sql: Sql, bulkId: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM bulk_selections WHERE bulk_id = ${bulkId}`;
+  return row?.n ?? 0;
+}
+
+/** The next page of a selection's course ids, keyset on id. */
+export async function selectionPage(sql: Sql, bulkId: string, afterId: number, limit: number): Promise<number[]> {
+  const rows = await sql<{ course_id: number }[]>`
+    SELECT course_id FROM bulk_selections WHERE bulk_id = ${bulkId} AND course_id > ${afterId} ORDER BY course_id LIMIT ${limit}`;
+  return rows.map((r) => r.course_id);
+}
+
+export async function dropSelection(sql: Sql, bulkId: string): Promise<void> {
+  await sql`DELETE FROM bulk_selections WHERE bulk_id = ${bulkId}`;
+}
+
+/** Activate / deactivate: updated_at moves, so a running reindex re-copies them before it switches. */
+export async function setActive(sql: Sql, ids: number[], active: boolean): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<{ id: number }[]>`
+    UPDATE courses SET is_active = ${active}, updated_at = now() WHERE id = ANY(${ids}::bigint[]) RETURNING id`;
+  return rows.map((r) => r.id);
+}
+
+export async function deleteCourses(sql: Sql, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  // Lessons go with the course (ON DELETE CASCADE); staging rows keep their history.
+  const res = await sql`DELETE FROM courses WHERE id = ANY(${ids}::bigint[])`;
+  return res.count;
+}
+
+export interface CourseRow {
+  id: number;
+  natural_key: string;
+  external_id: string | null;
+  title: string;
+  description: string;
+  category: string | null;
+  instructor: string | null;
+  duration_hours: number | null;
+  difficulty: string;
+  learning_mode: string;
+  price: number;
+  is_free: boolean;
+  tags: string[];
+  quality_score: number;
+  is_active: boolean;
+  content_hash: string;
+  created_at: Date;
+  updated_at: Date;
+  lessons: { title: string; content: string | null; order: number; video_url: string | null }[];
+}
+
+const courseColumns = (sql: Sql) => sql`
+  c.id, c.natural_key, c.external_id, c.title, c.description, c.category, c.instructor, c.duration_hours, c.difficulty,
+  c.learning_mode, c.price, c.is_free, c.tags, c.quality_score, c.is_active, c.content_hash, c.created_at, c.updated_at,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content, 'order', l.position, 'video_url', l.video_url)
+     ORDER BY l.position), '[]'::jsonb) FROM lessons l WHERE l.course_id = c.id) AS lessons`;
+
+export async function getCourse(sql: Sql, id: number): Promise<CourseRow | null> {
+  const [row] = await sql<CourseRow[]>`SELECT ${courseColumns(sql)} FROM courses c WHERE c.id = ${id}`;
+  return row ?? null;
+}
+
+export async function coursesByIds(sql: Sql, ids: number[]): Promise<CourseRow[]> {
+  if (ids.length === 0) return [];
+  return sql<CourseRow[]>`SELECT ${courseColumns(sql)} FROM courses c WHERE c.id = ANY(${ids}::bigint[]) ORDER BY c.id`;
+}
+
+export async function naturalKeysTaken(sql: Sql, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await sql<{ natural_key: string }[]>`SELECT natural_key FROM courses WHERE natural_key = ANY(${keys}::text[])`;
+  return new Set(rows.map((r) => r.natural_key));
+}
+
+export interface NewCourse {
+  natural_key: string;
+  title: string;
+  content_hash: string;
+  source_id: number;
+}
+
+/** Copies courses (and their lessons) under new titles and keys, inactive; returns the new ids. */
+export async function insertCopies(sql: Sql, copies: NewCourse[]): Promise<number[]> {
+  if (copies.length === 0) return [];
+  return sql.begin(async (tx) => {
+    const rows = await tx<{ id: number; source_id: number }[]>`
+      WITH src AS (
+        SELECT * FROM jsonb_to_recordset(${tx.json(copies as never)}) AS x(natural_key text, title text, content_hash text, source_id bigint)
+      ), ins AS (
+        INSERT INTO courses (natural_key, external_id, title, description, category, instructor, duration_hours, difficulty,
+          learning_mode, price, is_free, tags, quality_score, is_active, content_hash)
+        SELECT s.natural_key, NULL, s.title, c.description, c.category, c.instructor, c.duration_hours, c.difficulty,
+          c.learning_mode, c.price, c.is_free, c.tags, c.quality_score, false, s.content_hash
+        FROM src s JOIN courses c ON c.id = s.source_id
+        ON CONFLICT (natural_key) DO NOTHING
+        RETURNING id, natural_key
+      )
+      SELECT ins.id, s.source_id FROM ins JOIN src s USING (natural_key)`;
+    await tx`
+      INSERT INTO lessons (course_id, position, title, content, video_url)
+      SELECT n.id, l.position, l.title, l.content, l.video_url
+      FROM jsonb_to_recordset(${tx.json(rows.map((r) => ({ id: r.id, source_id: r.source_id })) as never)}) AS n(id bigint, source_id bigint)
+      JOIN lessons l ON l.course_id = n.source_id`;
+    return rows.map((r) => r.id);
+  });
+}
+
+export interface CourseImportRef {
+  id: string;
+  file_name: string;
+  source: string;
+  status: string;
+  created_at: Date;
+  finished_at: Date | null;
+  action: string | null;
+  row_number: number;
+}
+
+/** The imports that touched a course, newest first, with what each did to it. */
+export async function importsOfCourse(sql: Sql, courseId: number, limit = 50): Promise<CourseImportRef[]> {
+  return sql<CourseImportRef[]>`
+    SELECT i.id, i.file_name, i.source, i.status, i.created_at, i.finished_at, r.action, r.row_number
+    FROM import_rows r JOIN imports i ON i.id = r.import_id
+    WHERE r.course_id = ${courseId}
+    ORDER BY i.created_at DESC LIMIT ${limit}`;
+}
+
+/** Courses for an export, in id order, a page at a time: the export never holds the whole catalogue. */
+export async function exportPage(sql: Sql, ids: number[] | null, f: CourseFilters | null, afterId: number, limit: number): Promise<CourseRow[]> {
+  const where = ids ? sql`c.id = ANY(${ids}::bigint[])` : f ? whereOf(sql, f) : sql`true`;
+  return sql<CourseRow[]>`SELECT ${courseColumns(sql)} FROM courses c WHERE ${where} AND c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
+}
+
+export async function selectionExportPage(sql: Sql, bulkId: string, afterId: number, limit: number): Promise<CourseRow[]> {
+  return sql<CourseRow[]>`
+    SELECT ${courseColumns(sql)} FROM courses c JOIN bulk_selections s ON s.course_id = c.id AND s.bulk_id = ${bulkId}
+    WHERE c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
+}
+
+export interface CourseTotals {
+  total: number;
+  active: number;
+}
+
+export async function courseTotals(sql: Sql): Promise<CourseTotals> {
+  const [row] = await sql<CourseTotals[]>`SELECT count(*)::int AS total, count(*) FILTER (WHERE is_active)::int AS active FROM courses`;
+  return row ?? { total: 0, active: 0 };
+}
+
+const documentColumns = (sql: Sql) => sql`
+  c.id, c.external_id, c.title, c.description, c.category, c.instructor, c.duration_hours, c.difficulty,
+  c.learning_mode, c.price, c.is_free, c.tags, c.quality_score, c.is_active, c.created_at, c.updated_at,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content) ORDER BY l.position), '[]'::jsonb)
+   FROM lessons l WHERE l.course_id = c.id) AS lessons`;
+
+/** The search documents of some courses (the shape of src/db/courses.ts' CourseDocument). */
+export async function courseDocumentsByIds(sql: Sql, ids: number[]): Promise<CourseDocument[]> {
+  if (ids.length === 0) return [];
+  return sql<CourseDocument[]>`SELECT ${documentColumns(sql)} FROM courses c WHERE c.id = ANY(${ids}::bigint[]) ORDER BY c.id`;
+}
+
+/** Courses changed at or after `since`, a page at a time: what a reindex re-copies before it switches. */
+export async function courseDocumentsUpdatedSince(sql: Sql, since: Date, afterId: number, limit: number): Promise<CourseDocument[]> {
+  return sql<CourseDocument[]>`
+    SELECT ${documentColumns(sql)} FROM courses c WHERE c.updated_at >= ${since} AND c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
+}

@@ -1,0 +1,56 @@
+// The example files of the "Templates" download: the same sample courses as src/domain/templates.ts, in
+// CSV, JSON or Excel. Each of them imports cleanly as it is (test/integration/imports-templates.test.ts).
+import { PassThrough } from 'node:stream';
+import { sampleCourses, toCsv, toJson, TEMPLATE_KINDS, type TemplateKind } from '../domain/templates';
+import { writeXlsx } from '../export/xlsx-writer';
+
+export const TEMPLATE_FORMATS = ['csv', 'json', 'xlsx'] as const;
+export type TemplateFormat = (typeof TEMPLATE_FORMATS)[number];
+export { TEMPLATE_KINDS, type TemplateKind };
+
+const CONTENT_TYPES: Record<TemplateFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+export interface TemplateFile {
+  fileName: string;
+  contentType: string;
+  body: Buffer;
+}
+
+export function isTemplateKind(v: unknown): v is TemplateKind {
+  return typeof v === 'string' && (TEMPLATE_KINDS as readonly string[]).includes(v);
+}
+
+export function isTemplateFormat(v: unknown): v is TemplateFormat {
+  return typeof v === 'string' && (TEMPLATE_FORMATS as readonly string[]).includes(v);
+}
+
+/** A spreadsheet cell holds one value: lessons as "a;b;c" (or JSON when they carry content), tags as "a,b". */
+function spreadsheetCell(column: string, v: unknown): unknown {
+  if (!Array.isArray(v)) return v;
+  if (column === 'lessons' && v.some((l) => typeof l === 'object' && l !== null)) return JSON.stringify(v);
+  return v.map((x) => String(x ?? '')).join(column === 'lessons' ? ';' : ',');
+}
+
+async function toXlsx(rows: Record<string, unknown>[]): Promise<Buffer> {
+  const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    out.on('end', resolve);
+    out.on('error', reject);
+  });
+  await writeXlsx(out, { name: 'Courses', header, rows: rows.map((r) => header.map((h) => spreadsheetCell(h, r[h]))) });
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+export async function buildTemplate(kind: TemplateKind, format: TemplateFormat): Promise<TemplateFile> {
+  const rows = sampleCourses(kind);
+  const body = format === 'csv' ? Buffer.from(toCsv(rows), 'utf8') : format === 'json' ? Buffer.from(toJson(rows), 'utf8') : await toXlsx(rows);
+  return { fileName: `courses-${kind.replace('_', '-')}-template.${format}`, contentType: CONTENT_TYPES[format], body };
+}

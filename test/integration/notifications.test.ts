@@ -1,0 +1,112 @@
+// An import's email and webhook messages, through the real pipeline, to real SMTP and HTTP peers on loopback.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
+import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer';
+import { startImport } from '../../src/temporal/start-import';
+import type { ImportSummary } from '../../src/contract';
+import { deliveriesOfImport } from '../../src/db/notifications';
+
+let t: TestEnv;
+let smtp: SmtpPeer;
+let hooks: WebhookPeer;
+
+before(async () => {
+  smtp = await startSmtpPeer();
+  hooks = await startWebhookPeer();
+  t = await createTestEnv('notify', {
+    SMTP_URL: smtp.url,
+    ADMIN_NOTIFICATION_EMAILS: 'admin@example.com,ops@example.com',
+    NOTIFICATION_WEBHOOKS: JSON.stringify({ slack: hooks.url('/slack'), discord: hooks.url('/api/webhooks/1/discord'), teams: hooks.url('/teams') }),
+    WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${hooks.port}`,
+    WEBHOOK_ALLOW_INSECURE: 'true',
+    NOTIFICATION_TIMEOUT: '3s',
+    PUBLIC_URL: 'https://admin.example.com',
+  });
+  await t.startWorker();
+});
+
+after(async () => {
+  await t?.close();
+  await smtp?.close();
+  await hooks?.close();
+});
+
+async function runImport(fileName: string, content: string, startedBy: string): Promise<ImportSummary> {
+  const file = path.join(t.folder('incoming'), `${Date.now()}-${fileName}`);
+  await writeFile(file, content);
+  const started = await startImport(t.client, t.config, { path: file, fileName, source: 'upload', mode: 'create_or_update', dryRun: false, startedBy });
+  return (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
+}
+
+const requestsTo = (p: string) => hooks.requests.filter((r) => r.path === p);
+
+test("an import's email and webhook messages arrive once each, in each platform's format", async () => {
+  const summary = await runImport(
+    'catalogue <1>.csv',
+    'title,difficulty,price\n"Notified course",beginner,10\n"Bad course",impossible,10\n',
+    'alice@example.com',
+  );
+  assert.equal(summary.status, 'succeeded_with_errors');
+  const [mail] = await smtp.waitFor(1, 30_000);
+  assert.match(mail!.subject, /catalogue <1>\.csv/);
+  assert.match(mail!.subject, /1 row error/);
+  assert.deepEqual([...mail!.to].sort(), ['admin@example.com', 'alice@example.com', 'ops@example.com']);
+  assert.match(mail!.text, /row 3/i);
+  assert.match(mail!.html, /catalogue &lt;1&gt;\.csv/);
+  assert.ok(mail!.html.includes(`https://admin.example.com/admin-dashboard/imports/${summary.importId}/`));
+  assert.ok(mail!.text.includes(`/workflows/${summary.workflowId}`));
+
+  await eventually(async () => requestsTo('/slack').length && requestsTo('/teams').length && requestsTo('/api/webhooks/1/discord').length, 'the three webhooks', 30_000);
+  const slack = requestsTo('/slack')[0]!.json as { blocks: unknown[]; text: string };
+  assert.ok(Array.isArray(slack.blocks) && slack.blocks.length > 0);
+  const discord = requestsTo('/api/webhooks/1/discord')[0]!.json as { embeds: { title: string }[]; allowed_mentions: unknown };
+  assert.match(discord.embeds[0]!.title, /catalogue/);
+  assert.deepEqual(discord.allowed_mentions, { parse: [] });
+  const teams = requestsTo('/teams')[0]!.json as { attachments: { contentType: string }[] };
+  assert.equal(teams.attachments[0]!.contentType, 'application/vnd.microsoft.card.adaptive');
+  assert.equal(requestsTo('/slack')[0]!.headers['idempotency-key'], `import:${summary.importId}:${(await deliveriesOfImport(t.sql, summary.importId)).find((d) => d.channel.startsWith('slack'))!.channel}`);
+
+  // Nothing more arrives later: once per import and channel.
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(smtp.messages.length, 1);
+  assert.equal(requestsTo('/slack').length, 1);
+  const deliveries = await deliveriesOfImport(t.sql, summary.importId);
+  assert.deepEqual(deliveries.map((d) => d.status), ['sent', 'sent', 'sent', 'sent']);
+});
+
+test('an SMTP server refusing once: the email is retried and arrives exactly once', async () => {
+  smtp.messages.length = 0;
+  smtp.refuseNext(451, 'try again later', 1);
+  const summary = await runImport('retry-mail.csv', 'title,price\n"Mail retry course",5\n', 'cli:bob');
+  assert.equal(summary.status, 'succeeded');
+  const mails = await smtp.waitFor(1, 60_000);
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(smtp.messages.length, 1);
+  assert.match(mails[0]!.subject, /retry-mail\.csv/);
+  const email = (await deliveriesOfImport(t.sql, summary.importId)).find((d) => d.channel === 'email');
+  assert.equal(email?.status, 'sent');
+  assert.equal(email?.attempts, 2);
+});
+
+test('a 429 waits for its Retry-After; a 400 is not retried and never fails the import', async () => {
+  hooks.requests.length = 0;
+  hooks.script('/slack', [{ status: 429, headers: { 'retry-after': '2' } }]);
+  hooks.script('/teams', [{ status: 400, body: 'bad card' }]);
+  const summary = await runImport('rate-limited.csv', 'title,price\n"Rate limited course",5\n', 'cli:carol');
+  assert.equal(summary.status, 'succeeded');
+  await eventually(async () => requestsTo('/slack').length >= 2, 'the slack retry', 60_000);
+  const [first, second] = requestsTo('/slack');
+  assert.ok(second!.receivedAt - first!.receivedAt >= 1900, `waited ${second!.receivedAt - first!.receivedAt} ms`);
+  await eventually(async () => {
+    const d = await deliveriesOfImport(t.sql, summary.importId);
+    return d.find((x) => x.channel.startsWith('teams'))?.status === 'failed' && d.find((x) => x.channel.startsWith('slack'))?.status === 'sent';
+  }, 'the deliveries to settle', 30_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(requestsTo('/teams').length, 1, 'a 400 is final');
+  const [imp] = await t.sql`SELECT status FROM imports WHERE id = ${summary.importId}`;
+  assert.equal(imp!.status, 'succeeded');
+});
