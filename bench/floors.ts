@@ -95,7 +95,7 @@ export async function esFloor(esUrl: string, es: SearchClient, index: string, bo
       if (!res.ok || json.errors) throw new Error(`floor _bulk failed: ${res.status}`);
       docs += json.items.length;
     }
-    if (refreshInterval) await es.indices.putSettings({ index, settings: { refresh_interval: null } });
+    if (refreshInterval) await es.indices.putSettings({ index, settings: { refresh_interval: '1s' } });
     await es.indices.refresh({ index });
     return docs;
   });

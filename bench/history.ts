@@ -1,6 +1,5 @@
 // Per-stage times of one import, read from its workflow history: scheduled -> completed of each activity.
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 
 type Timestamp = { seconds?: { toNumber(): number } | number | string | null; nanos?: number | null } | null | undefined;
 
@@ -10,8 +9,6 @@ function ms(t: Timestamp): number {
   const seconds = typeof s === 'object' && s !== null ? s.toNumber() : Number(s ?? 0);
   return seconds * 1000 + (t.nanos ?? 0) / 1e6;
 }
-
-const EventType = temporal.api.enums.v1.EventType;
 
 export interface StageTimes {
   /** activity name -> ms from scheduled to completed (retries included), summed when run more than once */
@@ -31,21 +28,14 @@ export async function stageTimes(client: Client, workflowId: string): Promise<St
   let closedAt = NaN;
   for (const e of events) {
     const at = ms(e.eventTime as Timestamp);
-    switch (e.eventType) {
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-        startedAt = at;
-        break;
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-        closedAt = at;
-        break;
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-        scheduled.set(String(e.eventId), { name: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?', at });
-        break;
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
-        const s = scheduled.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
-        if (s) stages[s.name] = (stages[s.name] ?? 0) + (at - s.at);
-        break;
-      }
+    // Which attributes an event carries tells its type (no need for the proto enums, a CommonJS module).
+    if (e.workflowExecutionStartedEventAttributes) startedAt = at;
+    else if (e.workflowExecutionCompletedEventAttributes) closedAt = at;
+    else if (e.activityTaskScheduledEventAttributes)
+      scheduled.set(String(e.eventId), { name: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at });
+    else if (e.activityTaskCompletedEventAttributes) {
+      const s = scheduled.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId));
+      if (s) stages[s.name] = (stages[s.name] ?? 0) + (at - s.at);
     }
   }
   return { stages, startedAt, closedAt };

@@ -111,3 +111,62 @@ export const discardSignal = defineSignal('discard');
 
 /** How many row errors and planned changes travel in results and queries; the rest stay in PostgreSQL. */
 export const SAMPLE_SIZE = 50;
+
+// ---- Bulk actions on courses (workflow bulkCourses) and the full reindex (workflow reindexCourses) ----
+
+export const BULK_ACTIONS = ['activate', 'deactivate', 'duplicate', 'delete'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** Filters of the course list, as bulk actions "on every matching course" carry them (see src/courses/filters.ts). */
+export interface BulkFilters {
+  q: string;
+  category: string[];
+  difficulty: string[];
+  learning_mode: string[];
+  is_free: boolean | null;
+  is_active: boolean | null;
+  price_min: number | null;
+  price_max: number | null;
+}
+
+export interface BulkInput {
+  bulkId: string;
+  action: BulkAction;
+  /** Ticked ids (a page of the list at most), or the filters of "every matching course": never the rows. */
+  selection: { ids: number[] } | { filters: BulkFilters };
+  startedBy: string | null;
+  /** Courses per activity call. */
+  batchSize: number;
+}
+
+export interface BulkProgress {
+  bulkId: string;
+  action: BulkAction;
+  status: 'resolving' | 'running' | 'succeeded' | 'failed';
+  total: number | null;
+  processed: number;
+  /** For duplicate: the copies made so far (a bounded sample of ids). */
+  created: number[];
+  error: string | null;
+}
+
+export function bulkWorkflowId(bulkId: string): string {
+  return `bulk-courses-${bulkId}`;
+}
+
+export const bulkProgressQuery = defineQuery<BulkProgress>('bulkProgress');
+
+export interface ReindexProgress {
+  reindexId: string;
+  step: 'prepare' | 'copy' | 'switch' | 'done' | 'failed';
+  target: string | null;
+  copied: number;
+  error: string | null;
+}
+
+export function reindexWorkflowId(alias: string): string {
+  // One reindex per alias at a time: a second start while one runs is refused by Temporal.
+  return `reindex-${alias}`;
+}
+
+export const reindexProgressQuery = defineQuery<ReindexProgress>('reindexProgress');

@@ -5,11 +5,14 @@ import { normalize } from './normalize';
 import { upsert } from './upsert';
 import { indexCourses } from './index-courses';
 import { notificationActivities } from './notifications';
+import { healthActivities } from './health';
 import { archive } from './archive';
 import { checkRevert, recordRevert, restoreCourses, syncRevertedCourses } from './revert';
 import { sampleRowErrors } from '../db/staging';
 import { SAMPLE_SIZE } from '../contract';
 
+import { bulkActivities } from './bulk';
+import { reindexActivities } from './reindex';
 export type { ActivityDeps } from './deps';
 
 /** The steps of an import, bound to their clients. Workflows import only the type of this. */
@@ -21,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     upsert: upsert(deps),
     index: indexCourses(deps),
     ...notificationActivities(deps),
+    ...healthActivities(deps),
     archive: archive(deps),
     rowErrors: (args: { importId: string }) => sampleRowErrors(deps.sql, args.importId, SAMPLE_SIZE),
     // Undoing an import: the revertImport workflow, and importFile when it is cancelled after its upsert.
@@ -28,6 +32,9 @@ export function createActivities(deps: ActivityDeps) {
     restoreCourses: restoreCourses(deps),
     syncRevertedCourses: syncRevertedCourses(deps),
     recordRevert: recordRevert(deps),
+    // Bulk actions on courses (bulkCourses) and the full reindex (reindexCourses).
+    ...bulkActivities(deps),
+    ...reindexActivities(deps),
   };
 }
 

@@ -17,11 +17,13 @@ export interface ApiDeps {
 export type Role = 'admin' | 'viewer';
 
 export interface AuthUser {
+  /** The staff account's id; 0 for an API token (it is no account: use tokenId). */
   id: number;
   email: string;
   role: Role;
   /** Set for API tokens: the token's name (the actor in the audit log is 'token:<name>'). */
   tokenName?: string;
+  tokenId?: number;
 }
 
 export type FlashKind = 'success' | 'error' | 'info' | 'warning';
@@ -42,6 +44,8 @@ declare module 'koa' {
     log: Logger;
   }
   interface DefaultContext {
+    /** The app's clients, for helpers that only receive ctx (auditFromCtx). */
+    deps: ApiDeps;
     /** Renders views/<view>.eta inside views/layout.eta (see src/api/render.ts). */
     render(view: string, data?: object, status?: number): void;
     /** Queues a message for the next page this session renders (saved with the session when the request ends). */

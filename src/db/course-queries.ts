@@ -197,8 +197,16 @@ export interface NewCourse {
   source_id: number;
 }
 
-/** Copies courses (and their lessons) under new titles and keys, inactive; returns the new ids. */
-export async function insertCopies(sql: Sql, copies: NewCourse[]): Promise<number[]> {
+/** The copies a bulk action already made of these sources (a retried step skips them). */
+export async function existingCopies(sql: Sql, bulkId: string, sourceIds: number[]): Promise<Map<number, number>> {
+  if (sourceIds.length === 0) return new Map();
+  const rows = await sql<{ source_id: number; copy_id: number }[]>`
+    SELECT source_id, copy_id FROM bulk_copies WHERE bulk_id = ${bulkId} AND source_id = ANY(${sourceIds}::bigint[])`;
+  return new Map(rows.map((r) => [r.source_id, r.copy_id]));
+}
+
+/** Copies courses (and their lessons) under new titles and keys, inactive, in one transaction; returns the new ids. */
+export async function insertCopies(sql: Sql, bulkId: string, copies: NewCourse[]): Promise<number[]> {
   if (copies.length === 0) return [];
   return sql.begin(async (tx) => {
     const rows = await tx<{ id: number; source_id: number }[]>`
@@ -210,15 +218,18 @@ export async function insertCopies(sql: Sql, copies: NewCourse[]): Promise<numbe
         SELECT s.natural_key, NULL, s.title, c.description, c.category, c.instructor, c.duration_hours, c.difficulty,
           c.learning_mode, c.price, c.is_free, c.tags, c.quality_score, false, s.content_hash
         FROM src s JOIN courses c ON c.id = s.source_id
-        ON CONFLICT (natural_key) DO NOTHING
         RETURNING id, natural_key
       )
       SELECT ins.id, s.source_id FROM ins JOIN src s USING (natural_key)`;
+    const pairs = rows.map((r) => ({ id: r.id, source_id: r.source_id }));
     await tx`
       INSERT INTO lessons (course_id, position, title, content, video_url)
       SELECT n.id, l.position, l.title, l.content, l.video_url
-      FROM jsonb_to_recordset(${tx.json(rows.map((r) => ({ id: r.id, source_id: r.source_id })) as never)}) AS n(id bigint, source_id bigint)
+      FROM jsonb_to_recordset(${tx.json(pairs as never)}) AS n(id bigint, source_id bigint)
       JOIN lessons l ON l.course_id = n.source_id`;
+    await tx`
+      INSERT INTO bulk_copies (bulk_id, source_id, copy_id)
+      SELECT ${bulkId}, n.source_id, n.id FROM jsonb_to_recordset(${tx.json(pairs as never)}) AS n(id bigint, source_id bigint)`;
     return rows.map((r) => r.id);
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { lstat, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import type { Client } from '@temporalio/client';
@@ -7,6 +8,7 @@ import type { Config } from '../config';
 import type { Sql } from '../db/client';
 import type { Logger } from '../logger';
 import { getImport, recordRejectedFile } from '../db/imports';
+import { beat, forget } from '../db/heartbeats';
 import { importIdFromStoredName, ingestPath, storedName } from '../ingest/paths';
 import { sha256File } from '../ingest/hash';
 import { startImport, type StartedImport } from '../temporal/start-import';
@@ -28,6 +30,9 @@ export function isIgnoredName(name: string): boolean {
 
 export class DropWatcher {
   private watcher: FSWatcher | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  /** One watcher among several (shared storage, several hosts) is told apart by host and pid. */
+  readonly instance = `${hostname()}:${process.pid}`;
   private readonly inFlight = new Set<string>();
   private readonly log: Logger;
 
@@ -57,12 +62,25 @@ export class DropWatcher {
     this.watcher.on('change', (p) => void this.handle(p));
     this.watcher.on('error', (err) => this.log.error({ err }, 'watch error'));
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat(), this.deps.config.health.heartbeatIntervalSeconds * 1000);
     this.log.info({ dropDir: this.dropDir }, 'watching');
   }
 
   async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     await this.watcher?.close();
     this.watcher = null;
+    // A clean stop is reported at once; a crash shows as a heartbeat going stale.
+    await forget(this.deps.sql, 'watcher', this.instance).catch((err) => this.log.warn({ err }, 'could not clear the heartbeat'));
+  }
+
+  /** The health check's proof of life; a failed beat is only logged, the next one may succeed. */
+  private async beat(): Promise<void> {
+    await beat(this.deps.sql, 'watcher', this.instance, { dropDir: this.dropDir, pid: process.pid }).catch((err) =>
+      this.log.warn({ err }, 'heartbeat failed'),
+    );
   }
 
   /** Handles one file of drop/. Never throws: a failure is logged and the file stays for the next start. */

@@ -3,6 +3,7 @@ import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import { createActivities, type ActivityDeps } from '../activities';
+import { instrumentActivities } from '../metrics/registry';
 
 const require = createRequire(import.meta.url);
 
@@ -24,7 +25,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.temporal.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-    activities: createActivities(opts.deps),
+    activities: instrumentActivities(createActivities(opts.deps)),
     maxConcurrentActivityTaskExecutions: opts.config.worker.maxActivities,
     maxConcurrentWorkflowTaskExecutions: Math.min(opts.config.worker.maxWorkflows, 40),
     maxCachedWorkflows: 500,

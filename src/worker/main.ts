@@ -5,15 +5,18 @@ import { migrate } from '../db/migrate';
 import { createSearchClient } from '../search/client';
 import { ensureCourseIndex } from '../search/indexer';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connect';
-import { createWorker } from './create-worker';
-import { createNotifier } from '../notify/deliver';
 import { installTemporalLogging } from '../temporal/runtime';
+import { ensureSchedules } from '../temporal/schedules';
+import { createNotifier } from '../notify/deliver';
+import { createWorker } from './create-worker';
+import { createHealthWorker } from './health-worker';
+import { startMetricsServer } from '../metrics/server';
 
 const log = logger.child({ process: 'worker' });
 
 async function main() {
   const config = loadConfig();
-  installTemporalLogging(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO');
+  installTemporalLogging(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO', config.metrics.temporalPort);
   const sql = createSql(config.databaseUrl, config.databasePoolSize, config.databaseSchema);
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'database migrated');
@@ -28,11 +31,16 @@ async function main() {
   } catch (err) {
     log.warn({ err }, 'could not check the search attributes (Temporal Cloud: create ImportStatus, ImportSource, ImportFileName as Keyword)');
   }
+  await ensureSchedules(client, config);
 
   const connection = await connectWorker(config.temporal);
-  const worker = await createWorker({ connection, config, deps: { sql, es, config, logger: log, notifier: createNotifier(config.notifications) } });
-  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
-  await worker.run();
+  const deps = { sql, es, config, logger: log, notifier: createNotifier(config.notifications) };
+  const worker = await createWorker({ connection, config, deps });
+  const health = await createHealthWorker({ connection, config, deps });
+  const metrics = await startMetricsServer({ sql, es, config, logger: log });
+  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metrics: metrics.url }, 'worker started');
+  await Promise.all([worker.run(), health.run()]);
+  await metrics.close();
   await sql.end({ timeout: 5 });
   await connection.close();
   await client.connection.close();

@@ -48,6 +48,7 @@ export async function createTestEnv(label: string, overrides: Record<string, str
     ...process.env,
     DATABASE_SCHEMA: `t_${name}`,
     TEMPORAL_TASK_QUEUE: `test-${name}`,
+    HEALTH_TASK_QUEUE: `test-health-${name}`,
     ELASTICSEARCH_INDEX: `courses_t_${name}`,
     INGEST_DIR: ingestDir,
     ACTIVITY_HEARTBEAT_TIMEOUT: '5s',

@@ -46,3 +46,11 @@ CREATE TABLE bulk_actions (
   created_at  timestamptz NOT NULL DEFAULT now(),
   finished_at timestamptz
 );
+
+-- The copies a "duplicate" bulk action made, so a retried step finds them instead of copying twice.
+CREATE TABLE bulk_copies (
+  bulk_id   uuid NOT NULL,
+  source_id bigint NOT NULL,
+  copy_id   bigint NOT NULL,
+  PRIMARY KEY (bulk_id, source_id)
+);

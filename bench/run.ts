@@ -1,0 +1,103 @@
+// npm run bench [-- --quick | --medium] [--runs N]: the workloads of issue 5 against their floors, in one run.
+// Everything runs in its own PostgreSQL schema, Elasticsearch alias, Temporal task queue and ingest folder,
+// removed at the end. Timing targets live here, never in tests: a missed target is reported, not a failure;
+// a lost or duplicated file, or a search that fails, is.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTestEnv, type TestEnv } from '../test/support/env';
+import { DropWatcher } from '../src/watcher/drop-watcher';
+import { logger } from '../src/logger';
+import { startWorkerProcess, type WorkerProcess } from './proc';
+import { runW1 } from './w1';
+import { runW2 } from './w2';
+import { runW3W4 } from './w3w4';
+import { seedCourses } from './seed';
+import { table, writeResults } from './report';
+import type { BenchContext, BenchSizes, ResultLine } from './report-types';
+
+const presets: Record<'quick' | 'medium' | 'full', BenchSizes> = {
+  quick: { w1Rows: 2000, w2Files: 20, w3Courses: 5000, w4Seconds: 3 },
+  medium: { w1Rows: 40_000, w2Files: 200, w3Courses: 30_000, w4Seconds: 10 },
+  full: { w1Rows: 40_000, w2Files: 1000, w3Courses: 100_000, w4Seconds: 20 },
+};
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, medium: { type: 'boolean', default: false }, runs: { type: 'string' } },
+  });
+  const size = values.quick ? 'quick' : values.medium ? 'medium' : 'full';
+  const started = Date.now();
+  const ctx: BenchContext = {
+    quick: values.quick === true,
+    sizes: presets[size],
+    runs: values.runs ? Number.parseInt(values.runs, 10) : values.quick ? 1 : 3,
+    failures: [],
+    log: (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}\n`),
+  };
+  const knobs = {
+    IMPORT_BATCH_SIZE: process.env.IMPORT_BATCH_SIZE ?? '1000',
+    ACTIVITY_HEARTBEAT_TIMEOUT: process.env.ACTIVITY_HEARTBEAT_TIMEOUT ?? '30s',
+  };
+  const lines: ResultLine[] = [];
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-data-'));
+  let t: TestEnv | null = null;
+  let t3: TestEnv | null = null;
+  let worker: WorkerProcess | null = null;
+  let watcher: DropWatcher | null = null;
+  try {
+    ctx.log(`size ${size}, ${ctx.runs} run(s) per workload, ${os.cpus().length} cores`);
+    t = await createTestEnv('bench', knobs);
+    worker = await startWorkerProcess(t.env);
+    watcher = new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger: logger.child({ bench: 'watcher' }) });
+    await watcher.start();
+    ctx.log(`worker pid ${worker.pid} on task queue ${t.config.temporal.taskQueue}`);
+
+    lines.push(...(await runW1(ctx, t, worker, dataDir)));
+    lines.push(...(await runW2(ctx, t, dataDir)));
+    await watcher.close();
+    watcher = null;
+    await worker.stop();
+    worker = null;
+
+    t3 = await createTestEnv('bench_w3', knobs);
+    const courses = await seedCourses(t3.sql, ctx.sizes.w3Courses);
+    ctx.log(`W3/W4: ${courses} courses in PostgreSQL`);
+    lines.push(...(await runW3W4(ctx, t3, courses)));
+  } finally {
+    await watcher?.close().catch(() => {});
+    await worker?.stop().catch(() => {});
+    await t?.close().catch((err: unknown) => ctx.log(`cleanup: ${String(err)}`));
+    await t3?.close().catch((err: unknown) => ctx.log(`cleanup: ${String(err)}`));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  const meta = {
+    date: new Date().toISOString(),
+    size,
+    runs: ctx.runs,
+    sizes: ctx.sizes,
+    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    knobs: { ...knobs, WORKER_MAX_ACTIVITIES: t?.config.worker.maxActivities, WORKER_MAX_WORKFLOWS: t?.config.worker.maxWorkflows, ELASTICSEARCH_BULK_SIZE: t?.config.elasticsearch.bulkSize },
+    failures: ctx.failures,
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  const files = await writeResults(path.join(import.meta.dirname, 'results'), meta, lines);
+  process.stdout.write(`\n${table(lines)}\n\n`);
+  for (const l of lines) for (const n of l.notes ?? []) process.stdout.write(`  ${l.workload} ${l.what}: ${n}\n`);
+  process.stdout.write(`\nresults: ${path.relative(process.cwd(), files.json)}, chart: ${path.relative(process.cwd(), files.svg)} (${meta.seconds} s)\n`);
+  if (ctx.failures.length) {
+    process.stdout.write(`\nFAILED (correctness, not speed):\n${ctx.failures.map((f) => `  - ${f}`).join('\n')}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

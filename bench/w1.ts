@@ -1,0 +1,139 @@
+// W1: one large file, first import, re-import (unchanged), 10% changed, and the same rows as XLSX.
+import path from 'node:path';
+import type { TestEnv } from '../test/support/env';
+import { ensureCourseIndex } from '../src/search/indexer';
+import type { WorkerProcess } from './proc';
+import { w1Courses, writeCsv, writeXlsx } from './data';
+import { importOne, type ImportTiming } from './imports';
+import { buildNdjson, esFloor, exportCoursesCopy, parseFloor, pgFloor } from './floors';
+import { median, summarize } from './stats';
+import type { BenchContext, ResultLine } from './report-types';
+
+async function reset(t: TestEnv): Promise<void> {
+  await t.sql.unsafe('TRUNCATE courses, lessons, imports RESTART IDENTITY CASCADE');
+  await t.es.indices.delete({ index: `${t.config.elasticsearch.alias}_*`, ignore_unavailable: true, allow_no_indices: true });
+  await ensureCourseIndex(t.es, t.config.elasticsearch.alias);
+}
+
+function medianStages(timings: ImportTiming[]): Record<string, number> {
+  const names = new Set(timings.flatMap((x) => Object.keys(x.stages)));
+  return Object.fromEntries([...names].map((n) => [n, median(timings.map((x) => x.stages[n] ?? 0))]));
+}
+
+export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess, dataDir: string): Promise<ResultLine[]> {
+  const maxBytes = t.config.limits.maxFileBytes;
+  const csv = path.join(dataDir, 'w1.csv');
+  const { rows, bytes } = await writeCsv(csv, w1Courses(ctx.sizes.w1Rows), maxBytes);
+  const changedCsv = path.join(dataDir, 'w1-changed.csv');
+  await writeCsv(changedCsv, w1Courses(rows, 10), maxBytes + 1024 * 1024);
+  const xlsx = path.join(dataDir, 'w1.xlsx');
+  await writeXlsx(xlsx, w1Courses(rows));
+  ctx.log(`W1: ${rows} courses, CSV ${(bytes / 1048576).toFixed(1)} MB`);
+  const limits = t.config.limits;
+  const timeout = 15 * 60_000;
+
+  const first: ImportTiming[] = [];
+  const again: ImportTiming[] = [];
+  const changed: ImportTiming[] = [];
+  const asXlsx: ImportTiming[] = [];
+  const rssCsv: number[] = [];
+  const rssXlsx: number[] = [];
+  const fParseCsv: number[] = [];
+  const fParseXlsx: number[] = [];
+  const fPg: number[] = [];
+  const fEs: number[] = [];
+  let copyText: Buffer | null = null;
+  let ndjson: string[] | null = null;
+
+  for (let run = 0; run < ctx.runs; run++) {
+    await reset(t);
+    await worker.resetPeak();
+    first.push(await importOne(t, csv, 'w1.csv', timeout));
+    if (first.at(-1)!.record.counts?.created !== rows) ctx.failures.push(`W1 first import created ${first.at(-1)!.record.counts?.created} of ${rows}`);
+    ctx.log(`W1 run ${run + 1}: first import ${Math.round(first.at(-1)!.ms)} ms`);
+
+    again.push(await importOne(t, csv, 'w1.csv', timeout));
+    if (again.at(-1)!.record.counts?.unchanged !== rows) ctx.failures.push(`W1 re-import: ${again.at(-1)!.record.counts?.unchanged} of ${rows} unchanged`);
+    changed.push(await importOne(t, changedCsv, 'w1-changed.csv', timeout));
+    rssCsv.push(await worker.peakRssMb());
+
+    // Floors on the same data, while it is there.
+    copyText ??= await exportCoursesCopy(t.sql);
+    ndjson ??= (await buildNdjson(t.sql, t.config.elasticsearch.bulkSize)).bodies;
+    fParseCsv.push((await parseFloor('csv', csv, limits)).ms);
+    fPg.push((await pgFloor(t.sql, copyText)).ms);
+    fEs.push((await esFloor(t.config.elasticsearch.url, t.es, `${t.config.elasticsearch.alias}_floor`, ndjson)).ms);
+
+    await reset(t);
+    await worker.resetPeak();
+    asXlsx.push(await importOne(t, xlsx, 'w1.xlsx', timeout));
+    rssXlsx.push(await worker.peakRssMb());
+    fParseXlsx.push((await parseFloor('xlsx', xlsx, limits)).ms);
+    ctx.log(`W1 run ${run + 1}: xlsx ${Math.round(asXlsx.at(-1)!.ms)} ms`);
+  }
+
+  const floorCsv = summarize(fParseCsv.map((p, i) => p + fPg[i]! + fEs[i]!));
+  const floorXlsx = summarize(fParseXlsx.map((p, i) => p + fPg[i]! + fEs[i]!));
+  const firstS = summarize(first.map((x) => x.ms));
+  const againS = summarize(again.map((x) => x.ms));
+  const xlsxS = summarize(asXlsx.map((x) => x.ms));
+  const floorNote = `floor = parse ${Math.round(median(fParseCsv))} + COPY/INSERT ${Math.round(median(fPg))} + _bulk ${Math.round(median(fEs))} ms`;
+  const rssMax = Math.max(...rssCsv, ...rssXlsx);
+  return [
+    {
+      workload: 'W1',
+      what: `CSV first import (${rows} courses, ${(bytes / 1048576).toFixed(1)} MB)`,
+      unit: 'ms',
+      value: firstS,
+      floor: floorCsv,
+      floorWhat: 'parse + COPY/INSERT + _bulk',
+      ratio: firstS.median / floorCsv.median,
+      target: { text: '≤ 2.0× floor', met: firstS.median <= 2 * floorCsv.median },
+      rssMb: median(rssCsv),
+      stages: medianStages(first),
+      notes: [floorNote],
+    },
+    {
+      workload: 'W1',
+      what: 'CSV re-import, all unchanged',
+      unit: 'ms',
+      value: againS,
+      floor: firstS,
+      floorWhat: 'first import',
+      ratio: againS.median / firstS.median,
+      target: { text: '≤ 0.5× first import', met: againS.median <= 0.5 * firstS.median },
+      stages: medianStages(again),
+    },
+    {
+      workload: 'W1',
+      what: 'CSV update, 10% of rows changed',
+      unit: 'ms',
+      value: summarize(changed.map((x) => x.ms)),
+      floor: floorCsv,
+      floorWhat: 'parse + COPY/INSERT + _bulk',
+      ratio: median(changed.map((x) => x.ms)) / floorCsv.median,
+      stages: medianStages(changed),
+    },
+    {
+      workload: 'W1',
+      what: `XLSX first import (same rows)`,
+      unit: 'ms',
+      value: xlsxS,
+      floor: floorXlsx,
+      floorWhat: 'parse xlsx + COPY/INSERT + _bulk',
+      ratio: xlsxS.median / floorXlsx.median,
+      target: { text: '≤ 2.0× floor', met: xlsxS.median <= 2 * floorXlsx.median },
+      rssMb: median(rssXlsx),
+      stages: medianStages(asXlsx),
+      notes: [`parse xlsx floor ${Math.round(median(fParseXlsx))} ms`],
+    },
+    {
+      workload: 'W1',
+      what: 'worker peak RSS, CSV and XLSX',
+      unit: 'MB',
+      value: summarize([rssMax]),
+      target: { text: '≤ 300 MB', met: rssMax <= 300 },
+      rssMb: rssMax,
+    },
+  ];
+}

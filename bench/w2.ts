@@ -1,0 +1,125 @@
+// W2: many small files dropped at once into the folder the real DropWatcher watches, imported by the real worker.
+import { mkdir, readdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import type { TestEnv } from '../test/support/env';
+import { courseStream } from '../test/support/generate';
+import { SEED, writeCsv } from './data';
+import { waitForImports } from './imports';
+import { noopActivities } from './noop-activities';
+import { mapLimit, percentile, summarize, timed } from './stats';
+import type { BenchContext, ResultLine } from './report-types';
+
+const require = createRequire(import.meta.url);
+let bundle: ReturnType<typeof bundleWorkflowCode> | undefined;
+const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/** 1,000 ids through the no-op workflow on its own worker and task queue, started at once: files/s of Temporal alone. */
+async function noopFloor(t: TestEnv, n: number, run: number): Promise<number> {
+  const taskQueue = `${t.config.temporal.taskQueue}-noop`;
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('./noop-workflow'), logger: silent });
+  const workflowBundle = await bundle;
+  const connection = await NativeConnection.connect({ address: t.config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: t.config.temporal.namespace,
+    taskQueue,
+    workflowBundle,
+    activities: noopActivities,
+    // the same knobs as the real worker (src/worker/create-worker.ts)
+    maxConcurrentActivityTaskExecutions: t.config.worker.maxActivities,
+    maxConcurrentWorkflowTaskExecutions: Math.min(t.config.worker.maxWorkflows, 40),
+    maxCachedWorkflows: 500,
+  });
+  const running = worker.run();
+  const ids = Array.from({ length: n }, (_, i) => `bench-noop-${t.name}-${run}-${i}`);
+  const { ms } = await timed(async () => {
+    // The watcher starts workflows as files arrive, several at a time; so does this.
+    const handles = await mapLimit(ids, 16, (id) => t.client.workflow.start('benchNoop', { taskQueue, workflowId: id, args: [id] }));
+    await Promise.all(handles.map((h) => h.result()));
+  });
+  worker.shutdown();
+  await running;
+  await connection.close();
+  return n / (ms / 1000);
+}
+
+export async function runW2(ctx: BenchContext, t: TestEnv, dataDir: string): Promise<ResultLine[]> {
+  const files = ctx.sizes.w2Files;
+  const perFile = 10;
+  const rates: number[] = [];
+  const floors: number[] = [];
+  const p50s: number[] = [];
+  const p95s: number[] = [];
+  const totals: number[] = [];
+  for (let run = 0; run < ctx.runs; run++) {
+    // New courses each run (other ids), so every run creates the same amount of work.
+    const dir = path.join(t.ingestDir, `.w2-${run}`);
+    await mkdir(dir, { recursive: true });
+    const names: string[] = [];
+    for (let i = 0; i < files; i++) {
+      const name = `w2-r${run}-${String(i).padStart(4, '0')}.csv`;
+      await writeCsv(path.join(dir, name), courseStream(perFile, SEED + 1 + run * 100_000 + i, 1_000_000 + (run * files + i) * perFile));
+      names.push(name);
+    }
+    const since = new Date(Date.now() - 1000);
+    const droppedAt = new Map<string, number>();
+    const t0 = Date.now();
+    for (const name of names) {
+      droppedAt.set(name, Date.now());
+      await rename(path.join(dir, name), path.join(t.folder('drop'), name));
+    }
+    const records = await waitForImports(t, names, since, Math.max(120_000, files * 3000));
+    const last = Math.max(...records.map((r) => r.finished_at!.getTime()));
+    const totalMs = last - t0;
+    const latencies = records.map((r) => r.finished_at!.getTime() - droppedAt.get(r.file_name)!);
+
+    // None lost, none imported twice: one succeeded import per file, each file once in processed/, every course once.
+    const byName = new Map<string, number>();
+    for (const r of records) byName.set(r.file_name, (byName.get(r.file_name) ?? 0) + 1);
+    const dup = [...byName.values()].filter((c) => c > 1).length;
+    const failed = records.filter((r) => r.status !== 'succeeded').length;
+    const processed = (await readdir(t.folder('processed'))).filter((f) => f.includes(`__w2-r${run}-`) && !f.endsWith('.report.json'));
+    const [{ n: courses } = { n: 0 }] = await t.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM courses WHERE external_id >= ${`GEN-${String(1_000_000 + run * files * perFile).padStart(7, '0')}`}
+        AND external_id < ${`GEN-${String(1_000_000 + (run + 1) * files * perFile).padStart(7, '0')}`}`;
+    const lost = files - byName.size;
+    if (lost || dup || failed || processed.length !== files || courses !== files * perFile)
+      ctx.failures.push(`W2 run ${run + 1}: ${lost} lost, ${dup} imported twice, ${failed} failed, ${processed.length}/${files} archived, ${courses}/${files * perFile} courses`);
+
+    rates.push(files / (totalMs / 1000));
+    totals.push(totalMs);
+    p50s.push(percentile(latencies, 50));
+    p95s.push(percentile(latencies, 95));
+    floors.push(await noopFloor(t, files, run));
+    ctx.log(`W2 run ${run + 1}: ${files} files in ${Math.round(totalMs)} ms (${rates.at(-1)!.toFixed(1)} files/s; no-op ${floors.at(-1)!.toFixed(1)}/s)`);
+  }
+  const rate = summarize(rates);
+  const floor = summarize(floors);
+  return [
+    {
+      workload: 'W2',
+      what: `${files} files × ${perFile} courses via the drop folder`,
+      unit: 'files/s',
+      value: rate,
+      floor,
+      floorWhat: 'no-op workflow, 7 no-op activities',
+      ratio: rate.median / floor.median,
+      target: { text: '≥ 0.8× no-op throughput', met: rate.median >= 0.8 * floor.median },
+      notes: [`last archived after ${Math.round(summarize(totals).median)} ms`, 'zero lost, zero duplicated (checked)'],
+    },
+    {
+      workload: 'W2',
+      what: 'per-file latency p50',
+      unit: 'ms',
+      value: summarize(p50s),
+    },
+    {
+      workload: 'W2',
+      what: 'per-file latency p95',
+      unit: 'ms',
+      value: summarize(p95s),
+    },
+  ];
+}

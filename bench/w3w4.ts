@@ -1,0 +1,169 @@
+// W3: a full reindex from PostgreSQL into a new index, then the alias switch, with searches running throughout.
+// W4: search and autocomplete latency over the same catalogue under a steady, bounded load.
+import type { TestEnv } from '../test/support/env';
+import { allCourses } from '../src/db/courses';
+import { bulkIndexCourses, refreshIndex } from '../src/search/indexer';
+import { aliasIndices, createTargetIndex, newIndexName, switchAlias } from '../src/search/reindex';
+import { searchCourses, suggestCourses } from '../src/search/queries';
+import type { CourseQuery } from '../src/courses/filters';
+import { rng } from '../test/support/generate';
+import { buildNdjson, esFloor } from './floors';
+import { percentile, sleep, summarize, timed } from './stats';
+import type { BenchContext, ResultLine } from './report-types';
+
+const words = ['python', 'django', 'kubernetes', 'gestion de projet', 'comptabilité', 'cuisine française', 'javascript', 'react', 'machine learning', 'leadership', 'photography', 'fondamentaux', 'essentials', 'leçon docker', 'statistics'];
+const prefixes = ['py', 'pyth', 'dj', 'kub', 'ges', 'comp', 'cui', 'jav', 'rea', 'mach', 'lead', 'pho', 'léa', 'mar', 'doc', 'lin', 'stat', 'gu'];
+const difficulties = ['beginner', 'intermediate', 'advanced', 'all_levels'];
+const modes = ['text', 'video', 'practice', 'mixed'];
+
+function randomQuery(r: () => number): CourseQuery {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const min = r() < 0.3 ? Math.floor(r() * 100) : null;
+  return {
+    q: pick(words),
+    category: [],
+    difficulty: r() < 0.5 ? [pick(difficulties)] : [],
+    learning_mode: r() < 0.3 ? [pick(modes)] : [],
+    is_free: r() < 0.2 ? r() < 0.5 : null,
+    is_active: null,
+    price_min: min,
+    price_max: min !== null ? min + 50 : null,
+    sort: 'relevance',
+    page: 1,
+    perPage: 20,
+  };
+}
+
+/** The reindex as src/search/reindex.ts + src/db/courses.ts do it: pages of allCourses, one _bulk each, refresh, switch. */
+async function reindex(t: TestEnv, alias: string): Promise<{ ms: number; docs: number }> {
+  return timed(async () => {
+    const target = newIndexName(alias, new Date());
+    await createTargetIndex(t.es, target);
+    let after = 0;
+    let docs = 0;
+    for (;;) {
+      const page = await allCourses(t.sql, after, t.config.elasticsearch.bulkSize);
+      if (page.length === 0) break;
+      docs += await bulkIndexCourses(t.es, target, page);
+      after = page[page.length - 1]!.id;
+    }
+    await refreshIndex(t.es, target);
+    await switchAlias(t.es, alias, target);
+    return docs;
+  }).then(({ ms, value }) => ({ ms, docs: value }));
+}
+
+/** Searches in a loop until stopped: every answer must come back with hits, before, during and after the switch. */
+function searchesThroughout(t: TestEnv, alias: string) {
+  let stop = false;
+  let answered = 0;
+  const failures: string[] = [];
+  const r = rng(99);
+  const loop = (async () => {
+    while (!stop) {
+      try {
+        const res = await searchCourses(t.es, alias, { ...randomQuery(r), difficulty: [], learning_mode: [], is_free: null, price_min: null, price_max: null });
+        if (res.total === 0) failures.push('a search found nothing');
+        answered++;
+      } catch (err) {
+        failures.push(err instanceof Error ? err.message : String(err));
+      }
+      await sleep(20);
+    }
+  })();
+  return {
+    async end() {
+      stop = true;
+      await loop;
+      return { answered, failures };
+    },
+  };
+}
+
+export async function runW3W4(ctx: BenchContext, t: TestEnv, courses: number): Promise<ResultLine[]> {
+  const alias = t.config.elasticsearch.alias;
+  const rates: number[] = [];
+  const floors: number[] = [];
+  let answered = 0;
+  const { bodies, docs } = await buildNdjson(t.sql, t.config.elasticsearch.bulkSize);
+  // A first, untimed reindex fills the alias (and warms up both sides): from then on every search must find courses.
+  await reindex(t, alias);
+  for (let run = 0; run < ctx.runs; run++) {
+    const probe = searchesThroughout(t, alias);
+    const r = await reindex(t, alias);
+    const seen = await probe.end();
+    answered += seen.answered;
+    if (seen.failures.length) ctx.failures.push(`W3 run ${run + 1}: ${seen.failures.length} searches failed during the reindex, first: ${seen.failures[0]}`);
+    if (r.docs !== courses) ctx.failures.push(`W3 run ${run + 1}: ${r.docs} of ${courses} courses reindexed`);
+    const [current] = await aliasIndices(t.es, alias);
+    const { count } = await t.es.count({ index: current! });
+    if (count !== courses) ctx.failures.push(`W3 run ${run + 1}: the new index holds ${count} of ${courses}`);
+    rates.push(r.docs / (r.ms / 1000));
+    const f = await esFloor(t.config.elasticsearch.url, t.es, `${alias}_floor`, bodies);
+    floors.push(f.docs / (f.ms / 1000));
+    ctx.log(`W3 run ${run + 1}: ${r.docs} courses in ${Math.round(r.ms)} ms (${Math.round(rates.at(-1)!)}/s; raw _bulk ${Math.round(floors.at(-1)!)}/s)`);
+  }
+  const rate = summarize(rates);
+  const floor = summarize(floors);
+  const lines: ResultLine[] = [
+    {
+      workload: 'W3',
+      what: `reindex ${docs} courses from PostgreSQL + alias switch`,
+      unit: 'docs/s',
+      value: rate,
+      floor,
+      floorWhat: 'prebuilt NDJSON to _bulk',
+      ratio: rate.median / floor.median,
+      target: { text: '≥ 0.8× raw _bulk, searches answered', met: rate.median >= 0.8 * floor.median && !ctx.failures.some((f) => f.startsWith('W3')) },
+      notes: [`${answered} searches answered during the reindexes, none failed or empty`],
+    },
+  ];
+
+  // W4: `lanes` clients, each sending its next request when the previous one is answered (a bounded, steady load).
+  const lanes = 4;
+  const seconds = ctx.sizes.w4Seconds;
+  const search: number[] = [];
+  const suggest: number[] = [];
+  const tookSearch: number[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      const r = rng(1000 + lane);
+      while (Date.now() < deadline) {
+        if (r() < 0.5) {
+          const t0 = performance.now();
+          const res = await searchCourses(t.es, alias, randomQuery(r));
+          search.push(performance.now() - t0);
+          tookSearch.push(res.tookMs);
+        } else {
+          const p = prefixes[Math.floor(r() * prefixes.length)]!;
+          const t0 = performance.now();
+          const res = await suggestCourses(t.es, alias, p);
+          suggest.push(performance.now() - t0);
+          if (res.length === 0 && p.length > 2) ctx.failures.push(`W4: no suggestion for "${p}"`);
+        }
+      }
+    }),
+  );
+  const s95 = percentile(search, 95);
+  const a95 = percentile(suggest, 95);
+  lines.push(
+    {
+      workload: 'W4',
+      what: `search p95 (${courses} courses, filters + facets + highlight; p50 ${percentile(search, 50).toFixed(1)} ms)`,
+      unit: 'ms',
+      value: summarize([s95]),
+      target: { text: 'p95 < 50 ms', met: s95 < 50 },
+      notes: [`${search.length} searches by ${lanes} clients in ${seconds} s`],
+    },
+    {
+      workload: 'W4',
+      what: `autocomplete p95 (p50 ${percentile(suggest, 50).toFixed(1)} ms)`,
+      unit: 'ms',
+      value: summarize([a95]),
+      target: { text: 'p95 < 20 ms', met: a95 < 20 },
+      notes: [`${suggest.length} completions`],
+    },
+  );
+  return lines;
+}

@@ -1,0 +1,84 @@
+// The steps of a full reindex (workflow reindexCourses). The source is PostgreSQL, so no `_reindex` API.
+import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import type { ActivityDeps } from './deps';
+import { allCourses } from '../db/courses';
+import { courseDocumentsUpdatedSince } from '../db/course-queries';
+import { beginReindex, finishReindex, getReindex, setReindexCopied } from '../db/reindexes';
+import { bulkIndexCourses, refreshIndex } from '../search/indexer';
+import { createTargetIndex, dropTargetIndex, newIndexName, switchAlias } from '../search/reindex';
+
+export interface ReindexInput {
+  reindexId: string;
+  /** Chosen by the starter (workflow code has no wall clock to name things by). */
+  startedAtMs: number;
+}
+
+function needEs(deps: ActivityDeps) {
+  if (!deps.es) throw new Error('Elasticsearch is disabled by configuration (ELASTICSEARCH_ENABLED=false)');
+  return deps.es;
+}
+
+export function reindexActivities(deps: ActivityDeps) {
+  const alias = deps.config.elasticsearch.alias;
+  const bulkSize = deps.config.elasticsearch.bulkSize;
+  return {
+    /** Creates the new index, then records it as the running reindex: from then on, writers write to it too. */
+    async reindexPrepare(input: ReindexInput): Promise<{ target: string }> {
+      const es = needEs(deps);
+      const target = newIndexName(alias, new Date(input.startedAtMs));
+      // The index must exist before writers learn about it, or their writes would create it without the mapping.
+      await createTargetIndex(es, target);
+      const rec = await beginReindex(deps.sql, input.reindexId, alias, target);
+      if (!rec) {
+        await dropTargetIndex(es, alias, target);
+        throw ApplicationFailure.nonRetryable(`a reindex of "${alias}" is already running`, 'ReindexBusy');
+      }
+      return { target: rec.target_index };
+    },
+
+    /** Copies every course, keyset pages by id; a retry resumes from the last heartbeat. */
+    async reindexCopy(input: ReindexInput & { target: string }): Promise<{ copied: number }> {
+      const es = needEs(deps);
+      const resume = Context.current().info.heartbeatDetails as { after: number; copied: number } | undefined;
+      let after = resume?.after ?? 0;
+      let copied = resume?.copied ?? 0;
+      for (;;) {
+        const page = await allCourses(deps.sql, after, bulkSize);
+        if (page.length === 0) break;
+        copied += await bulkIndexCourses(es, input.target, page);
+        after = page[page.length - 1]!.id;
+        await setReindexCopied(deps.sql, input.reindexId, copied);
+        heartbeat({ after, copied });
+      }
+      return { copied };
+    },
+
+    /**
+     * Re-copies what changed since the reindex started (belt and braces beside the double writes), refreshes
+     * the new index, switches the alias atomically and deletes the old index.
+     */
+    async reindexSwitch(input: ReindexInput & { target: string }): Promise<{ previous: string[]; recopied: number }> {
+      const es = needEs(deps);
+      const rec = await getReindex(deps.sql, input.reindexId);
+      const since = rec?.started_at ?? new Date(input.startedAtMs);
+      let after = 0;
+      let recopied = 0;
+      for (;;) {
+        const page = await courseDocumentsUpdatedSince(deps.sql, since, after, bulkSize);
+        if (page.length === 0) break;
+        recopied += await bulkIndexCourses(es, input.target, page);
+        after = page[page.length - 1]!.id;
+        heartbeat({ recopied });
+      }
+      await refreshIndex(es, input.target);
+      const { previous } = await switchAlias(es, alias, input.target);
+      await finishReindex(deps.sql, input.reindexId, 'succeeded', null);
+      return { previous, recopied };
+    },
+
+    async reindexAbandon(input: ReindexInput & { target: string | null; error: string }): Promise<void> {
+      if (input.target && deps.es) await dropTargetIndex(deps.es, alias, input.target);
+      await finishReindex(deps.sql, input.reindexId, 'failed', input.error.slice(0, 2000));
+    },
+  };
+}

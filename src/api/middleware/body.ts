@@ -1,0 +1,94 @@
+// Body parsers, applied per route by the feature routers (never globally: an upload must pass the CSRF check
+// before a single byte of it is written to disk, and a page that takes no body should not parse one).
+import { mkdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Middleware } from 'koa';
+import { koaBody } from 'koa-body';
+import type { Config } from '../../config';
+
+export const FORM_LIMIT = '256kb';
+export const JSON_LIMIT = '1mb';
+
+const parseForm = koaBody({ urlencoded: true, json: true, multipart: false, text: false, formLimit: FORM_LIMIT, jsonLimit: JSON_LIMIT });
+
+/**
+ * urlencoded and JSON bodies with small limits, into ctx.request.body. The CSRF middleware may already have
+ * parsed a form body to read its `_csrf` field: then this does nothing.
+ */
+export function formBody(): Middleware {
+  return async (ctx, next) => {
+    if (ctx.request.body !== undefined) return next();
+    return parseForm(ctx, next);
+  };
+}
+
+function formatMb(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}
+
+/** Lets the client finish sending what it started, so it reads our answer instead of a reset connection. */
+async function drain(req: NodeJS.ReadableStream & { readableEnded?: boolean; complete?: boolean }, timeoutMs: number): Promise<void> {
+  if (req.readableEnded || req.complete) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.on('end', done);
+    req.on('error', done);
+    req.on('close', done);
+    req.resume();
+  });
+}
+
+/**
+ * One multipart file (field name free) into <ingestDir>/incoming under a random name (formidable's; the
+ * client's file name is only metadata: `file.originalFilename`), into ctx.request.files; text fields into
+ * ctx.request.body. Over the size limit: 413 with a message naming the limit, after the partial file is removed.
+ */
+export function uploadBody(config: Config): Middleware {
+  const uploadDir = path.join(config.ingestDir, 'incoming');
+  const maxFileSize = config.limits.maxFileBytes;
+  return async (ctx, next) => {
+    if (!ctx.is('multipart')) ctx.throw(415, 'Send the file as multipart/form-data.');
+    await mkdir(uploadDir, { recursive: true });
+    const written: string[] = [];
+    const parse = koaBody({
+      multipart: true,
+      urlencoded: false,
+      json: false,
+      text: false,
+      formidable: {
+        uploadDir,
+        keepExtensions: false,
+        maxFiles: 1,
+        maxFileSize,
+        maxTotalFileSize: maxFileSize,
+        maxFields: 20,
+        maxFieldsSize: 64 * 1024,
+        allowEmptyFiles: false,
+        onFileBegin: (_name, file) => {
+          written.push(file.filepath);
+        },
+      },
+    });
+    let parsed = false;
+    try {
+      await parse(ctx, async () => {
+        parsed = true;
+      });
+    } catch (err) {
+      await Promise.all(written.map((f) => unlink(f).catch(() => {})));
+      await drain(ctx.req, 30_000);
+      ctx.set('Connection', 'close');
+      const e = err as { httpCode?: number; code?: number; message?: string };
+      // formidable's codes: 1009/1016 total/file size, 1015 max files, 1008/1010 empty file.
+      if (e.code === 1009 || e.code === 1016) ctx.throw(413, `The file is larger than the ${formatMb(maxFileSize)} limit (MAX_FILE_MB).`);
+      if (e.code === 1015) ctx.throw(400, 'Send one file at a time.');
+      if (e.code === 1010 || e.code === 1008) ctx.throw(400, 'The file is empty.');
+      ctx.throw(e.httpCode && e.httpCode >= 400 && e.httpCode < 500 ? e.httpCode : 400, `The upload could not be read: ${e.message ?? 'malformed multipart body'}.`);
+    }
+    if (parsed) await next();
+  };
+}

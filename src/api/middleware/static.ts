@@ -1,0 +1,70 @@
+// /static/<file> from public/, read once at start-up. URLs from assetUrl() carry the content hash, so the
+// browser may keep them for a year; a changed file gets a new URL.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Middleware } from 'koa';
+
+export const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
+
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  hash: string;
+}
+
+function load(dir: string): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name.startsWith('.')) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    const type = TYPES[path.extname(entry.name).toLowerCase()];
+    if (!type) continue;
+    const body = readFileSync(full);
+    const rel = path.relative(dir, full).split(path.sep).join('/');
+    assets.set(rel, { body, type, hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
+  }
+  return assets;
+}
+
+let assets: Map<string, Asset> | undefined;
+function all(): Map<string, Asset> {
+  assets ??= load(publicDir);
+  return assets;
+}
+
+/** '/static/app.css?v=<hash>' for templates. */
+export function assetUrl(name: string): string {
+  const a = all().get(name);
+  return a ? `/static/${name}?v=${a.hash}` : `/static/${name}`;
+}
+
+export function staticFiles(): Middleware {
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith('/static/')) return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') ctx.throw(405);
+    // Looked up by exact name in the map: '..' or an encoded slash can never reach the file system.
+    const asset = all().get(ctx.path.slice('/static/'.length));
+    if (!asset) ctx.throw(404, 'No such file.');
+    const etag = `"${asset.hash}"`;
+    ctx.set('ETag', etag);
+    ctx.set('Cache-Control', ctx.query.v === asset.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    if (ctx.get('If-None-Match') === etag) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.type = asset.type;
+    ctx.body = asset.body;
+  };
+}

@@ -1,0 +1,102 @@
+// ctx.render(view, data, status): views/<view>.eta rendered with autoEscape inside views/layout.eta.
+// Every view receives, besides its own data: it.user, it.csrfToken, it.flash, it.title, it.nav, it.temporalUiUrl,
+// it.asset(name) and it.path. `<%= x %>` escapes; `<%~ x %>` is raw and is only for include() and it.body.
+// Partials are included from the views root: `<%~ include('/partials/pagination', { pagination: it.pagination }) %>`.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import type { Context, Middleware } from 'koa';
+import type { ApiDeps } from './deps';
+import { takeFlash } from './middleware/session';
+import { assetUrl } from './middleware/static';
+
+export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'views');
+
+/** The nav sections; `it.nav` names the current one. */
+export type NavSection = 'dashboard' | 'import' | 'imports' | 'courses' | 'search-analytics' | 'monitoring' | 'audit' | 'users' | 'account' | 'none';
+
+function createEta(): Eta {
+  return new Eta({ views: viewsDir, autoEscape: true, cache: process.env.NODE_ENV !== 'development', defaultExtension: '.eta' });
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/** Helpers every template can call. */
+export const viewHelpers = {
+  asset: assetUrl,
+  /** '25 Nov 2026, 04:10 UTC'; '—' for nothing. */
+  date(d: Date | string | null | undefined): string {
+    if (!d) return '—';
+    const date = d instanceof Date ? d : new Date(d);
+    return Number.isNaN(date.getTime()) ? '—' : `${dateFormat.format(date)} UTC`;
+  },
+  iso(d: Date | string | null | undefined): string {
+    if (!d) return '';
+    const date = d instanceof Date ? d : new Date(d);
+    return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+  },
+  number(n: number | null | undefined): string {
+    return n == null ? '—' : new Intl.NumberFormat('en-GB').format(n);
+  },
+};
+
+export function renderer(deps: ApiDeps): Middleware {
+  const eta = createEta();
+  return async (ctx, next) => {
+    ctx.render = (view: string, data: object = {}, status = 200) => {
+      const it = {
+        title: '',
+        nav: 'none' as NavSection,
+        ...data,
+        ...viewHelpers,
+        user: ctx.state.user,
+        csrfToken: ctx.state.csrfToken ?? '',
+        flash: takeFlash(ctx),
+        temporalUiUrl: deps.config.temporal.uiUrl,
+        path: ctx.path,
+        requestId: ctx.state.requestId,
+      };
+      const body = eta.render(view, it);
+      ctx.status = status;
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = eta.render('layout', { ...it, body });
+    };
+    await next();
+  };
+}
+
+export interface Pagination {
+  page: number;
+  perPage: number;
+  total: number;
+  pages: number;
+  from: number;
+  to: number;
+  /** The current URL with page=N (other query parameters kept). */
+  url: (page: number) => string;
+}
+
+/** page/limit/offset from ?page=, for the query. */
+export function pageParams(ctx: Context, perPage = 50): { page: number; limit: number; offset: number } {
+  const raw = Number.parseInt(String(ctx.query.page ?? '1'), 10);
+  const page = Number.isFinite(raw) && raw > 0 ? Math.min(raw, 100_000) : 1;
+  return { page, limit: perPage, offset: (page - 1) * perPage };
+}
+
+/** What partials/pagination needs: `include('/partials/pagination', { pagination: paginate(ctx, total, page, perPage) })`. */
+export function paginate(ctx: Context, total: number, page: number, perPage: number): Pagination {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const search = new URLSearchParams(ctx.querystring);
+  return {
+    page,
+    perPage,
+    total,
+    pages,
+    from: total === 0 ? 0 : (page - 1) * perPage + 1,
+    to: Math.min(total, page * perPage),
+    url: (p: number) => {
+      search.set('page', String(p));
+      return `${ctx.path}?${search.toString()}`;
+    },
+  };
+}

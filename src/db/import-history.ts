@@ -1,0 +1,119 @@
+// Reads for the admin's imports pages: the filtered history, one import's detail, its preview rows and row
+// errors (paginated from import_rows), its failed rows for the CSV download.
+import type { Sql } from './client';
+import type { ImportRecord } from './imports';
+import type { ImportSource, ImportStatus } from '../contract';
+
+export interface HistoryFilters {
+  status?: ImportStatus;
+  source?: ImportSource;
+  /** Inclusive day bounds (YYYY-MM-DD), compared with the import's creation time in UTC. */
+  from?: string;
+  to?: string;
+  /** A part of the file name, case-insensitive. */
+  fileName?: string;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+}
+
+export type HistoryRow = Pick<
+  ImportRecord,
+  'id' | 'workflow_id' | 'file_name' | 'source' | 'mode' | 'dry_run' | 'status' | 'step' | 'started_by' | 'counts' | 'created_at' | 'finished_at' | 'error_message'
+> & { reverted_at: Date | null };
+
+function likePattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function listImports(sql: Sql, f: HistoryFilters, offset: number, limit: number): Promise<Page<HistoryRow>> {
+  const where = sql`
+    WHERE true
+    ${f.status ? sql`AND status = ${f.status}` : sql``}
+    ${f.source ? sql`AND source = ${f.source}` : sql``}
+    ${f.from ? sql`AND created_at >= ${f.from}::date` : sql``}
+    ${f.to ? sql`AND created_at < ${f.to}::date + 1` : sql``}
+    ${f.fileName ? sql`AND file_name ILIKE ${likePattern(f.fileName)}` : sql``}`;
+  const rows = await sql<HistoryRow[]>`
+    SELECT id, workflow_id, file_name, source, mode, dry_run, status, step, started_by, counts, created_at, finished_at,
+      error_message, reverted_at
+    FROM imports ${where} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
+  const [c] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM imports ${where}`;
+  return { rows, total: c?.n ?? 0 };
+}
+
+export interface ImportDetail extends ImportRecord {
+  reverted_at: Date | null;
+  reverted_by: string | null;
+  revert_counts: { deleted: number; restored: number } | null;
+}
+
+export async function importDetail(sql: Sql, id: string): Promise<ImportDetail | null> {
+  const [row] = await sql<ImportDetail[]>`SELECT * FROM imports WHERE id = ${id}`;
+  return row ?? null;
+}
+
+export const PREVIEW_ACTIONS = ['create', 'update', 'unchanged', 'skipped', 'error'] as const;
+export type PreviewAction = (typeof PREVIEW_ACTIONS)[number];
+
+export interface PreviewRow {
+  row_number: number;
+  action: PreviewAction | null;
+  title: string | null;
+  changes: { field: string; before: unknown; after: unknown }[] | null;
+  errors: { field: string; message: string }[] | null;
+  warnings: { field: string; message: string }[] | null;
+}
+
+/** The plan of each row, as the dry run's preview table shows it. */
+export async function previewRows(sql: Sql, importId: string, action: PreviewAction | undefined, offset: number, limit: number): Promise<Page<PreviewRow>> {
+  const where = sql`WHERE import_id = ${importId} ${action ? sql`AND action = ${action}` : sql``}`;
+  const rows = await sql<PreviewRow[]>`
+    SELECT row_number, action, coalesce(course->>'title', raw->>'title') AS title, changes, errors, warnings
+    FROM import_rows ${where} ORDER BY row_number LIMIT ${limit} OFFSET ${offset}`;
+  const [c] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM import_rows ${where}`;
+  return { rows, total: c?.n ?? 0 };
+}
+
+export interface RowErrorLine {
+  row: number;
+  field: string;
+  message: string;
+}
+
+/** One line per error (a row may have several), in row order. */
+export async function rowErrorsPage(sql: Sql, importId: string, offset: number, limit: number): Promise<Page<RowErrorLine>> {
+  const rows = await sql<RowErrorLine[]>`
+    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message
+    FROM import_rows r, jsonb_array_elements(r.errors) e
+    WHERE r.import_id = ${importId} AND r.errors IS NOT NULL
+    ORDER BY r.row_number, e->>'field' LIMIT ${limit} OFFSET ${offset}`;
+  const [c] = await sql<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM import_rows r, jsonb_array_elements(r.errors) e
+    WHERE r.import_id = ${importId} AND r.errors IS NOT NULL`;
+  return { rows, total: c?.n ?? 0 };
+}
+
+export interface FailedRow {
+  row_number: number;
+  raw: Record<string, unknown>;
+  errors: { field: string; message: string }[];
+}
+
+/** Rows with errors, as read from the file, a page at a time (keyset on the row number). */
+export async function failedRowsBatch(sql: Sql, importId: string, afterRow: number, limit: number): Promise<FailedRow[]> {
+  return sql<FailedRow[]>`
+    SELECT row_number, raw, errors FROM import_rows
+    WHERE import_id = ${importId} AND errors IS NOT NULL AND row_number > ${afterRow}
+    ORDER BY row_number LIMIT ${limit}`;
+}
+
+/** The column names of the rows that failed, as the file named them (jsonb keeps no order: the caller orders them). */
+export async function failedRowColumns(sql: Sql, importId: string): Promise<string[]> {
+  const rows = await sql<{ key: string }[]>`
+    SELECT DISTINCT k AS key FROM import_rows r, jsonb_object_keys(r.raw) k
+    WHERE r.import_id = ${importId} AND r.errors IS NOT NULL`;
+  return rows.map((r) => r.key);
+}

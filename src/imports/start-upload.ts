@@ -1,0 +1,80 @@
+// An uploaded file (already on disk in incoming/ under formidable's random name) becomes an import: its
+// type is checked from its name and first bytes before any workflow starts, so the admin gets a 415 at
+// once instead of a failed import; then the same workflow as a dropped file.
+import { open, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { ImportSource } from '../contract';
+import { checkFormatMatchesContent, formatFromFileName } from '../domain/readers/detect';
+import { FileValidationError, type ImportMode } from '../domain/types';
+import { startImport, type StartedImport } from '../temporal/start-import';
+
+export const IMPORT_MODES: readonly ImportMode[] = ['create_or_update', 'create_only', 'update_only'];
+
+export class UploadRefused extends Error {
+  override readonly name = 'UploadRefused';
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface UploadedFile {
+  /** formidable's random path inside incoming/. */
+  path: string;
+  /** The client's name for it: shown and used for the format, never as a path. */
+  originalName: string | null | undefined;
+}
+
+export interface UploadOptions {
+  mode: ImportMode;
+  dryRun: boolean;
+  startedBy: string;
+  source: Extract<ImportSource, 'upload' | 'api'>;
+}
+
+/** The name the admin knows the file by, without any directory part a browser may send ("C:\fakepath\…"). */
+export function displayName(originalName: string | null | undefined): string {
+  const base = path.basename((originalName ?? '').replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (base || 'upload').slice(0, 255);
+}
+
+async function head(file: string, bytes = 4096): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Throws UploadRefused (415 unknown type or content not matching, 400 empty); removes the refused file. */
+export async function checkUpload(file: UploadedFile): Promise<string> {
+  const fileName = displayName(file.originalName);
+  try {
+    checkFormatMatchesContent(formatFromFileName(fileName), await head(file.path));
+    return fileName;
+  } catch (err) {
+    await unlink(file.path).catch(() => {});
+    if (err instanceof FileValidationError) throw new UploadRefused(err.code === 'empty' ? 400 : 415, err.message);
+    throw err;
+  }
+}
+
+export async function startUploadImport(
+  client: Client,
+  config: Pick<Config, 'temporal' | 'dryRunTimeoutSeconds' | 'heartbeatTimeoutSeconds'>,
+  file: UploadedFile,
+  opts: UploadOptions,
+): Promise<StartedImport & { fileName: string }> {
+  const fileName = await checkUpload(file);
+  const started = await startImport(client, config, { path: file.path, fileName, source: opts.source, mode: opts.mode, dryRun: opts.dryRun, startedBy: opts.startedBy });
+  // The same content is already being imported: that run has its own copy, this one is not needed.
+  if (!started.started) await unlink(file.path).catch(() => {});
+  return { ...started, fileName };
+}

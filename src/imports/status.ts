@@ -1,0 +1,87 @@
+// What GET /api/imports/:id answers and the import page polls: the ledger row, the run's live progress
+// (a workflow query while it is open), the counts and the first row errors.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Sql } from '../db/client';
+import { importDetail, type ImportDetail } from '../db/import-history';
+import { sampleRowErrors } from '../db/staging';
+import { progressQuery, type ActionCounts, type Progress, type RowErrorRef } from '../contract';
+
+export const OPEN_STATUSES: readonly string[] = ['queued', 'processing', 'awaiting_confirmation'];
+export const FIRST_ERRORS = 20;
+
+export interface ImportStatusView {
+  importId: string;
+  workflowId: string;
+  fileName: string;
+  source: string;
+  mode: string;
+  dryRun: boolean;
+  startedBy: string | null;
+  status: string;
+  step: string | null;
+  open: boolean;
+  progress: { parsed: number; normalized: number; upserted: number; indexed: number };
+  counts: ActionCounts | null;
+  error: { code: string; message: string } | null;
+  errors: RowErrorRef[];
+  createdAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  archivedTo: string | null;
+  reverted: { at: Date; by: string | null; counts: { deleted: number; restored: number } | null } | null;
+  links: { self: string; page: string; temporal: string | null };
+}
+
+export function temporalRunUrl(config: Pick<Config, 'temporal'>, workflowId: string): string | null {
+  if (!workflowId) return null;
+  const t = config.temporal;
+  return `${t.uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(t.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The run's own view, when a worker answers quickly; the ledger mirrors it anyway, a bit behind. */
+async function liveProgress(client: Client, workflowId: string): Promise<Progress | null> {
+  const timeout = new Promise<null>((resolve) => setTimeout(resolve, 1500, null).unref());
+  const query = client.workflow.getHandle(workflowId).query(progressQuery).catch(() => null);
+  return Promise.race([query, timeout]);
+}
+
+export function statusView(imp: ImportDetail, config: Pick<Config, 'temporal'>, live: Progress | null, errors: RowErrorRef[]): ImportStatusView {
+  const open = OPEN_STATUSES.includes(imp.status) && !imp.finished_at;
+  const useLive = open && live !== null && live.importId === imp.id;
+  return {
+    importId: imp.id,
+    workflowId: imp.workflow_id,
+    fileName: imp.file_name,
+    source: imp.source,
+    mode: imp.mode,
+    dryRun: imp.dry_run,
+    startedBy: imp.started_by,
+    status: useLive ? live.status : imp.status,
+    step: useLive ? live.step : imp.step,
+    open,
+    progress: useLive
+      ? { parsed: live.parsed, normalized: live.normalized, upserted: live.upserted, indexed: live.indexed }
+      : { parsed: imp.rows_parsed, normalized: imp.rows_normalized, upserted: imp.rows_upserted, indexed: imp.rows_indexed },
+    counts: (useLive ? live.counts : null) ?? imp.counts,
+    error: imp.error_code ? { code: imp.error_code, message: imp.error_message ?? '' } : useLive ? live.error : null,
+    errors,
+    createdAt: imp.created_at,
+    finishedAt: imp.finished_at,
+    durationMs: imp.finished_at ? imp.finished_at.getTime() - (imp.started_at ?? imp.created_at).getTime() : null,
+    archivedTo: imp.archived_to,
+    reverted: imp.reverted_at ? { at: imp.reverted_at, by: imp.reverted_by, counts: imp.revert_counts } : null,
+    links: { self: `/api/imports/${imp.id}`, page: `/admin-dashboard/imports/${imp.id}/`, temporal: temporalRunUrl(config, imp.workflow_id) },
+  };
+}
+
+export async function importStatus(deps: { sql: Sql; temporal: Client; config: Pick<Config, 'temporal'> }, id: string): Promise<ImportStatusView | null> {
+  const imp = await importDetail(deps.sql, id);
+  if (!imp) return null;
+  const open = OPEN_STATUSES.includes(imp.status) && !imp.finished_at;
+  const [live, errors] = await Promise.all([
+    open && imp.workflow_id ? liveProgress(deps.temporal, imp.workflow_id) : Promise.resolve(null),
+    sampleRowErrors(deps.sql, id, FIRST_ERRORS),
+  ]);
+  return statusView(imp, deps.config, live, errors);
+}

@@ -1,0 +1,21 @@
+// healthCheck: run every minute by a Temporal Schedule on the health task queue, which both the worker and the
+// watcher processes serve, so that each can report the other gone. An alert goes out once when a component
+// goes down and once when it is back.
+import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { ImportActivities } from '../activities';
+import { deliverNotice } from './deliver-notice';
+
+const { checkHealth } = proxyActivities<ImportActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });
+
+export async function healthCheck(): Promise<string[]> {
+  const alerts = await checkHealth();
+  for (const alert of alerts) {
+    const key = `alert:${alert.component}:${alert.kind}:${new Date(alert.since).toISOString()}`;
+    await startChild(deliverNotice, {
+      workflowId: `notify-${workflowInfo().taskQueue}-${key}`.replace(/[^A-Za-z0-9:._-]/g, '_'),
+      args: [{ key, notice: { type: 'alert', ...alert }, importId: null }],
+      parentClosePolicy: 'ABANDON',
+    });
+  }
+  return alerts.map((a) => a.kind);
+}

@@ -1,0 +1,40 @@
+// Shared by the courses-*.test.ts files: import a catalogue through the real pipeline and wait for its end.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TestEnv } from '../support/env';
+import { startImport } from '../../src/temporal/start-import';
+import type { ImportSummary } from '../../src/contract';
+import type { CourseQuery } from '../../src/courses/filters';
+import { parseCourseQuery } from '../../src/courses/filters';
+
+export async function importFile(t: TestEnv, fileName: string, content: string | Buffer): Promise<ImportSummary> {
+  const file = path.join(t.folder('incoming'), `${Date.now()}-${Math.random().toString(36).slice(2)}-${fileName}`);
+  await writeFile(file, content);
+  const started = await startImport(t.client, t.config, { path: file, fileName, source: 'api', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
+  return t.client.workflow.getHandle(started.workflowId).result() as Promise<ImportSummary>;
+}
+
+export async function importJson(t: TestEnv, rows: Record<string, unknown>[], fileName = 'courses.json'): Promise<ImportSummary> {
+  return importFile(t, fileName, JSON.stringify(rows));
+}
+
+export function query(params: Record<string, string | string[]>): CourseQuery {
+  return parseCourseQuery(params);
+}
+
+export function course(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title,
+    description: `About ${title}`,
+    category: 'Programmation',
+    instructor: 'Jean Dupont',
+    duration: 5,
+    difficulty: 'beginner',
+    learning_mode: 'text',
+    price: 0,
+    is_free: true,
+    lessons: ['Intro'],
+    tags: ['test'],
+    ...extra,
+  };
+}

@@ -1,0 +1,155 @@
+// The course list's search on real Elasticsearch and its PostgreSQL fallback: French and English text,
+// accents, stemming, lessons, filters, facets, highlights that cannot inject HTML, suggestions, the search log.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { course, importJson, query } from './courses-helpers';
+import { searchCourses, suggestCourses } from '../../src/search/queries';
+import { searchCoursesPg } from '../../src/db/course-queries';
+import { runCourseSearch } from '../../src/courses/search';
+import { topQueries, zeroResultQueries, searchesPerDay } from '../../src/db/search-log';
+
+let t: TestEnv;
+
+const catalogue = [
+  course('Python pour débutants', { description: 'Les bases de la programmation.', difficulty: 'débutant', lessons: ['Variables', 'Boucles'], tags: ['python'], external_id: 'py-fr' }),
+  course('Anglais Debutant', { description: 'Premiers pas en anglais.', category: 'Langues', instructor: 'Olivia Martin', learning_mode: 'vidéo', tags: ['anglais'], external_id: 'en-1' }),
+  course('Cours de cuisine française', { description: 'Recettes classiques.', category: 'Cuisine', instructor: 'Paul Bocuse', learning_mode: 'pratique', price: 49, is_free: false, difficulty: 'intermediate', tags: ['cuisine'], external_id: 'cook' }),
+  course('Running Docker containers', {
+    description: 'Build and run images <b>safely</b>.',
+    category: 'DevOps',
+    instructor: 'Sarah Johnson',
+    difficulty: 'advanced',
+    learning_mode: 'video',
+    price: 99,
+    is_free: false,
+    lessons: [{ title: 'Kubernetes orchestration', content: 'Pods and deployments', order: 1, video_url: null }],
+    tags: ['docker'],
+    external_id: 'docker',
+  }),
+  course('Gestion de projet <script>', { description: 'Scrum & Kanban <script>alert(1)</script> rétrospective', category: 'Management', price: 20, is_free: false, external_id: 'pm', tags: ['agile'] }),
+];
+
+before(async () => {
+  t = await createTestEnv('coursessearch');
+  await t.startWorker();
+  const summary = await importJson(t, catalogue);
+  assert.equal(summary.counts.created, catalogue.length, JSON.stringify(summary));
+});
+
+after(async () => {
+  await t?.close();
+});
+
+async function titles(params: Record<string, string | string[]>): Promise<string[]> {
+  const r = await searchCourses(t.es, t.config.elasticsearch.alias, query(params));
+  return r.hits.map((h) => h.title).sort();
+}
+
+async function pgTitles(params: Record<string, string | string[]>): Promise<string[]> {
+  const r = await searchCoursesPg(t.sql, query(params));
+  return r.hits.map((h) => h.title).sort();
+}
+
+describe('Elasticsearch search', () => {
+  test('"débutant" and "debutant" find both spellings', async () => {
+    const expected = ['Anglais Debutant', 'Python pour débutants'];
+    assert.deepEqual(await titles({ q: 'débutant' }), expected);
+    assert.deepEqual(await titles({ q: 'debutant' }), expected);
+    assert.deepEqual(await titles({ q: 'DÉBUTANT' }), expected);
+  });
+
+  test('French stemming: "cours" finds "Cours de cuisine", "recette" finds "Recettes"', async () => {
+    assert.deepEqual(await titles({ q: 'cours' }), ['Cours de cuisine française']);
+    assert.deepEqual(await titles({ q: 'recette' }), ['Cours de cuisine française']);
+  });
+
+  test('English stemming, instructors, tags and lessons are searched', async () => {
+    assert.deepEqual(await titles({ q: 'container' }), ['Running Docker containers']);
+    assert.deepEqual(await titles({ q: 'Bocuse' }), ['Cours de cuisine française']);
+    assert.deepEqual(await titles({ q: 'kubernetes' }), ['Running Docker containers'], 'a lesson title');
+    assert.deepEqual(await titles({ q: 'deployments' }), ['Running Docker containers'], 'a lesson content');
+    assert.deepEqual(await titles({ q: 'anglais' }), ['Anglais Debutant']);
+  });
+
+  test('filters: category, difficulty, learning mode, free, price range', async () => {
+    assert.deepEqual(await titles({ category: 'DevOps' }), ['Running Docker containers']);
+    assert.deepEqual(await titles({ difficulty: 'advanced' }), ['Running Docker containers']);
+    assert.deepEqual(await titles({ learning_mode: 'practice' }), ['Cours de cuisine française']);
+    assert.deepEqual(await titles({ is_free: 'true' }), ['Anglais Debutant', 'Python pour débutants']);
+    assert.deepEqual(await titles({ price_min: '30', price_max: '60' }), ['Cours de cuisine française']);
+    assert.deepEqual(await titles({ q: 'débutant', category: 'Langues' }), ['Anglais Debutant']);
+  });
+
+  test('facet counts, each facet ignoring its own filter', async () => {
+    const r = await searchCourses(t.es, t.config.elasticsearch.alias, query({ is_free: 'false' }));
+    assert.equal(r.total, 3);
+    const free = Object.fromEntries(r.facets.is_free.map((b) => [b.value, b.count]));
+    assert.deepEqual(free, { true: 2, false: 3 });
+    const cats = Object.fromEntries(r.facets.category.map((b) => [b.value, b.count]));
+    assert.deepEqual(cats, { Cuisine: 1, DevOps: 1, Management: 1 });
+  });
+
+  test('highlights mark the match and escape the course text', async () => {
+    const r = await searchCourses(t.es, t.config.elasticsearch.alias, query({ q: 'rétrospective' }));
+    assert.equal(r.hits.length, 1);
+    const html = Object.values(r.hits[0]!.highlight).flat().join(' ');
+    assert.match(html, /<mark>rétrospective<\/mark>/);
+    assert.ok(!html.includes('<script'), `no raw tag in ${html}`);
+    assert.ok(!/<(?!\/?mark>)/.test(html), `only <mark> tags in ${html}`);
+  });
+
+  test('sorting by price and pagination', async () => {
+    const r = await searchCourses(t.es, t.config.elasticsearch.alias, query({ sort: 'price_desc', per_page: '10' }));
+    assert.deepEqual(r.hits.map((h) => h.price), [99, 49, 20, 0, 0]);
+    const p2 = await searchCourses(t.es, t.config.elasticsearch.alias, { ...query({ sort: 'title' }), perPage: 2, page: 2 });
+    assert.equal(p2.total, 5);
+    assert.deepEqual(p2.hits.map((h) => h.title), ['Gestion de projet <script>', 'Python pour débutants']);
+  });
+
+  test('suggestions complete titles, instructors and tags as the admin types, accents ignored', async () => {
+    const s = await suggestCourses(t.es, t.config.elasticsearch.alias, 'pyth');
+    assert.ok(s.some((x) => x.title === 'Python pour débutants'), JSON.stringify(s));
+    const s2 = await suggestCourses(t.es, t.config.elasticsearch.alias, 'cours de cui');
+    assert.deepEqual(s2.map((x) => x.title), ['Cours de cuisine française']);
+    const s3 = await suggestCourses(t.es, t.config.elasticsearch.alias, 'sarah');
+    assert.deepEqual(s3.map((x) => x.title), ['Running Docker containers']);
+  });
+});
+
+describe('PostgreSQL fallback', () => {
+  test('the same text search: accents, stemming, lessons', async () => {
+    assert.deepEqual(await pgTitles({ q: 'debutant' }), ['Anglais Debutant', 'Python pour débutants']);
+    assert.deepEqual(await pgTitles({ q: 'cours' }), ['Cours de cuisine française']);
+    assert.deepEqual(await pgTitles({ q: 'kubernetes' }), ['Running Docker containers']);
+    assert.deepEqual(await pgTitles({ q: 'containers' }), ['Running Docker containers']);
+  });
+
+  test('the same filters and facets', async () => {
+    assert.deepEqual(await pgTitles({ price_min: '30', price_max: '60' }), ['Cours de cuisine française']);
+    assert.deepEqual(await pgTitles({ q: 'débutant', category: 'Langues' }), ['Anglais Debutant']);
+    const r = await searchCoursesPg(t.sql, query({ is_free: 'false' }));
+    assert.equal(r.total, 3);
+    assert.deepEqual(Object.fromEntries(r.facets.is_free.map((b) => [b.value, b.count])), { true: 2, false: 3 });
+  });
+});
+
+describe('the search service', () => {
+  test('uses PostgreSQL when Elasticsearch is disabled, and records every search', async () => {
+    const es = await runCourseSearch({ sql: t.sql, es: t.es, alias: t.config.elasticsearch.alias }, query({ q: 'Debutant' }), 'admin@example.com');
+    assert.equal(es.backend, 'elasticsearch');
+    assert.equal(es.total, 2);
+    const pg = await runCourseSearch({ sql: t.sql, es: null, alias: t.config.elasticsearch.alias }, query({ q: 'debutant ' }), 'admin@example.com');
+    assert.equal(pg.backend, 'postgresql');
+    assert.equal(pg.total, 2);
+    await runCourseSearch({ sql: t.sql, es: t.es, alias: t.config.elasticsearch.alias }, query({ q: 'blockchain' }), null);
+
+    const top = await topQueries(t.sql, 14, 10);
+    assert.deepEqual(top.find((q) => q.query === 'debutant')?.searches, 2);
+    const zero = await zeroResultQueries(t.sql, 14, 10);
+    assert.deepEqual(zero.map((q) => q.query), ['blockchain']);
+    const days = await searchesPerDay(t.sql, 14);
+    assert.equal(days.length, 14);
+    assert.equal(days.at(-1)?.searches, 3);
+  });
+});

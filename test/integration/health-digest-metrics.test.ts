@@ -1,0 +1,143 @@
+// Operators' promises: the daily summary through its schedule, an alert when the watcher stops and when it is
+// back, and /metrics moving after an import.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
+import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer';
+import { DropWatcher } from '../../src/watcher/drop-watcher';
+import { logger } from '../../src/logger';
+import { createHealthWorker } from '../../src/worker/health-worker';
+import { connectWorker } from '../../src/temporal/connect';
+import { ensureSchedules, scheduleIds } from '../../src/temporal/schedules';
+import { createNotifier } from '../../src/notify/deliver';
+import { startMetricsServer } from '../../src/metrics/server';
+import { startImport } from '../../src/temporal/start-import';
+import type { ImportSummary } from '../../src/contract';
+
+let t: TestEnv;
+let smtp: SmtpPeer;
+let hooks: WebhookPeer;
+let health: Worker;
+let healthRun: Promise<void>;
+
+before(async () => {
+  smtp = await startSmtpPeer();
+  hooks = await startWebhookPeer();
+  t = await createTestEnv('ops', {
+    SMTP_URL: smtp.url,
+    ADMIN_NOTIFICATION_EMAILS: 'admin@example.com',
+    NOTIFICATION_WEBHOOKS: JSON.stringify({ slack: hooks.url('/slack') }),
+    WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${hooks.port}`,
+    WEBHOOK_ALLOW_INSECURE: 'true',
+    HEARTBEAT_INTERVAL: '1s',
+    HEALTH_STALE_AFTER: '3s',
+  });
+  await t.startWorker();
+  const connection = await connectWorker(t.config.temporal);
+  health = await createHealthWorker({
+    connection,
+    config: t.config,
+    deps: { sql: t.sql, es: t.es, config: t.config, logger, notifier: createNotifier(t.config.notifications) },
+  });
+  healthRun = health.run();
+  await ensureSchedules(t.client, t.config);
+});
+
+after(async () => {
+  for (const id of Object.values(scheduleIds(t.config))) await t.client.schedule.getHandle(id).delete().catch(() => {});
+  health?.shutdown();
+  await healthRun;
+  await t?.close();
+  await smtp?.close();
+  await hooks?.close();
+});
+
+async function triggerHealthCheck(): Promise<string[]> {
+  const before = new Date();
+  await t.client.schedule.getHandle(scheduleIds(t.config).health).trigger();
+  // The triggered run is the newest healthCheck on the health queue; wait for it to finish.
+  return eventually(async () => {
+    for await (const wf of t.client.workflow.list({ query: `WorkflowType = 'healthCheck' AND TaskQueue = '${t.config.health.taskQueue}' AND StartTime >= '${before.toISOString()}'` })) {
+      if (wf.status.name === 'COMPLETED') return (await t.client.workflow.getHandle(wf.workflowId, wf.runId).result()) as string[];
+    }
+    return undefined;
+  }, 'the triggered health check', 30_000);
+}
+
+const slackAlerts = () =>
+  hooks.requests.filter((r) => r.path === '/slack').map((r) => JSON.stringify(r.json)).filter((j) => /watcher/i.test(j));
+
+test('the schedules exist: a daily summary at the configured time and a health check every minute', async () => {
+  const digest = await t.client.schedule.getHandle(scheduleIds(t.config).digest).describe();
+  assert.deepEqual(digest.spec.calendars?.[0]?.hour, [{ start: 8, end: 8, step: 1 }]);
+  assert.equal(digest.spec.timezone, 'Europe/Paris');
+  const healthSchedule = await t.client.schedule.getHandle(scheduleIds(t.config).health).describe();
+  assert.equal(healthSchedule.spec.intervals?.[0]?.every, 60_000);
+});
+
+test('stopping the watcher raises an alert, and its return clears it', async () => {
+  const watcher = new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger });
+  await watcher.start();
+  // The worker is polling and the watcher beats: nothing to say.
+  await eventually(async () => (await triggerHealthCheck()).length === 0, 'a quiet health check', 30_000);
+
+  await watcher.close();
+  assert.deepEqual(await triggerHealthCheck(), ['watcher_down']);
+  await eventually(async () => slackAlerts().length === 1, 'the watcher_down webhook', 30_000);
+  const mail = await eventually(async () => smtp.messages.find((m) => /watcher/i.test(m.subject)), 'the alert email', 30_000);
+  assert.match(mail.subject, /watcher/i);
+  // Once: the next check stays silent while it is still down.
+  assert.deepEqual(await triggerHealthCheck(), []);
+
+  const again = new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger });
+  await again.start();
+  assert.deepEqual(await triggerHealthCheck(), ['watcher_up']);
+  await eventually(async () => slackAlerts().length === 2, 'the watcher_up webhook', 30_000);
+  await again.close();
+});
+
+test('a crashed watcher (no clean stop) is reported once its heartbeat is stale', async () => {
+  await t.sql`DELETE FROM health_alerts`;
+  await t.sql`INSERT INTO component_heartbeats (component, instance, last_seen_at) VALUES ('watcher', 'crashed:1', now() - interval '10 seconds')`;
+  assert.deepEqual(await triggerHealthCheck(), ['watcher_down']);
+});
+
+test('the daily summary arrives when its schedule is triggered', async () => {
+  const file = path.join(t.folder('incoming'), 'digest.csv');
+  await writeFile(file, 'title,price\n"Digest course",12\n"Broken",abc\n');
+  const started = await startImport(t.client, t.config, { path: file, fileName: 'digest.csv', source: 'cli', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
+  await t.client.workflow.getHandle(started.workflowId).result();
+
+  const count = smtp.messages.length;
+  await t.client.schedule.getHandle(scheduleIds(t.config).digest).trigger();
+  const digest = await eventually(async () => smtp.messages.slice(count).find((m) => /summary|digest|résumé/i.test(m.subject)), 'the digest email', 60_000);
+  assert.match(digest.text, /digest\.csv|1 created|created/i);
+  assert.match(digest.text, /price/i, 'the most frequent errors are listed');
+});
+
+test('/metrics moves after an import', async () => {
+  const metrics = await startMetricsServer({ sql: t.sql, es: t.es, config: t.config, logger, port: 0 });
+  try {
+    const scrape = async () => (await fetch(metrics.url)).text();
+    const value = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    const before = await scrape();
+    const file = path.join(t.folder('incoming'), 'metrics.csv');
+    await writeFile(file, 'title,price\n"Metrics course",3\n');
+    const started = await startImport(t.client, t.config, { path: file, fileName: 'metrics.csv', source: 'upload', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
+    const summary = (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
+    assert.equal(summary.status, 'succeeded');
+    const afterText = await scrape();
+    const series = 'course_import_imports_total{status="succeeded",source="upload"}';
+    assert.equal(value(afterText, series), value(before, series) + 1);
+    assert.ok(value(afterText, 'course_import_rows_total{action="created"}') >= value(before, 'course_import_rows_total{action="created"}') + 1);
+    assert.ok(value(afterText, 'course_import_step_duration_seconds_count{step="parse",outcome="success"}') > value(before, 'course_import_step_duration_seconds_count{step="parse",outcome="success"}'));
+    assert.ok(value(afterText, 'course_import_documents_indexed') >= 1);
+    assert.match(afterText, /course_import_ingest_files\{folder="processed"\} \d+/);
+  } finally {
+    await metrics.close();
+  }
+});
