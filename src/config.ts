@@ -58,6 +58,8 @@ const schema = z.object({
   TRUST_PROXY: bool.default(false),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').max(1024).optional(),
+  BULK_INLINE_MAX: positiveInt.default(500),
+  BULK_BATCH_SIZE: positiveInt.default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -84,6 +86,8 @@ export interface Config {
   digest: { time: string; timezone: string };
   health: { taskQueue: string; heartbeatIntervalSeconds: number; staleAfterSeconds: number; workerStaleAfterSeconds: number };
   metrics: { workerPort: number; temporalPort: number };
+  /** Bulk actions on courses: up to inlineMax courses the admin waits for the result; batchSize per activity call. */
+  bulk: { inlineMax: number; batchSize: number };
 }
 
 export class ConfigError extends Error {
@@ -138,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     notifications,
     digest: { time: e.DIGEST_TIME, timezone: e.DIGEST_TIMEZONE },
+    bulk: { inlineMax: e.BULK_INLINE_MAX, batchSize: e.BULK_BATCH_SIZE },
     health: {
       taskQueue: e.HEALTH_TASK_QUEUE,
       heartbeatIntervalSeconds: e.HEARTBEAT_INTERVAL,

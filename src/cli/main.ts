@@ -16,11 +16,13 @@ import { IMPORT_MODES, type ImportMode } from '../domain/types';
 import { ingestPath } from '../ingest/paths';
 import { connectClient } from '../temporal/connect';
 import { startImport } from '../temporal/start-import';
+import { scheduleIds } from '../temporal/schedules';
 
 const usage = `usage:
   course-import FILE [--dry-run] [--mode create_only|update_only|create_or_update] [--wait] [--json]
   course-import confirm WORKFLOW_ID      apply a dry run exactly as previewed
-  course-import discard WORKFLOW_ID      drop a dry run; nothing is written`;
+  course-import discard WORKFLOW_ID      drop a dry run; nothing is written
+  course-import digest                   send the daily summary now (triggers its schedule)`;
 
 class UsageError extends Error {}
 
@@ -143,6 +145,11 @@ export async function main(argv: string[]): Promise<number> {
   const client = await connectClient(config.temporal);
   try {
     if (argv[0] === 'confirm' || argv[0] === 'discard') return await decide(client, argv[0], argv[1]);
+    if (argv[0] === 'digest') {
+      await client.schedule.getHandle(scheduleIds(config).digest).trigger();
+      process.stderr.write('daily summary triggered: it is sent to the configured email addresses and webhooks\n');
+      return 0;
+    }
     return await importCommand(client, config, argv);
   } finally {
     await client.connection.close();

@@ -11,11 +11,11 @@ import {
   type FacetBucket,
 } from '../courses/filters';
 
-// Highlight fragments are course text, i.e. user input. Elasticsearch marks matches with these two control
-// characters (the normaliser strips control characters from every imported text, so they never occur in
-// it); the fragment is HTML-escaped first, then the marks become <mark>: nothing of the text can open a tag.
-const PRE = '\u0001';
-const POST = '\u0002';
+// Highlight fragments are course text, i.e. user input. Elasticsearch marks matches with two private-use
+// characters (not control characters: the highlighter trims those at a fragment's ends); the fragment is
+// HTML-escaped first, then the marks become <mark>: the text can at worst add a <mark>, never another tag.
+const PRE = '\uE000';
+const POST = '\uE001';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -118,6 +118,9 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
       status = 'failed';
     } else throw err;
   }
+  // A step that ignores cancellation (the upsert's single transaction) may finish after Cancel was asked:
+  // the request still wins, and the compensation below undoes what that step wrote.
+  if (status !== 'failed' && CancellationScope.current().consideredCancelled) status = 'cancelled';
 
   // Reporting and archiving happen whatever happened above, cancellation included.
   return CancellationScope.nonCancellable(async () => {

@@ -69,7 +69,7 @@ describe('revert', () => {
     assert.equal(beforeSecond.courses.length, 2);
 
     // The second import changes Alpha (description, lessons), leaves Beta alone and creates Gamma.
-    const second = await runImport('second.csv', toCsv([
+    const second = await runImport('second.json', toJson([
       { ...base[0], description: 'Alpha v2', lessons: ['A1', 'A2 revised', 'A3'] },
       base[1],
       { title: 'Revert Gamma', description: 'New', difficulty: 'intermediate', learning_mode: 'mixed', price: 5, is_free: false, lessons: ['G1'], tags: ['gamma'] },
@@ -82,7 +82,7 @@ describe('revert', () => {
     await assert.rejects(startRevert(deps(), first.importId, { requestedBy: 'tester@example.com', force: false }), (err: unknown) => {
       assert.ok(err instanceof ActionRefused);
       assert.equal(err.status, 409);
-      assert.match(err.message, /second\.csv/);
+      assert.match(err.message, /second\.json/);
       return true;
     });
 
@@ -113,7 +113,7 @@ describe('revert', () => {
       workflowId: revertWorkflowId(a.importId),
       args: [{ importId: a.importId, requestedBy: 'x', force: false }],
     });
-    await assert.rejects(handle.result(), (err: unknown) => err instanceof WorkflowFailedError && /later imports changed the same courses since: race-b\.csv/.test(String(err.cause?.message)));
+    await assert.rejects(handle.result(), (err: unknown) => err instanceof WorkflowFailedError && /later imports changed the same courses since: race-b\.csv/.test(String(err.cause?.cause?.message)));
     assert.equal((await importDetail(t.sql, a.importId))?.reverted_at, null);
     await revertAndWait(b.importId);
     await revertAndWait(a.importId);

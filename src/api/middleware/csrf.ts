@@ -24,7 +24,7 @@ export function csrf(): Middleware {
     else if (!sent && ctx.is('urlencoded')) {
       await parseForm(ctx, async () => {});
       const body = ctx.request.body;
-      sent = body && typeof body === 'object' && !Array.isArray(body) ? first(body._csrf) : '';
+      sent = body && typeof body === 'object' && !Array.isArray(body) ? first((body as Record<string, unknown>)._csrf) : '';
     }
     if (!expected || !sent || !safeEqual(sent, expected)) {
       ctx.state.log?.warn({ path: ctx.path, user: ctx.state.user?.email }, 'csrf token missing or wrong');

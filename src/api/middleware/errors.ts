@@ -39,3 +39,20 @@ export function errorHandler(): Middleware {
     }
   };
 }
+
+/** An error whose message is shown to the user (4xx); errorHandler turns it into the page or problem+json. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  readonly expose = true;
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `ctx.throw` that TypeScript knows never returns (narrowing after `if (!x) fail(404, …)`). */
+export function fail(status: number, message: string): never {
+  throw new HttpError(status, message);
+}

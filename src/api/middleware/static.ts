@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
+import { fail } from './errors';
 
 export const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
 
@@ -56,7 +57,7 @@ export function staticFiles(): Middleware {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') ctx.throw(405);
     // Looked up by exact name in the map: '..' or an encoded slash can never reach the file system.
     const asset = all().get(ctx.path.slice('/static/'.length));
-    if (!asset) ctx.throw(404, 'No such file.');
+    if (!asset) fail(404, 'No such file.');
     const etag = `"${asset.hash}"`;
     ctx.set('ETag', etag);
     ctx.set('Cache-Control', ctx.query.v === asset.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=300');

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ApiDeps, Role } from '../deps';
 import { formBody } from '../middleware/body';
+import { fail } from '../middleware/errors';
 import { requireAdmin } from '../middleware/auth';
 import { auditFromCtx } from '../middleware/audit';
 import {
@@ -37,7 +38,7 @@ function role(value: string): Role | null {
 
 function idParam(ctx: Context): number {
   const id = Number(ctx.params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) ctx.throw(404, 'No such account.');
+  if (!Number.isSafeInteger(id) || id <= 0) fail(404, 'No such account.');
   return id;
 }
 
@@ -52,7 +53,7 @@ export function adminUserRoutes(deps: ApiDeps): Router {
 
   async function page(ctx: Context, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
     const [users, tokens] = await Promise.all([listUsers(sql), listApiTokens(sql)]);
-    ctx.render('admin-users/index', { title: 'Users & tokens', nav: 'users', users, tokens, form: {}, tokenForm: {}, ...extra }, status);
+    ctx.render('admin-users/index', { title: 'Users & tokens', nav: 'users', users, tokens, form: {}, tokenForm: {}, publicUrl: deps.config.publicUrl, ...extra }, status);
   }
 
   router.get(USERS_PATH, requireAdmin, async (ctx) => page(ctx));
@@ -79,8 +80,8 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     const id = idParam(ctx);
     const r = role(field(ctx, 'role'));
     const user = await findUserById(sql, id);
-    if (!user) ctx.throw(404, 'No such account.');
-    if (!r) ctx.throw(400, 'Choose a role.');
+    if (!user) fail(404, 'No such account.');
+    if (!r) fail(400, 'Choose a role.');
     if (user.role === 'admin' && r !== 'admin' && (await countOtherActiveAdmins(sql, id)) === 0) {
       ctx.flash('error', 'There must remain at least one active administrator.');
       return backToUsers(ctx);
@@ -95,7 +96,7 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     router.post(`/admin-dashboard/users/:id/${action}/`, requireAdmin, formBody(), async (ctx) => {
       const id = idParam(ctx);
       const user = await findUserById(sql, id);
-      if (!user) ctx.throw(404, 'No such account.');
+      if (!user) fail(404, 'No such account.');
       if (disabled && user.role === 'admin' && (await countOtherActiveAdmins(sql, id)) === 0) {
         ctx.flash('error', 'There must remain at least one active administrator.');
         return backToUsers(ctx);
@@ -111,7 +112,7 @@ export function adminUserRoutes(deps: ApiDeps): Router {
   router.post('/admin-dashboard/users/:id/password/', requireAdmin, formBody(), async (ctx) => {
     const id = idParam(ctx);
     const user = await findUserById(sql, id);
-    if (!user) ctx.throw(404, 'No such account.');
+    if (!user) fail(404, 'No such account.');
     const password = typeof (ctx.request.body as Record<string, unknown> | undefined)?.password === 'string' ? String((ctx.request.body as Record<string, unknown>).password) : '';
     const problemText = passwordProblem(password);
     if (problemText) {

@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ApiDeps } from '../deps';
 import { formBody } from '../middleware/body';
+import { fail } from '../middleware/errors';
 import { endSession, startSession } from '../middleware/session';
 import { LOGIN_PATH, LOGOUT_PATH, requireUser } from '../middleware/auth';
 import { auditFromCtx } from '../middleware/audit';
@@ -107,7 +108,7 @@ export function authRoutes(deps: ApiDeps): Router {
 
   router.post('/admin-dashboard/account/password/', requireUser, formBody(), async (ctx) => {
     const me = ctx.state.via === 'session' && ctx.state.user ? await findUserById(deps.sql, ctx.state.user.id) : undefined;
-    if (!me) ctx.throw(400, 'Only a signed-in person has a password to change.');
+    if (!me) fail(400, 'Only a signed-in person has a password to change.');
     const current = field(ctx.request.body, 'current_password');
     const next = field(ctx.request.body, 'new_password');
     const problemText = (await verifyPassword(current.slice(0, MAX_PASSWORD_LENGTH), me.password_hash))

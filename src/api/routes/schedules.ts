@@ -1,0 +1,91 @@
+// The Temporal Schedules of the pipeline (daily summary, health check): next and last runs, pause / resume,
+// and "run now". Pausing is an operator's decision that survives worker restarts (ensureSchedules keeps it).
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { ApiDeps } from '../deps';
+import { requireAdmin, requireUser } from '../middleware/auth';
+import { formBody } from '../middleware/body';
+import { auditFromCtx } from '../middleware/audit';
+import { scheduleIds } from '../../temporal/schedules';
+
+export interface ScheduleView {
+  id: string;
+  purpose: string;
+  paused: boolean;
+  note: string | null;
+  nextRuns: Date[];
+  lastRuns: { at: Date; workflowId: string }[];
+  spec: string;
+}
+
+async function describeSchedules(deps: ApiDeps): Promise<ScheduleView[]> {
+  const ids = scheduleIds(deps.config);
+  const views: ScheduleView[] = [];
+  for (const [kind, id] of Object.entries(ids)) {
+    const d = await deps.temporal.schedule.getHandle(id).describe().catch(() => null);
+    if (!d) continue;
+    const cal = d.spec.calendars?.[0];
+    const spec =
+      kind === 'digest' && cal
+        ? `every day at ${String(cal.hour?.[0]?.start ?? 0).padStart(2, '0')}:${String(cal.minute?.[0]?.start ?? 0).padStart(2, '0')} (${d.spec.timezone ?? 'UTC'})`
+        : `every ${Math.round(Number(d.spec.intervals?.[0]?.every ?? 60_000) / 1000)} s`;
+    views.push({
+      id,
+      purpose: String(d.memo?.purpose ?? kind),
+      paused: d.state.paused,
+      note: d.state.note ?? null,
+      nextRuns: d.info.nextActionTimes.slice(0, 3),
+      lastRuns: d.info.recentActions.slice(-5).reverse().map((a) => ({ at: a.takenAt, workflowId: a.action.workflow.workflowId })),
+      spec,
+    });
+  }
+  return views;
+}
+
+function ownSchedule(deps: ApiDeps, ctx: Context): string {
+  const id = String(ctx.params.id ?? '');
+  if (!Object.values(scheduleIds(deps.config)).includes(id)) ctx.throw(404, 'no such schedule');
+  return id;
+}
+
+export function scheduleRoutes(deps: ApiDeps): Router {
+  const router = new Router();
+
+  router.get('/admin-dashboard/schedules/', requireUser, async (ctx) => {
+    ctx.render('schedules/index', { title: 'Schedules', nav: 'monitoring', namespace: deps.config.temporal.namespace, schedules: await describeSchedules(deps) });
+  });
+
+  router.get('/api/schedules', requireUser, async (ctx) => {
+    ctx.body = { schedules: await describeSchedules(deps) };
+  });
+
+  router.post('/admin-dashboard/schedules/:id/:action', requireAdmin, formBody(), async (ctx) => {
+    const id = ownSchedule(deps, ctx);
+    const handle = deps.temporal.schedule.getHandle(id);
+    const who = ctx.state.user?.email ?? 'unknown';
+    switch (ctx.params.action) {
+      case 'pause':
+        await handle.pause(`paused by ${who}`);
+        ctx.flash('success', `${id} paused`);
+        break;
+      case 'unpause':
+        await handle.unpause(`resumed by ${who}`);
+        ctx.flash('success', `${id} resumed`);
+        break;
+      case 'trigger':
+        await handle.trigger();
+        ctx.flash('success', `${id} started now`);
+        break;
+      default:
+        ctx.throw(404, 'no such action');
+    }
+    await auditFromCtx(ctx, `schedule.${ctx.params.action}`, id);
+    if (ctx.accepts('html', 'json') === 'json') ctx.body = { ok: true };
+    else {
+      ctx.status = 303;
+      ctx.redirect('/admin-dashboard/schedules/');
+    }
+  });
+
+  return router;
+}
