@@ -11,14 +11,14 @@ import { DropWatcher } from '../src/watcher/drop-watcher';
 import { logger } from '../src/logger';
 import { startWorkerProcess, type WorkerProcess } from './proc';
 import { runW1 } from './w1';
-import { runW2 } from './w2';
+import { prepareNoopFloor, runW2 } from './w2';
 import { runW3W4 } from './w3w4';
 import { seedCourses } from './seed';
 import { table, writeResults } from './report';
 import type { BenchContext, BenchSizes, ResultLine } from './report-types';
 
 const presets: Record<'quick' | 'medium' | 'full', BenchSizes> = {
-  quick: { w1Rows: 2000, w2Files: 20, w3Courses: 5000, w4Seconds: 3 },
+  quick: { w1Rows: 1000, w2Files: 12, w3Courses: 3000, w4Seconds: 2 },
   medium: { w1Rows: 40_000, w2Files: 200, w3Courses: 30_000, w4Seconds: 10 },
   full: { w1Rows: 40_000, w2Files: 1000, w3Courses: 100_000, w4Seconds: 20 },
 };
@@ -46,10 +46,13 @@ async function main(): Promise<number> {
   let t3: TestEnv | null = null;
   let worker: WorkerProcess | null = null;
   let watcher: DropWatcher | null = null;
+  let idleRssMb = 0;
   try {
-    ctx.log(`size ${size}, ${ctx.runs} run(s) per workload, ${os.cpus().length} cores`);
+    ctx.log(`size ${size}, ${ctx.runs} run(s) per workload, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
     t = await createTestEnv('bench', knobs);
+    prepareNoopFloor();
     worker = await startWorkerProcess(t.env);
+    idleRssMb = await worker.peakRssMb();
     watcher = new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger: logger.child({ bench: 'watcher' }) });
     await watcher.start();
     ctx.log(`worker pid ${worker.pid} on task queue ${t.config.temporal.taskQueue}`);
@@ -80,12 +83,16 @@ async function main(): Promise<number> {
     sizes: ctx.sizes,
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     knobs: { ...knobs, WORKER_MAX_ACTIVITIES: t?.config.worker.maxActivities, WORKER_MAX_WORKFLOWS: t?.config.worker.maxWorkflows, ELASTICSEARCH_BULK_SIZE: t?.config.elasticsearch.bulkSize },
+    workerIdleRssMb: Math.round(idleRssMb),
+    // Other processes on the machine skew timings: a load average above the core count says so.
+    loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))),
     failures: ctx.failures,
     seconds: Math.round((Date.now() - started) / 1000),
   };
   const files = await writeResults(path.join(import.meta.dirname, 'results'), meta, lines);
   process.stdout.write(`\n${table(lines)}\n\n`);
   for (const l of lines) for (const n of l.notes ?? []) process.stdout.write(`  ${l.workload} ${l.what}: ${n}\n`);
+  process.stdout.write(`  worker RSS when idle, before the workloads: ${Math.round(idleRssMb)} MB; load average at the end: ${meta.loadAverageAtEnd.join(' ')} on ${meta.machine.cores} cores\n`);
   process.stdout.write(`\nresults: ${path.relative(process.cwd(), files.json)}, chart: ${path.relative(process.cwd(), files.svg)} (${meta.seconds} s)\n`);
   if (ctx.failures.length) {
     process.stdout.write(`\nFAILED (correctness, not speed):\n${ctx.failures.map((f) => `  - ${f}`).join('\n')}\n`);

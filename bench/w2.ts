@@ -15,6 +15,12 @@ const require = createRequire(import.meta.url);
 let bundle: ReturnType<typeof bundleWorkflowCode> | undefined;
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
+/** Bundling takes seconds: started early, while the real worker starts. */
+export function prepareNoopFloor(): void {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('./noop-workflow'), logger: silent });
+  bundle.catch(() => {});
+}
+
 /** 1,000 ids through the no-op workflow on its own worker and task queue, started at once: files/s of Temporal alone. */
 async function noopFloor(t: TestEnv, n: number, run: number): Promise<number> {
   const taskQueue = `${t.config.temporal.taskQueue}-noop`;

@@ -11,7 +11,7 @@ import { buildNdjson, esFloor } from './floors';
 import { percentile, sleep, summarize, timed } from './stats';
 import type { BenchContext, ResultLine } from './report-types';
 
-const words = ['python', 'django', 'kubernetes', 'gestion de projet', 'comptabilité', 'cuisine française', 'javascript', 'react', 'machine learning', 'leadership', 'photography', 'fondamentaux', 'essentials', 'leçon docker', 'statistics'];
+const words = ['python', 'django', 'kubernetes', 'gestion de projet', 'comptabilité', 'cuisine française', 'javascript', 'react', 'machine learning', 'leadership', 'photography', 'fondamentaux', 'essentials', 'lesson docker', 'statistics'];
 const prefixes = ['py', 'pyth', 'dj', 'kub', 'ges', 'comp', 'cui', 'jav', 'rea', 'mach', 'lead', 'pho', 'léa', 'mar', 'doc', 'lin', 'stat', 'gu'];
 const difficulties = ['beginner', 'intermediate', 'advanced', 'all_levels'];
 const modes = ['text', 'video', 'practice', 'mixed'];

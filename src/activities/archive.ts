@@ -1,7 +1,8 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActivityDeps } from './deps';
 import type { ImportStatus, RowErrorRef } from '../contract';
+import { moveFile } from '../ingest/move';
 import { ingestPath, storedName } from '../ingest/paths';
 import { finishImport } from '../db/imports';
 
@@ -44,7 +45,7 @@ export function archive(deps: ActivityDeps) {
         };
         await writeFile(`${dest}.report.json`, JSON.stringify(report, null, 2) + '\n');
       }
-      if (present) await rename(storedPath, dest);
+      if (present) await moveFile(storedPath, dest);
       archivedTo = dest;
     }
     await finishImport(deps.sql, args.importId, { status: args.status, archivedTo, error: args.error });

@@ -1,8 +1,9 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActivityDeps } from './deps';
 import { failingFast } from './deps';
 import { importWorkflowId, type ImportInput } from '../contract';
+import { moveFile } from '../ingest/move';
 import { ingestPath, isInside, storedName } from '../ingest/paths';
 import { sha256File } from '../ingest/hash';
 import { upsertImport, updateImport } from '../db/imports';
@@ -41,7 +42,7 @@ export function moveToProcessing(deps: ActivityDeps) {
         // The name may have been reused for other content since the file was seen.
         const sha = await sha256File(input.path);
         if (sha !== input.sha256) throw new FileValidationError('unreadable', `the file ${input.fileName} changed after it was detected; it will be picked up again as a new file`);
-        await rename(input.path, dest);
+        await moveFile(input.path, dest);
       }
 
       const format = formatFromFileName(input.fileName);

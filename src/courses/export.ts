@@ -6,6 +6,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import type { CourseRow } from '../db/course-queries';
 import { toCsv } from '../domain/templates';
 import { writeXlsx } from '../export/xlsx-writer';
+import { normalizeCourse } from '../domain/normalize';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -20,8 +21,27 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
+/**
+ * The tags the course's file gave. Stored tags are the user's tags followed by generated ones (category,
+ * difficulty, title keywords), and the quality score counts only the user's: exporting the generated ones
+ * as if the user had typed them would change the score on re-import. The shortest prefix of the stored tags
+ * that normalises back to the same tags and the same score is the user's.
+ */
+export function userTagsOf(c: CourseRow): string[] {
+  const base = importJsonWithTags(c, c.tags);
+  for (let k = 0; k <= c.tags.length; k++) {
+    const r = normalizeCourse({ ...base, tags: c.tags.slice(0, k) });
+    if (r.ok && r.course.quality_score === c.quality_score && r.course.tags.join('\u0000') === c.tags.join('\u0000')) return c.tags.slice(0, k);
+  }
+  return c.tags;
+}
+
 /** A course as the import's JSON format writes it. */
 export function toImportJson(c: CourseRow): Record<string, unknown> {
+  return importJsonWithTags(c, userTagsOf(c));
+}
+
+function importJsonWithTags(c: CourseRow, tags: string[]): Record<string, unknown> {
   return {
     external_id: c.external_id,
     title: c.title,
@@ -34,7 +54,7 @@ export function toImportJson(c: CourseRow): Record<string, unknown> {
     price: c.price,
     is_free: c.is_free,
     lessons: c.lessons.map((l) => ({ title: l.title, content: l.content, order: l.order, video_url: l.video_url })),
-    tags: c.tags,
+    tags,
   };
 }
 
@@ -51,7 +71,7 @@ export function toFlatRow(c: CourseRow): Record<(typeof EXPORT_COLUMNS)[number],
     price: c.price,
     is_free: c.is_free,
     lessons: c.lessons.map((l) => l.title).join(';'),
-    tags: c.tags.join(','),
+    tags: userTagsOf(c).join(','),
     external_id: c.external_id,
   };
 }

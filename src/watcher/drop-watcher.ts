@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { lstat, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { moveFile } from '../ingest/move';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
@@ -125,7 +126,7 @@ export class DropWatcher {
     const dest = ingestPath(this.deps.config.ingestDir, 'error', storedName(id, fileName));
     const sha256 = await sha256File(filePath);
     await writeFile(`${dest}.report.json`, JSON.stringify({ importId: id, file: fileName, status: 'failed', error: { code: err.code, message: err.message } }, null, 2) + '\n');
-    await rename(filePath, dest);
+    await moveFile(filePath, dest);
     await recordRejectedFile(this.deps.sql, { id, fileName, sha256, sizeBytes: size, source: 'drop', code: err.code, message: err.message, archivedTo: dest });
     this.log.warn({ file: fileName, importId: id, code: err.code, reason: err.message }, 'file refused');
   }
@@ -138,7 +139,7 @@ export class DropWatcher {
     if (!started.runningPath || path.resolve(started.runningPath) === path.resolve(filePath)) return;
     const dest = ingestPath(this.deps.config.ingestDir, 'processed', storedName(randomUUID(), fileName));
     try {
-      await rename(filePath, dest);
+      await moveFile(filePath, dest);
     } catch {
       return; // gone already
     }
@@ -156,7 +157,7 @@ export class DropWatcher {
       const record = importId ? await getImport(this.deps.sql, importId) : null;
       if (!record) {
         // Not ours (copied by hand): hand it to the drop folder like any new file.
-        await rename(filePath, path.join(this.dropDir, name));
+        await moveFile(filePath, path.join(this.dropDir, name));
         this.log.warn({ file: name }, 'unknown file in processing/ moved back to drop/');
         continue;
       }

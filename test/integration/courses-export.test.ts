@@ -20,6 +20,7 @@ const flat = [
 const withLessonObjects = [
   course('Django Advanced', {
     external_id: 'DJ-1',
+    category: 'Web',
     price: 99.99,
     is_free: false,
     lessons: [
@@ -56,6 +57,8 @@ describe('export then re-import', () => {
       const file = await exportAll(format, { q: '', category: 'Programmation' });
       const s = await importFile(t, `export.${format}`, file);
       assert.equal(s.status, 'succeeded', JSON.stringify(s));
+      const changes = await t.sql`SELECT row_number, changes FROM import_rows WHERE import_id = ${s.importId} AND action <> 'unchanged'`;
+      assert.deepEqual([...changes], [], 'nothing changed');
       assert.deepEqual(s.counts, { rows: 2, created: 0, updated: 0, unchanged: 2, skipped: 0, failed: 0 });
       const s2 = await importFile(t, `cuisine.${format}`, await exportAll(format, { category: 'Cuisine' }));
       assert.equal(s2.counts.unchanged, 1, JSON.stringify(s2));
