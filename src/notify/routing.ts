@@ -35,6 +35,9 @@ export const DEFAULT_ROUTES: Readonly<Record<ChannelKind, readonly string[]>> = 
 export const DEFAULT_NOTIFICATION_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAIL_FROM = 'Course import <course-import@localhost>';
 
+/** The variables parseNotificationConfig reads. */
+export const NOTIFICATION_VARIABLES = ['NOTIFICATION_WEBHOOKS', 'NOTIFICATION_ROUTES', 'ADMIN_NOTIFICATION_EMAILS', 'EMAIL_NOTIFICATIONS_ENABLED', 'SMTP_URL', 'MAIL_FROM', 'WEBHOOK_ALLOW_HOSTS', 'WEBHOOK_ALLOW_INSECURE', 'NOTIFICATION_TIMEOUT'] as const;
+
 export class NotificationConfigError extends Error {
   override readonly name = 'NotificationConfigError';
 }

@@ -56,7 +56,7 @@ async function revertAndWait(importId: string, force = false): Promise<RevertRes
   return (await t.client.workflow.getHandle(workflowId).result()) as RevertResult;
 }
 
-const base = [
+const base: Record<string, unknown>[] = [
   { title: 'Revert Alpha', description: 'Alpha v1', difficulty: 'beginner', learning_mode: 'text', price: 10, is_free: false, lessons: ['A1', 'A2'], tags: ['alpha'] },
   { title: 'Revert Beta', description: 'Beta v1', difficulty: 'advanced', learning_mode: 'video', price: 0, is_free: true, lessons: [{ title: 'B1', content: 'one', order: 1, video_url: 'https://example.com/b1' }], tags: ['beta'] },
 ];
@@ -71,7 +71,7 @@ describe('revert', () => {
     // The second import changes Alpha (description, lessons), leaves Beta alone and creates Gamma.
     const second = await runImport('second.json', toJson([
       { ...base[0], description: 'Alpha v2', lessons: ['A1', 'A2 revised', 'A3'] },
-      base[1],
+      base[1]!,
       { title: 'Revert Gamma', description: 'New', difficulty: 'intermediate', learning_mode: 'mixed', price: 5, is_free: false, lessons: ['G1'], tags: ['gamma'] },
     ]));
     assert.equal(second.status, 'succeeded');
@@ -113,7 +113,7 @@ describe('revert', () => {
       workflowId: revertWorkflowId(a.importId),
       args: [{ importId: a.importId, requestedBy: 'x', force: false }],
     });
-    await assert.rejects(handle.result(), (err: unknown) => err instanceof WorkflowFailedError && /later imports changed the same courses since: race-b\.csv/.test(String(err.cause?.cause?.message)));
+    await assert.rejects(handle.result(), (err: unknown) => err instanceof WorkflowFailedError && /later imports changed the same courses since: race-b\.csv/.test(String((err.cause?.cause as Error | undefined)?.message)));
     assert.equal((await importDetail(t.sql, a.importId))?.reverted_at, null);
     await revertAndWait(b.importId);
     await revertAndWait(a.importId);

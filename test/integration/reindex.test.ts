@@ -1,0 +1,92 @@
+// A full reindex from PostgreSQL: the alias moves to a new index atomically, searches never fail or come back
+// empty meanwhile, and a course written during the reindex is in the new index.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { course, importJson, query } from './courses-helpers';
+import { generateCourses } from '../support/generate';
+import { searchCourses } from '../../src/search/queries';
+import { startReindex } from '../../src/search/start-reindex';
+import { searchStatus } from '../../src/search/status';
+import { aliasIndices } from '../../src/search/reindex';
+import { reindexProgressQuery, type ReindexProgress } from '../../src/contract';
+import { startBulk } from '../../src/courses/bulk';
+
+let t: TestEnv;
+
+before(async () => {
+  // Small bulk pages make the copy long enough to search and write during it.
+  t = await createTestEnv('reindex', { ELASTICSEARCH_BULK_SIZE: '50' });
+  await t.startWorker();
+  const rows = generateCourses(1500, 7);
+  const s = await importJson(t, rows as unknown as Record<string, unknown>[], 'big.json');
+  assert.equal(s.counts.created + s.counts.failed, 1500, JSON.stringify(s.counts));
+});
+
+after(async () => {
+  await t?.close();
+});
+
+describe('reindexCourses', () => {
+  test('switches the alias to a new index while searches keep answering, and keeps writes made during it', async () => {
+    const alias = t.config.elasticsearch.alias;
+    const [oldIndex] = await aliasIndices(t.es, alias);
+    assert.ok(oldIndex);
+    const [{ n: total } = { n: 0 }] = await t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses`;
+
+    const started = await startReindex(t.client, t.config);
+    assert.equal(started.started, true);
+    const handle = t.client.workflow.getHandle(started.workflowId);
+
+    // A second start while it runs starts nothing.
+    assert.equal((await startReindex(t.client, t.config)).started, false);
+
+    let searches = 0;
+    let running = true;
+    const failures: string[] = [];
+    const loop = (async () => {
+      while (running) {
+        try {
+          const r = await searchCourses(t.es, alias, query({ q: 'python' }));
+          if (r.total === 0) failures.push('a search returned no hit');
+        } catch (err) {
+          failures.push(err instanceof Error ? err.message : String(err));
+        }
+        searches++;
+      }
+    })();
+
+    // Writes while the copy runs: a new course imported, and a bulk deactivate.
+    let sawCopy = false;
+    for (let i = 0; i < 200 && !sawCopy; i++) {
+      const p = await handle.query(reindexProgressQuery).catch(() => null);
+      sawCopy = p?.step === 'copy' || p?.step === 'switch' || p?.step === 'done';
+      if (!sawCopy) await new Promise((r) => setTimeout(r, 50));
+    }
+    await importJson(t, [course('Written during the reindex', { external_id: 'during-reindex' })], 'during.json');
+    const [first] = await t.sql<{ id: number }[]>`SELECT id FROM courses ORDER BY id LIMIT 1`;
+    await startBulk(t.client, { config: t.config, waitMs: 60_000 }, 'deactivate', { ids: [first!.id] }, 'test');
+
+    const result = (await handle.result()) as ReindexProgress;
+    running = false;
+    await loop;
+    assert.equal(result.step, 'done', JSON.stringify(result));
+    assert.deepEqual(failures, []);
+    assert.ok(searches > 5, `searches ran during the reindex (${searches})`);
+
+    const indices = await aliasIndices(t.es, alias);
+    assert.deepEqual(indices, [result.target]);
+    assert.notEqual(result.target, oldIndex);
+    assert.equal(await t.es.indices.exists({ index: oldIndex! }), false, 'the old index is deleted');
+
+    const status = await searchStatus(t.es, t.sql, alias);
+    assert.equal(status.documents, total + 1);
+    assert.equal(status.reindex?.status, 'succeeded');
+    assert.equal(status.reindex?.running, false);
+
+    const during = await searchCourses(t.es, alias, query({ q: 'written during the reindex' }));
+    assert.deepEqual(during.hits.map((h) => h.title), ['Written during the reindex']);
+    const doc = await t.es.get<{ is_active: boolean }>({ index: alias, id: String(first!.id) });
+    assert.equal(doc._source?.is_active, false, 'the deactivation made during the copy is in the new index');
+  });
+});
