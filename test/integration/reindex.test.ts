@@ -16,7 +16,7 @@ let t: TestEnv;
 
 before(async () => {
   // Small bulk pages make the copy long enough to search and write during it.
-  t = await createTestEnv('reindex', { ELASTICSEARCH_BULK_SIZE: '50' });
+  t = await createTestEnv('reindex', { ELASTICSEARCH_BULK_SIZE: '20' });
   await t.startWorker();
   const rows = generateCourses(1500, 7);
   const s = await importJson(t, rows as unknown as Record<string, unknown>[], 'big.json');
@@ -66,6 +66,8 @@ describe('reindexCourses', () => {
     await importJson(t, [course('Written during the reindex', { external_id: 'during-reindex' })], 'during.json');
     const [first] = await t.sql<{ id: number }[]>`SELECT id FROM courses ORDER BY id LIMIT 1`;
     await startBulk(t.client, { config: t.config, waitMs: 60_000 }, 'deactivate', { ids: [first!.id] }, 'test');
+    const [marker] = await t.sql`SELECT status FROM search_reindexes WHERE id = ${started.reindexId}`;
+    assert.equal(marker?.status, 'running', 'the writes happened while the reindex was running');
 
     const result = (await handle.result()) as ReindexProgress;
     running = false;
