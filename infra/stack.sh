@@ -58,8 +58,19 @@ ensure_svc_user() {
       --shell /usr/sbin/nologin "$SVC_USER_NAME"
   fi
   # The service user must be able to reach .stack through every parent folder.
+  # A clone under a private folder (/root/…) would lock it out: give every parent folder the search bit
+  # (o+x lets it pass through, not list or read), and say so.
   if ! runuser -u "$SVC_USER_NAME" -- test -x "$STACK"; then
-    die "user $SVC_USER_NAME cannot enter $STACK: a parent folder of the project is not world-searchable (chmod o+x on it, or move the clone)"
+    local dir="$STACK"
+    while [[ "$dir" != "/" ]]; do
+      dir="$(dirname "$dir")"
+      if [[ -d "$dir" ]] && ! runuser -u "$SVC_USER_NAME" -- test -x "$dir"; then
+        log "letting $SVC_USER_NAME pass through $dir (chmod o+x)"
+        chmod o+x "$dir"
+      fi
+    done
+    runuser -u "$SVC_USER_NAME" -- test -x "$STACK" ||
+      die "user $SVC_USER_NAME cannot enter $STACK even after chmod o+x on its parents: move the clone to a shared folder"
   fi
 }
 
