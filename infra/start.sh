@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm start: dependencies, the local stack, then the worker and the watcher in the foreground (Ctrl-C stops them).
+# npm start: dependencies, the local stack, then the worker, the watcher and the admin server in the foreground (Ctrl-C stops them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash infra/deps.sh
@@ -14,8 +14,10 @@ trap stop INT TERM EXIT
 
 run worker src/worker/main.ts
 run watcher src/watcher/main.ts
+run server src/api/server.ts
 echo "[start] worker and watcher running; drop files into $(pwd)/ingest/drop/" >&2
 echo "[start] Temporal Web UI: ${TEMPORAL_UI_URL:-http://127.0.0.1:8233}" >&2
+echo "[start] admin: http://${HOST:-127.0.0.1}:${PORT:-8000}/admin-dashboard/ (first time: npm run create-admin -- --email you@example.com, or start with ADMIN_EMAIL and ADMIN_PASSWORD set)" >&2
 # One process ending ends them all: a half-running pipeline is worse than a stopped one.
 wait -n
 exit 1

@@ -6,7 +6,16 @@ bash infra/deps.sh
 bash infra/stack.sh up
 eval "$(bash infra/stack.sh env)"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
-files=(test/unit/*.test.ts test/integration/*.test.ts)
+# The end-to-end tests drive Debian's chromium (browsers cannot be downloaded by playwright here).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "[test] installing chromium for the end-to-end tests…" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2 || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2; }
+  else
+    echo "[test] chromium is missing: run 'sudo apt-get install -y chromium' (the e2e tests need it)" >&2
+  fi
+fi
+files=(test/unit/*.test.ts test/integration/*.test.ts test/e2e/*.test.ts)
 if [ "$#" -gt 0 ]; then files=("$@"); fi
 node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-reporter=spec "${files[@]}"
 # The whole suite ends with the benchmark at a tiny size, so it never rots (CI checks that it runs, not how fast).

@@ -28,10 +28,19 @@ import { authRoutes } from './routes/auth';
 import { adminUserRoutes } from './routes/admin-users';
 import { auditRoutes } from './routes/audit';
 import { openapiRoutes } from './openapi';
+import { importRoutes } from './routes/imports';
+import { scheduleRoutes } from './routes/schedules';
 
 /** Every router of the admin, in mounting order. The security test enumerates their routes from here. */
 export function featureRouters(deps: ApiDeps): Router[] {
-  return [authRoutes(deps), adminUserRoutes(deps), auditRoutes(deps), openapiRoutes(deps)];
+  return [
+    authRoutes(deps),
+    adminUserRoutes(deps),
+    auditRoutes(deps),
+    openapiRoutes(deps),
+    importRoutes(deps),
+    scheduleRoutes(deps),
+  ];
 }
 
 export function createApp(deps: ApiDeps, routers: Router[] = featureRouters(deps)): Koa {

@@ -56,6 +56,11 @@ async function waitForResult(handle: WorkflowHandle, onProgress: (p: Progress) =
   while (!done) {
     const p = await handle.query(progressQuery).catch(() => null);
     if (p && !done) onProgress(p);
+    // A step retried because a service is down shows as waiting, with the reason, not as a failure.
+    const retrying = (await handle.describe().catch(() => null))?.raw.pendingActivities?.find((a) => (a.attempt ?? 0) > 1);
+    if (retrying && !done) {
+      process.stderr.write(`  waiting: ${retrying.activityType?.name} attempt ${retrying.attempt}, last error: ${retrying.lastFailure?.message ?? '?'}\n`);
+    }
     await Promise.race([result.catch(() => {}), sleep(1000)]);
   }
   return result;

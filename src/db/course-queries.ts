@@ -293,3 +293,14 @@ export async function courseDocumentsUpdatedSince(sql: Sql, since: Date, afterId
   return sql<CourseDocument[]>`
     SELECT ${documentColumns(sql)} FROM courses c WHERE c.updated_at >= ${since} AND c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
 }
+
+/** Autocomplete without Elasticsearch: titles starting with (then containing) the typed text, accents ignored. */
+export async function suggestTitlesPg(sql: Sql, prefix: string, limit: number): Promise<{ text: string; courseId: number; title: string }[]> {
+  const p = likeEscape(foldJs(prefix.trim()));
+  if (!p) return [];
+  const rows = await sql<{ id: number; title: string }[]>`
+    SELECT c.id, c.title FROM courses c
+    WHERE ${fold(sql, sql`c.title`)} LIKE ${`%${p}%`}
+    ORDER BY (${fold(sql, sql`c.title`)} LIKE ${`${p}%`}) DESC, lower(c.title) LIMIT ${limit}`;
+  return rows.map((r) => ({ text: r.title, courseId: r.id, title: r.title }));
+}

@@ -1,0 +1,304 @@
+// The course list (Elasticsearch, or PostgreSQL when it is disabled or unreachable), a course's page,
+// autocomplete, bulk actions with their progress page, and exports.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { ApiDeps } from '../deps';
+import { allowViewerWrite, requireAdmin, requireUser } from '../middleware/auth';
+import { formBody } from '../middleware/body';
+import { fail, problem } from '../middleware/errors';
+import { wantsJson } from '../middleware/negotiate';
+import { auditFromCtx } from '../middleware/audit';
+import { paginate } from '../render';
+import { BULK_ACTIONS, type BulkAction, type BulkProgress } from '../../contract';
+import {
+  filtersOf,
+  filtersToParams,
+  parseCourseQuery,
+  SORTS,
+  type CourseFilters,
+  type CourseQuery,
+  type CourseSearchResult,
+} from '../../courses/filters';
+import { runCourseSearch } from '../../courses/search';
+import { searchCoursesPg, getCourse, importsOfCourse, suggestTitlesPg } from '../../db/course-queries';
+import { recordSearch } from '../../db/search-log';
+import { suggestCourses } from '../../search/queries';
+import { bulkProgress, startBulk } from '../../courses/bulk';
+import { getBulkAction } from '../../db/bulk-actions';
+import { CONTENT_TYPES, EXPORT_FORMATS, exportFileName, exportStream, type ExportFormat } from '../../courses/export';
+import { selectedCourses, type Selection } from '../../courses/selection';
+
+export const COURSES_PATH = '/admin-dashboard/courses/';
+/** Ticked ids per request: a page of the list is at most 100; "every matching course" goes by filters. */
+const MAX_IDS = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const ACTION_LABELS: Record<BulkAction, string> = { activate: 'Activate', deactivate: 'Deactivate', duplicate: 'Duplicate', delete: 'Delete' };
+
+type Body = Record<string, unknown>;
+
+function bodyOf(ctx: Context): Body {
+  const b = ctx.request.body;
+  return b && typeof b === 'object' && !Array.isArray(b) ? (b as Body) : {};
+}
+
+function str(v: unknown): string {
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first.trim() : typeof first === 'number' || typeof first === 'boolean' ? String(first) : '';
+}
+
+function idsOf(v: unknown): number[] {
+  const list = Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v];
+  const ids = list.map((x) => Number(x)).filter((n) => Number.isSafeInteger(n) && n > 0);
+  return [...new Set(ids)].slice(0, MAX_IDS);
+}
+
+/** The filters of a body: top-level fields (the list's hidden inputs) or a JSON `filters` object. */
+function bodyFilters(body: Body): CourseFilters {
+  const source = body.filters && typeof body.filters === 'object' && !Array.isArray(body.filters) ? (body.filters as Body) : body;
+  const flat: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(source)) flat[k] = typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+  return filtersOf(parseCourseQuery(flat));
+}
+
+/** What a bulk request is about: ticked ids, or every course matching the filters (scope=all). */
+function selectionOf(body: Body): Selection | null {
+  if (str(body.scope) === 'all' || (body.filters && typeof body.filters === 'object')) return { filters: bodyFilters(body) };
+  const ids = idsOf(body.ids);
+  return ids.length ? { ids } : null;
+}
+
+function listUrl(f: CourseFilters): string {
+  const p = filtersToParams(f).toString();
+  return p ? `${COURSES_PATH}?${p}` : COURSES_PATH;
+}
+
+function bulkPath(id: string): string {
+  return `${COURSES_PATH}bulk/${id}/`;
+}
+
+function summary(p: BulkProgress): string {
+  const n = p.processed;
+  const noun = n === 1 ? 'course' : 'courses';
+  if (p.status === 'failed') return `The ${p.action} stopped after ${n} ${noun}: ${p.error ?? 'unknown error'}`;
+  switch (p.action) {
+    case 'activate':
+      return `${n} ${noun} activated.`;
+    case 'deactivate':
+      return `${n} ${noun} deactivated.`;
+    case 'duplicate':
+      return `${n} ${noun} duplicated; the copies are inactive until you activate them.`;
+    case 'delete':
+      return `${n} ${noun} deleted.`;
+  }
+}
+
+async function search(deps: ApiDeps, ctx: Context, q: CourseQuery): Promise<{ result: CourseSearchResult; notice: string | null }> {
+  const user = ctx.state.user?.email ?? null;
+  const sdeps = { sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias };
+  try {
+    return { result: await runCourseSearch(sdeps, q, user), notice: deps.es ? null : 'Elasticsearch is disabled: searching PostgreSQL (no highlights).' };
+  } catch (err) {
+    if (!deps.es) throw err;
+    // Elasticsearch unreachable: the list still works from PostgreSQL, and says so.
+    ctx.state.log.warn({ err }, 'Elasticsearch search failed; falling back to PostgreSQL');
+    return { result: await runCourseSearch({ ...sdeps, es: null }, q, user), notice: 'Elasticsearch is not answering: these results come from PostgreSQL.' };
+  }
+}
+
+export function courseRoutes(deps: ApiDeps): Router {
+  const router = new Router();
+  // Exporting changes nothing: viewers may post a selection to download it.
+  allowViewerWrite(/^\/admin-dashboard\/courses\/export\/?$/);
+
+  router.get(COURSES_PATH, requireUser, async (ctx) => {
+    const q = parseCourseQuery(ctx.query);
+    const { result, notice } = await search(deps, ctx, q);
+    const filters = filtersOf(q);
+    if (wantsJson(ctx)) {
+      ctx.body = { query: q, total: result.total, backend: result.backend, tookMs: result.tookMs, hits: result.hits, facets: result.facets };
+      return;
+    }
+    const params = filtersToParams(filters);
+    ctx.render('courses/index', {
+      title: 'Courses',
+      nav: 'courses',
+      q,
+      filters,
+      result,
+      notice,
+      sorts: SORTS,
+      hiddenFilters: [...params.entries()],
+      sortUrl: (sort: string) => {
+        const p = new URLSearchParams(params);
+        p.set('sort', sort);
+        return `${COURSES_PATH}?${p.toString()}`;
+      },
+      facetUrl: (name: string, value: string) => {
+        const p = new URLSearchParams(params);
+        const existing = p.getAll(name);
+        p.delete(name);
+        const next = existing.includes(value) ? existing.filter((v) => v !== value) : [...existing, value];
+        for (const v of name === 'is_free' || name === 'is_active' ? next.slice(-1) : next) p.append(name, v);
+        if (q.sort !== 'relevance') p.set('sort', q.sort);
+        return `${COURSES_PATH}?${p.toString()}`;
+      },
+      pagination: paginate(ctx, Math.min(result.total, 10_000), q.page, q.perPage),
+      isAdmin: ctx.state.user?.role === 'admin',
+      actions: BULK_ACTIONS,
+      actionLabels: ACTION_LABELS,
+    });
+  });
+
+  router.get('/api/courses/suggest', requireUser, async (ctx) => {
+    const q = str(ctx.query.q).slice(0, 100);
+    const alias = deps.config.elasticsearch.alias;
+    let suggestions: { text: string; courseId: number; title: string }[] = [];
+    if (q.length >= 1) {
+      try {
+        suggestions = deps.es ? await suggestCourses(deps.es, alias, q, 8) : await suggestTitlesPg(deps.sql, q, 8);
+      } catch (err) {
+        ctx.state.log.warn({ err }, 'suggestions from Elasticsearch failed; using PostgreSQL');
+        suggestions = await suggestTitlesPg(deps.sql, q, 8);
+      }
+    }
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { query: q, suggestions: suggestions.map((s) => ({ ...s, url: `${COURSES_PATH}${s.courseId}/` })) };
+  });
+
+  router.get(`${COURSES_PATH}:id(\\d+)/`, requireUser, async (ctx) => {
+    const id = Number(ctx.params.id);
+    const course = Number.isSafeInteger(id) ? await getCourse(deps.sql, id) : null;
+    if (!course) fail(404, 'There is no such course.');
+    const imports = await importsOfCourse(deps.sql, course.id);
+    if (wantsJson(ctx)) {
+      ctx.body = { course, imports };
+      return;
+    }
+    ctx.render('courses/show', { title: course.title, nav: 'courses', course, imports, isAdmin: ctx.state.user?.role === 'admin' });
+  });
+
+  router.post(`${COURSES_PATH}bulk/`, requireAdmin, formBody(), async (ctx) => {
+    const body = bodyOf(ctx);
+    const json = wantsJson(ctx) || ctx.is('json') === 'json';
+    const action = str(body.action) as BulkAction;
+    const filters = bodyFilters(body);
+    const back = listUrl(filters);
+    const refuse = (status: number, message: string) => {
+      if (json) return problem(ctx, status, message);
+      ctx.flash('error', message);
+      ctx.status = 303;
+      ctx.redirect(back);
+    };
+    if (!(BULK_ACTIONS as readonly string[]).includes(action)) return refuse(400, `Choose an action: ${BULK_ACTIONS.join(', ')}.`);
+    const selection = selectionOf(body);
+    if (!selection) return refuse(400, 'Tick at least one course, or choose "every matching course".');
+
+    const confirmed = str(body.confirm) === 'yes' || body.confirm === true;
+    if (action === 'delete' && !confirmed) {
+      if (json) return problem(ctx, 400, 'Deleting needs "confirm": true.');
+      const count =
+        'ids' in selection
+          ? selection.ids.length
+          : (await searchCoursesPg(deps.sql, { ...filtersOf(filters), sort: 'relevance', page: 1, perPage: 10 }).catch(() => null))?.total ?? null;
+      const total = 'ids' in selection || !deps.es ? count : (await runCourseSearch({ sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias }, { ...filters, sort: 'relevance', page: 2, perPage: 10 }, null).catch(() => null))?.total ?? count;
+      ctx.render('courses/confirm-delete', {
+        title: 'Delete courses?',
+        nav: 'courses',
+        count: total,
+        scope: 'ids' in selection ? 'ids' : 'all',
+        ids: 'ids' in selection ? selection.ids : [],
+        hiddenFilters: [...filtersToParams(filters).entries()],
+        back,
+      });
+      return;
+    }
+
+    const started = await startBulk(deps.temporal, { config: deps.config, waitMs: 20_000 }, action, selection, ctx.state.user?.email ?? null);
+    await auditFromCtx(ctx, `bulk.${action}`, 'ids' in selection ? `${selection.ids.length} selected courses` : 'every matching course', {
+      bulkId: started.bulkId,
+      ...('ids' in selection ? { ids: selection.ids.slice(0, 100) } : { filters: selection.filters }),
+      total: started.finished?.total ?? null,
+    });
+    if (json) {
+      ctx.status = started.finished ? 200 : 202;
+      ctx.body = { bulkId: started.bulkId, workflowId: started.workflowId, progressUrl: bulkPath(started.bulkId), ...(started.finished ?? { status: 'running' }) };
+      return;
+    }
+    if (started.finished) {
+      ctx.flash(started.finished.status === 'succeeded' ? 'success' : 'error', summary(started.finished));
+      ctx.status = 303;
+      ctx.redirect(back);
+      return;
+    }
+    ctx.flash('info', 'A large selection: the action runs in the background. This page follows it.');
+    ctx.status = 303;
+    ctx.redirect(bulkPath(started.bulkId));
+  });
+
+  router.get(`${COURSES_PATH}bulk/:id/`, requireUser, async (ctx) => {
+    const id = String(ctx.params.id ?? '');
+    if (!UUID.test(id)) fail(404, 'There is no such bulk action.');
+    const [live, record] = await Promise.all([bulkProgress(deps.temporal, id), getBulkAction(deps.sql, id)]);
+    if (!live && !record) fail(404, 'There is no such bulk action.');
+    const progress: BulkProgress = live ?? {
+      bulkId: id,
+      action: record!.action,
+      status: record!.status === 'running' ? 'running' : record!.status,
+      total: record!.total,
+      processed: record!.processed,
+      created: [],
+      error: null,
+    };
+    const done = progress.status === 'succeeded' || progress.status === 'failed';
+    if (wantsJson(ctx)) {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { ...progress, done, message: done ? summary(progress) : null };
+      return;
+    }
+    ctx.render('courses/bulk', { title: `${ACTION_LABELS[progress.action]}: progress`, nav: 'courses', progress, done, message: done ? summary(progress) : null, startedBy: record?.started_by ?? null, createdAt: record?.created_at ?? null });
+  });
+
+  const exportHandler = async (ctx: Context, format: ExportFormat, selection: Selection) => {
+    const sdeps = { sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias };
+    await auditFromCtx(ctx, 'courses.export', 'ids' in selection ? `${selection.ids.length} selected courses` : 'every matching course', {
+      format,
+      ...('ids' in selection ? { ids: selection.ids.slice(0, 100) } : { filters: selection.filters }),
+    });
+    const log = ctx.state.log;
+    ctx.set('Content-Disposition', `attachment; filename="${exportFileName(format)}"`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = CONTENT_TYPES[format];
+    // Streamed a page at a time: the response starts before the last course is read.
+    ctx.body = exportStream(format, selectedCourses(sdeps, selection), undefined, (err) => log.error({ err }, 'export failed mid-stream'));
+  };
+
+  const formatOf = (v: unknown): ExportFormat => {
+    const f = str(v).toLowerCase();
+    if (!(EXPORT_FORMATS as readonly string[]).includes(f)) fail(400, `Choose a format: ${EXPORT_FORMATS.join(', ')}.`);
+    return f as ExportFormat;
+  };
+
+  // GET: every course matching the filters of the query string (a link, or curl).
+  router.get(`${COURSES_PATH}export/`, requireUser, async (ctx) => {
+    await exportHandler(ctx, formatOf(ctx.query.format), { filters: filtersOf(parseCourseQuery(ctx.query)) });
+  });
+
+  // POST: the list's form (ticked ids or scope=all with its filters), or JSON {format, ids | filters}.
+  router.post(`${COURSES_PATH}export/`, requireUser, formBody(), async (ctx) => {
+    const body = bodyOf(ctx);
+    const selection = selectionOf(body);
+    if (!selection) {
+      if (wantsJson(ctx)) return problem(ctx, 400, 'Tick at least one course, or choose "every matching course".');
+      ctx.flash('error', 'Tick at least one course, or choose "every matching course".');
+      ctx.status = 303;
+      ctx.redirect(listUrl(bodyFilters(body)));
+      return;
+    }
+    await exportHandler(ctx, formatOf(body.format), selection);
+  });
+
+  // Recording a search made elsewhere is not offered: every list request above records itself.
+  void recordSearch;
+  return router;
+}

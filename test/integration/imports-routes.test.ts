@@ -1,0 +1,308 @@
+// The imports pages and REST endpoints over HTTP, against the app on port 0 and the real stack: upload
+// (413, 415, success), preview confirm / discard, history filters, failed rows CSV, templates, tokens.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readdir } from 'node:fs/promises';
+import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { createApp, featureRouters } from '../../src/api/app';
+import { importRoutes } from '../../src/api/routes/imports';
+import { insertUser } from '../../src/db/users';
+import { insertApiToken } from '../../src/db/api-tokens';
+import { hashPassword } from '../../src/api/passwords';
+import { newApiToken } from '../../src/api/secrets';
+import { logger } from '../../src/logger';
+import { toCsv } from '../../src/domain/templates';
+import type { ImportStatusView } from '../../src/imports/status';
+
+let t: TestEnv;
+let server: Server;
+let base: string;
+let adminToken: string;
+let viewerToken: string;
+const PASSWORD = 'correct horse battery staple 42';
+
+/** A browser-like session: cookies kept, redirects not followed (the tests look at them). */
+class Session {
+  private cookies = new Map<string, string>();
+  csrf = '';
+
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
+    }
+    return res;
+  }
+
+  async login(email: string): Promise<void> {
+    const page = await (await this.fetch('/admin-dashboard/login/')).text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const res = await this.fetch('/admin-dashboard/login/', { method: 'POST', body: new URLSearchParams({ _csrf: token, email, password: PASSWORD }) });
+    assert.equal(res.status, 303, 'signed in');
+    await this.refreshCsrf();
+  }
+
+  async refreshCsrf(): Promise<void> {
+    const html = await (await this.fetch('/admin-dashboard/courses/import/')).text();
+    this.csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.ok(this.csrf, 'the page carries a CSRF token');
+  }
+
+  /** The upload form, as a browser sends it. */
+  upload(name: string, content: string | Buffer, fields: Record<string, string> = {}, csrf = this.csrf): Promise<Response> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    form.set('file', new Blob([content]), name);
+    return this.fetch(`/admin-dashboard/courses/import/?_csrf=${encodeURIComponent(csrf)}`, { method: 'POST', body: form });
+  }
+
+  post(path: string, fields: Record<string, string> = {}): Promise<Response> {
+    return this.fetch(path, { method: 'POST', body: new URLSearchParams({ _csrf: this.csrf, ...fields }) });
+  }
+}
+
+function bearer(token: string, init: RequestInit = {}): RequestInit {
+  return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` } };
+}
+
+async function apiUpload(name: string, content: string, fields: Record<string, string> = {}, token = adminToken): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set('file', new Blob([content]), name);
+  return fetch(`${base}/admin-dashboard/courses/import/`, bearer(token, { method: 'POST', body: form }));
+}
+
+async function statusOf(id: string): Promise<ImportStatusView> {
+  const res = await fetch(`${base}/api/imports/${id}`, bearer(adminToken));
+  assert.equal(res.status, 200);
+  return (await res.json()) as ImportStatusView;
+}
+
+async function finished(id: string): Promise<ImportStatusView> {
+  return eventually(async () => {
+    const s = await statusOf(id);
+    return s.finishedAt ? s : undefined;
+  }, `import ${id} to finish`);
+}
+
+function importIdFrom(location: string | null): string {
+  const id = /\/admin-dashboard\/imports\/([0-9a-f-]{36})\/$/.exec(location ?? '')?.[1];
+  assert.ok(id, `redirected to an import's page, got ${location}`);
+  return id;
+}
+
+const csv = (rows: Record<string, unknown>[]) => toCsv(rows);
+const course = (title: string, extra: Record<string, unknown> = {}) => ({ title, description: `About ${title}`, difficulty: 'beginner', learning_mode: 'text', price: 0, is_free: true, ...extra });
+
+before(async () => {
+  t = await createTestEnv('improutes', { MAX_FILE_MB: '0.05' });
+  await t.startWorker();
+  const deps = { config: t.config, sql: t.sql, es: t.es, temporal: t.client, logger: logger.child({ test: 'imports-routes' }) };
+  const routers = featureRouters(deps);
+  // Until the app mounts the imports routes itself.
+  const mounted = routers.some((r) => r.stack.some((l) => l.path === '/api/imports/:id'));
+  const app = createApp(deps, mounted ? routers : [...routers, importRoutes(deps)]);
+  server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const hash = await hashPassword(PASSWORD);
+  const admin = await insertUser(t.sql, { email: 'admin@example.com', role: 'admin', passwordHash: hash, createdBy: null });
+  await insertUser(t.sql, { email: 'viewer@example.com', role: 'viewer', passwordHash: hash, createdBy: null });
+  const a = newApiToken();
+  await insertApiToken(t.sql, { name: 'ci', tokenHash: a.hash, prefix: a.prefix, role: 'admin', createdBy: admin.id });
+  adminToken = a.token;
+  const v = newApiToken();
+  await insertApiToken(t.sql, { name: 'reader', tokenHash: v.hash, prefix: v.prefix, role: 'viewer', createdBy: admin.id });
+  viewerToken = v.token;
+});
+
+after(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await t?.close();
+});
+
+describe('upload form', () => {
+  test('a test-mode upload shows the preview; Confirm applies it without a new upload', async () => {
+    const s = new Session();
+    await s.login('admin@example.com');
+    const res = await s.upload('catalogue.csv', csv([course('Route One'), course('Route Two'), course('Bad Level', { difficulty: 'expert-ish' })]), { mode: 'create_or_update', dry_run: 'true' });
+    assert.equal(res.status, 303);
+    const id = importIdFrom(res.headers.get('location'));
+    await eventually(async () => (await statusOf(id)).status === 'awaiting_confirmation', 'the preview');
+
+    const page = await (await s.fetch(`/admin-dashboard/imports/${id}/`)).text();
+    assert.match(page, /Preview: nothing has been written yet/);
+    assert.match(page, /<strong>2<\/strong> to create/);
+    assert.match(page, /data-action="create"[\s\S]*Route One/);
+    assert.match(page, /data-row="4"[\s\S]*?data-action="error"[\s\S]*?difficulty/);
+    assert.equal((await t.sql`SELECT count(*)::int AS n FROM courses WHERE title LIKE 'Route %'`)[0]!.n, 0);
+
+    const confirm = await s.post(`/admin-dashboard/imports/${id}/confirm/`);
+    assert.equal(confirm.status, 303);
+    const done = await finished(id);
+    assert.equal(done.status, 'succeeded_with_errors');
+    assert.deepEqual([done.counts?.created, done.counts?.failed], [2, 1]);
+    assert.equal(done.source, 'upload');
+    assert.equal(done.startedBy, 'admin@example.com');
+    const audit = await t.sql`SELECT action FROM audit_log WHERE target = ${id} ORDER BY id`;
+    assert.deepEqual(audit.map((r) => r.action), ['import.start', 'import.confirm']);
+
+    // The failed rows, ready to fix: the original columns plus the error; once fixed they import cleanly.
+    const failed = await s.fetch(`/admin-dashboard/imports/${id}/failed-rows.csv`);
+    assert.equal(failed.status, 200);
+    const text = await failed.text();
+    const [header, row] = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(header, 'title,description,difficulty,learning_mode,price,is_free,error');
+    assert.match(row ?? '', /^Bad Level,About Bad Level,expert-ish,text,0,true,"?row 4: difficulty: /);
+    const fixed = text.replace('expert-ish', 'advanced');
+    const again = await s.upload('fixed.csv', fixed, { mode: 'create_or_update' });
+    const fixedImport = await finished(importIdFrom(again.headers.get('location')));
+    assert.equal(fixedImport.status, 'succeeded');
+    assert.equal(fixedImport.counts?.created, 1);
+  });
+
+  test('Discard writes nothing; a second decision is refused with a message', async () => {
+    const s = new Session();
+    await s.login('admin@example.com');
+    const res = await s.upload('discard-me.json', JSON.stringify([course('Never Here')]), { dry_run: 'true' });
+    const id = importIdFrom(res.headers.get('location'));
+    await eventually(async () => (await statusOf(id)).status === 'awaiting_confirmation', 'the preview');
+    assert.equal((await s.post(`/admin-dashboard/imports/${id}/discard/`)).status, 303);
+    const done = await finished(id);
+    assert.equal(done.status, 'discarded');
+    assert.equal((await t.sql`SELECT count(*)::int AS n FROM courses WHERE title = 'Never Here'`)[0]!.n, 0);
+    const again = await fetch(`${base}/admin-dashboard/imports/${id}/confirm/`, bearer(adminToken, { method: 'POST' }));
+    assert.equal(again.status, 409);
+    assert.match(((await again.json()) as { detail: string }).detail, /no preview waiting/);
+  });
+
+  test('over the size limit: 413 with a clear message, and nothing left in incoming/', async () => {
+    const s = new Session();
+    await s.login('admin@example.com');
+    const res = await s.upload('big.csv', Buffer.alloc(80 * 1024, 'a'));
+    assert.equal(res.status, 413);
+    assert.match(await res.text(), /larger than the 0\.1 MB limit|larger than the [\d.]+ MB limit/);
+    const api = await apiUpload('big.csv', 'x'.repeat(80 * 1024));
+    assert.equal(api.status, 413);
+    assert.match(((await api.json()) as { detail: string }).detail, /limit/);
+    assert.deepEqual(await readdir(t.folder('incoming')), []);
+  });
+
+  test('unknown types are 415: by extension, and by content that contradicts it', async () => {
+    const api = await apiUpload('notes.txt', 'hello');
+    assert.equal(api.status, 415);
+    assert.match(((await api.json()) as { detail: string }).detail, /notes\.txt has the extension \.txt; accepted: \.csv, \.tsv, \.json, \.xlsx/);
+    const lying = await apiUpload('sheet.xlsx', 'title,description\nA,B\n');
+    assert.equal(lying.status, 415);
+    assert.match(((await lying.json()) as { detail: string }).detail, /named \.xlsx but its content is text/);
+    const s = new Session();
+    await s.login('admin@example.com');
+    const form = await s.upload('../../etc/passwd.exe', 'x');
+    assert.equal(form.status, 415);
+    assert.match(await form.text(), /passwd\.exe has the extension \.exe/);
+    assert.deepEqual(await readdir(t.folder('incoming')), []);
+  });
+
+  test('an upload without the CSRF token is refused before anything is stored; viewers cannot upload', async () => {
+    const s = new Session();
+    await s.login('admin@example.com');
+    const res = await s.upload('x.csv', csv([course('No Csrf')]), {}, 'wrong');
+    assert.equal(res.status, 403);
+    const viewer = new Session();
+    await viewer.login('viewer@example.com');
+    const v = await viewer.upload('x.csv', csv([course('Viewer')]));
+    assert.equal(v.status, 403);
+    assert.equal((await apiUpload('x.csv', csv([course('Viewer')]), {}, viewerToken)).status, 403);
+    assert.deepEqual(await readdir(t.folder('incoming')), []);
+  });
+});
+
+describe('REST with an API token', () => {
+  test('POST returns 202 with the import id and status URL; GET /api/imports/:id follows it', async () => {
+    const res = await apiUpload('api.csv', csv([course('Api One'), course('Api Two')]), { mode: 'create_only' });
+    assert.equal(res.status, 202);
+    const body = (await res.json()) as { importId: string; workflowId: string; statusUrl: string };
+    assert.match(body.workflowId, /^import-[0-9a-f]{64}$/);
+    assert.equal(body.statusUrl, `/api/imports/${body.importId}`);
+    assert.equal(res.headers.get('location'), body.statusUrl);
+    const done = await finished(body.importId);
+    assert.equal(done.status, 'succeeded');
+    assert.equal(done.source, 'api');
+    assert.equal(done.mode, 'create_only');
+    assert.equal(done.startedBy, 'token:ci');
+    assert.deepEqual(done.progress, { parsed: 2, normalized: 2, upserted: 2, indexed: 2 });
+    assert.match(done.links.temporal ?? '', new RegExp(`/namespaces/default/workflows/${body.workflowId}$`));
+    // A viewer token reads.
+    assert.equal((await fetch(`${base}${body.statusUrl}`, bearer(viewerToken))).status, 200);
+    assert.equal((await fetch(`${base}${body.statusUrl}`)).status, 401);
+    assert.equal((await fetch(`${base}/api/imports/00000000-0000-0000-0000-000000000000`, bearer(adminToken))).status, 404);
+  });
+
+  test('the same content while the first run waits: 409 naming the running import', async () => {
+    const content = csv([course('Twice Sent')]);
+    const first = (await (await apiUpload('twice.csv', content, { dry_run: 'true' })).json()) as { importId: string };
+    const second = await apiUpload('twice-again.csv', content);
+    assert.equal(second.status, 409);
+    const p = (await second.json()) as { importId: string; statusUrl: string; detail: string };
+    assert.equal(p.importId, first.importId);
+    assert.match(p.detail, /already being imported/);
+    await eventually(async () => (await statusOf(first.importId)).status === 'awaiting_confirmation', 'the preview');
+    assert.equal((await fetch(`${base}/admin-dashboard/imports/${first.importId}/discard/`, bearer(adminToken, { method: 'POST' }))).status, 202);
+    await finished(first.importId);
+  });
+
+  test("the seed's template curl works with a token: bulk JSON", async () => {
+    const res = await fetch(`${base}/admin-dashboard/courses/template/`, bearer(adminToken, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'template_type=bulk&format_type=json',
+    }));
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="courses-bulk-template\.json"/);
+    const rows = (await res.json()) as { title: string }[];
+    assert.equal(rows.length, 20);
+    const bad = await fetch(`${base}/admin-dashboard/courses/template/`, bearer(adminToken, { method: 'POST', body: new URLSearchParams({ template_type: 'huge', format_type: 'json' }) }));
+    assert.equal(bad.status, 400);
+  });
+});
+
+describe('history', () => {
+  test('filters by status, source, date and file name, and paginates', async () => {
+    const s = new Session();
+    await s.login('viewer@example.com');
+    const page = async (q: string) => (await s.fetch(`/admin-dashboard/imports/?${q}`)).text();
+    const rowsOf = (html: string) => [...html.matchAll(/<a href="\/admin-dashboard\/imports\/[0-9a-f-]{36}\/">([^<]+)<\/a>/g)].map((m) => m[1]);
+
+    assert.deepEqual(rowsOf(await page('source=api&status=succeeded')), ['api.csv']);
+    assert.deepEqual(rowsOf(await page('file=DISCARD')), ['discard-me.json']);
+    assert.deepEqual(rowsOf(await page('status=discarded&source=upload')), ['discard-me.json']);
+    const today = new Date().toISOString().slice(0, 10);
+    assert.ok(rowsOf(await page(`from=${today}&to=${today}`)).length >= 5);
+    assert.deepEqual(rowsOf(await page('from=2001-01-01&to=2001-01-02')), []);
+    assert.match(await page('from=2001-01-01&to=2001-01-02'), /No import matches these filters/);
+    // Filters reach JSON too; an invalid filter is ignored rather than an error.
+    const json = (await (await fetch(`${base}/admin-dashboard/imports/?status=nonsense&source=api`, bearer(viewerToken))).json()) as { total: number; imports: { file_name: string }[] };
+    assert.deepEqual(json.imports.map((i) => i.file_name), ['api.csv']);
+    assert.equal(json.total, 1);
+  });
+
+  test("an import's page shows options, who, counts, the timeline from Temporal and the Web UI link", async () => {
+    const [imp] = await t.sql<{ id: string; workflow_id: string }[]>`SELECT id, workflow_id FROM imports WHERE file_name = 'api.csv'`;
+    const s = new Session();
+    await s.login('viewer@example.com');
+    const html = await (await s.fetch(`/admin-dashboard/imports/${imp!.id}/`)).text();
+    assert.match(html, /Create only/);
+    assert.match(html, /token:ci/);
+    assert.match(html, /From the run&#39;s Temporal history|From the run's Temporal history/);
+    for (const step of ['moveToProcessing', 'parse', 'normalize', 'upsert', 'index', 'archive']) assert.match(html, new RegExp(`<td>${step}</td>`));
+    assert.ok(html.includes(`/namespaces/default/workflows/${imp!.workflow_id}`));
+    assert.doesNotMatch(html, /Revert this import/, 'a viewer sees no revert button');
+    assert.equal((await s.post(`/admin-dashboard/imports/${imp!.id}/revert/`)).status, 403);
+  });
+});
