@@ -30,6 +30,7 @@ import { auditRoutes } from './routes/audit';
 import { openapiRoutes } from './openapi';
 import { importRoutes } from './routes/imports';
 import { scheduleRoutes } from './routes/schedules';
+import { courseRoutes } from './routes/courses';
 
 /** Every router of the admin, in mounting order. The security test enumerates their routes from here. */
 export function featureRouters(deps: ApiDeps): Router[] {
@@ -40,6 +41,7 @@ export function featureRouters(deps: ApiDeps): Router[] {
     openapiRoutes(deps),
     importRoutes(deps),
     scheduleRoutes(deps),
+    courseRoutes(deps),
   ];
 }
 

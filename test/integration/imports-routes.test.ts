@@ -131,7 +131,7 @@ describe('upload form', () => {
   test('a test-mode upload shows the preview; Confirm applies it without a new upload', async () => {
     const s = new Session();
     await s.login('admin@example.com');
-    const res = await s.upload('catalogue.csv', csv([course('Route One'), course('Route Two'), course('Bad Level', { difficulty: 'expert-ish' })]), { mode: 'create_or_update', dry_run: 'true' });
+    const res = await s.upload('catalogue.csv', csv([course('Route One'), course('Route Two'), course('Bad Level', { difficulty: 'expertissime' })]), { mode: 'create_or_update', dry_run: 'true' });
     assert.equal(res.status, 303);
     const id = importIdFrom(res.headers.get('location'));
     await eventually(async () => (await statusOf(id)).status === 'awaiting_confirmation', 'the preview');
@@ -158,9 +158,9 @@ describe('upload form', () => {
     assert.equal(failed.status, 200);
     const text = await failed.text();
     const [header, row] = text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    assert.equal(header, 'title,description,difficulty,learning_mode,price,is_free,error');
-    assert.match(row ?? '', /^Bad Level,About Bad Level,expert-ish,text,0,true,"?row 4: difficulty: /);
-    const fixed = text.replace('expert-ish', 'advanced');
+    assert.equal(header, 'title,description,category,instructor,duration,difficulty,learning_mode,price,is_free,lessons,tags,error');
+    assert.match(row ?? '', /^Bad Level,About Bad Level,,,,expertissime,text,0,true,,,"?row 4: difficulty: /);
+    const fixed = text.replace('expertissime', 'advanced');
     const again = await s.upload('fixed.csv', fixed, { mode: 'create_or_update' });
     const fixedImport = await finished(importIdFrom(again.headers.get('location')));
     assert.equal(fixedImport.status, 'succeeded');
@@ -283,13 +283,25 @@ describe('history', () => {
     assert.deepEqual(rowsOf(await page('file=DISCARD')), ['discard-me.json']);
     assert.deepEqual(rowsOf(await page('status=discarded&source=upload')), ['discard-me.json']);
     const today = new Date().toISOString().slice(0, 10);
-    assert.ok(rowsOf(await page(`from=${today}&to=${today}`)).length >= 5);
+    const todays = rowsOf(await page(`from=${today}&to=${today}`));
+    assert.ok(todays.includes('api.csv') && todays.includes('discard-me.json'), `today's imports: ${todays.join(', ')}`);
     assert.deepEqual(rowsOf(await page('from=2001-01-01&to=2001-01-02')), []);
     assert.match(await page('from=2001-01-01&to=2001-01-02'), /No import matches these filters/);
     // Filters reach JSON too; an invalid filter is ignored rather than an error.
     const json = (await (await fetch(`${base}/admin-dashboard/imports/?status=nonsense&source=api`, bearer(viewerToken))).json()) as { total: number; imports: { file_name: string }[] };
-    assert.deepEqual(json.imports.map((i) => i.file_name), ['api.csv']);
-    assert.equal(json.total, 1);
+    assert.deepEqual(json.imports.map((i) => i.file_name), ['twice.csv', 'api.csv']);
+    assert.equal(json.total, 2);
+
+    // 55 refused drops: two pages of 50.
+    await t.sql`
+      INSERT INTO imports (id, workflow_id, sha256, file_name, source, mode, status, created_at)
+      SELECT gen_random_uuid(), '', repeat('a', 64), 'paged-' || n || '.csv', 'drop', 'create_or_update', 'failed', now() - n * interval '1 second'
+      FROM generate_series(1, 55) n`;
+    const first = await page('file=paged-');
+    assert.equal(rowsOf(first).length, 50);
+    assert.match(first, /1–50 of 55/);
+    const second = rowsOf(await page('file=paged-&page=2'));
+    assert.deepEqual(second, ['paged-51.csv', 'paged-52.csv', 'paged-53.csv', 'paged-54.csv', 'paged-55.csv']);
   });
 
   test("an import's page shows options, who, counts, the timeline from Temporal and the Web UI link", async () => {

@@ -1,5 +1,6 @@
 // A real SMTP server on loopback that records what it receives, parsed by mailparser: tests of anything
 // that sends mail read the messages back from here instead of mocking the transport.
+import { Recorder } from './recorder';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { simpleParser } from 'mailparser';
@@ -42,10 +43,9 @@ export interface SmtpPeer {
 }
 
 export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<SmtpPeer> {
-  const messages: ReceivedMail[] = [];
+  const recorder = new Recorder<ReceivedMail>('SMTP peer: messages');
+  const messages = recorder.items;
   const refusals: { responseCode: number; message: string }[] = [];
-  const waiters = new Set<() => void>();
-  const notify = () => waiters.forEach((w) => w());
 
   const disabledCommands = [...(options.auth ? [] : ['AUTH']), ...(options.starttls ? [] : ['STARTTLS'])];
   const server = new SMTPServer({
@@ -76,7 +76,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
           (mail) => {
             const headers: Record<string, string> = {};
             for (const line of mail.headerLines) headers[line.key] = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
-            messages.push({
+            recorder.add({
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               to: session.envelope.rcptTo.map((r) => r.address),
               subject: mail.subject ?? '',
@@ -89,7 +89,6 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
               user: typeof session.user === 'string' ? session.user : null,
             });
             callback();
-            notify();
           },
           (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
         );
@@ -115,25 +114,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     refuseNext(responseCode, message, times = 1) {
       for (let i = 0; i < times; i++) refusals.push({ responseCode, message });
     },
-    waitFor(n, timeoutMs = 5000) {
-      if (messages.length >= n) return Promise.resolve(messages.slice());
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (messages.length < n) return;
-          cleanup();
-          resolve(messages.slice());
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`SMTP peer: ${messages.length} of ${n} messages after ${timeoutMs} ms`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-      });
-    },
+    waitFor: (n, timeoutMs) => recorder.waitFor(n, timeoutMs),
     close() {
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },

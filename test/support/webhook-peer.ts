@@ -1,5 +1,6 @@
 // A real HTTP server on 127.0.0.1 that records webhook calls and answers as scripted per path: tests of
 // the webhook senders (and of the whole pipeline) read the calls back from here.
+import { Recorder } from './recorder';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -38,9 +39,9 @@ export interface WebhookPeer {
 const MAX_BODY = 1024 * 1024;
 
 export async function startWebhookPeer(): Promise<WebhookPeer> {
-  const requests: RecordedRequest[] = [];
+  const recorder = new Recorder<RecordedRequest>('webhook peer: requests');
+  const requests = recorder.items;
   const scripts = new Map<string, ScriptedResponse[]>();
-  const waiters = new Set<() => void>();
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -58,8 +59,7 @@ export async function startWebhookPeer(): Promise<WebhookPeer> {
         json = undefined;
       }
       const path = req.url ?? '/';
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body, json, receivedAt: Date.now() });
-      waiters.forEach((w) => w());
+      recorder.add({ method: req.method ?? '', path, headers: req.headers, body, json, receivedAt: Date.now() });
 
       const answer = scripts.get(path.split('?')[0] ?? path)?.shift() ?? { status: 200, body: 'ok' };
       const send = () => {
@@ -94,25 +94,7 @@ export async function startWebhookPeer(): Promise<WebhookPeer> {
     script(path, responses) {
       scripts.set(path, [...(scripts.get(path) ?? []), ...responses]);
     },
-    waitFor(n, timeoutMs = 5000) {
-      if (requests.length >= n) return Promise.resolve(requests.slice());
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (requests.length < n) return;
-          cleanup();
-          resolve(requests.slice());
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`webhook peer: ${requests.length} of ${n} requests after ${timeoutMs} ms`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-      });
-    },
+    waitFor: (n, timeoutMs) => recorder.waitFor(n, timeoutMs),
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -26,7 +26,13 @@ const VIEWER_WRITABLE: RegExp[] = [/^\/admin-dashboard\/logout\/?$/, /^\/admin-d
  */
 export function allowViewerWrite(path: RegExp): void {
   if (!path.source.startsWith('^') || !path.source.endsWith('$')) throw new Error('allowViewerWrite needs an anchored pattern (^…$)');
-  VIEWER_WRITABLE.push(path);
+  // Routers may be built more than once (tests): keep one copy of each pattern.
+  if (!VIEWER_WRITABLE.some((p) => p.source === path.source)) VIEWER_WRITABLE.push(path);
+}
+
+/** Whether a viewer may send a non-GET request to this path (logout, own password, features' allowViewerWrite). */
+export function viewerMayWrite(path: string): boolean {
+  return VIEWER_WRITABLE.some((p) => p.test(path));
 }
 
 export function isPublic(method: string, path: string): boolean {
@@ -58,7 +64,7 @@ export function guard(): Middleware {
     if (!PROTECTED.test(ctx.path) || isPublic(ctx.method, ctx.path)) return next();
     const user = ctx.state.user;
     if (!user) return unauthenticated(ctx);
-    if (user.role !== 'admin' && !SAFE_METHODS.has(ctx.method) && !VIEWER_WRITABLE.some((p) => p.test(ctx.path))) {
+    if (user.role !== 'admin' && !SAFE_METHODS.has(ctx.method) && !viewerMayWrite(ctx.path)) {
       return forbidden(ctx, 'Your account can read but not change anything. Ask an administrator.');
     }
     await next();

@@ -21,8 +21,7 @@ import {
 } from '../../courses/filters';
 import { runCourseSearch } from '../../courses/search';
 import { searchCoursesPg, getCourse, importsOfCourse, suggestTitlesPg } from '../../db/course-queries';
-import { recordSearch } from '../../db/search-log';
-import { suggestCourses } from '../../search/queries';
+import { searchCourses, suggestCourses } from '../../search/queries';
 import { bulkProgress, startBulk } from '../../courses/bulk';
 import { getBulkAction } from '../../db/bulk-actions';
 import { CONTENT_TYPES, EXPORT_FORMATS, exportFileName, exportStream, type ExportFormat } from '../../courses/export';
@@ -91,6 +90,19 @@ function summary(p: BulkProgress): string {
     case 'delete':
       return `${n} ${noun} deleted.`;
   }
+}
+
+/** How many courses match (for the delete confirmation), as the list counts them; not a logged search. */
+async function countMatching(deps: ApiDeps, f: CourseFilters): Promise<number> {
+  const q: CourseQuery = { ...f, sort: 'relevance', page: 1, perPage: 10 };
+  if (deps.es) {
+    try {
+      return (await searchCourses(deps.es, deps.config.elasticsearch.alias, q)).total;
+    } catch {
+      // fall through to PostgreSQL
+    }
+  }
+  return (await searchCoursesPg(deps.sql, q)).total;
 }
 
 async function search(deps: ApiDeps, ctx: Context, q: CourseQuery): Promise<{ result: CourseSearchResult; notice: string | null }> {
@@ -197,11 +209,7 @@ export function courseRoutes(deps: ApiDeps): Router {
     const confirmed = str(body.confirm) === 'yes' || body.confirm === true;
     if (action === 'delete' && !confirmed) {
       if (json) return problem(ctx, 400, 'Deleting needs "confirm": true.');
-      const count =
-        'ids' in selection
-          ? selection.ids.length
-          : (await searchCoursesPg(deps.sql, { ...filtersOf(filters), sort: 'relevance', page: 1, perPage: 10 }).catch(() => null))?.total ?? null;
-      const total = 'ids' in selection || !deps.es ? count : (await runCourseSearch({ sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias }, { ...filters, sort: 'relevance', page: 2, perPage: 10 }, null).catch(() => null))?.total ?? count;
+      const total = 'ids' in selection ? selection.ids.length : await countMatching(deps, selection.filters);
       ctx.render('courses/confirm-delete', {
         title: 'Delete courses?',
         nav: 'courses',
@@ -222,7 +230,7 @@ export function courseRoutes(deps: ApiDeps): Router {
     });
     if (json) {
       ctx.status = started.finished ? 200 : 202;
-      ctx.body = { bulkId: started.bulkId, workflowId: started.workflowId, progressUrl: bulkPath(started.bulkId), ...(started.finished ?? { status: 'running' }) };
+      ctx.body = { ...(started.finished ?? { status: 'running' }), bulkId: started.bulkId, workflowId: started.workflowId, progressUrl: bulkPath(started.bulkId) };
       return;
     }
     if (started.finished) {
@@ -297,8 +305,5 @@ export function courseRoutes(deps: ApiDeps): Router {
     }
     await exportHandler(ctx, formatOf(body.format), selection);
   });
-
-  // Recording a search made elsewhere is not offered: every list request above records itself.
-  void recordSearch;
   return router;
 }
