@@ -39,23 +39,33 @@ export function normalize(deps: ActivityDeps) {
   return async (args: { importId: string; mode: ImportMode; dryRun: boolean }): Promise<Preview> => {
     const { sql, config } = deps;
     const { importId } = args;
-    let after = 0;
+    // Normalising is CPU work in this process, reading and writing are PostgreSQL's: the next batch is read and
+    // the previous one written while this one is normalised (at most one of each in flight).
     let done = 0;
+    let next = readRawBatch(sql, importId, 0, config.batchSize);
+    let writing: Promise<void> = Promise.resolve();
     for (;;) {
-      const batch = await readRawBatch(sql, importId, after, config.batchSize);
+      const batch = await next;
       if (batch.length === 0) break;
-      await writeNormalized(sql, importId, batch.map((r) => normalizeRow(r.row_number, r.raw)));
-      after = batch[batch.length - 1]!.row_number;
-      done += batch.length;
-      await updateImport(sql, importId, { rows_normalized: done });
-      heartbeat({ done });
+      next = readRawBatch(sql, importId, batch[batch.length - 1]!.row_number, config.batchSize);
+      next.catch(() => {}); // awaited at the top of the loop; this only keeps a failure from being "unhandled" meanwhile
+      const rows = batch.map((r) => normalizeRow(r.row_number, r.raw));
+      await writing;
+      writing = (async () => {
+        await writeNormalized(sql, importId, rows);
+        done += rows.length;
+        await updateImport(sql, importId, { rows_normalized: done });
+        heartbeat({ done });
+      })();
+      writing.catch(() => {}); // awaited before the next write and after the loop
     }
+    await writing;
 
     await analyzeStaging(sql);
     await markDuplicateKeys(sql, importId);
     await planActions(sql, importId, args.mode);
 
-    after = 0;
+    let after = 0;
     for (;;) {
       const batch = await readUpdatesToDiff(sql, importId, after, config.batchSize);
       if (batch.length === 0) break;

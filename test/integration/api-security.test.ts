@@ -103,7 +103,7 @@ describe('deny by default', () => {
     for (const r of registeredRoutes()) {
       if (isPublic(r.method, r.path)) continue;
       const body = r.method === 'GET' ? undefined : 'x=1';
-      const headers = r.method === 'GET' ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' };
+      const headers: Record<string, string> = r.method === 'GET' ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' };
       const page = await anonymous.request(r.method, r.path, { headers: { ...headers, Accept: 'text/html' }, body });
       if (r.path.startsWith('/api/')) {
         assert.equal(page.status, 401, `${r.method} ${r.path} answers 401`);

@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir } from 'node:fs/promises';
 import { createTestEnv, eventually, type TestEnv } from '../support/env';
-import { createApp, featureRouters } from '../../src/api/app';
+import { createApp } from '../../src/api/app';
+import { authRoutes } from '../../src/api/routes/auth';
 import { importRoutes } from '../../src/api/routes/imports';
 import { insertUser } from '../../src/db/users';
 import { insertApiToken } from '../../src/db/api-tokens';
@@ -104,10 +105,8 @@ before(async () => {
   t = await createTestEnv('improutes', { MAX_FILE_MB: '0.05' });
   await t.startWorker();
   const deps = { config: t.config, sql: t.sql, es: t.es, temporal: t.client, logger: logger.child({ test: 'imports-routes' }) };
-  const routers = featureRouters(deps);
-  // Until the app mounts the imports routes itself.
-  const mounted = routers.some((r) => r.stack.some((l) => l.path === '/api/imports/:id'));
-  const app = createApp(deps, mounted ? routers : [...routers, importRoutes(deps)]);
+  // The app's own middleware list with only the routers these tests use: sign-in and imports.
+  const app = createApp(deps, [authRoutes(deps), importRoutes(deps)]);
   server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

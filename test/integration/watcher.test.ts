@@ -39,8 +39,14 @@ test('a file left in processing/ by a crash is resumed at start-up, and imported
     { importId, path: file, fileName: 'left-behind.csv', sha256, sizeBytes: content.length, source: 'drop', mode: 'create_or_update', dryRun: false, startedBy: 'drop-folder', timeouts: { dryRunSeconds: 60, heartbeatSeconds: 5 } },
     { workflowId: importWorkflowId(sha256), storedPath: file, status: 'processing' },
   );
+  // And a file that was dropped while no watcher ran.
+  await writeFile(path.join(t.folder('drop'), 'waiting.csv'), 'title,price\n"Dropped while stopped",4\n');
   watcher = newWatcher();
   await watcher.start();
+  await eventually(async () => {
+    const [r] = await t.sql`SELECT status FROM imports WHERE file_name = 'waiting.csv' AND finished_at IS NOT NULL`;
+    return r?.status === 'succeeded';
+  }, 'the file present at start-up');
   const done = await eventually(async () => {
     const [r] = await t.sql`SELECT * FROM imports WHERE id = ${importId} AND finished_at IS NOT NULL`;
     return r;
@@ -64,7 +70,7 @@ test('the same content dropped twice at once starts one import and duplicates no
   assert.equal(imports.length, 1, 'one import for one content');
   const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses WHERE external_id >= 'GEN-0000100' AND external_id < 'GEN-0002100'`);
   assert.equal(n, 2000);
-  assert.equal(await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses`), 50 + 2000);
+  assert.equal(await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses`), 50 + 1 + 2000);
   const processed = await t.list('processed');
   assert.ok(processed.some((f) => f.endsWith('__twice-a.csv')) && processed.some((f) => f.endsWith('__twice-b.csv')), 'both copies are archived');
 });

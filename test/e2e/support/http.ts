@@ -17,7 +17,7 @@ export class HttpSession {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  async request(method: string, path: string, init: { headers?: Record<string, string>; body?: BodyInit; form?: Record<string, string> } = {}): Promise<Reply> {
+  async request(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer; form?: Record<string, string> } = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size) headers.Cookie = this.cookieHeader();
     let body = init.body;
