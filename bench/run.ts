@@ -19,7 +19,7 @@ import type { BenchContext, BenchSizes, ResultLine } from './report-types';
 
 const presets: Record<'quick' | 'medium' | 'full', BenchSizes> = {
   quick: { w1Rows: 1000, w2Files: 12, w3Courses: 3000, w4Seconds: 2 },
-  medium: { w1Rows: 40_000, w2Files: 200, w3Courses: 30_000, w4Seconds: 10 },
+  medium: { w1Rows: 40_000, w2Files: 150, w3Courses: 30_000, w4Seconds: 10 },
   full: { w1Rows: 40_000, w2Files: 1000, w3Courses: 100_000, w4Seconds: 20 },
 };
 

@@ -60,6 +60,7 @@
         return li;
       });
       active = -1;
+      input.removeAttribute('aria-activedescendant');
       list.hidden = items.length === 0;
       input.setAttribute('aria-expanded', items.length ? 'true' : 'false');
     }

@@ -103,7 +103,55 @@ const importPaths: Record<string, PathItem> = {
       responses: { 200: { description: 'The import' }, 401: unauthorized, 404: problem },
     },
   },
+  '/admin-dashboard/imports/': {
+    get: {
+      summary: 'The imports history, newest first (JSON with Accept: application/json or a token)',
+      tags: ['imports'],
+      parameters: [
+        { name: 'status', in: 'query', schema: { type: 'string' } },
+        { name: 'source', in: 'query', schema: { enum: ['upload', 'drop', 'cli', 'api'] } },
+        { name: 'from', in: 'query', schema: { type: 'string', format: 'date' }, description: 'first day (UTC), inclusive' },
+        { name: 'to', in: 'query', schema: { type: 'string', format: 'date' }, description: 'last day (UTC), inclusive' },
+        { name: 'file', in: 'query', schema: { type: 'string' }, description: 'part of the file name' },
+        { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
+      ],
+      responses: { 200: { description: '{ page, perPage, total, imports[] } (50 per page)' }, 401: unauthorized },
+    },
+  },
+  '/admin-dashboard/imports/{id}/confirm/': {
+    post: { summary: 'Apply a test-mode import exactly as previewed (no new upload)', tags: ['imports'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 202: { description: 'Signalled' }, 401: unauthorized, 403: forbidden, 404: problem, 409: problem } },
+  },
+  '/admin-dashboard/imports/{id}/discard/': {
+    post: { summary: 'Drop a test-mode import: nothing is written', tags: ['imports'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 202: { description: 'Signalled' }, 401: unauthorized, 403: forbidden, 404: problem, 409: problem } },
+  },
+  '/admin-dashboard/imports/{id}/cancel/': {
+    post: { summary: 'Cancel a running import: the file goes to error/, anything written is undone', tags: ['imports'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 202: { description: 'Cancel requested' }, 401: unauthorized, 403: forbidden, 404: problem, 409: problem } },
+  },
+  '/admin-dashboard/imports/{id}/revert/': {
+    post: {
+      summary: 'Revert a finished import (workflow revert-<id>): created courses deleted, changed ones restored',
+      tags: ['imports'],
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: { force: { type: 'boolean', description: 'revert even when later imports changed the same courses' } } } } } },
+      responses: { 202: { description: 'Revert started' }, 401: unauthorized, 403: forbidden, 404: problem, 409: { description: 'Not finished, already reverted, or later imports changed the same courses (listed)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } },
+    },
+  },
+  '/admin-dashboard/imports/{id}/failed-rows.csv': {
+    get: { summary: 'The failed rows with their original columns and an error column, ready to fix and re-import', tags: ['imports'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'text/csv' }, 401: unauthorized, 404: problem } },
+  },
 };
+
+/** The course list's filters, shared by the search and the export. */
+const courseFilterParameters = [
+        { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'full text: title, description, instructor, tags, lessons (French and English, accents ignored)' },
+        { name: 'category', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true },
+        { name: 'difficulty', in: 'query', schema: { type: 'array', items: { enum: ['beginner', 'intermediate', 'advanced', 'all_levels'] } }, style: 'form', explode: true },
+        { name: 'learning_mode', in: 'query', schema: { type: 'array', items: { enum: ['text', 'video', 'practice', 'mixed'] } }, style: 'form', explode: true },
+        { name: 'is_free', in: 'query', schema: { type: 'boolean' } },
+        { name: 'is_active', in: 'query', schema: { type: 'boolean' } },
+        { name: 'price_min', in: 'query', schema: { type: 'number', minimum: 0 } },
+        { name: 'price_max', in: 'query', schema: { type: 'number', minimum: 0 } },
+      ];
 
 /** Courses: search, suggestions, bulk actions, exports, reindex (the courses feature). */
 const coursePaths: Record<string, PathItem> = {
@@ -114,6 +162,92 @@ const coursePaths: Record<string, PathItem> = {
       responses: { 202: { description: 'The reindex workflow was started' }, 401: unauthorized, 403: forbidden },
     },
   },
+  '/admin-dashboard/courses/': {
+    get: {
+      summary: 'Search courses (Elasticsearch; PostgreSQL when it is disabled): hits, facet counts, highlights',
+      tags: ['courses'],
+      description: 'JSON with `Accept: application/json` or an API token. Every first-page search is recorded for the search analytics.',
+      parameters: [
+        ...courseFilterParameters,
+        { name: 'sort', in: 'query', schema: { enum: ['relevance', 'title', 'price_asc', 'price_desc', 'newest', 'quality'] } },
+        { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
+        { name: 'per_page', in: 'query', schema: { enum: [10, 20, 50, 100] } },
+      ],
+      responses: { 200: { description: '{query, total, backend, tookMs, hits[{id, title, …, highlight{field: [escaped HTML with <mark>]}}], facets{category, difficulty, learning_mode, is_free, is_active: [{value, count}]}}' }, 401: unauthorized },
+    },
+  },
+  '/admin-dashboard/courses/{id}/': {
+    get: {
+      summary: 'A course with its lessons and the imports that touched it',
+      tags: ['courses'],
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+      responses: { 200: { description: '{course, imports}' }, 401: unauthorized, 404: problem },
+    },
+  },
+  '/api/courses/suggest': {
+    get: {
+      summary: 'Autocomplete: titles, instructors and tags starting with the typed text',
+      tags: ['courses'],
+      parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 100 } }],
+      responses: { 200: { description: '{query, suggestions: [{text, courseId, title, url}]}' }, 401: unauthorized },
+    },
+  },
+  '/admin-dashboard/courses/bulk/': {
+    post: {
+      summary: 'A bulk action (activate, deactivate, duplicate, delete) on ticked ids or on every course matching filters',
+      tags: ['courses'],
+      description: 'Runs as the bulkCourses workflow. Up to BULK_INLINE_MAX courses the answer waits for the result (200); above, it answers 202 and the progress is at progressUrl. Deleting needs `confirm: true`.',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['action'],
+              properties: {
+                action: { enum: ['activate', 'deactivate', 'duplicate', 'delete'] },
+                ids: { type: 'array', items: { type: 'integer' }, maxItems: 1000 },
+                filters: { type: 'object', description: 'the query parameters of GET /admin-dashboard/courses/ as an object' },
+                confirm: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'Finished: {bulkId, workflowId, progressUrl, action, status, total, processed, created[], error}' },
+        202: { description: 'Running: {bulkId, workflowId, progressUrl, status}' },
+        400: problem,
+        401: unauthorized,
+        403: forbidden,
+      },
+    },
+  },
+  '/admin-dashboard/courses/bulk/{id}/': {
+    get: {
+      summary: "A bulk action's progress",
+      tags: ['courses'],
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      responses: { 200: { description: '{bulkId, action, status, total, processed, done, message}' }, 401: unauthorized, 404: problem },
+    },
+  },
+  '/admin-dashboard/courses/export/': {
+    get: {
+      summary: 'Export every course matching the filters (CSV, JSON or Excel, the import formats)',
+      tags: ['courses'],
+      parameters: [{ name: 'format', in: 'query', required: true, schema: { enum: ['csv', 'json', 'xlsx'] } }, ...courseFilterParameters],
+      responses: { 200: { description: 'The file (streamed), re-importable as it is' }, 400: problem, 401: unauthorized },
+    },
+    post: {
+      summary: 'Export ticked ids or every course matching filters',
+      tags: ['courses'],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['format'], properties: { format: { enum: ['csv', 'json', 'xlsx'] }, ids: { type: 'array', items: { type: 'integer' } }, filters: { type: 'object' } } } } } },
+      responses: { 200: { description: 'The file (streamed)' }, 400: problem, 401: unauthorized },
+    },
+  },
+  '/admin-dashboard/search-analytics/': {
+    get: { summary: 'Top queries, queries without result, searches per day (14 days)', tags: ['courses'], responses: { 200: { description: '{days, topQueries, zeroResultQueries, perDay}' }, 401: unauthorized } },
+  },
 };
 
 /** Monitoring: consumer (watcher) and Elasticsearch status (the monitoring feature). */
@@ -123,6 +257,12 @@ const monitoringPaths: Record<string, PathItem> = {
   },
   '/admin-dashboard/elasticsearch/status/': {
     get: { summary: 'Elasticsearch cluster health, document count, index size', tags: ['monitoring'], responses: { 200: { description: 'Status' }, 401: unauthorized } },
+  },
+  '/admin-dashboard/pipeline/monitoring/': {
+    get: { summary: 'Ingest folders, running imports with progress, workers, watcher, Elasticsearch, recent errors', tags: ['monitoring'], description: 'JSON with `Accept: application/json` or an API token (also at /api/monitoring).', responses: { 200: { description: 'A monitoring snapshot' }, 401: unauthorized } },
+  },
+  '/admin-dashboard/': {
+    get: { summary: 'Dashboard figures, imports per day and status (14 days), latest imports', tags: ['monitoring'], responses: { 200: { description: '{figures, perDay, latest}' }, 401: unauthorized } },
   },
 };
 

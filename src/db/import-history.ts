@@ -117,3 +117,22 @@ export async function failedRowColumns(sql: Sql, importId: string): Promise<stri
     WHERE r.import_id = ${importId} AND r.errors IS NOT NULL`;
   return rows.map((r) => r.key);
 }
+
+/**
+ * The ledger row of an upload, written before its workflow starts, so the import's page and status URL answer
+ * at once; the workflow's first step takes the row over (same id).
+ */
+export async function recordQueuedImport(
+  sql: Sql,
+  r: { id: string; workflowId: string; sha256: string; fileName: string; source: ImportSource; mode: string; dryRun: boolean; sizeBytes: number; startedBy: string },
+): Promise<void> {
+  await sql`
+    INSERT INTO imports (id, workflow_id, sha256, file_name, source, mode, dry_run, size_bytes, started_by, status, step)
+    VALUES (${r.id}, ${r.workflowId}, ${r.sha256}, ${r.fileName}, ${r.source}, ${r.mode}, ${r.dryRun}, ${r.sizeBytes}, ${r.startedBy}, 'queued', 'moveToProcessing')
+    ON CONFLICT (id) DO NOTHING`;
+}
+
+/** A queued row whose workflow never started (the same content was already running). */
+export async function forgetQueuedImport(sql: Sql, id: string): Promise<void> {
+  await sql`DELETE FROM imports WHERE id = ${id} AND status = 'queued'`;
+}

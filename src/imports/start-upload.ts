@@ -1,11 +1,15 @@
 // An uploaded file (already on disk in incoming/ under formidable's random name) becomes an import: its
 // type is checked from its name and first bytes before any workflow starts, so the admin gets a 415 at
 // once instead of a failed import; then the same workflow as a dropped file.
-import { open, unlink } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { open, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import type { ImportSource } from '../contract';
+import { importWorkflowId, type ImportSource } from '../contract';
+import type { Sql } from '../db/client';
+import { forgetQueuedImport, recordQueuedImport } from '../db/import-history';
+import { sha256File } from '../ingest/hash';
 import { checkFormatMatchesContent, formatFromFileName } from '../domain/readers/detect';
 import { FileValidationError, type ImportMode } from '../domain/types';
 import { startImport, type StartedImport } from '../temporal/start-import';
@@ -67,14 +71,26 @@ export async function checkUpload(file: UploadedFile): Promise<string> {
 }
 
 export async function startUploadImport(
-  client: Client,
-  config: Pick<Config, 'temporal' | 'dryRunTimeoutSeconds' | 'heartbeatTimeoutSeconds'>,
+  deps: { sql: Sql; temporal: Client; config: Pick<Config, 'temporal' | 'dryRunTimeoutSeconds' | 'heartbeatTimeoutSeconds'> },
   file: UploadedFile,
   opts: UploadOptions,
 ): Promise<StartedImport & { fileName: string }> {
   const fileName = await checkUpload(file);
-  const started = await startImport(client, config, { path: file.path, fileName, source: opts.source, mode: opts.mode, dryRun: opts.dryRun, startedBy: opts.startedBy });
-  // The same content is already being imported: that run has its own copy, this one is not needed.
-  if (!started.started) await unlink(file.path).catch(() => {});
+  const [sha256, { size }] = await Promise.all([sha256File(file.path), stat(file.path)]);
+  const importId = randomUUID();
+  await recordQueuedImport(deps.sql, {
+    id: importId, workflowId: importWorkflowId(sha256), sha256, fileName, source: opts.source, mode: opts.mode, dryRun: opts.dryRun, sizeBytes: size, startedBy: opts.startedBy,
+  });
+  const started = await startImport(deps.temporal, deps.config, {
+    path: file.path, fileName, source: opts.source, mode: opts.mode, dryRun: opts.dryRun, startedBy: opts.startedBy, importId, sha256,
+  }).catch(async (err: unknown) => {
+    await forgetQueuedImport(deps.sql, importId);
+    throw err;
+  });
+  if (!started.started) {
+    // The same content is already being imported: that run has its own copy and its own ledger row.
+    await forgetQueuedImport(deps.sql, importId);
+    await unlink(file.path).catch(() => {});
+  }
   return { ...started, fileName };
 }

@@ -99,7 +99,9 @@ function importIdFrom(location: string | null): string {
 }
 
 const csv = (rows: Record<string, unknown>[]) => toCsv(rows);
-const course = (title: string, extra: Record<string, unknown> = {}) => ({ title, description: `About ${title}`, difficulty: 'beginner', learning_mode: 'text', price: 0, is_free: true, ...extra });
+// Run-unique content: workflow ids derive from the content, and a leftover run of an interrupted test must not match.
+const RUN = Math.random().toString(36).slice(2, 8);
+const course = (title: string, extra: Record<string, unknown> = {}) => ({ title, description: `About ${title} ${RUN}`, difficulty: 'beginner', learning_mode: 'text', price: 0, is_free: true, ...extra });
 
 before(async () => {
   t = await createTestEnv('improutes', { MAX_FILE_MB: '0.05' });
@@ -158,7 +160,7 @@ describe('upload form', () => {
     const text = await failed.text();
     const [header, row] = text.replace(/^\uFEFF/, '').trim().split('\r\n');
     assert.equal(header, 'title,description,category,instructor,duration,difficulty,learning_mode,price,is_free,lessons,tags,error');
-    assert.match(row ?? '', /^Bad Level,About Bad Level,,,,expertissime,text,0,true,,,"?row 4: difficulty: /);
+    assert.match(row ?? '', /^Bad Level,About Bad Level \w+,,,,expertissime,text,0,true,,,"?row 4: difficulty: /);
     const fixed = text.replace('expertissime', 'advanced');
     const again = await s.upload('fixed.csv', fixed, { mode: 'create_or_update' });
     const fixedImport = await finished(importIdFrom(again.headers.get('location')));

@@ -178,18 +178,6 @@ export function courseRoutes(deps: ApiDeps): Router {
     ctx.body = { query: q, suggestions: suggestions.map((s) => ({ ...s, url: `${COURSES_PATH}${s.courseId}/` })) };
   });
 
-  router.get(`${COURSES_PATH}:id(\\d+)/`, requireUser, async (ctx) => {
-    const id = Number(ctx.params.id);
-    const course = Number.isSafeInteger(id) ? await getCourse(deps.sql, id) : null;
-    if (!course) fail(404, 'There is no such course.');
-    const imports = await importsOfCourse(deps.sql, course.id);
-    if (wantsJson(ctx)) {
-      ctx.body = { course, imports };
-      return;
-    }
-    ctx.render('courses/show', { title: course.title, nav: 'courses', course, imports, isAdmin: ctx.state.user?.role === 'admin' });
-  });
-
   router.post(`${COURSES_PATH}bulk/`, requireAdmin, formBody(), async (ctx) => {
     const body = bodyOf(ctx);
     const json = wantsJson(ctx) || ctx.is('json') === 'json';
@@ -305,5 +293,20 @@ export function courseRoutes(deps: ApiDeps): Router {
     }
     await exportHandler(ctx, formatOf(body.format), selection);
   });
+  // Registered last: import/, bulk/, export/ (and other routers' pages under courses/) answer first; a
+  // non-numeric segment is passed on.
+  router.get(`${COURSES_PATH}:id/`, requireUser, async (ctx, next) => {
+    if (!/^\d{1,15}$/.test(String(ctx.params.id))) return next();
+    const id = Number(ctx.params.id);
+    const course = Number.isSafeInteger(id) ? await getCourse(deps.sql, id) : null;
+    if (!course) fail(404, 'There is no such course.');
+    const imports = await importsOfCourse(deps.sql, course.id);
+    if (wantsJson(ctx)) {
+      ctx.body = { course, imports };
+      return;
+    }
+    ctx.render('courses/show', { title: course.title, nav: 'courses', course, imports, isAdmin: ctx.state.user?.role === 'admin' });
+  });
+
   return router;
 }

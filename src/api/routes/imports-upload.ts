@@ -77,7 +77,7 @@ export function uploadRoutes(deps: ApiDeps): Router {
     if (typeof form === 'string') return refuse(400, form);
     const user = ctx.state.user!;
     try {
-      const started = await startUploadImport(deps.temporal, deps.config, { path: file.filepath, originalName: file.originalFilename }, {
+      const started = await startUploadImport(deps, { path: file.filepath, originalName: file.originalFilename }, {
         mode: form.mode,
         dryRun: form.dryRun,
         startedBy: user.email,

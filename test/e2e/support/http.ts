@@ -11,14 +11,18 @@ export interface Reply {
 export class HttpSession {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly base: string) {}
+  /** `defaultHeaders` go with every request (e.g. the X-Forwarded-* of a reverse proxy). */
+  constructor(
+    readonly base: string,
+    readonly defaultHeaders: Record<string, string> = {},
+  ) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
   async request(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer; form?: Record<string, string> } = {}): Promise<Reply> {
-    const headers: Record<string, string> = { ...init.headers };
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...init.headers };
     if (this.cookies.size) headers.Cookie = this.cookieHeader();
     let body = init.body;
     if (init.form) {
