@@ -76,7 +76,7 @@ export async function runW2(ctx: BenchContext, t: TestEnv, dataDir: string): Pro
       droppedAt.set(name, Date.now());
       await rename(path.join(dir, name), path.join(t.folder('drop'), name));
     }
-    const records = await waitForImports(t, names, since, Math.max(120_000, files * 3000));
+    const records = await waitForImports(t, names, since, Math.max(300_000, files * 10_000));
     const last = Math.max(...records.map((r) => r.finished_at!.getTime()));
     const totalMs = last - t0;
     const latencies = records.map((r) => r.finished_at!.getTime() - droppedAt.get(r.file_name)!);

@@ -31,6 +31,9 @@ import { openapiRoutes } from './openapi';
 import { importRoutes } from './routes/imports';
 import { scheduleRoutes } from './routes/schedules';
 import { courseRoutes } from './routes/courses';
+import { searchAnalyticsRoutes } from './routes/search-analytics';
+import { monitoringRoutes } from './routes/monitoring';
+import { dashboardRoutes } from './routes/dashboard';
 
 /** Every router of the admin, in mounting order. The security test enumerates their routes from here. */
 export function featureRouters(deps: ApiDeps): Router[] {
@@ -42,6 +45,9 @@ export function featureRouters(deps: ApiDeps): Router[] {
     importRoutes(deps),
     scheduleRoutes(deps),
     courseRoutes(deps),
+    searchAnalyticsRoutes(deps),
+    monitoringRoutes(deps),
+    dashboardRoutes(deps),
   ];
 }
 

@@ -46,4 +46,3 @@ export async function bulkProgress(client: Client, bulkId: string): Promise<Bulk
   }
 }
 
-export { randomUUID as newBulkId };

@@ -2,6 +2,7 @@
 //   1 moveToProcessing  2 parse  3 normalize (+ plan)  [dry run: wait for confirm / discard]
 //   4 upsert  5 index  6 notify  7 archive
 // Rows never travel through this code: activities pass ids and counts, the rows live in PostgreSQL staging.
+// Cancel (from the admin) archives the file to error/; after the upsert, what it wrote is undone first.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -37,6 +38,20 @@ import {
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['FileValidationError'] };
 
 const emptyCounts: ActionCounts = { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+
+const cancelledBeforeWriting = { code: 'cancelled', message: 'cancelled before any course was written' };
+
+/**
+ * Cancelled once the upsert may have committed: the revertImport workflow's own activities put PostgreSQL
+ * back (created courses deleted, changed ones restored from their before-images), then Elasticsearch.
+ */
+async function undoImport(acts: ActivityProxy, importId: string): Promise<{ code: string; message: string }> {
+  const undone = await acts.restoreCourses({ importId });
+  await acts.syncRevertedCourses({ importId });
+  return { code: 'cancelled', message: `cancelled after the upsert: ${undone.deleted} created course(s) deleted, ${undone.restored} restored as before` };
+}
+
+type ActivityProxy = ReturnType<typeof proxyActivities<ImportActivities>>;
 
 export async function importFile(input: ImportInput): Promise<ImportSummary> {
   const { workflowId } = workflowInfo();
@@ -124,18 +139,7 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
 
   // Reporting and archiving happen whatever happened above, cancellation included.
   return CancellationScope.nonCancellable(async () => {
-    if (status === 'cancelled' && mayHaveWritten) {
-      // The same activities as revertImport: before-images back, created courses deleted, Elasticsearch in step.
-      progress.step = 'upsert';
-      const undone = await long.restoreCourses({ importId: input.importId });
-      await long.syncRevertedCourses({ importId: input.importId });
-      progress.error = {
-        code: 'cancelled',
-        message: `cancelled after the upsert: ${undone.deleted} created course(s) deleted, ${undone.restored} restored as before`,
-      };
-    } else if (status === 'cancelled') {
-      progress.error = { code: 'cancelled', message: 'cancelled before any course was written' };
-    }
+    if (status === 'cancelled') progress.error = mayHaveWritten ? await undoImport(long, input.importId) : cancelledBeforeWriting;
     const summary: ImportSummary = {
       importId: input.importId,
       workflowId,

@@ -32,7 +32,7 @@ describe('course list', () => {
     const list = page.getByRole('listbox', { name: 'Suggestions' });
     await list.waitFor({ state: 'visible' });
     const options = list.getByRole('option');
-    await page.waitForFunction(() => document.querySelectorAll('[data-suggest-list] [role="option"]').length === 2);
+    await page.waitForFunction("document.querySelectorAll('[data-suggest-list] [role=option]').length === 2");
     // Each option is the completed word or title, with its course's title beside it.
     const texts = (await options.allTextContents()).sort();
     assert.equal(texts.length, 2);
@@ -44,9 +44,9 @@ describe('course list', () => {
     assert.equal(await box.getAttribute('aria-expanded'), 'false');
 
     await box.press('ArrowDown');
-    await page.waitForFunction(() => document.querySelectorAll('[data-suggest-list] [role="option"]').length === 2);
+    await page.waitForFunction("document.querySelectorAll('[data-suggest-list] [role=option]').length === 2");
     await box.press('ArrowDown');
-    await page.waitForFunction(() => document.querySelector('#course-q')?.getAttribute('aria-activedescendant'));
+    await page.waitForFunction("Boolean(document.querySelector('#course-q').getAttribute('aria-activedescendant'))");
     const activeId = await box.getAttribute('aria-activedescendant');
     assert.ok(activeId, 'an option is active');
     const picked = await page.locator(`#${activeId}`).getAttribute('data-value');

@@ -32,9 +32,11 @@ describe('monitoring', () => {
     // A dry run stays open (awaiting confirmation) until decided: a running import to watch.
     const t = e.admin.t;
     const file = path.join(t.folder('incoming'), 'monitored.csv');
-    await writeFile(file, toCsv([{ title: 'Monitored course', description: 'x', difficulty: 'beginner', learning_mode: 'text', price: 0, is_free: true }]));
+    await writeFile(file, toCsv([{ title: 'Monitored course', description: `run ${t.name}`, difficulty: 'beginner', learning_mode: 'text', price: 0, is_free: true }]));
     const started = await startImport(t.client, t.config, { path: file, fileName: 'monitored.csv', source: 'api', mode: 'create_or_update', dryRun: true, startedBy: user.email });
 
+    // The content (hence the workflow id) is unique to this run: a run of another test file cannot collide.
+    assert.equal(started.started, true);
     const row = page.locator(`[data-mon="running"] tr[data-workflow-id="${started.workflowId}"]`);
     await page.locator(`[data-mon="running"] tr[data-workflow-id="${started.workflowId}"] [data-status="awaiting_confirmation"]`).waitFor({ timeout: 30_000 });
     assert.ok((await row.textContent())?.includes('monitored.csv'), 'the file name, from the ledger');

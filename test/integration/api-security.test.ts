@@ -14,6 +14,7 @@ import { uploadBody } from '../../src/api/middleware/body';
 import type { ApiDeps } from '../../src/api/deps';
 import { sha256Hex } from '../../src/api/secrets';
 import { listen } from '../../src/api/listen';
+import { lockSeconds, MAX_FAILURES_PER_IP } from '../../src/api/login-throttle';
 
 const PROBE = '/admin-dashboard/__probe/upload/';
 const PARAM_VALUE = '00000000-0000-4000-8000-000000000001';
@@ -194,12 +195,27 @@ describe('CSRF', () => {
   test('an upload over MAX_FILE_MB gets a 413 with a clear message (not a reset connection) and leaves no partial file', async () => {
     const s = await signedIn(admin);
     const before = await incomingFiles();
-    const { body, type } = multipart('big.csv', Buffer.alloc(400_000, 'b'));
     const csrf = await s.csrfToken();
-    const res = await s.request('POST', `${PROBE}?_csrf=${encodeURIComponent(csrf)}`, { body, headers: { 'Content-Type': type, Accept: 'application/json' } });
-    assert.equal(res.status, 413);
-    assert.match(res.json<{ detail: string }>().detail, /larger than the 0\.1 MB limit|larger than the 0\.05 MB limit|limit/);
+    const url = `${PROBE}?_csrf=${encodeURIComponent(csrf)}`;
+    // Declared too large (Content-Length): refused before reading.
+    const { body, type } = multipart('big.csv', Buffer.alloc(400_000, 'b'));
+    const declared = await s.request('POST', url, { body, headers: { 'Content-Type': type, Accept: 'application/json' } });
+    assert.equal(declared.status, 413);
+    assert.match(declared.json<{ detail: string }>().detail, /larger than the 0\.1 MB limit \(MAX_FILE_MB\)/);
+    // Sent chunked (no length): found too large while streaming to disk; the partial file is removed.
+    const chunked = multipart('big.csv', Buffer.alloc(400_000, 'c'));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < chunked.body.length; i += 16_384) controller.enqueue(chunked.body.subarray(i, i + 16_384));
+        controller.close();
+      },
+    });
+    const streamed = await s.request('POST', url, { body: stream, headers: { 'Content-Type': chunked.type, Accept: 'application/json' } });
+    assert.equal(streamed.status, 413);
+    assert.match(streamed.json<{ detail: string }>().detail, /larger than the 0\.1 MB limit/);
     assert.deepEqual(await incomingFiles(), before);
+    // The connection was not torn down: the same client goes on.
+    assert.equal((await s.get('/api/me')).status, 200);
   });
 });
 
@@ -226,6 +242,24 @@ describe('sign-in', () => {
     assert.equal((await new HttpSession(a.url).login(admin.email, admin.password)).status, 303);
     const failed = await a.t.sql`SELECT 1 FROM audit_log WHERE action = 'login_failed' AND actor = ${victim.email}`;
     assert.equal(failed.length, 5);
+  });
+
+  test('an address spraying many emails is refused even for a right password; other addresses are not', async () => {
+    // The failures are inserted rather than made (each real one costs a 128 MiB scrypt); the policy reads the same table.
+    const sprayer = '198.51.100.9';
+    await a.t.sql`INSERT INTO login_attempts (email, ip, succeeded) SELECT 'spray' || g || '@example.com', ${sprayer}, false FROM generate_series(1, ${MAX_FAILURES_PER_IP}) g`;
+    const config = { ...a.deps.config, server: { ...a.deps.config.server, trustProxy: true } };
+    const proxied = await listen({ ...a.deps, config }, 0, '127.0.0.1');
+    try {
+      const refused = await new HttpSession(proxied.url, { 'X-Forwarded-For': sprayer }).login(admin.email, admin.password);
+      assert.equal(refused.status, 429);
+      const fine = await new HttpSession(proxied.url, { 'X-Forwarded-For': '198.51.100.10' }).login(admin.email, admin.password);
+      assert.equal(fine.status, 303);
+    } finally {
+      await proxied.close();
+    }
+    // And the account lock doubles with each failure after the fifth, up to a day.
+    assert.deepEqual([4, 5, 6, 7, 20].map(lockSeconds), [0, 900, 1800, 3600, 86_400]);
   });
 
   test('the session id is renewed at sign-in: a planted or previous cookie never becomes the session', async () => {

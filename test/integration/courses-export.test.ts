@@ -91,7 +91,8 @@ describe('formula injection', () => {
     assert.ok(line.includes(`'+33 1 23 45 67 89`), line);
 
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await exportAll('xlsx', { q: 'hyperlink' }));
+    const file = await exportAll('xlsx', { q: 'hyperlink' });
+    await wb.xlsx.load(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
     const row = wb.worksheets[0]!.getRow(2);
     const values = (row.values as unknown[]).slice(1);
     assert.ok(values.every((v) => typeof v !== 'object' || v === null), 'no formula cell');

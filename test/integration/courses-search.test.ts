@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { course, importJson, query } from './courses-helpers';
 import { searchCourses, suggestCourses } from '../../src/search/queries';
-import { searchCoursesPg } from '../../src/db/course-queries';
+import { searchCoursesPg, suggestTitlesPg } from '../../src/db/course-queries';
 import { runCourseSearch } from '../../src/courses/search';
 import { topQueries, zeroResultQueries, searchesPerDay } from '../../src/db/search-log';
 
@@ -124,6 +124,13 @@ describe('PostgreSQL fallback', () => {
     assert.deepEqual(await pgTitles({ q: 'cours' }), ['Cours de cuisine française']);
     assert.deepEqual(await pgTitles({ q: 'kubernetes' }), ['Running Docker containers']);
     assert.deepEqual(await pgTitles({ q: 'containers' }), ['Running Docker containers']);
+  });
+
+  test('suggestions from titles, accents ignored, prefixes first', async () => {
+    const s = await suggestTitlesPg(t.sql, 'debut', 5);
+    assert.deepEqual(s.map((x) => x.title), ['Anglais Debutant', 'Python pour débutants']);
+    // A title starting with the text comes before one that only contains it.
+    assert.deepEqual((await suggestTitlesPg(t.sql, 'r', 2)).map((x) => x.title), ['Running Docker containers', 'Cours de cuisine française']);
   });
 
   test('the same filters and facets', async () => {

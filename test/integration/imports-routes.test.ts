@@ -317,5 +317,48 @@ describe('history', () => {
     assert.ok(html.includes(`/namespaces/default/workflows/${imp!.workflow_id}`));
     assert.doesNotMatch(html, /Revert this import/, 'a viewer sees no revert button');
     assert.equal((await s.post(`/admin-dashboard/imports/${imp!.id}/revert/`)).status, 403);
+
+    // An import Temporal knows nothing of (refused before any run, or past retention): the ledger tells the steps.
+    const [old] = await t.sql<{ id: string }[]>`SELECT id FROM imports WHERE file_name = 'paged-1.csv'`;
+    const oldPage = await (await s.fetch(`/admin-dashboard/imports/${old!.id}/`)).text();
+    assert.match(oldPage, /From the imports ledger/);
+    assert.match(oldPage, /<td>finished: failed<\/td>|<td>moveToProcessing<\/td>/);
+  });
+});
+
+describe('cancel and revert over REST', () => {
+  const post = (path: string, body: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, bearer(adminToken, { method: 'POST', body: new URLSearchParams(body) }));
+
+  test('Cancel during a preview: 202, then cancelled; a second cancel is a 409', async () => {
+    const started = (await (await apiUpload('cancel-me.csv', csv([course('Cancel Me')]), { dry_run: 'true' })).json()) as { importId: string };
+    await eventually(async () => (await statusOf(started.importId)).status === 'awaiting_confirmation', 'the preview');
+    assert.equal((await post(`/admin-dashboard/imports/${started.importId}/cancel/`)).status, 202);
+    const done = await finished(started.importId);
+    assert.equal(done.status, 'cancelled');
+    assert.match(done.archivedTo ?? '', /\/error\//);
+    const again = await post(`/admin-dashboard/imports/${started.importId}/cancel/`);
+    assert.equal(again.status, 409);
+  });
+
+  test('Revert is refused while a later import wrote the same courses, naming it; allowed once that one is reverted', async () => {
+    const a = (await (await apiUpload('rev-a.csv', csv([course('Rev Shared')]))).json()) as { importId: string };
+    await finished(a.importId);
+    const b = (await (await apiUpload('rev-b.csv', csv([course('Rev Shared', { description: 'changed by b' })]))).json()) as { importId: string };
+    assert.equal((await finished(b.importId)).counts?.updated, 1);
+    const refused = await post(`/admin-dashboard/imports/${a.importId}/revert/`);
+    assert.equal(refused.status, 409);
+    assert.match(((await refused.json()) as { detail: string }).detail, /later imports changed the same courses since: rev-b\.csv/);
+
+    assert.equal((await post(`/admin-dashboard/imports/${b.importId}/revert/`)).status, 202);
+    const reverted = await eventually(async () => (await statusOf(b.importId)).reverted ?? undefined, 'the revert of b');
+    assert.deepEqual(reverted.counts, { deleted: 0, restored: 1 });
+    const [shared] = await t.sql`SELECT description FROM courses WHERE title = 'Rev Shared'`;
+    assert.match(shared!.description, /^About Rev Shared/);
+    assert.equal((await post(`/admin-dashboard/imports/${a.importId}/revert/`)).status, 202);
+    await eventually(async () => (await statusOf(a.importId)).reverted ?? undefined, 'the revert of a');
+    assert.equal((await t.sql`SELECT count(*)::int AS n FROM courses WHERE title = 'Rev Shared'`)[0]!.n, 0);
+    const audit = await t.sql`SELECT action, actor FROM audit_log WHERE action = 'import.revert' ORDER BY id`;
+    assert.deepEqual(audit.map((r) => [r.action, r.actor]), [['import.revert', 'token:ci'], ['import.revert', 'token:ci']]);
   });
 });

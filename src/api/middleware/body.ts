@@ -52,6 +52,10 @@ export function uploadBody(config: Config): Middleware {
   const maxFileSize = config.limits.maxFileBytes;
   return async (ctx, next) => {
     if (!ctx.is('multipart')) ctx.throw(415, 'Send the file as multipart/form-data.');
+    const tooLarge = `The file is larger than the ${formatMb(maxFileSize)} limit (MAX_FILE_MB).`;
+    // A declared length far over the limit is refused before reading anything; Node then discards the body
+    // unread, so the client still gets this answer. (The margin is for the multipart headers and text fields.)
+    if (Number(ctx.get('Content-Length')) > maxFileSize + 128 * 1024) ctx.throw(413, tooLarge);
     await mkdir(uploadDir, { recursive: true });
     const written: string[] = [];
     const parse = koaBody({
@@ -84,7 +88,7 @@ export function uploadBody(config: Config): Middleware {
       ctx.set('Connection', 'close');
       const e = err as { httpCode?: number; code?: number; message?: string };
       // formidable's codes: 1009/1016 total/file size, 1015 max files, 1008/1010 empty file.
-      if (e.code === 1009 || e.code === 1016) ctx.throw(413, `The file is larger than the ${formatMb(maxFileSize)} limit (MAX_FILE_MB).`);
+      if (e.code === 1009 || e.code === 1016) ctx.throw(413, tooLarge);
       if (e.code === 1015) ctx.throw(400, 'Send one file at a time.');
       if (e.code === 1010 || e.code === 1008) ctx.throw(400, 'The file is empty.');
       ctx.throw(e.httpCode && e.httpCode >= 400 && e.httpCode < 500 ? e.httpCode : 400, `The upload could not be read: ${e.message ?? 'malformed multipart body'}.`);

@@ -21,7 +21,7 @@ export class HttpSession {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  async request(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer; form?: Record<string, string> } = {}): Promise<Reply> {
+  async request(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer | ReadableStream<Uint8Array>; form?: Record<string, string> } = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...this.defaultHeaders, ...init.headers };
     if (this.cookies.size) headers.Cookie = this.cookieHeader();
     let body = init.body;
@@ -29,7 +29,9 @@ export class HttpSession {
       body = new URLSearchParams(init.form).toString();
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
     }
-    const res = await fetch(new URL(path, this.base), { method, headers, body, redirect: 'manual' });
+    // A stream body goes chunked (no Content-Length), which fetch only does with duplex 'half'.
+    const streaming = body instanceof ReadableStream ? { duplex: 'half' } : {};
+    const res = await fetch(new URL(path, this.base), { method, headers, body, redirect: 'manual', ...streaming } as RequestInit);
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const eq = pair?.indexOf('=') ?? -1;
