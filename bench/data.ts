@@ -1,4 +1,5 @@
 // The benchmark's files, written as streams from the seeded generator: a 10 MB catalogue is never held in memory.
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
@@ -6,11 +7,18 @@ import { CSV_HEADER, changedCourse, courseCells, courseStream, courseToCsvLine, 
 
 export const SEED = 20261125;
 
+/**
+ * The workflow id is the file's content hash, namespace-wide: without this, a file of an earlier, interrupted
+ * bench (its workflow still open) would make the same file of this one a "duplicate". Only the external ids get it.
+ */
+const SALT = randomBytes(3).toString('hex');
+export const salted = (c: GeneratedCourse): GeneratedCourse => ({ ...c, external_id: `${c.external_id}-${SALT}` });
+
 /** The courses of a W1 file: `changedEvery` > 0 edits one row in that many (the "10% changed" update). */
 export function* w1Courses(rows: number, changedEvery = 0): Generator<GeneratedCourse> {
   let i = 0;
   for (const c of courseStream(rows, SEED)) {
-    yield changedEvery > 0 && i % changedEvery === 0 ? changedCourse(c) : c;
+    yield salted(changedEvery > 0 && i % changedEvery === 0 ? changedCourse(c) : c);
     i++;
   }
 }

@@ -23,6 +23,15 @@ const presets: Record<'quick' | 'medium' | 'full', BenchSizes> = {
   full: { w1Rows: 40_000, w2Files: 1000, w3Courses: 100_000, w4Seconds: 20 },
 };
 
+/** Workflows left open on the bench's task queues (an interrupted workload) would outlive it: ended here. */
+async function terminateOpen(t: TestEnv, taskQueues: string[]): Promise<void> {
+  for (const q of taskQueues) {
+    for await (const wf of t.client.workflow.list({ query: `TaskQueue = '${q}' AND ExecutionStatus = 'Running'` })) {
+      await t.client.workflow.getHandle(wf.workflowId, wf.runId).terminate('benchmark finished').catch(() => {});
+    }
+  }
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { quick: { type: 'boolean', default: false }, medium: { type: 'boolean', default: false }, runs: { type: 'string' } },
@@ -80,6 +89,7 @@ async function main(): Promise<number> {
   } finally {
     await watcher?.close().catch(() => {});
     await worker?.stop().catch(() => {});
+    if (t) await terminateOpen(t, [t.config.temporal.taskQueue, `${t.config.temporal.taskQueue}-noop`]).catch(() => {});
     await t?.close().catch((err: unknown) => ctx.log(`cleanup: ${String(err)}`));
     await t3?.close().catch((err: unknown) => ctx.log(`cleanup: ${String(err)}`));
     await rm(dataDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { TestEnv } from '../test/support/env';
 import { courseStream } from '../test/support/generate';
-import { SEED, writeCsv } from './data';
+import { SEED, salted, writeCsv } from './data';
 import { waitForImports } from './imports';
 import { noopActivities } from './noop-activities';
 import { mapLimit, percentile, summarize, timed } from './stats';
@@ -66,7 +66,7 @@ export async function runW2(ctx: BenchContext, t: TestEnv, dataDir: string): Pro
     const names: string[] = [];
     for (let i = 0; i < files; i++) {
       const name = `w2-r${run}-${String(i).padStart(4, '0')}.csv`;
-      await writeCsv(path.join(dir, name), courseStream(perFile, SEED + 1 + run * 100_000 + i, 1_000_000 + (run * files + i) * perFile));
+      await writeCsv(path.join(dir, name), [...courseStream(perFile, SEED + 1 + run * 100_000 + i, 1_000_000 + (run * files + i) * perFile)].map(salted));
       names.push(name);
     }
     const since = new Date(Date.now() - 1000);

@@ -37,10 +37,11 @@ async function main() {
   const deps = { sql, es, config, logger: log, notifier: createNotifier(config.notifications) };
   const worker = await createWorker({ connection, config, deps });
   const health = await createHealthWorker({ connection, config, deps });
-  const metrics = await startMetricsServer({ sql, es, config, logger: log });
-  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metrics: metrics.url }, 'worker started');
+  // WORKER_METRICS_PORT=0 turns the endpoint off (several workers on one host, tests).
+  const metrics = config.metrics.workerPort > 0 ? await startMetricsServer({ sql, es, config, logger: log }) : null;
+  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metrics: metrics?.url ?? 'off' }, 'worker started');
   await Promise.all([worker.run(), health.run()]);
-  await metrics.close();
+  await metrics?.close();
   await sql.end({ timeout: 5 });
   await connection.close();
   await client.connection.close();

@@ -7,6 +7,15 @@ import { course, importJson } from '../integration/courses-helpers';
 
 let e: E2E;
 
+/** Polls a check made through locators (the page's CSP forbids evaluating strings). */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 before(async () => {
   e = await startE2E('e2ecourses', { worker: true });
   const s = await importJson(e.admin.t, [
@@ -32,7 +41,7 @@ describe('course list', () => {
     const list = page.getByRole('listbox', { name: 'Suggestions' });
     await list.waitFor({ state: 'visible' });
     const options = list.getByRole('option');
-    await page.waitForFunction("document.querySelectorAll('[data-suggest-list] [role=option]').length === 2");
+    await until(async () => (await options.count()) === 2, 'two suggestions');
     // Each option is the completed word or title, with its course's title beside it.
     const texts = (await options.allTextContents()).sort();
     assert.equal(texts.length, 2);
@@ -44,9 +53,9 @@ describe('course list', () => {
     assert.equal(await box.getAttribute('aria-expanded'), 'false');
 
     await box.press('ArrowDown');
-    await page.waitForFunction("document.querySelectorAll('[data-suggest-list] [role=option]').length === 2");
+    await until(async () => (await options.count()) === 2, 'two suggestions');
     await box.press('ArrowDown');
-    await page.waitForFunction("Boolean(document.querySelector('#course-q').getAttribute('aria-activedescendant'))");
+    await until(async () => Boolean(await box.getAttribute('aria-activedescendant')), 'an active option');
     const activeId = await box.getAttribute('aria-activedescendant');
     assert.ok(activeId, 'an option is active');
     const picked = await page.locator(`#${activeId}`).getAttribute('data-value');

@@ -318,6 +318,20 @@ describe('sign-in', () => {
     assert.equal(page.status, 303, 'the old cookie no longer opens pages');
   });
 
+  test('a viewer changes their own password: the old one stops working and their other sessions end', async () => {
+    const me = await createUser(a.t.sql, 'viewer');
+    const here = await signedIn(me);
+    const elsewhere = await signedIn(me);
+    const wrong = await here.post('/admin-dashboard/account/password/', { _csrf: await here.csrfToken(), current_password: 'not it at all', new_password: 'brand new passphrase', confirm_password: 'brand new passphrase' });
+    assert.equal(wrong.status, 400);
+    const res = await here.post('/admin-dashboard/account/password/', { _csrf: await here.csrfToken(), current_password: me.password, new_password: 'brand new passphrase', confirm_password: 'brand new passphrase' });
+    assert.equal(res.status, 303);
+    assert.equal((await here.get('/api/me')).status, 200, 'this browser stays signed in');
+    assert.equal((await elsewhere.get('/api/me')).status, 401, 'the other one is signed out');
+    assert.equal((await new HttpSession(a.url).login(me.email, me.password)).status, 401);
+    assert.equal((await new HttpSession(a.url).login(me.email, 'brand new passphrase')).status, 303);
+  });
+
   test('an idle session expires, and disabling an account signs it out at once', async () => {
     const s = await signedIn(admin);
     const id = sessionCookie(s)!;

@@ -19,7 +19,8 @@ let t: TestEnv;
 let n = 0;
 
 before(async () => {
-  t = await createTestEnv('imprevert', { ELASTICSEARCH_BULK_SIZE: '100' });
+  // Small bulk requests make the index step last long enough to be cancelled in the middle of it.
+  t = await createTestEnv('imprevert', { ELASTICSEARCH_BULK_SIZE: '25' });
   await t.startWorker();
 });
 after(async () => {
@@ -56,9 +57,11 @@ async function revertAndWait(importId: string, force = false): Promise<RevertRes
   return (await t.client.workflow.getHandle(workflowId).result()) as RevertResult;
 }
 
+// Run-unique content: workflow ids derive from the content and are shared by every suite on this Temporal.
+const RUN = Math.random().toString(36).slice(2, 8);
 const base: Record<string, unknown>[] = [
-  { title: 'Revert Alpha', description: 'Alpha v1', difficulty: 'beginner', learning_mode: 'text', price: 10, is_free: false, lessons: ['A1', 'A2'], tags: ['alpha'] },
-  { title: 'Revert Beta', description: 'Beta v1', difficulty: 'advanced', learning_mode: 'video', price: 0, is_free: true, lessons: [{ title: 'B1', content: 'one', order: 1, video_url: 'https://example.com/b1' }], tags: ['beta'] },
+  { title: 'Revert Alpha', description: `Alpha v1 ${RUN}`, difficulty: 'beginner', learning_mode: 'text', price: 10, is_free: false, lessons: ['A1', 'A2'], tags: ['alpha'] },
+  { title: 'Revert Beta', description: `Beta v1 ${RUN}`, difficulty: 'advanced', learning_mode: 'video', price: 0, is_free: true, lessons: [{ title: 'B1', content: 'one', order: 1, video_url: 'https://example.com/b1' }], tags: ['beta'] },
 ];
 
 describe('revert', () => {
@@ -70,7 +73,7 @@ describe('revert', () => {
 
     // The second import changes Alpha (description, lessons), leaves Beta alone and creates Gamma.
     const second = await runImport('second.json', toJson([
-      { ...base[0], description: 'Alpha v2', lessons: ['A1', 'A2 revised', 'A3'] },
+      { ...base[0], description: `Alpha v2 ${RUN}`, lessons: ['A1', 'A2 revised', 'A3'] },
       base[1]!,
       { title: 'Revert Gamma', description: 'New', difficulty: 'intermediate', learning_mode: 'mixed', price: 5, is_free: false, lessons: ['G1'], tags: ['gamma'] },
     ]));
@@ -105,7 +108,7 @@ describe('revert', () => {
 
   test('a revert refused inside the workflow (a later import landed in between) fails with the reason', async () => {
     const a = await runImport('race-a.csv', toCsv([{ ...base[0], title: 'Race One' }]));
-    const b = await runImport('race-b.csv', toCsv([{ ...base[0], title: 'Race One', description: 'changed' }]));
+    const b = await runImport('race-b.csv', toCsv([{ ...base[0], title: 'Race One', description: `changed ${RUN}` }]));
     assert.equal(b.counts.updated, 1);
     // Started directly, skipping the route's early check, as if b had landed after the check.
     const handle = await t.client.workflow.start('revertImport', {
@@ -136,7 +139,7 @@ describe('cancel', () => {
 
   test('during a running import of thousands of rows, after the upsert committed: everything is undone', async () => {
     // 300 existing courses that the big file changes, so the undo restores as well as deletes.
-    const existing = generateCourses(300, 7);
+    const existing = generateCourses(300, 7).map((c) => ({ ...c, description: `${c.description} ${RUN}` }));
     const seeded = await runImport('existing.json', toJson(existing as unknown as Record<string, unknown>[]));
     assert.equal(seeded.status, 'succeeded');
     const before = await snapshot();
@@ -146,8 +149,8 @@ describe('cancel', () => {
       ...generateCourses(3000, 8, 10_000),
     ];
     const { handle, importId } = await start('big.json', toJson(big as unknown as Record<string, unknown>[]));
-    // Cancel while the courses are being indexed (100 per bulk request): the upsert has committed by then.
-    await eventually(async () => (await handle.query(progressQuery)).step === 'index', 'the index step', 120_000);
+    // Cancel once the upsert runs or has committed (during the index step, 25 documents per bulk request).
+    await eventually(async () => ['upsert', 'index'].includes((await handle.query(progressQuery)).step), 'the upsert or index step', 120_000);
     await cancelImport(deps(), importId);
     const summary = (await handle.result()) as ImportSummary;
     assert.equal(summary.status, 'cancelled');

@@ -49,6 +49,9 @@ export async function createTestEnv(label: string, overrides: Record<string, str
     DATABASE_SCHEMA: `t_${name}`,
     TEMPORAL_TASK_QUEUE: `test-${name}`,
     HEALTH_TASK_QUEUE: `test-health-${name}`,
+    // Worker processes spawned by tests must not compete for the default metrics ports.
+    WORKER_METRICS_PORT: '0',
+    TEMPORAL_METRICS_PORT: '0',
     ELASTICSEARCH_INDEX: `courses_t_${name}`,
     INGEST_DIR: ingestDir,
     ACTIVITY_HEARTBEAT_TIMEOUT: '5s',

@@ -40,9 +40,12 @@ function historyFilters(ctx: Context): HistoryFilters {
 
 /** Like paginate(), for a second table of the same page, paged by another query parameter. */
 function paginateBy(ctx: Context, param: string, total: number, page: number, perPage: number): Pagination {
-  const p = paginate(ctx, total, page, perPage);
   const search = new URLSearchParams(ctx.querystring);
-  return { ...p, url: (n: number) => (search.set(param, String(n)), `${ctx.path}?${search.toString()}#${param}`) };
+  const url = (n: number): string => {
+    search.set(param, String(n));
+    return `${ctx.path}?${search.toString()}#${param}`;
+  };
+  return { ...paginate(ctx, total, page, perPage), url };
 }
 
 function pageNumber(ctx: Context, param: string): number {
