@@ -26,6 +26,7 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('course-import'),
+  WORKFLOW_ID_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/).default('import'),
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_TLS: bool.default(false),
@@ -70,7 +71,7 @@ export interface Config {
   databaseUrl: string;
   databasePoolSize: number;
   databaseSchema: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; apiKey?: string; tls: boolean };
+  temporal: { address: string; namespace: string; taskQueue: string; workflowIdPrefix: string; uiUrl: string; apiKey?: string; tls: boolean };
   elasticsearch: { url: string; enabled: boolean; alias: string; bulkSize: number };
   ingestDir: string;
   limits: { maxFileBytes: number; maxRows: number; maxUncompressedBytes: number };
@@ -120,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      workflowIdPrefix: e.WORKFLOW_ID_PREFIX,
       uiUrl: e.TEMPORAL_UI_URL,
       apiKey: e.TEMPORAL_API_KEY,
       tls: e.TEMPORAL_TLS || Boolean(e.TEMPORAL_API_KEY),

@@ -30,9 +30,12 @@ export const searchAttributes = {
   fileName: defineSearchAttributeKey('ImportFileName', SearchAttributeType.KEYWORD),
 };
 
-/** The same content gives the same id: a file dropped twice while the first run is open starts nothing new. */
-export function importWorkflowId(sha256: string): string {
-  return `import-${sha256}`;
+/**
+ * The same content gives the same id: a file dropped twice while the first run is open starts nothing new.
+ * Deployments (or test suites) sharing one namespace use distinct prefixes (WORKFLOW_ID_PREFIX).
+ */
+export function importWorkflowId(sha256: string, prefix = 'import'): string {
+  return `${prefix}-${sha256}`;
 }
 
 export interface ImportInput {

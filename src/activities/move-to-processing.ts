@@ -2,6 +2,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActivityDeps } from './deps';
 import { failingFast } from './deps';
+import { activityInfo } from '@temporalio/activity';
 import { importWorkflowId, type ImportInput } from '../contract';
 import { moveFile } from '../ingest/move';
 import { ingestPath, isInside, storedName } from '../ingest/paths';
@@ -33,7 +34,7 @@ export function moveToProcessing(deps: ActivityDeps) {
       const { ingestDir, limits } = deps.config;
       const dest = ingestPath(ingestDir, 'processing', storedName(input.importId, input.fileName));
       await mkdir(path.dirname(dest), { recursive: true });
-      await upsertImport(deps.sql, input, { workflowId: importWorkflowId(input.sha256), storedPath: dest, status: 'processing' });
+      await upsertImport(deps.sql, input, { workflowId: activityInfo().workflowExecution?.workflowId ?? importWorkflowId(input.sha256), storedPath: dest, status: 'processing' });
 
       if (!(await exists(dest))) {
         const allowed = isInside(ingestPath(ingestDir, 'drop'), input.path) || isInside(ingestPath(ingestDir, 'incoming'), input.path);

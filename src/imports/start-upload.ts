@@ -79,7 +79,7 @@ export async function startUploadImport(
   const [sha256, { size }] = await Promise.all([sha256File(file.path), stat(file.path)]);
   const importId = randomUUID();
   await recordQueuedImport(deps.sql, {
-    id: importId, workflowId: importWorkflowId(sha256), sha256, fileName, source: opts.source, mode: opts.mode, dryRun: opts.dryRun, sizeBytes: size, startedBy: opts.startedBy,
+    id: importId, workflowId: importWorkflowId(sha256, deps.config.temporal.workflowIdPrefix), sha256, fileName, source: opts.source, mode: opts.mode, dryRun: opts.dryRun, sizeBytes: size, startedBy: opts.startedBy,
   });
   const started = await startImport(deps.temporal, deps.config, {
     path: file.path, fileName, source: opts.source, mode: opts.mode, dryRun: opts.dryRun, startedBy: opts.startedBy, importId, sha256,

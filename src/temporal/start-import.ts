@@ -31,7 +31,7 @@ export interface StartedImport {
 export async function startImport(client: Client, config: Pick<Config, 'temporal' | 'dryRunTimeoutSeconds' | 'heartbeatTimeoutSeconds'>, req: StartRequest): Promise<StartedImport> {
   const sha256 = req.sha256 ?? (await sha256File(req.path));
   const { size } = await stat(req.path);
-  const workflowId = importWorkflowId(sha256);
+  const workflowId = importWorkflowId(sha256, config.temporal.workflowIdPrefix);
   const input: ImportInput = {
     importId: req.importId ?? randomUUID(),
     path: req.path,

@@ -47,7 +47,7 @@ test('--wait --json imports a local file and prints the summary as the last line
   assert.deepEqual(r.json?.counts, { rows: 2, created: 1, updated: 0, unchanged: 0, failed: 1 });
   assert.deepEqual(r.json?.errors, [{ row: 3, field: 'difficulty', message: (r.json?.errors as { message: string }[])[0]!.message }]);
   assert.match(String(r.json?.archivedTo), /processed\/.+__catalogue\.csv$/);
-  assert.match(r.stderr, /Temporal Web UI: http:\/\/.+\/workflows\/import-[0-9a-f]{64}/);
+  assert.match(r.stderr, /Temporal Web UI: http:\/\/.+\/workflows\/import-.+-[0-9a-f]{64}/);
   const [row] = await t.sql`SELECT source FROM imports WHERE id = ${r.json?.importId as string}`;
   assert.equal(row!.source, 'cli');
 });

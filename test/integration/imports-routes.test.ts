@@ -229,7 +229,7 @@ describe('REST with an API token', () => {
     const res = await apiUpload('api.csv', csv([course('Api One'), course('Api Two')]), { mode: 'create_only' });
     assert.equal(res.status, 202);
     const body = (await res.json()) as { importId: string; workflowId: string; statusUrl: string };
-    assert.match(body.workflowId, /^import-[0-9a-f]{64}$/);
+    assert.match(body.workflowId, new RegExp(`^${t.config.temporal.workflowIdPrefix}-[0-9a-f]{64}$`));
     assert.equal(body.statusUrl, `/api/imports/${body.importId}`);
     assert.equal(res.headers.get('location'), body.statusUrl);
     const done = await finished(body.importId);

@@ -37,7 +37,7 @@ test('a file left in processing/ by a crash is resumed at start-up, and imported
   await upsertImport(
     t.sql,
     { importId, path: file, fileName: 'left-behind.csv', sha256, sizeBytes: content.length, source: 'drop', mode: 'create_or_update', dryRun: false, startedBy: 'drop-folder', timeouts: { dryRunSeconds: 60, heartbeatSeconds: 5 } },
-    { workflowId: importWorkflowId(sha256), storedPath: file, status: 'processing' },
+    { workflowId: importWorkflowId(sha256, t.config.temporal.workflowIdPrefix), storedPath: file, status: 'processing' },
   );
   // And a file that was dropped while no watcher ran.
   await writeFile(path.join(t.folder('drop'), 'waiting.csv'), 'title,price\n"Dropped while stopped",4\n');

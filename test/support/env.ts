@@ -48,6 +48,8 @@ export async function createTestEnv(label: string, overrides: Record<string, str
     ...process.env,
     DATABASE_SCHEMA: `t_${name}`,
     TEMPORAL_TASK_QUEUE: `test-${name}`,
+    // Workflow ids are namespace-wide: each suite gets its own, or identical files in two suites would meet.
+    WORKFLOW_ID_PREFIX: `import-${name}`,
     HEALTH_TASK_QUEUE: `test-health-${name}`,
     // Worker processes spawned by tests must not compete for the default metrics ports.
     WORKER_METRICS_PORT: '0',
