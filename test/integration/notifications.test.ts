@@ -9,6 +9,11 @@ import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer';
 import { startImport } from '../../src/temporal/start-import';
 import type { ImportSummary } from '../../src/contract';
 import { deliveriesOfImport } from '../../src/db/notifications';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/api/app';
+import { logger } from '../../src/logger';
+import { HttpSession } from '../e2e/support/http';
+import { createUser } from '../e2e/support/users';
 
 let t: TestEnv;
 let smtp: SmtpPeer;
@@ -109,4 +114,22 @@ test('a 429 waits for its Retry-After; a 400 is not retried and never fails the 
   assert.equal(requestsTo('/teams').length, 1, 'a 400 is final');
   const [imp] = await t.sql`SELECT status FROM imports WHERE id = ${summary.importId}`;
   assert.equal(imp!.status, 'succeeded');
+
+  // The undeliverable message is reported on the import's page.
+  const app = createApp({ config: t.config, sql: t.sql, es: t.es, temporal: t.client, logger });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  try {
+    const user = await createUser(t.sql, 'viewer');
+    const s = new HttpSession(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await s.login(user.email, user.password);
+    const page = await s.request('GET', `/admin-dashboard/imports/${summary.importId}/`);
+    assert.equal(page.status, 200);
+    const section = page.text.slice(page.text.indexOf('id="notifications-table"'));
+    assert.match(section, /teams[\s\S]*?failed[\s\S]*?400/);
+    assert.match(section, /slack[\s\S]*?sent/);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
 });

@@ -1,5 +1,6 @@
 // The imports history, an import's page (progress, preview, timeline, row errors, actions), the failed rows
 // download, and GET /api/imports/:id.
+import { deliveriesOfImport } from '../../db/notifications';
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -102,7 +103,7 @@ export function importPageRoutes(deps: ApiDeps): Router {
     const action = (PREVIEW_ACTIONS as readonly string[]).includes(actionParam) ? (actionParam as PreviewAction) : undefined;
     const rowsPage = pageNumber(ctx, 'page');
     const errorsPage = pageNumber(ctx, 'epage');
-    const [rows, errors, timeline, later, revert] = await Promise.all([
+    const [rows, errors, timeline, later, revert, deliveries] = await Promise.all([
       previewRows(sql, id, action, (rowsPage - 1) * PER_PAGE, PER_PAGE),
       rowErrorsPage(sql, id, (errorsPage - 1) * PER_PAGE, PER_PAGE),
       importTimeline(deps.temporal, imp).catch((err: unknown): Timeline => {
@@ -111,6 +112,7 @@ export function importPageRoutes(deps: ApiDeps): Router {
       }),
       canRevert(imp) ? laterImportsTouchingSameCourses(sql, id) : Promise.resolve([]),
       revertState(deps, id),
+      deliveriesOfImport(sql, id),
     ]);
     ctx.render('imports/show', {
       title: `Import · ${imp.file_name}`,
@@ -126,6 +128,7 @@ export function importPageRoutes(deps: ApiDeps): Router {
       timeline,
       later,
       revert,
+      deliveries,
       canRevert: canRevert(imp) && revert !== 'RUNNING',
       isAdmin: ctx.state.user?.role === 'admin',
     });
