@@ -17,6 +17,10 @@ import { createNotifier } from '../../src/notify/deliver';
 import { startMetricsServer } from '../../src/metrics/server';
 import { startImport } from '../../src/temporal/start-import';
 import type { ImportSummary } from '../../src/contract';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/api/app';
+import { HttpSession } from '../e2e/support/http';
+import { createUser } from '../e2e/support/users';
 
 let t: TestEnv;
 let smtp: SmtpPeer;
@@ -45,6 +49,9 @@ before(async () => {
   });
   healthRun = health.run();
   await ensureSchedules(t.client, t.config);
+  // Only the runs a test triggers may look at the state: a run of the every-minute schedule in between would
+  // take the transition a test waits for.
+  await t.client.schedule.getHandle(scheduleIds(t.config).health).pause('tests trigger their own runs');
 });
 
 after(async () => {
@@ -139,5 +146,41 @@ test('/metrics moves after an import', async () => {
     assert.match(afterText, /course_import_ingest_files\{folder="processed"\} \d+/);
   } finally {
     await metrics.close();
+  }
+});
+
+test('the admin shows the schedules with their next and last runs, and an admin can pause one', async () => {
+  const app = createApp({ config: t.config, sql: t.sql, es: t.es, temporal: t.client, logger });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const ids = scheduleIds(t.config);
+    const viewer = new HttpSession(base);
+    const v = await createUser(t.sql, 'viewer');
+    await viewer.login(v.email, v.password);
+    const page = await viewer.get('/admin-dashboard/schedules/');
+    assert.equal(page.status, 200);
+    assert.ok(page.text.includes(ids.digest) && page.text.includes(ids.health));
+    assert.match(page.text, /every day at 08:00 \(Europe\/Paris\)/);
+    assert.match(page.text, /Next runs[\s\S]*<time datetime="\d{4}-/);
+    assert.ok(!page.text.includes('>Pause<'), 'a viewer sees no pause button');
+    const refused = await viewer.post(`/admin-dashboard/schedules/${ids.digest}/pause`, { _csrf: await viewer.csrfToken() });
+    assert.equal(refused.status, 403);
+
+    const admin = new HttpSession(base);
+    const a = await createUser(t.sql, 'admin');
+    await admin.login(a.email, a.password);
+    const paused = await admin.post(`/admin-dashboard/schedules/${ids.digest}/pause`, { _csrf: await admin.csrfToken() });
+    assert.equal(paused.status, 303);
+    assert.equal((await t.client.schedule.getHandle(ids.digest).describe()).state.paused, true);
+    assert.match((await admin.get('/admin-dashboard/schedules/')).text, /paused by/);
+    await admin.post(`/admin-dashboard/schedules/${ids.digest}/unpause`, { _csrf: await admin.csrfToken() });
+    assert.equal((await t.client.schedule.getHandle(ids.digest).describe()).state.paused, false);
+    const [audit] = await t.sql`SELECT action, target FROM audit_log WHERE action = 'schedule.pause'`;
+    assert.equal(audit?.target, ids.digest);
+  } finally {
+    server.close();
+    server.closeAllConnections();
   }
 });
