@@ -26,7 +26,10 @@ const courseColumns = `natural_key, external_id, title, description, category, i
 /** The courses (and their lessons as jsonb) of the schema as COPY text: the floor's input, taken once. */
 export async function exportCoursesCopy(sql: Sql): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  const stream = await sql
+  // COPY on a connection of its own: the pool's connections stay free of its protocol state.
+  const conn = await sql.reserve();
+  try {
+  const stream = await conn
     .unsafe(
       `COPY (SELECT ${courseColumns},
          (SELECT coalesce(jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content, 'order', l.position) ORDER BY l.position), '[]')
@@ -35,6 +38,9 @@ export async function exportCoursesCopy(sql: Sql): Promise<Buffer> {
     )
     .readable();
   for await (const chunk of stream) chunks.push(chunk as Buffer);
+  } finally {
+    conn.release();
+  }
   return Buffer.concat(chunks);
 }
 
@@ -45,8 +51,13 @@ export async function pgFloor(sql: Sql, copyText: Buffer): Promise<{ ms: number;
   await sql.unsafe(`ALTER TABLE floor_stage DROP COLUMN id`);
   await sql.unsafe(`CREATE TABLE floor_courses (LIKE courses INCLUDING ALL, lessons jsonb)`);
   const { ms, value } = await timed(async () => {
-    const writable = await sql.unsafe(`COPY floor_stage (${courseColumns}, lessons) FROM STDIN`).writable();
-    await pipeline(Readable.from([copyText]), writable);
+    const conn = await sql.reserve();
+    try {
+      const writable = await conn.unsafe(`COPY floor_stage (${courseColumns}, lessons) FROM STDIN`).writable();
+      await pipeline(Readable.from([copyText]), writable);
+    } finally {
+      conn.release();
+    }
     const res = await sql.unsafe(`
       INSERT INTO floor_courses (${courseColumns}, lessons)
       SELECT ${courseColumns}, lessons FROM floor_stage

@@ -2,6 +2,8 @@
 // The examples are raw rows (what a file would contain), so they go through the same normalisation as an
 // upload; the tests check that every one of them normalises cleanly.
 
+import { neutralizeFormula } from './formula';
+
 export type TemplateKind = 'simple' | 'bulk' | 'with_lessons';
 export const TEMPLATE_KINDS: readonly TemplateKind[] = ['simple', 'bulk', 'with_lessons'];
 
@@ -80,9 +82,7 @@ export function sampleCourses(kind: TemplateKind): Record<string, unknown>[] {
  * carriage return) with a single quote, which spreadsheets display as text (OWASP "CSV injection").
  * Note: the quote stays in the value if the file is imported back.
  */
-export function neutralizeFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-}
+export { neutralizeFormula };
 
 const CSV_COLUMNS = ['title', 'description', 'category', 'instructor', 'duration', 'difficulty', 'learning_mode', 'price', 'is_free', 'lessons', 'tags'];
 

@@ -3,6 +3,7 @@
 // prefixes it, so the same parser serves several fields.
 
 import { isCellError, unwrapCellValue } from './cell-value';
+import { restoreNeutralized } from './formula';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -48,7 +49,7 @@ export function readText(raw: unknown): Parsed<string | undefined> {
   const v = unwrapCellValue(raw);
   if (v === undefined || v === null) return ok(undefined);
   if (isCellError(v)) return fail(`the cell holds a spreadsheet error (${v.error})`);
-  if (typeof v === 'string') return ok(v);
+  if (typeof v === 'string') return ok(restoreNeutralized(v));
   if (typeof v === 'number') return Number.isFinite(v) ? ok(String(v)) : fail(`${show(v)} is not a valid value`);
   if (typeof v === 'boolean') return ok(String(v));
   if (typeof v === 'bigint') return ok(v.toString());

@@ -71,3 +71,13 @@ test('round trip: templates written with toCsv / toJson read back through the re
     assert.deepEqual(fromCsv.course, fromJson.course, String(bulk[i]!.title));
   }
 });
+
+test('a neutralised formula cell re-imports as it was exported, and other apostrophes stay', async () => {
+  const { restoreNeutralized } = await import('../../src/domain/formula');
+  for (const cell of ['=SUM(A1:A2)', '+33 1 23 45', '-10%', '@user', '\tindent']) {
+    assert.notEqual(neutralizeFormula(cell), cell);
+    assert.equal(restoreNeutralized(neutralizeFormula(cell)), cell);
+  }
+  assert.equal(restoreNeutralized("'tis the season"), "'tis the season");
+  assert.equal(restoreNeutralized("L'école"), "L'école");
+});
