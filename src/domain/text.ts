@@ -110,6 +110,8 @@ const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o
 
 /** Lower-case, accents removed, common ligatures expanded: for comparing, never for display. */
 export function foldAccents(s: string): string {
+  // Most text is plain ASCII: nothing to decompose (the hottest line of the normalisation profile).
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
   return s
     .toLowerCase()
     .normalize('NFD')

@@ -7,6 +7,7 @@ import { connectClient, connectWorker } from '../temporal/connect';
 import { installTemporalLogging } from '../temporal/runtime';
 import { createNotifier } from '../notify/deliver';
 import { createHealthWorker } from '../worker/health-worker';
+import { bundleInThread } from '../worker/create-worker';
 import { DropWatcher } from './drop-watcher';
 
 const log = logger.child({ process: 'watcher' });
@@ -23,7 +24,12 @@ async function main() {
   // The watcher also serves the health task queue: when every worker is gone, it is the one that says so.
   const connection = await connectWorker(config.temporal);
   const es = config.elasticsearch.enabled ? createSearchClient(config.elasticsearch.url) : null;
-  const health = await createHealthWorker({ connection, config, deps: { sql, es, config, logger: log, notifier: createNotifier(config.notifications) } });
+  const health = await createHealthWorker({
+    connection,
+    config,
+    deps: { sql, es, config, logger: log, notifier: createNotifier(config.notifications) },
+    workflowBundle: await bundleInThread(),
+  });
   const running = health.run();
 
   const stop = async () => {

@@ -8,7 +8,7 @@ import { connectClient, connectWorker, ensureSearchAttributes } from '../tempora
 import { installTemporalLogging } from '../temporal/runtime';
 import { ensureSchedules } from '../temporal/schedules';
 import { createNotifier } from '../notify/deliver';
-import { createWorker } from './create-worker';
+import { bundleInThread, createWorker } from './create-worker';
 import { createHealthWorker } from './health-worker';
 import { startMetricsServer } from '../metrics/server';
 
@@ -35,8 +35,10 @@ async function main() {
 
   const connection = await connectWorker(config.temporal);
   const deps = { sql, es, config, logger: log, notifier: createNotifier(config.notifications) };
-  const worker = await createWorker({ connection, config, deps });
-  const health = await createHealthWorker({ connection, config, deps });
+  // One bundle for both workers, built in a thread whose heap is freed afterwards (about 100 MB less RSS).
+  const workflowBundle = await bundleInThread();
+  const worker = await createWorker({ connection, config, deps, workflowBundle });
+  const health = await createHealthWorker({ connection, config, deps, workflowBundle });
   // WORKER_METRICS_PORT=0 turns the endpoint off (several workers on one host, tests).
   const metrics = config.metrics.workerPort > 0 ? await startMetricsServer({ sql, es, config, logger: log }) : null;
   log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metrics: metrics?.url ?? 'off' }, 'worker started');
