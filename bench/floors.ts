@@ -1,7 +1,8 @@
 // The floors: what the machine does with the same data and no application code around it.
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { Sql } from '../src/db/client';
+import { createSql, type Sql } from '../src/db/client';
+import type { Config } from '../src/config';
 import type { SearchClient } from '../src/search/client';
 import type { ReaderLimits, FileFormat } from '../src/domain/types';
 import { readRows } from '../src/domain/readers';
@@ -23,41 +24,47 @@ export async function parseFloor(format: FileFormat, file: string, limits: Reade
 const courseColumns = `natural_key, external_id, title, description, category, instructor, duration_hours, difficulty,
   learning_mode, price, is_free, tags, quality_score, content_hash`;
 
-/** The courses (and their lessons as jsonb) of the schema as COPY text: the floor's input, taken once. */
-export async function exportCoursesCopy(sql: Sql): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  // COPY on a connection of its own: the pool's connections stay free of its protocol state.
-  const conn = await sql.reserve();
+/**
+ * A client of its own for COPY, ended after use: a connection that carried a COPY is never handed back to the
+ * pool (reusing one in postgres.js left the next query of the pool waiting forever).
+ */
+async function withCopyClient<T>(config: Pick<Config, 'databaseUrl' | 'databaseSchema'>, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const sql = createSql(config.databaseUrl, 1, config.databaseSchema);
   try {
-  const stream = await conn
-    .unsafe(
-      `COPY (SELECT ${courseColumns},
-         (SELECT coalesce(jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content, 'order', l.position) ORDER BY l.position), '[]')
-          FROM lessons l WHERE l.course_id = c.id) AS lessons
-       FROM courses c ORDER BY c.id) TO STDOUT`,
-    )
-    .readable();
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return await fn(sql);
   } finally {
-    conn.release();
+    await sql.end({ timeout: 5 });
   }
-  return Buffer.concat(chunks);
+}
+
+/** The courses (and their lessons as jsonb) of the schema as COPY text: the floor's input, taken once. */
+export async function exportCoursesCopy(config: Pick<Config, 'databaseUrl' | 'databaseSchema'>): Promise<Buffer> {
+  return withCopyClient(config, async (conn) => {
+    const chunks: Buffer[] = [];
+    const stream = await conn
+      .unsafe(
+        `COPY (SELECT ${courseColumns},
+           (SELECT coalesce(jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content, 'order', l.position) ORDER BY l.position), '[]')
+            FROM lessons l WHERE l.course_id = c.id) AS lessons
+         FROM courses c ORDER BY c.id) TO STDOUT`,
+      )
+      .readable();
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  });
 }
 
 /** COPY into an unlogged table, then one set-based INSERT … SELECT … ON CONFLICT into a courses-shaped table. */
-export async function pgFloor(sql: Sql, copyText: Buffer): Promise<{ ms: number; rows: number }> {
+export async function pgFloor(sql: Sql, config: Pick<Config, 'databaseUrl' | 'databaseSchema'>, copyText: Buffer): Promise<{ ms: number; rows: number }> {
   await sql.unsafe(`DROP TABLE IF EXISTS floor_stage, floor_courses`);
   await sql.unsafe(`CREATE UNLOGGED TABLE floor_stage (LIKE courses INCLUDING DEFAULTS, lessons jsonb)`);
   await sql.unsafe(`ALTER TABLE floor_stage DROP COLUMN id`);
   await sql.unsafe(`CREATE TABLE floor_courses (LIKE courses INCLUDING ALL, lessons jsonb)`);
   const { ms, value } = await timed(async () => {
-    const conn = await sql.reserve();
-    try {
+    await withCopyClient(config, async (conn) => {
       const writable = await conn.unsafe(`COPY floor_stage (${courseColumns}, lessons) FROM STDIN`).writable();
       await pipeline(Readable.from([copyText]), writable);
-    } finally {
-      conn.release();
-    }
+    });
     const res = await sql.unsafe(`
       INSERT INTO floor_courses (${courseColumns}, lessons)
       SELECT ${courseColumns}, lessons FROM floor_stage

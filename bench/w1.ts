@@ -59,10 +59,10 @@ export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess
     rssCsv.push(await worker.peakRssMb());
 
     // Floors on the same data, while it is there.
-    copyText ??= await exportCoursesCopy(t.sql);
+    copyText ??= await exportCoursesCopy(t.config);
     ndjson ??= (await buildNdjson(t.sql, t.config.elasticsearch.bulkSize)).bodies;
     fParseCsv.push((await parseFloor('csv', csv, limits)).ms);
-    fPg.push((await pgFloor(t.sql, copyText)).ms);
+    fPg.push((await pgFloor(t.sql, t.config, copyText)).ms);
     fEs.push((await esFloor(t.config.elasticsearch.url, t.es, `${t.config.elasticsearch.alias}_floor`, ndjson)).ms);
 
     await reset(t);
