@@ -146,25 +146,10 @@ export async function deleteCourses(sql: Sql, ids: number[]): Promise<number> {
   return res.count;
 }
 
-export interface CourseRow {
-  id: number;
+/** A course as the admin shows it: the search document's fields plus identity, hash and full lessons. */
+export interface CourseRow extends Omit<CourseDocument, 'lessons'> {
   natural_key: string;
-  external_id: string | null;
-  title: string;
-  description: string;
-  category: string | null;
-  instructor: string | null;
-  duration_hours: number | null;
-  difficulty: string;
-  learning_mode: string;
-  price: number;
-  is_free: boolean;
-  tags: string[];
-  quality_score: number;
-  is_active: boolean;
   content_hash: string;
-  created_at: Date;
-  updated_at: Date;
   lessons: { title: string; content: string | null; order: number; video_url: string | null }[];
 }
 
