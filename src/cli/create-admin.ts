@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { loadConfig, ConfigError } from '../config';
+import { applyLocalStackEnv } from '../local-stack-env';
 import { createSql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { recordAudit } from '../db/audit';
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // ADMIN_PASSWORD is validated here with a friendlier message than the config's.
+  applyLocalStackEnv();
   const { ADMIN_PASSWORD: fromEnv, ...env } = process.env;
   const config = loadConfig(env);
   let password = fromEnv ?? '';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { loadConfig, type Config } from '../config';
+import { applyLocalStackEnv } from '../local-stack-env';
 import {
   confirmSignal,
   discardSignal,
@@ -146,6 +147,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(usage + '\n');
     return argv.length === 0 ? 2 : 0;
   }
+  applyLocalStackEnv();
   const config = loadConfig();
   const client = await connectClient(config.temporal);
   try {
