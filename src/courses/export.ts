@@ -41,9 +41,9 @@ export function toImportJson(c: CourseRow): Record<string, unknown> {
   return importJsonWithTags(c, userTagsOf(c));
 }
 
-function importJsonWithTags(c: CourseRow, tags: string[]): Record<string, unknown> {
+/** The single-valued columns of the import format, shared by the JSON and the flat (CSV / Excel) exports. */
+function scalarColumns(c: CourseRow) {
   return {
-    external_id: c.external_id,
     title: c.title,
     description: c.description,
     category: c.category,
@@ -53,6 +53,13 @@ function importJsonWithTags(c: CourseRow, tags: string[]): Record<string, unknow
     learning_mode: c.learning_mode,
     price: c.price,
     is_free: c.is_free,
+  };
+}
+
+function importJsonWithTags(c: CourseRow, tags: string[]): Record<string, unknown> {
+  return {
+    external_id: c.external_id,
+    ...scalarColumns(c),
     lessons: c.lessons.map((l) => ({ title: l.title, content: l.content, order: l.order, video_url: l.video_url })),
     tags,
   };
@@ -61,15 +68,7 @@ function importJsonWithTags(c: CourseRow, tags: string[]): Record<string, unknow
 /** A course as one row of the import's flat format (CSV / Excel), in EXPORT_COLUMNS order. */
 export function toFlatRow(c: CourseRow): Record<(typeof EXPORT_COLUMNS)[number], string | number | boolean | null> {
   return {
-    title: c.title,
-    description: c.description,
-    category: c.category,
-    instructor: c.instructor,
-    duration: c.duration_hours,
-    difficulty: c.difficulty,
-    learning_mode: c.learning_mode,
-    price: c.price,
-    is_free: c.is_free,
+    ...scalarColumns(c),
     lessons: c.lessons.map((l) => l.title).join(';'),
     tags: userTagsOf(c).join(','),
     external_id: c.external_id,

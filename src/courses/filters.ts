@@ -3,20 +3,13 @@
 // read the same filters.
 import { z } from 'zod';
 import { DIFFICULTIES, LEARNING_MODES } from '../domain/types';
+import type { BulkFilters } from '../contract';
 
 export const SORTS = ['relevance', 'title', 'price_asc', 'price_desc', 'newest', 'quality'] as const;
 export type Sort = (typeof SORTS)[number];
 
-export interface CourseFilters {
-  q: string;
-  category: string[];
-  difficulty: string[];
-  learning_mode: string[];
-  is_free: boolean | null;
-  is_active: boolean | null;
-  price_min: number | null;
-  price_max: number | null;
-}
+/** The same shape as the filters a bulk action carries through its workflow (one definition, in the contract). */
+export type CourseFilters = BulkFilters;
 
 export interface CourseQuery extends CourseFilters {
   sort: Sort;

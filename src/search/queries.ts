@@ -105,20 +105,8 @@ function sortOf(q: CourseQuery): estypes.Sort {
   }
 }
 
-interface SourceDoc {
-  id: number;
-  title: string;
-  category: string | null;
-  instructor: string | null;
-  difficulty: string;
-  learning_mode: string;
-  price: number;
-  is_free: boolean;
-  is_active: boolean;
-  quality_score: number;
-  tags: string[];
-  created_at: string;
-}
+/** The stored fields a hit shows: a CourseHit before its highlights. */
+type SourceDoc = Omit<CourseHit, 'highlight'>;
 
 const SOURCE_FIELDS = ['id', 'title', 'category', 'instructor', 'difficulty', 'learning_mode', 'price', 'is_free', 'is_active', 'quality_score', 'tags', 'created_at'];
 

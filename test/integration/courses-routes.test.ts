@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BrowserSession } from '../support/browser-session';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { course, importJson } from './courses-helpers';
 import { createApp } from '../../src/api/app';
@@ -28,30 +29,13 @@ let viewerToken: string;
 let watcher: DropWatcher;
 const PASSWORD = 'correct horse battery staple 42';
 
-class Session {
-  private cookies = new Map<string, string>();
-  csrf = '';
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
-    }
-    return res;
+class Session extends BrowserSession {
+  constructor() {
+    super(() => base);
   }
 
-  async login(email: string): Promise<void> {
-    const page = await (await this.fetch('/admin-dashboard/login/')).text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const res = await this.fetch('/admin-dashboard/login/', { method: 'POST', body: new URLSearchParams({ _csrf: token, email, password: PASSWORD }) });
-    assert.equal(res.status, 303, 'signed in');
-    const html = await (await this.fetch('/admin-dashboard/courses/')).text();
-    this.csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
-    assert.ok(this.csrf);
+  override login(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/courses/'): Promise<void> {
+    return super.login(email, password, csrfPage);
   }
 
   post(path: string, fields: [string, string][]): Promise<Response> {

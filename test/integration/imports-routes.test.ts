@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir } from 'node:fs/promises';
+import { BrowserSession } from '../support/browser-session';
 import { createTestEnv, eventually, type TestEnv } from '../support/env';
 import { createApp } from '../../src/api/app';
 import { authRoutes } from '../../src/api/routes/auth';
@@ -25,34 +26,13 @@ let viewerToken: string;
 const PASSWORD = 'correct horse battery staple 42';
 
 /** A browser-like session: cookies kept, redirects not followed (the tests look at them). */
-class Session {
-  private cookies = new Map<string, string>();
-  csrf = '';
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
-    }
-    return res;
+class Session extends BrowserSession {
+  constructor() {
+    super(() => base);
   }
 
-  async login(email: string): Promise<void> {
-    const page = await (await this.fetch('/admin-dashboard/login/')).text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const res = await this.fetch('/admin-dashboard/login/', { method: 'POST', body: new URLSearchParams({ _csrf: token, email, password: PASSWORD }) });
-    assert.equal(res.status, 303, 'signed in');
-    await this.refreshCsrf();
-  }
-
-  async refreshCsrf(): Promise<void> {
-    const html = await (await this.fetch('/admin-dashboard/courses/import/')).text();
-    this.csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
-    assert.ok(this.csrf, 'the page carries a CSRF token');
+  override login(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/courses/import/'): Promise<void> {
+    return super.login(email, password, csrfPage);
   }
 
   /** The upload form, as a browser sends it. */
