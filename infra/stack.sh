@@ -116,6 +116,18 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# Stops a service this script started: $1 name, $2 its pid (empty when not running), $3 pid file, $4 timeout.
+stop_service() {
+  local name="$1" pid="$2" pidfile="$3" timeout="$4"
+  if [[ -z "$pid" ]]; then
+    log "$name: not running"
+    return 0
+  fi
+  log "$name: stopping (pid $pid)"
+  stop_pid "$pid" "$timeout" "$name"
+  rm -f "$pidfile"
+}
+
 fail_with_log() {
   local service="$1" message="$2"; shift 2
   printf '[stack] ERROR: %s: %s\n' "$service" "$message" >&2

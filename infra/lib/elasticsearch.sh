@@ -273,16 +273,7 @@ ES_PLUGIN_RECIPE=1                           # bump when es_plugin_build changes
   log "elasticsearch: ready ($url, Elasticsearch ${version:-?})"
 }
 
-es_down() {
-  local pid; pid="$(es_running_pid)"
-  if [[ -z "$pid" ]]; then
-    log "elasticsearch: not running"
-    return 0
-  fi
-  log "elasticsearch: stopping (pid $pid)"
-  stop_pid "$pid" 60 elasticsearch
-  rm -f "$ES_PIDFILE"
-}
+es_down() { stop_service elasticsearch "$(es_running_pid)" "$ES_PIDFILE" 60; }
 
 es_status() {
   if es_external; then

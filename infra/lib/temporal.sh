@@ -129,16 +129,7 @@ temporal_wait_ready() {
   log "temporal: ready ($addr, namespace default, search attributes ${TEMPORAL_SEARCH_ATTRIBUTES[*]})"
 }
 
-temporal_down() {
-  local pid; pid="$(temporal_running_pid)"
-  if [[ -z "$pid" ]]; then
-    log "temporal: not running"
-    return 0
-  fi
-  log "temporal: stopping (pid $pid)"
-  stop_pid "$pid" 30 temporal
-  rm -f "$TEMPORAL_PIDFILE"
-}
+temporal_down() { stop_service temporal "$(temporal_running_pid)" "$TEMPORAL_PIDFILE" 30; }
 
 temporal_status() {
   if temporal_external; then
