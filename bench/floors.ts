@@ -6,8 +6,7 @@ import type { Config } from '../src/config';
 import type { SearchClient } from '../src/search/client';
 import type { ReaderLimits, FileFormat } from '../src/domain/types';
 import { readRows } from '../src/domain/readers';
-import { allCourses } from '../src/db/courses';
-import { toSearchDocument } from '../src/search/documents';
+import { allDocuments } from '../src/db/search-documents';
 import { courseMappings, indexSettings } from '../src/search/mapping';
 import { timed } from './stats';
 
@@ -83,9 +82,9 @@ export async function buildNdjson(sql: Sql, bulkSize: number): Promise<{ bodies:
   let after = 0;
   let docs = 0;
   for (;;) {
-    const page = await allCourses(sql, after, bulkSize);
+    const page = await allDocuments(sql, after, bulkSize);
     if (page.length === 0) break;
-    bodies.push(page.map((c) => `{"index":{"_id":"${c.id}"}}\n${JSON.stringify(toSearchDocument(c))}\n`).join(''));
+    bodies.push(page.map((c) => `{"index":{"_id":"${c.id}"}}\n${c.doc}\n`).join(''));
     docs += page.length;
     after = page[page.length - 1]!.id;
   }

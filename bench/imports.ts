@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TestEnv } from '../test/support/env';
 import type { ImportRecord } from '../src/db/imports';
 import { stageTimes } from './history';
-import { sleep } from './stats';
+import { median, sleep } from './stats';
 
 /** Copies `file` into drop/ under a dot-name, then renames it: the watcher sees a whole file. Returns the drop time. */
 export async function dropFile(t: TestEnv, file: string, name: string): Promise<number> {
@@ -33,6 +33,21 @@ export interface ImportTiming {
   stages: Record<string, number>;
 }
 
+export function medianStages(timings: Pick<ImportTiming, 'stages'>[]): Record<string, number> {
+  const names = new Set(timings.flatMap((x) => Object.keys(x.stages)));
+  return Object.fromEntries([...names].map((n) => [n, median(timings.map((x) => x.stages[n] ?? 0))]));
+}
+
+/** The stages of an import that ended at `finishedAt`, dropped at `droppedAt`, read from its workflow history. */
+export async function importStages(t: TestEnv, record: ImportRecord, droppedAt: number): Promise<Record<string, number>> {
+  const ms = record.finished_at!.getTime() - droppedAt;
+  const h = await stageTimes(t.client, record.workflow_id);
+  const stages: Record<string, number> = { wait: Math.max(0, h.startedAt - droppedAt), ...h.stages };
+  const accounted = Object.values(stages).reduce((a, b) => a + b, 0);
+  stages.other = Math.max(0, ms - accounted);
+  return stages;
+}
+
 /** One file end to end: from its arrival in drop/ to its ledger's finished_at (searchable and archived). */
 export async function importOne(t: TestEnv, file: string, name: string, timeoutMs: number): Promise<ImportTiming> {
   const since = new Date(Date.now() - 1000);
@@ -40,10 +55,5 @@ export async function importOne(t: TestEnv, file: string, name: string, timeoutM
   const [record] = await waitForImports(t, [name], since, timeoutMs);
   if (!record?.finished_at) throw new Error(`no finished import for ${name}`);
   if (record.status !== 'succeeded') throw new Error(`import of ${name} ended ${record.status}: ${record.error_message ?? ''}`);
-  const ms = record.finished_at.getTime() - droppedAt;
-  const h = await stageTimes(t.client, record.workflow_id);
-  const stages: Record<string, number> = { wait: Math.max(0, h.startedAt - droppedAt), ...h.stages };
-  const accounted = Object.values(stages).reduce((a, b) => a + b, 0);
-  stages.other = Math.max(0, ms - accounted);
-  return { ms, record, stages };
+  return { ms: record.finished_at.getTime() - droppedAt, record, stages: await importStages(t, record, droppedAt) };
 }

@@ -1,10 +1,18 @@
-// The real worker as a child process (`node --import tsx src/worker/main.ts`), and its memory read from /proc.
+// The real worker as a child process (`npm run worker`'s command), and its memory read from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+
+/** The worker's command line exactly as `npm run worker` (and so `npm start`) runs it, V8 flags included. */
+async function workerArgs(): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [node, ...args] = pkg.scripts.worker!.split(/\s+/);
+  if (node !== 'node') throw new Error(`package.json's worker script should start with node: ${pkg.scripts.worker}`);
+  return args;
+}
 
 export interface WorkerProcess {
   pid: number;
@@ -23,7 +31,7 @@ async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> 
 
 export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
   // info level only to see "worker started"; the rest of its log is dropped (stderr stays visible).
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, await workerArgs(), {
     cwd: root,
     env: { ...env, LOG_LEVEL: 'info', SERVICE_NAME: 'bench-worker' },
     stdio: ['ignore', 'pipe', 'inherit'],

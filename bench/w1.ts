@@ -4,7 +4,7 @@ import type { TestEnv } from '../test/support/env';
 import { ensureCourseIndex } from '../src/search/indexer';
 import type { WorkerProcess } from './proc';
 import { w1Courses, writeCsv, writeXlsx } from './data';
-import { importOne, type ImportTiming } from './imports';
+import { importOne, medianStages, type ImportTiming } from './imports';
 import { buildNdjson, esFloor, exportCoursesCopy, parseFloor, pgFloor } from './floors';
 import { median, summarize } from './stats';
 import type { BenchContext, ResultLine } from './report-types';
@@ -13,11 +13,6 @@ async function reset(t: TestEnv): Promise<void> {
   await t.sql.unsafe('TRUNCATE courses, lessons, imports RESTART IDENTITY CASCADE');
   await t.es.indices.delete({ index: `${t.config.elasticsearch.alias}_*`, ignore_unavailable: true, allow_no_indices: true });
   await ensureCourseIndex(t.es, t.config.elasticsearch.alias);
-}
-
-function medianStages(timings: ImportTiming[]): Record<string, number> {
-  const names = new Set(timings.flatMap((x) => Object.keys(x.stages)));
-  return Object.fromEntries([...names].map((n) => [n, median(timings.map((x) => x.stages[n] ?? 0))]));
 }
 
 export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess, dataDir: string): Promise<ResultLine[]> {

@@ -6,7 +6,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import type { TestEnv } from '../test/support/env';
 import { courseStream } from '../test/support/generate';
 import { SEED, salted, writeCsv } from './data';
-import { waitForImports } from './imports';
+import { importStages, medianStages, waitForImports } from './imports';
 import { noopActivities } from './noop-activities';
 import { mapLimit, percentile, summarize, timed } from './stats';
 import type { BenchContext, ResultLine } from './report-types';
@@ -59,6 +59,7 @@ export async function runW2(ctx: BenchContext, t: TestEnv, dataDir: string): Pro
   const p50s: number[] = [];
   const p95s: number[] = [];
   const totals: number[] = [];
+  const stages: Record<string, number>[] = [];
   for (let run = 0; run < ctx.runs; run++) {
     // New courses each run (other ids), so every run creates the same amount of work.
     const dir = path.join(t.ingestDir, `.w2-${run}`);
@@ -94,6 +95,10 @@ export async function runW2(ctx: BenchContext, t: TestEnv, dataDir: string): Pro
     if (lost || dup || failed || processed.length !== files || courses !== files * perFile)
       ctx.failures.push(`W2 run ${run + 1}: ${lost} lost, ${dup} imported twice, ${failed} failed, ${processed.length}/${files} archived, ${courses}/${files * perFile} courses`);
 
+    // Where a file's time goes, from the histories of up to 50 of them spread over the run.
+    const step = Math.max(1, Math.floor(records.length / 50));
+    for (const r of records.filter((_, i) => i % step === 0)) stages.push(await importStages(t, r, droppedAt.get(r.file_name)!));
+
     rates.push(files / (totalMs / 1000));
     totals.push(totalMs);
     p50s.push(percentile(latencies, 50));
@@ -120,6 +125,8 @@ export async function runW2(ctx: BenchContext, t: TestEnv, dataDir: string): Pro
       what: 'per-file latency p50',
       unit: 'ms',
       value: summarize(p50s),
+      // the median stages of a file (from up to 50 histories per run): the chart's W2 bar
+      stages: medianStages(stages.map((s) => ({ stages: s }))),
     },
     {
       workload: 'W2',

@@ -34,6 +34,7 @@ const schema = z.object({
   ELASTICSEARCH_ENABLED: bool.default(true),
   ELASTICSEARCH_INDEX: z.string().regex(/^[a-z0-9_-]+$/).default('courses'),
   ELASTICSEARCH_BULK_SIZE: positiveInt.default(1000),
+  ELASTICSEARCH_BULK_CONCURRENCY: positiveInt.default(2),
   INGEST_DIR: z.string().default('ingest'),
   MAX_FILE_MB: z.coerce.number().positive().default(10),
   MAX_ROWS: positiveInt.default(100_000),
@@ -72,7 +73,7 @@ export interface Config {
   databasePoolSize: number;
   databaseSchema: string;
   temporal: { address: string; namespace: string; taskQueue: string; workflowIdPrefix: string; uiUrl: string; apiKey?: string; tls: boolean };
-  elasticsearch: { url: string; enabled: boolean; alias: string; bulkSize: number };
+  elasticsearch: { url: string; enabled: boolean; alias: string; bulkSize: number; bulkConcurrency: number };
   ingestDir: string;
   limits: { maxFileBytes: number; maxRows: number; maxUncompressedBytes: number };
   batchSize: number;
@@ -126,7 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKey: e.TEMPORAL_API_KEY,
       tls: e.TEMPORAL_TLS || Boolean(e.TEMPORAL_API_KEY),
     },
-    elasticsearch: { url: e.ELASTICSEARCH_URL, enabled: e.ELASTICSEARCH_ENABLED, alias: e.ELASTICSEARCH_INDEX, bulkSize: e.ELASTICSEARCH_BULK_SIZE },
+    elasticsearch: { url: e.ELASTICSEARCH_URL, enabled: e.ELASTICSEARCH_ENABLED, alias: e.ELASTICSEARCH_INDEX, bulkSize: e.ELASTICSEARCH_BULK_SIZE,
+      bulkConcurrency: e.ELASTICSEARCH_BULK_CONCURRENCY,
+    },
     ingestDir: path.resolve(e.INGEST_DIR),
     // An xlsx is a zip of XML: 20x its size uncompressed is generous for real workbooks and stops bombs.
     limits: { maxFileBytes, maxRows: e.MAX_ROWS, maxUncompressedBytes: maxFileBytes * 20 },

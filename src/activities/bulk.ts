@@ -5,7 +5,6 @@ import type { BulkAction, BulkInput } from '../contract';
 import { createBulkAction, updateBulkAction } from '../db/bulk-actions';
 import {
   coursesByIds,
-  courseDocumentsByIds,
   deleteCourses,
   dropSelection,
   existingCopies,
@@ -17,6 +16,7 @@ import {
 } from '../db/course-queries';
 import { planCopies } from '../courses/duplicate';
 import { resolveSelection } from '../courses/selection';
+import { documentsByIds } from '../db/search-documents';
 import { bulkIndexEverywhere, deleteEverywhere, refreshEverywhere } from '../search/indexer';
 import { writeTargets } from '../search/targets';
 
@@ -27,7 +27,7 @@ export function bulkActivities(deps: ActivityDeps) {
   async function reindexIds(ids: number[]): Promise<void> {
     if (!es || ids.length === 0) return;
     const targets = await writeTargets(sql, alias);
-    await bulkIndexEverywhere(es, targets, await courseDocumentsByIds(sql, ids));
+    await bulkIndexEverywhere(es, targets, await documentsByIds(sql, ids));
     await refreshEverywhere(es, targets);
   }
 

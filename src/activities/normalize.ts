@@ -61,7 +61,7 @@ export function normalize(deps: ActivityDeps) {
     }
     await writing;
 
-    await analyzeStaging(sql);
+    await analyzeStaging(sql, done);
     await markDuplicateKeys(sql, importId);
     await planActions(sql, importId, args.mode);
 

@@ -34,7 +34,7 @@ export function parse(deps: ActivityDeps) {
       }
       await flush();
       if (rows === 0) throw new FileValidationError('empty', 'the file has no course rows (only a header, or nothing)');
-      await analyzeStaging(deps.sql);
+      await analyzeStaging(deps.sql, rows);
       await updateImport(deps.sql, importId, { step: 'normalize' });
       return { rows };
     });

@@ -1,11 +1,10 @@
 // The steps of a full reindex (workflow reindexCourses). The source is PostgreSQL, so no `_reindex` API.
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { allCourses } from '../db/courses';
-import { courseDocumentsUpdatedSince } from '../db/course-queries';
+import { documentsUpdatedSince } from '../db/search-documents';
 import { beginReindex, finishReindex, getReindex, setReindexCopied } from '../db/reindexes';
-import { bulkIndexCourses, refreshIndex } from '../search/indexer';
-import { createTargetIndex, dropTargetIndex, newIndexName, switchAlias } from '../search/reindex';
+import { indexPages } from '../search/paged-indexing';
+import { copyAllCourses, createTargetIndex, dropTargetIndex, newIndexName, openForSearch, switchAlias } from '../search/reindex';
 
 export interface ReindexInput {
   reindexId: string;
@@ -40,16 +39,20 @@ export function reindexActivities(deps: ActivityDeps) {
     async reindexCopy(input: ReindexInput & { target: string }): Promise<{ copied: number }> {
       const es = needEs(deps);
       const resume = Context.current().info.heartbeatDetails as { after: number; copied: number } | undefined;
-      let after = resume?.after ?? 0;
-      let copied = resume?.copied ?? 0;
-      for (;;) {
-        const page = await allCourses(deps.sql, after, bulkSize);
-        if (page.length === 0) break;
-        copied += await bulkIndexCourses(es, input.target, page);
-        after = page[page.length - 1]!.id;
-        await setReindexCopied(deps.sql, input.reindexId, copied);
-        heartbeat({ after, copied });
-      }
+      const copied = await copyAllCourses(
+        {
+          sql: deps.sql,
+          es,
+          bulkSize,
+          concurrency: deps.config.elasticsearch.bulkConcurrency,
+          ...(resume ? { from: resume } : {}),
+          onProgress: async (p) => {
+            await setReindexCopied(deps.sql, input.reindexId, p.copied);
+            heartbeat(p);
+          },
+        },
+        input.target,
+      );
       return { copied };
     },
 
@@ -61,16 +64,14 @@ export function reindexActivities(deps: ActivityDeps) {
       const es = needEs(deps);
       const rec = await getReindex(deps.sql, input.reindexId);
       const since = rec?.started_at ?? new Date(input.startedAtMs);
-      let after = 0;
-      let recopied = 0;
-      for (;;) {
-        const page = await courseDocumentsUpdatedSince(deps.sql, since, after, bulkSize);
-        if (page.length === 0) break;
-        recopied += await bulkIndexCourses(es, input.target, page);
-        after = page[page.length - 1]!.id;
-        heartbeat({ recopied });
-      }
-      await refreshIndex(es, input.target);
+      const recopied = await indexPages({
+        es,
+        targets: [input.target],
+        concurrency: deps.config.elasticsearch.bulkConcurrency,
+        readPage: (after) => documentsUpdatedSince(deps.sql, since, after, bulkSize),
+        onProgress: (p) => heartbeat({ recopied: p.indexed }),
+      });
+      await openForSearch(es, input.target);
       const { previous } = await switchAlias(es, alias, input.target);
       await finishReindex(deps.sql, input.reindexId, 'succeeded', null);
       return { previous, recopied };

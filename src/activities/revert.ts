@@ -2,7 +2,7 @@
 // cancelled after its upsert committed. Both run the same code, so "cancelled" and "reverted" mean the same data.
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { coursesByIds } from '../db/courses';
+import { documentsByIds } from '../db/search-documents';
 import { getImport } from '../db/imports';
 import {
   laterImportsTouchingSameCourses,
@@ -66,7 +66,7 @@ export function syncRevertedCourses(deps: ActivityDeps) {
       const page = await revertedCoursesPage(sql, args.importId, after, config.elasticsearch.bulkSize);
       if (page.length === 0) break;
       const gone = page.filter((c) => !c.exists).map((c) => c.id);
-      reindexed += await bulkIndexCourses(es, alias, await coursesByIds(sql, page.filter((c) => c.exists).map((c) => c.id)));
+      reindexed += await bulkIndexCourses(es, alias, await documentsByIds(sql, page.filter((c) => c.exists).map((c) => c.id)));
       await deleteCourseDocuments(es, alias, gone);
       removed += gone.length;
       after = page[page.length - 1]!.id;

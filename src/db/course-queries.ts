@@ -3,7 +3,7 @@
 import type { Sql } from './client';
 import type { CourseFilters, CourseHit, CourseQuery, FacetBucket } from '../courses/filters';
 import type postgres from 'postgres';
-import type { CourseDocument } from './courses';
+import type { CourseDocument } from './search-documents';
 
 type Fragment = postgres.PendingQuery<postgres.Row[]>;
 
@@ -147,7 +147,9 @@ export async function deleteCourses(sql: Sql, ids: number[]): Promise<number> {
 }
 
 /** A course as the admin shows it: the search document's fields plus identity, hash and full lessons. */
-export interface CourseRow extends Omit<CourseDocument, 'lessons'> {
+export interface CourseRow extends Omit<CourseDocument, 'lessons' | 'suggest' | 'created_at' | 'updated_at'> {
+  created_at: Date;
+  updated_at: Date;
   natural_key: string;
   content_hash: string;
   lessons: { title: string; content: string | null; order: number; video_url: string | null }[];
@@ -259,24 +261,6 @@ export interface CourseTotals {
 export async function courseTotals(sql: Sql): Promise<CourseTotals> {
   const [row] = await sql<CourseTotals[]>`SELECT count(*)::int AS total, count(*) FILTER (WHERE is_active)::int AS active FROM courses`;
   return row ?? { total: 0, active: 0 };
-}
-
-const documentColumns = (sql: Sql) => sql`
-  c.id, c.external_id, c.title, c.description, c.category, c.instructor, c.duration_hours, c.difficulty,
-  c.learning_mode, c.price, c.is_free, c.tags, c.quality_score, c.is_active, c.created_at, c.updated_at,
-  (SELECT coalesce(jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content) ORDER BY l.position), '[]'::jsonb)
-   FROM lessons l WHERE l.course_id = c.id) AS lessons`;
-
-/** The search documents of some courses (the shape of src/db/courses.ts' CourseDocument). */
-export async function courseDocumentsByIds(sql: Sql, ids: number[]): Promise<CourseDocument[]> {
-  if (ids.length === 0) return [];
-  return sql<CourseDocument[]>`SELECT ${documentColumns(sql)} FROM courses c WHERE c.id = ANY(${ids}::bigint[]) ORDER BY c.id`;
-}
-
-/** Courses changed at or after `since`, a page at a time: what a reindex re-copies before it switches. */
-export async function courseDocumentsUpdatedSince(sql: Sql, since: Date, afterId: number, limit: number): Promise<CourseDocument[]> {
-  return sql<CourseDocument[]>`
-    SELECT ${documentColumns(sql)} FROM courses c WHERE c.updated_at >= ${since} AND c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
 }
 
 /** Autocomplete without Elasticsearch: titles starting with (then containing) the typed text, accents ignored. */

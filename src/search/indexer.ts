@@ -1,8 +1,7 @@
 import { errors, type estypes } from '@elastic/elasticsearch';
 import type { SearchClient } from './client';
 import { courseMappings, indexSettings } from './mapping';
-import { toSearchDocument } from './documents';
-import type { CourseDocument } from '../db/courses';
+import type { IndexableCourse } from '../db/search-documents';
 
 export class BulkItemError extends Error {
   override readonly name = 'BulkItemError';
@@ -13,10 +12,6 @@ export class BulkItemError extends Error {
   ) {
     super(message);
   }
-}
-
-export async function createCourseIndex(es: SearchClient, name: string): Promise<void> {
-  await es.indices.create({ index: name, settings: indexSettings, mappings: courseMappings });
 }
 
 /** Creates `<alias>_v1` behind the alias on first use; several processes may race here. */
@@ -32,11 +27,13 @@ export async function ensureCourseIndex(es: SearchClient, alias: string): Promis
 }
 
 /** Sends one `_bulk` request and fails on any item that did not land (the bulk helper would drop them). */
-export async function bulkIndexCourses(es: SearchClient, index: string, courses: CourseDocument[]): Promise<number> {
+export async function bulkIndexCourses(es: SearchClient, index: string, courses: IndexableCourse[]): Promise<number> {
   if (courses.length === 0) return 0;
-  const operations: unknown[] = [];
-  for (const c of courses) operations.push({ index: { _index: index, _id: String(c.id) } }, toSearchDocument(c));
-  const res = await es.bulk({ operations: operations as estypes.BulkRequest['operations'] });
+  // Lines of JSON text: the client's NDJSON serialiser passes strings through as they are.
+  const operations: string[] = [];
+  const action = (id: number) => `{"index":{"_index":${JSON.stringify(index)},"_id":"${id}"}}`;
+  for (const c of courses) operations.push(action(c.id), c.doc);
+  const res = await es.bulk({ operations: operations as unknown as estypes.BulkRequest['operations'] });
   if (!res.errors) return courses.length;
   const failed = res.items.map((i) => i.index).filter((i): i is estypes.BulkResponseItem => Boolean(i?.error));
   const first = failed[0];
@@ -60,7 +57,7 @@ export async function refreshIndex(es: SearchClient, index: string): Promise<voi
 }
 
 /** Indexes the courses into every target (the alias, and a running reindex's new index). */
-export async function bulkIndexEverywhere(es: SearchClient, targets: string[], courses: CourseDocument[]): Promise<number> {
+export async function bulkIndexEverywhere(es: SearchClient, targets: string[], courses: IndexableCourse[]): Promise<number> {
   let n = 0;
   for (const target of targets) n = await bulkIndexCourses(es, target, courses);
   return n;

@@ -1,9 +1,12 @@
 // A full reindex from PostgreSQL: a new index `<alias>_v<timestamp>` with the current mapping, every course
 // copied into it, then one atomic `_aliases` call moves the alias; searches use the old index until that call
 // and the new one after it, never nothing. The old indices are deleted after the switch.
-import { errors } from '@elastic/elasticsearch';
+import { errors, type estypes } from '@elastic/elasticsearch';
 import type { SearchClient } from './client';
-import { createCourseIndex } from './indexer';
+import type { Sql } from '../db/client';
+import { allDocuments } from '../db/search-documents';
+import { courseMappings, indexSettings } from './mapping';
+import { indexPages } from './paged-indexing';
 
 export function newIndexName(alias: string, at: Date): string {
   return `${alias}_v${at.getTime()}`;
@@ -20,14 +23,50 @@ export async function aliasIndices(es: SearchClient, alias: string): Promise<str
   }
 }
 
-/** Creates the target index; a retried activity finds it already there. */
+/**
+ * Creates the target index; a retried activity finds it already there. It is built without periodic refreshes
+ * (each one writes a new segment that later merges cost again): `openForSearch` refreshes it once, at the end.
+ */
 export async function createTargetIndex(es: SearchClient, name: string): Promise<void> {
   try {
-    await createCourseIndex(es, name);
+    await es.indices.create({ index: name, settings: { ...indexSettings, refresh_interval: '-1' }, mappings: courseMappings });
   } catch (err) {
     if (err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception') return;
     throw err;
   }
+}
+
+export interface CopyOptions {
+  sql: Sql;
+  es: SearchClient;
+  bulkSize: number;
+  concurrency: number;
+  /** Resume point of a retried copy. */
+  from?: { after: number; copied: number };
+  onProgress?: (progress: { after: number; copied: number }) => Promise<void> | void;
+}
+
+/** Copies every course from PostgreSQL into `target`, keyset pages by id; returns how many were copied in all. */
+export async function copyAllCourses(opts: CopyOptions, target: string): Promise<number> {
+  const before = opts.from?.copied ?? 0;
+  const copied = await indexPages({
+    es: opts.es,
+    targets: [target],
+    concurrency: opts.concurrency,
+    startAfter: opts.from?.after ?? 0,
+    readPage: (after) => allDocuments(opts.sql, after, opts.bulkSize),
+    onProgress: (p) => opts.onProgress?.({ after: p.after, copied: before + p.indexed }),
+  });
+  return before + copied;
+}
+
+/** Puts the built index back on Elasticsearch's default refresh interval and makes everything in it searchable. */
+export async function openForSearch(es: SearchClient, target: string): Promise<void> {
+  // null puts the setting back to its default (1 s, skipped while the shard is search-idle); the client's types
+  // do not list null, the API accepts it.
+  const byDefault = null as unknown as estypes.Duration;
+  await es.indices.putSettings({ index: target, settings: { refresh_interval: byDefault } });
+  await es.indices.refresh({ index: target });
 }
 
 /**

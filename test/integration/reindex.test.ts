@@ -11,12 +11,16 @@ import { searchStatus } from '../../src/search/status';
 import { aliasIndices } from '../../src/search/reindex';
 import { reindexProgressQuery, type ReindexProgress } from '../../src/contract';
 import { startBulk } from '../../src/courses/bulk';
+import { startFlakyProxy, type FlakyProxy } from '../support/flaky-proxy';
 
 let t: TestEnv;
+let slowEs: FlakyProxy;
 
 before(async () => {
-  // Small bulk pages make the copy long enough to search and write during it.
-  t = await createTestEnv('reindex', { ELASTICSEARCH_BULK_SIZE: '20' });
+  // The copy must last long enough to search and write during it, however fast the machine: small pages, one
+  // at a time, each through a proxy that adds 30 ms (75 pages: over two seconds of copying at the very least).
+  slowEs = await startFlakyProxy(new URL(process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200'), { latencyMs: 30 });
+  t = await createTestEnv('reindex', { ELASTICSEARCH_BULK_SIZE: '20', ELASTICSEARCH_BULK_CONCURRENCY: '1', ELASTICSEARCH_URL: slowEs.url });
   await t.startWorker();
   const rows = generateCourses(1500, 7);
   const s = await importJson(t, rows as unknown as Record<string, unknown>[], 'big.json');
@@ -25,6 +29,7 @@ before(async () => {
 
 after(async () => {
   await t?.close();
+  await slowEs?.close();
 });
 
 describe('reindexCourses', () => {
@@ -56,22 +61,28 @@ describe('reindexCourses', () => {
       }
     })();
 
-    // Writes while the copy runs: a new course imported, and a bulk deactivate.
-    let sawCopy = false;
-    for (let i = 0; i < 200 && !sawCopy; i++) {
-      const p = await handle.query(reindexProgressQuery).catch(() => null);
-      sawCopy = p?.step === 'copy' || p?.step === 'switch' || p?.step === 'done';
-      if (!sawCopy) await new Promise((r) => setTimeout(r, 50));
-    }
-    await importJson(t, [course('Written during the reindex', { external_id: 'during-reindex' })], 'during.json');
-    const [first] = await t.sql<{ id: number }[]>`SELECT id FROM courses ORDER BY id LIMIT 1`;
-    await startBulk(t.client, { config: t.config, waitMs: 60_000 }, 'deactivate', { ids: [first!.id] }, 'test');
-    const [marker] = await t.sql`SELECT status FROM search_reindexes WHERE id = ${started.reindexId}`;
-    assert.equal(marker?.status, 'running', 'the writes happened while the reindex was running');
+    let result: ReindexProgress;
+    let first: { id: number } | undefined;
+    try {
+      // Writes while the copy runs: a new course imported, and a bulk deactivate.
+      let sawCopy = false;
+      for (let i = 0; i < 200 && !sawCopy; i++) {
+        const p = await handle.query(reindexProgressQuery).catch(() => null);
+        sawCopy = p?.step === 'copy' || p?.step === 'switch' || p?.step === 'done';
+        if (!sawCopy) await new Promise((r) => setTimeout(r, 50));
+      }
+      await importJson(t, [course('Written during the reindex', { external_id: 'during-reindex' })], 'during.json');
+      [first] = await t.sql<{ id: number }[]>`SELECT id FROM courses ORDER BY id LIMIT 1`;
+      await startBulk(t.client, { config: t.config, waitMs: 60_000 }, 'deactivate', { ids: [first!.id] }, 'test');
+      const [marker] = await t.sql`SELECT status FROM search_reindexes WHERE id = ${started.reindexId}`;
+      assert.equal(marker?.status, 'running', 'the writes happened while the reindex was running');
 
-    const result = (await handle.result()) as ReindexProgress;
-    running = false;
-    await loop;
+      result = (await handle.result()) as ReindexProgress;
+    } finally {
+      // A failed assertion above must not leave the search loop spinning.
+      running = false;
+      await loop;
+    }
     assert.equal(result.step, 'done', JSON.stringify(result));
     assert.deepEqual(failures, []);
     assert.ok(searches > 5, `searches ran during the reindex (${searches})`);

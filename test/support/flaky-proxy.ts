@@ -1,5 +1,6 @@
 // A TCP proxy on loopback that can be switched off and on: a real service "going down" and "coming back"
-// for one test, without touching the service the other tests use.
+// for one test, without touching the service the other tests use. It can also add latency to every request,
+// so that a step that is fast on an idle machine lasts long enough for a test to act during it.
 import { createServer, connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -12,7 +13,7 @@ export interface FlakyProxy {
   close(): Promise<void>;
 }
 
-export async function startFlakyProxy(target: URL): Promise<FlakyProxy> {
+export async function startFlakyProxy(target: URL, opts: { latencyMs?: number } = {}): Promise<FlakyProxy> {
   let isUp = true;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
@@ -27,7 +28,12 @@ export async function startFlakyProxy(target: URL): Promise<FlakyProxy> {
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
+    if (opts.latencyMs) {
+      // Same delay for every chunk: timers of equal delay fire in order, so the byte stream stays intact.
+      client.on('data', (chunk) => setTimeout(() => upstream.destroyed || upstream.write(chunk), opts.latencyMs));
+      client.on('end', () => setTimeout(() => upstream.end(), opts.latencyMs));
+      upstream.pipe(client);
+    } else client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,0 +1,72 @@
+// The Elasticsearch documents of courses, built by PostgreSQL as JSON text. Indexing is the heaviest step of an
+// import and of a reindex: building the JSON in the query (json_build_object is C) and handing the text to
+// `_bulk` as it is spares this process parsing every row's lessons and serialising them again, CPU that
+// Elasticsearch needs on a small machine.
+import type { Sql } from './client';
+
+/** The shape of a course in the search index (what the JSON text below holds). */
+export interface CourseDocument {
+  id: number;
+  external_id: string | null;
+  title: string;
+  description: string;
+  category: string | null;
+  instructor: string | null;
+  duration_hours: number | null;
+  difficulty: string;
+  learning_mode: string;
+  price: number;
+  is_free: boolean;
+  tags: string[];
+  quality_score: number;
+  is_active: boolean;
+  lessons: { title: string; content: string | null }[];
+  /** Completion input: the title, and also the instructor and tags, which admins type just as often. */
+  suggest: { input: string[] };
+  created_at: string;
+  updated_at: string;
+}
+
+/** One course ready for `_bulk`: its id (the document's `_id`) and its document as JSON text. */
+export interface IndexableCourse {
+  id: number;
+  doc: string;
+}
+
+const documentJson = (sql: Sql) => sql`
+  c.id, json_build_object(
+    'id', c.id, 'external_id', c.external_id, 'title', c.title, 'description', c.description,
+    'category', c.category, 'instructor', c.instructor, 'duration_hours', c.duration_hours,
+    'difficulty', c.difficulty, 'learning_mode', c.learning_mode, 'price', c.price, 'is_free', c.is_free,
+    'tags', c.tags, 'quality_score', c.quality_score, 'is_active', c.is_active,
+    'created_at', c.created_at, 'updated_at', c.updated_at,
+    'lessons', (SELECT coalesce(json_agg(json_build_object('title', l.title, 'content', l.content) ORDER BY l.position), '[]'::json)
+                FROM lessons l WHERE l.course_id = c.id),
+    'suggest', json_build_object('input', (SELECT coalesce(json_agg(s), '[]'::json)
+                FROM unnest(ARRAY[c.title, c.instructor] || c.tags) s WHERE s <> ''))
+  )::text AS doc`;
+
+/** Courses an import created or changed, in id order, a page at a time (keyset pagination). */
+export async function documentsTouchedByImport(sql: Sql, importId: string, afterId: number, limit: number): Promise<IndexableCourse[]> {
+  return sql<IndexableCourse[]>`
+    SELECT ${documentJson(sql)} FROM courses c
+    WHERE c.id IN (SELECT course_id FROM import_rows WHERE import_id = ${importId} AND applied) AND c.id > ${afterId}
+    ORDER BY c.id LIMIT ${limit}`;
+}
+
+/** Every course, a page at a time: the source of a full reindex. */
+export async function allDocuments(sql: Sql, afterId: number, limit: number): Promise<IndexableCourse[]> {
+  return sql<IndexableCourse[]>`SELECT ${documentJson(sql)} FROM courses c WHERE c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
+}
+
+/** Courses changed at or after `since`, a page at a time: what a reindex re-copies before it switches. */
+export async function documentsUpdatedSince(sql: Sql, since: Date, afterId: number, limit: number): Promise<IndexableCourse[]> {
+  return sql<IndexableCourse[]>`
+    SELECT ${documentJson(sql)} FROM courses c WHERE c.updated_at >= ${since} AND c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
+}
+
+/** The documents of some courses (bulk actions, a revert's restored courses). */
+export async function documentsByIds(sql: Sql, ids: number[]): Promise<IndexableCourse[]> {
+  if (ids.length === 0) return [];
+  return sql<IndexableCourse[]>`SELECT ${documentJson(sql)} FROM courses c WHERE c.id = ANY(${ids}::bigint[]) ORDER BY c.id`;
+}
