@@ -3,39 +3,67 @@ import type { ActivityDeps } from './deps';
 import { failingFast } from './deps';
 import { readRows } from '../domain/readers';
 import { FileValidationError, type FileFormat, type SourceRow } from '../domain/types';
-import { analyzeStaging, clearStaging, insertRawRows, lastStagedRow } from '../db/staging';
+import { courseContentHash, normalizeCourse } from '../domain/normalize';
+import { analyzeStaging, clearStaging, insertStagedRows, lastStagedRow, type StagedRow } from '../db/staging';
 import { updateImport } from '../db/imports';
 
+/** A row as staged: the raw record (shown on the import's pages) and its normalisation, or its errors. */
+export function stageRow(row: SourceRow): StagedRow {
+  const result = normalizeCourse(row.raw);
+  if (!result.ok) {
+    return { row_number: row.rowNumber, raw: row.raw, course: null, natural_key: null, content_hash: null, errors: result.errors, warnings: null };
+  }
+  return {
+    row_number: row.rowNumber,
+    raw: row.raw,
+    course: result.course,
+    natural_key: result.course.natural_key,
+    content_hash: courseContentHash(result.course),
+    errors: null,
+    warnings: result.warnings.length ? result.warnings : null,
+  };
+}
+
 /**
- * Step 2. Streams the file into import_rows in batches. A first attempt starts from a clean staging area;
- * a retry resumes after the last row already staged (readers are deterministic).
+ * Step 2. Streams the file into import_rows in batches, each row validated and normalised on the way (a pure
+ * function of the raw row): one write per row instead of a write and a rewrite. Row-level problems are stored
+ * beside their row; they never fail the file. While a batch is written, the next one is read and normalised
+ * (at most one write in flight, so rows land in order). A first attempt starts from a clean staging area; a
+ * retry resumes after the last row already staged (readers are deterministic).
  */
 export function parse(deps: ActivityDeps) {
   return (args: { importId: string; storedPath: string; format: FileFormat }): Promise<{ rows: number }> =>
     failingFast(async () => {
       const { importId } = args;
+      const { sql, config } = deps;
       let resumeAfter = 0;
-      if (activityInfo().attempt === 1) await clearStaging(deps.sql, importId);
-      else resumeAfter = await lastStagedRow(deps.sql, importId);
+      if (activityInfo().attempt === 1) await clearStaging(sql, importId);
+      else resumeAfter = await lastStagedRow(sql, importId);
 
-      let batch: SourceRow[] = [];
-      let rows = 0;
-      const flush = async () => {
-        await insertRawRows(deps.sql, importId, batch);
-        batch = [];
-        await updateImport(deps.sql, importId, { rows_parsed: rows });
-        heartbeat({ rows });
+      const write = async (batch: StagedRow[], upTo: number) => {
+        await insertStagedRows(sql, importId, batch);
+        await updateImport(sql, importId, { rows_parsed: upTo, rows_normalized: upTo });
+        heartbeat({ rows: upTo });
       };
-      for await (const row of readRows(args.format, args.storedPath, deps.config.limits)) {
+      let writing: Promise<void> = Promise.resolve();
+      let batch: StagedRow[] = [];
+      let rows = 0;
+      for await (const row of readRows(args.format, args.storedPath, config.limits)) {
         rows++;
         if (row.rowNumber <= resumeAfter) continue;
-        batch.push(row);
-        if (batch.length >= deps.config.batchSize) await flush();
+        batch.push(stageRow(row));
+        if (batch.length >= config.batchSize) {
+          await writing;
+          writing = write(batch, rows);
+          writing.catch(() => {}); // awaited before the next write and after the loop
+          batch = [];
+        }
       }
-      await flush();
+      await writing;
+      await write(batch, rows);
       if (rows === 0) throw new FileValidationError('empty', 'the file has no course rows (only a header, or nothing)');
-      await analyzeStaging(deps.sql, rows);
-      await updateImport(deps.sql, importId, { step: 'normalize' });
+      await analyzeStaging(sql, rows);
+      await updateImport(sql, importId, { step: 'normalize' });
       return { rows };
     });
 }

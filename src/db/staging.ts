@@ -7,13 +7,19 @@ export async function clearStaging(sql: Sql, importId: string): Promise<void> {
   await sql`DELETE FROM import_rows WHERE import_id = ${importId}`;
 }
 
-export async function insertRawRows(sql: Sql, importId: string, rows: SourceRow[]): Promise<void> {
+/** A parsed row with its normalisation beside it: what the parse step stages. */
+export interface StagedRow extends NormalizedRow {
+  raw: Record<string, unknown>;
+}
+
+export async function insertStagedRows(sql: Sql, importId: string, rows: StagedRow[]): Promise<void> {
   if (rows.length === 0) return;
   // One statement per batch; ON CONFLICT makes a resumed parse harmless.
   await sql`
-    INSERT INTO import_rows (import_id, row_number, raw)
-    SELECT ${importId}, v.row_number, v.raw
-    FROM jsonb_to_recordset(${sql.json(rows.map((r) => ({ row_number: r.rowNumber, raw: r.raw })) as never)}) AS v(row_number int, raw jsonb)
+    INSERT INTO import_rows (import_id, row_number, raw, course, natural_key, content_hash, errors, warnings)
+    SELECT ${importId}, v.row_number, v.raw, v.course, v.natural_key, v.content_hash, v.errors, v.warnings
+    FROM jsonb_to_recordset(${sql.json(rows as never)})
+      AS v(row_number int, raw jsonb, course jsonb, natural_key text, content_hash text, errors jsonb, warnings jsonb)
     ON CONFLICT (import_id, row_number) DO NOTHING`;
 }
 
@@ -42,18 +48,6 @@ export async function countStaged(sql: Sql, importId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function readRawBatch(
-  sql: Sql,
-  importId: string,
-  afterRow: number,
-  limit: number,
-): Promise<{ row_number: number; raw: Record<string, unknown> }[]> {
-  return sql`
-    SELECT row_number, raw FROM import_rows
-    WHERE import_id = ${importId} AND row_number > ${afterRow}
-    ORDER BY row_number LIMIT ${limit}`;
-}
-
 export interface NormalizedRow {
   row_number: number;
   course: NormalizedCourse | null;
@@ -61,16 +55,6 @@ export interface NormalizedRow {
   content_hash: string | null;
   errors: RowError[] | null;
   warnings: RowError[] | null;
-}
-
-export async function writeNormalized(sql: Sql, importId: string, rows: NormalizedRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`
-    UPDATE import_rows r SET course = v.course, natural_key = v.natural_key, content_hash = v.content_hash,
-      errors = v.errors, warnings = v.warnings, action = NULL, changes = NULL, applied = false
-    FROM jsonb_to_recordset(${sql.json(rows as never)})
-      AS v(row_number int, course jsonb, natural_key text, content_hash text, errors jsonb, warnings jsonb)
-    WHERE r.import_id = ${importId} AND r.row_number = v.row_number`;
 }
 
 /** A course that appears twice in one file: the first occurrence is imported, the others are row errors. */

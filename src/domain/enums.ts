@@ -38,36 +38,52 @@ function containsPhrase(words: readonly string[], phrase: readonly string[]): bo
   return false;
 }
 
-function matchEnum<T extends string>(
-  raw: unknown,
-  values: readonly T[],
-  synonyms: Readonly<Record<T, readonly string[]>>,
-  noun: string,
-): Parsed<T | undefined> {
+interface EnumMatcher<T extends string> {
+  values: readonly T[];
+  /** A folded value that is exactly one synonym (the common case) → its value, with no phrase search. */
+  exact: ReadonlyMap<string, T>;
+  phrases: readonly { value: T; words: readonly string[] }[];
+  noun: string;
+  accepted: string;
+}
+
+function enumMatcher<T extends string>(values: readonly T[], synonyms: Readonly<Record<T, readonly string[]>>, noun: string): EnumMatcher<T> {
+  const phrases = values.flatMap((value) => [value.replace('_', ' '), ...synonyms[value]].map((p) => ({ value, words: p.split(' ') })));
+  return {
+    values,
+    exact: new Map(phrases.map((p) => [p.words.join(' '), p.value])),
+    phrases,
+    noun,
+    accepted: `use ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`,
+  };
+}
+
+function matchEnum<T extends string>(raw: unknown, m: EnumMatcher<T>): Parsed<T | undefined> {
   const v = unwrapCellValue(raw);
   if (v === undefined || v === null) return ok(undefined);
   if (isCellError(v)) return fail(`the cell holds a spreadsheet error (${v.error})`);
-  const accepted = `use ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-  if (typeof v !== 'string') return fail(`${show(v)} is not a known ${noun}; ${accepted}`);
+  if (typeof v !== 'string') return fail(`${show(v)} is not a known ${m.noun}; ${m.accepted}`);
   const folded = foldWords(v);
   if (folded === '') return ok(undefined);
-  // "all_levels" folds to "all levels", so the canonical spelling needs no entry of its own. Phrases are
-  // matched as whole words: "Beginner Level" matches beginner only, as all_levels needs "all"/"tous".
+  const exact = m.exact.get(folded);
+  if (exact !== undefined) return ok(exact);
+  // Phrases are matched as whole words: "Beginner Level" matches beginner only, as all_levels needs "all"/"tous".
   const words = folded.split(' ');
-  const matches = values.filter((value) =>
-    synonyms[value].some((phrase) => containsPhrase(words, phrase.split(' '))),
-  );
+  const matches = m.values.filter((value) => m.phrases.some((p) => p.value === value && containsPhrase(words, p.words)));
   if (matches.length === 1) return ok(matches[0]);
   if (matches.length > 1) {
-    return fail(`${show(v)} matches several ${noun}s (${matches.join(' and ')}); give only one: ${accepted}`);
+    return fail(`${show(v)} matches several ${m.noun}s (${matches.join(' and ')}); give only one: ${m.accepted}`);
   }
-  return fail(`${show(v)} is not a known ${noun}; ${accepted}`);
+  return fail(`${show(v)} is not a known ${m.noun}; ${m.accepted}`);
 }
 
+const difficultyMatcher = enumMatcher(DIFFICULTIES, DIFFICULTY_SYNONYMS, 'level');
+const learningModeMatcher = enumMatcher(LEARNING_MODES, LEARNING_MODE_SYNONYMS, 'learning mode');
+
 export function parseDifficulty(raw: unknown): Parsed<Difficulty | undefined> {
-  return matchEnum(raw, DIFFICULTIES, DIFFICULTY_SYNONYMS, 'level');
+  return matchEnum(raw, difficultyMatcher);
 }
 
 export function parseLearningMode(raw: unknown): Parsed<LearningMode | undefined> {
-  return matchEnum(raw, LEARNING_MODES, LEARNING_MODE_SYNONYMS, 'learning mode');
+  return matchEnum(raw, learningModeMatcher);
 }

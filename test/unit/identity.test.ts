@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { foldTitle, naturalKey } from '../../src/domain/identity';
-import { changedFields, courseContentHash } from '../../src/domain/normalize';
+import { createHash } from 'node:crypto';
+import { changedFields, courseContentHash, normalizeCourse } from '../../src/domain/normalize';
+import { canonicalHashedText, hashedText } from '../../src/domain/content-hash';
+import { generateCourses } from '../support/generate';
 import type { NormalizedCourse } from '../../src/domain/types';
 
 test('natural key from external_id, trimmed', () => {
@@ -71,4 +74,17 @@ test('hash and changedFields agree', () => {
       assert.equal(courseContentHash(a) === courseContentHash(b), changedFields(a, b).length === 0);
     }
   }
+});
+
+test('the content hash is sha256 of the canonical JSON of the compared fields, so hashes stored earlier stay valid', () => {
+  let checked = 0;
+  for (const generated of generateCourses(300, 11)) {
+    const result = normalizeCourse(generated as unknown as Record<string, unknown>);
+    if (!result.ok) continue;
+    const course: NormalizedCourse = { ...result.course, external_id: checked % 3 === 0 ? null : result.course.external_id };
+    assert.equal(hashedText(course), canonicalHashedText(course));
+    assert.equal(courseContentHash(course), createHash('sha256').update(canonicalHashedText(course)).digest('hex'));
+    checked++;
+  }
+  assert.ok(checked > 250, `${checked} generated courses normalised`);
 });
