@@ -20,7 +20,7 @@ export function notificationActivities(deps: ActivityDeps) {
   return {
     /**
      * Step 6 of an import. Records the summary once per import, then returns the notice that the delivery
-     * workflow sends to every configured channel.
+     * workflow sends to every channel that wants it, or null when none does.
      */
     async notify(summary: ImportSummary): Promise<Notice | null> {
       await deps.sql`
@@ -32,7 +32,7 @@ export function notificationActivities(deps: ActivityDeps) {
       if (!status) return null;
       const record = await getImport(deps.sql, summary.importId);
       const { publicUrl, temporal } = deps.config;
-      return {
+      const notice: Notice = {
         type: 'import',
         importId: summary.importId,
         workflowId: summary.workflowId,
@@ -47,6 +47,8 @@ export function notificationActivities(deps: ActivityDeps) {
         adminUrl: `${publicUrl}/admin-dashboard/imports/${summary.importId}/`,
         temporalUrl: `${temporal.uiUrl}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(summary.workflowId)}`,
       };
+      // No channel wants it: no delivery workflow at all (one workflow per file instead of two, under load).
+      return channelIdsFor(notice, deps.notifier.config).length > 0 ? notice : null;
     },
 
     async planDelivery(notice: Notice): Promise<string[]> {

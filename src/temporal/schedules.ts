@@ -4,13 +4,16 @@ import { dailyDigest, healthCheck } from '../workflows';
 
 export interface ScheduleIds {
   digest: string;
+  /** The health check on the health task queue, served by the watcher process. */
   health: string;
+  /** The same check on the import task queue, served by the worker process. */
+  healthByWorker: string;
 }
 
 /** Per task queue, so several deployments (or test suites) can share a namespace. */
 export function scheduleIds(config: Pick<Config, 'temporal'>): ScheduleIds {
   const q = config.temporal.taskQueue;
-  return { digest: `${q}-daily-digest`, health: `${q}-health-check` };
+  return { digest: `${q}-daily-digest`, health: `${q}-health-check`, healthByWorker: `${q}-health-check-worker` };
 }
 
 function definitions(config: Pick<Config, 'temporal' | 'digest' | 'health'>): ScheduleOptions[] {
@@ -29,7 +32,16 @@ function definitions(config: Pick<Config, 'temporal' | 'digest' | 'health'>): Sc
       spec: { intervals: [{ every: '1m' }] },
       action: { type: 'startWorkflow', workflowType: healthCheck, taskQueue: config.health.taskQueue, args: [], workflowRunTimeout: '5m' },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
-      memo: { purpose: 'Alerts when the watcher or the workers are gone, and when they are back' },
+      memo: { purpose: 'Health check run by the watcher: alerts when the workers are gone, and when they are back' },
+    },
+    {
+      // The same check run by the worker process on its own queue: each process reports the other gone, and the
+      // worker needs no second Temporal worker (and its ~60 MB workflow thread) for it.
+      scheduleId: ids.healthByWorker,
+      spec: { intervals: [{ every: '1m' }] },
+      action: { type: 'startWorkflow', workflowType: healthCheck, taskQueue: config.temporal.taskQueue, args: [], workflowRunTimeout: '5m' },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
+      memo: { purpose: 'Health check run by the worker: alerts when the watcher is gone, and when it is back' },
     },
   ];
 }

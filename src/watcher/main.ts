@@ -7,7 +7,7 @@ import { connectClient, connectWorker } from '../temporal/connect';
 import { installTemporalLogging } from '../temporal/runtime';
 import { createNotifier } from '../notify/deliver';
 import { createHealthWorker } from '../worker/health-worker';
-import { bundleInThread } from '../worker/create-worker';
+import { bundleInChildProcess } from '../worker/create-worker';
 import { DropWatcher } from './drop-watcher';
 
 const log = logger.child({ process: 'watcher' });
@@ -28,7 +28,7 @@ async function main() {
     connection,
     config,
     deps: { sql, es, config, logger: log, notifier: createNotifier(config.notifications) },
-    workflowBundle: await bundleInThread(),
+    workflowBundle: await bundleInChildProcess(),
   });
   const running = health.run();
 

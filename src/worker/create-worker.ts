@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Worker as Thread } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
@@ -20,32 +20,32 @@ export function workflowsPath(): string {
   return require.resolve('../workflows');
 }
 
-// Bundling the workflows (webpack) grows the heap by ~200 MB that V8 keeps afterwards: done in a thread, whose
-// heap is freed when it exits, the worker's resident memory stays at what running imports needs.
-const bundlerThread = `
-const { parentPort, workerData } = require('node:worker_threads');
+// Bundling the workflows (webpack) takes ~200 MB of heap. In a child process, all of it goes back to the system
+// when the bundler exits, and the worker's resident memory stays at what running imports needs (a thread's heap
+// is freed too, but the process keeps the pages it grew to).
+const bundlerScript = `
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-import(workerData.temporalWorker)
-  .then((m) => m.bundleWorkflowCode({ workflowsPath: workerData.workflowsPath, logger: silent }))
-  .then((b) => parentPort.postMessage({ code: b.code }), (err) => parentPort.postMessage({ error: String((err && err.stack) || err) }));
+const [temporalWorker, workflowsPath] = process.argv.slice(1);
+import(temporalWorker)
+  .then((m) => m.bundleWorkflowCode({ workflowsPath, logger: silent }))
+  .then((b) => process.stdout.write(b.code), (err) => { process.stderr.write(String((err && err.stack) || err)); process.exit(1); });
 `;
 
-export async function bundleInThread(): Promise<WorkflowBundle> {
-  const thread = new Thread(bundlerThread, {
-    eval: true,
-    workerData: { workflowsPath: workflowsPath(), temporalWorker: require.resolve('@temporalio/worker') },
+export async function bundleInChildProcess(): Promise<WorkflowBundle> {
+  // tsx, so that webpack's loader can read the TypeScript workflows as the worker itself does.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', bundlerScript, require.resolve('@temporalio/worker'), workflowsPath()], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  try {
-    const msg = await new Promise<{ code?: string; error?: string }>((resolve, reject) => {
-      thread.once('message', resolve);
-      thread.once('error', reject);
-      thread.once('exit', (code) => reject(new Error(`the workflow bundler thread exited with ${code}`)));
-    });
-    if (msg.error !== undefined || msg.code === undefined) throw new Error(`bundling the workflows failed: ${msg.error}`);
-    return { code: msg.code };
-  } finally {
-    await thread.terminate();
-  }
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new Error(`bundling the workflows failed (exit ${code}): ${Buffer.concat(err).toString().slice(0, 4000)}`);
+  return { code: Buffer.concat(out).toString() };
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -53,7 +53,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.temporal.taskQueue,
-    workflowBundle: opts.workflowBundle ?? (await bundleInThread()),
+    workflowBundle: opts.workflowBundle ?? (await bundleInChildProcess()),
     activities: instrumentActivities(createActivities(opts.deps)),
     maxConcurrentActivityTaskExecutions: opts.config.worker.maxActivities,
     maxConcurrentWorkflowTaskExecutions: Math.min(opts.config.worker.maxWorkflows, 40),

@@ -4,8 +4,8 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { workflowsPath } from './create-worker';
 
 /**
- * A small worker on the health task queue. Both the worker process and the watcher process run one, so the
- * health check still runs, and alerts still go out, when either of them is gone.
+ * A small worker on the health task queue, run by the watcher process, so the health check still runs, and
+ * alerts still go out, when the worker process is gone (the worker runs the same check on its own queue).
  */
 export async function createHealthWorker(opts: {
   connection: NativeConnection;

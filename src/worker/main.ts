@@ -8,8 +8,7 @@ import { connectClient, connectWorker, ensureSearchAttributes } from '../tempora
 import { installTemporalLogging } from '../temporal/runtime';
 import { ensureSchedules } from '../temporal/schedules';
 import { createNotifier } from '../notify/deliver';
-import { bundleInThread, createWorker } from './create-worker';
-import { createHealthWorker } from './health-worker';
+import { bundleInChildProcess, createWorker } from './create-worker';
 import { startMetricsServer } from '../metrics/server';
 
 const log = logger.child({ process: 'worker' });
@@ -35,14 +34,13 @@ async function main() {
 
   const connection = await connectWorker(config.temporal);
   const deps = { sql, es, config, logger: log, notifier: createNotifier(config.notifications) };
-  // One bundle for both workers, built in a thread whose heap is freed afterwards (about 100 MB less RSS).
-  const workflowBundle = await bundleInThread();
-  const worker = await createWorker({ connection, config, deps, workflowBundle });
-  const health = await createHealthWorker({ connection, config, deps, workflowBundle });
+  // Built in a child process: none of the bundler's memory stays in this one. The health check runs on this
+  // worker's own task queue (a schedule of its own, src/temporal/schedules.ts): one Temporal worker per process.
+  const worker = await createWorker({ connection, config, deps, workflowBundle: await bundleInChildProcess() });
   // WORKER_METRICS_PORT=0 turns the endpoint off (several workers on one host, tests).
   const metrics = config.metrics.workerPort > 0 ? await startMetricsServer({ sql, es, config, logger: log }) : null;
   log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metrics: metrics?.url ?? 'off' }, 'worker started');
-  await Promise.all([worker.run(), health.run()]);
+  await worker.run();
   await metrics?.close();
   await sql.end({ timeout: 5 });
   await connection.close();

@@ -1,6 +1,7 @@
-// healthCheck: run every minute by a Temporal Schedule on the health task queue, which both the worker and the
-// watcher processes serve, so that each can report the other gone. An alert goes out once when a component
-// goes down and once when it is back.
+// healthCheck: run every minute by two Temporal Schedules, one on the health task queue (served by the watcher
+// process) and one on the import task queue (served by the worker process), so that each process reports the
+// other gone. An alert goes out once when a component goes down and once when it is back: the state lives in
+// PostgreSQL (health_alerts, row-locked), so two checks at the same minute send it once.
 import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { ImportActivities } from '../activities';
 import { deliverNotice } from './deliver-notice';

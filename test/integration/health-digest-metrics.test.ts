@@ -51,7 +51,9 @@ before(async () => {
   await ensureSchedules(t.client, t.config);
   // Only the runs a test triggers may look at the state: a run of the every-minute schedule in between would
   // take the transition a test waits for.
-  await t.client.schedule.getHandle(scheduleIds(t.config).health).pause('tests trigger their own runs');
+  for (const id of [scheduleIds(t.config).health, scheduleIds(t.config).healthByWorker]) {
+    await t.client.schedule.getHandle(id).pause('tests trigger their own runs');
+  }
 });
 
 after(async () => {
@@ -63,12 +65,15 @@ after(async () => {
   await hooks?.close();
 });
 
-async function triggerHealthCheck(): Promise<string[]> {
+/** Triggers the watcher's health check (or the worker's) and returns the alerts of that run. */
+async function triggerHealthCheck(by: 'watcher' | 'worker' = 'watcher'): Promise<string[]> {
   const before = new Date();
-  await t.client.schedule.getHandle(scheduleIds(t.config).health).trigger();
-  // The triggered run is the newest healthCheck on the health queue; wait for it to finish.
+  const ids = scheduleIds(t.config);
+  await t.client.schedule.getHandle(by === 'watcher' ? ids.health : ids.healthByWorker).trigger();
+  const queue = by === 'watcher' ? t.config.health.taskQueue : t.config.temporal.taskQueue;
+  // The triggered run is the newest healthCheck on that queue; wait for it to finish.
   return eventually(async () => {
-    for await (const wf of t.client.workflow.list({ query: `WorkflowType = 'healthCheck' AND TaskQueue = '${t.config.health.taskQueue}' AND StartTime >= '${before.toISOString()}'` })) {
+    for await (const wf of t.client.workflow.list({ query: `WorkflowType = 'healthCheck' AND TaskQueue = '${queue}' AND StartTime >= '${before.toISOString()}'` })) {
       if (wf.status.name === 'COMPLETED') return (await t.client.workflow.getHandle(wf.workflowId, wf.runId).result()) as string[];
     }
     return undefined;
@@ -84,6 +89,10 @@ test('the schedules exist: a daily summary at the configured time and a health c
   assert.equal(digest.spec.timezone, 'Europe/Paris');
   const healthSchedule = await t.client.schedule.getHandle(scheduleIds(t.config).health).describe();
   assert.equal(healthSchedule.spec.intervals?.[0]?.every, 60_000);
+  assert.equal(healthSchedule.action.type === 'startWorkflow' && healthSchedule.action.taskQueue, t.config.health.taskQueue);
+  const byWorker = await t.client.schedule.getHandle(scheduleIds(t.config).healthByWorker).describe();
+  assert.equal(byWorker.spec.intervals?.[0]?.every, 60_000);
+  assert.equal(byWorker.action.type === 'startWorkflow' && byWorker.action.taskQueue, t.config.temporal.taskQueue);
 });
 
 test('stopping the watcher raises an alert, and its return clears it', async () => {
@@ -183,4 +192,12 @@ test('the admin shows the schedules with their next and last runs, and an admin 
     server.close();
     server.closeAllConnections();
   }
+});
+
+test('the worker runs the same check on its own task queue: with no watcher running, it reports the watcher gone', async () => {
+  await t.sql`DELETE FROM health_alerts`;
+  await t.sql`DELETE FROM component_heartbeats`;
+  assert.deepEqual(await triggerHealthCheck('worker'), ['watcher_down']);
+  // The watcher's own run now agrees and stays silent: one alert per change, whichever process noticed it.
+  assert.deepEqual(await triggerHealthCheck('watcher'), []);
 });
