@@ -60,10 +60,16 @@ export function stripHtml(s: string): string {
     .replace(TAG_RE, (_tag, name: string) => (BLOCK_ELEMENTS.has(name.toLowerCase()) ? '\n' : ''));
 }
 
+// Any character that one of the steps below would act on: most cells have none, and skip them all.
+const NEEDS_CLEANING_RE = /[<&\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B\u2060\uFEFF]/;
+const ASCII_RE = /^[\x00-\x7f]*$/;
+
 function cleanCommon(s: string): string {
+  const nfc = ASCII_RE.test(s) ? s : s.normalize('NFC');
+  if (!NEEDS_CLEANING_RE.test(nfc)) return nfc;
   // Entities are decoded after the tags are gone so that "&lt;b&gt;" stays visible text; controls are
   // stripped again because an entity such as &#7; can produce one.
-  return stripControlChars(decodeEntities(stripHtml(stripControlChars(s.normalize('NFC')))));
+  return stripControlChars(decodeEntities(stripHtml(stripControlChars(nfc))));
 }
 
 /** One-line text (titles, names): HTML and controls removed, every run of whitespace becomes one space. */
@@ -111,7 +117,7 @@ const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o
 /** Lower-case, accents removed, common ligatures expanded: for comparing, never for display. */
 export function foldAccents(s: string): string {
   // Most text is plain ASCII: nothing to decompose (the hottest line of the normalisation profile).
-  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
+  if (ASCII_RE.test(s)) return s.toLowerCase();
   return s
     .toLowerCase()
     .normalize('NFD')
