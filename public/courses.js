@@ -14,6 +14,9 @@
     var seq = 0;
 
     function close() {
+      // A request still in flight (or about to be sent) must not reopen the list the user just closed.
+      clearTimeout(timer);
+      seq++;
       list.hidden = true;
       list.textContent = '';
       items = [];
