@@ -135,6 +135,19 @@ test('zip bomb: headers that understate the size are caught by counting the real
   assert.equal(err.code, 'unsafe');
 });
 
+test("the workbook's shared strings are bounded (the reader holds them in memory), declared or counted", async () => {
+  // Random text compresses ~1.3:1: well under the ratio check, so only the shared-strings bound stops it.
+  const text = Buffer.from(randomBytes(49 * 1024 * 1024).toString('base64').slice(0, 65 * 1024 * 1024 + 1));
+  const declared = buildZip([{ name: 'xl/sharedStrings.xml', data: text }]);
+  const limits = { ...LIMITS, maxFileBytes: 200 * 1024 * 1024, maxUncompressedBytes: 500 * 1024 * 1024 };
+  const err = await readError(readXlsx(writeFile(dir, 'strings.xlsx', declared), limits));
+  assert.equal(err.code, 'unsafe');
+  assert.match(err.message, /workbook's text \(xl\/sharedStrings.xml\) is more than 64 MB uncompressed/);
+  const lying = buildZip([{ name: 'xl/sharedStrings.xml', data: text, declaredSize: 1000 }]);
+  const err2 = await readError(readXlsx(writeFile(dir, 'strings-lying.xlsx', lying), limits));
+  assert.equal(err2.code, 'unsafe');
+});
+
 test('unsafe paths and too many entries are refused', async () => {
   const traversal = buildZip([{ name: '../../evil.xml', data: Buffer.from('<x/>') }]);
   assert.equal((await readError(readXlsx(writeFile(dir, 'traversal.xlsx', traversal), LIMITS))).code, 'unsafe');

@@ -4,6 +4,9 @@
 // - the sum of the declared uncompressed sizes ≤ limits.maxUncompressedBytes;
 // - no entry over 1 MiB uncompressed with a compression ratio above 100 (a zip bomb; small parts are
 //   exempt because a few KB of repetitive XML legitimately compress that well and cannot hurt);
+// - the shared strings part (every distinct text of the workbook, which the reader keeps in memory while it
+//   reads the rows) ≤ MAX_SHARED_STRINGS_BYTES uncompressed, declared and actual: a 10 MB workbook of real
+//   text stays well below, and the worker's memory stays bounded whatever the file;
 // - every entry is then decompressed as a stream and its actual bytes counted against the same limit,
 //   without trusting the headers (yauzl also checks each entry's actual size against its header);
 // - XML parts (.xml, .rels, .vml) must not contain "<!DOCTYPE" or "<!ENTITY" (entity expansion and
@@ -19,6 +22,8 @@ import { formatBytes } from './file-checks';
 export const MAX_ZIP_ENTRIES = 10_000;
 export const MAX_COMPRESSION_RATIO = 100;
 export const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
+export const MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024;
+const SHARED_STRINGS_PART = 'xl/sharedstrings.xml';
 // Kept to learn the first tab's name: exceljs emits worksheets in zip order, which is not always tab order.
 const WORKBOOK_PART = 'xl/workbook.xml';
 const CAPTURE_MAX = 4 * 1024 * 1024;
@@ -128,6 +133,10 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits): Promi
       if (entry.uncompressedSize > RATIO_CHECK_MIN_BYTES && ratio > MAX_COMPRESSION_RATIO) {
         throw unsafe(`the entry ${name} is compressed ${Number.isFinite(ratio) ? Math.round(ratio) : 'infinitely'}:1 (limit ${MAX_COMPRESSION_RATIO}:1); this looks like a zip bomb`);
       }
+      const sharedStrings = name.toLowerCase() === SHARED_STRINGS_PART;
+      const tooManyStrings = () =>
+        unsafe(`the workbook's text (${name}) is more than ${formatBytes(MAX_SHARED_STRINGS_BYTES)} uncompressed; split the file`);
+      if (sharedStrings && entry.uncompressedSize > MAX_SHARED_STRINGS_BYTES) throw tooManyStrings();
       if (name.endsWith('/')) continue;
 
       const xml = isXmlPart(name);
@@ -135,10 +144,13 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits): Promi
       const capturedChunks: Buffer[] = [];
       let capturedBytes = 0;
       let tail = '';
+      let entryBytes = 0;
       const stream = await openEntry(zip, entry);
       try {
         for await (const chunk of stream as AsyncIterable<Buffer>) {
           actual += chunk.length;
+          entryBytes += chunk.length;
+          if (sharedStrings && entryBytes > MAX_SHARED_STRINGS_BYTES) throw tooManyStrings();
           if (actual > limits.maxUncompressedBytes) {
             throw unsafe(`the workbook expands to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`);
           }
