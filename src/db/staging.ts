@@ -29,13 +29,14 @@ export const ANALYZE_MIN_ROWS = 1000;
 
 /**
  * Fresh planner statistics after a large staging write (a 20k-row upsert planned on stale statistics took 60 s
- * instead of 2.6 s). Only the columns the pipeline's statements filter and join on: the jsonb columns are the
- * expensive part of ANALYZE and no plan depends on them. SKIP_LOCKED: ANALYZE conflicts with itself, so
- * concurrent imports would queue behind each other; one that is already running refreshes the same figures.
+ * instead of 2.6 s). Only the columns the pipeline's statements filter and join on: the big jsonb columns are
+ * the expensive part of ANALYZE and no plan depends on them. Not SKIP_LOCKED: when autovacuum is analysing
+ * the table, skipping left the plans on stale figures (a duplicate check ran for minutes); waiting makes
+ * autovacuum give way.
  */
 export async function analyzeStaging(sql: Sql, stagedRows: number): Promise<void> {
   if (stagedRows < ANALYZE_MIN_ROWS) return;
-  await sql`ANALYZE (SKIP_LOCKED) import_rows (import_id, row_number, natural_key, content_hash, action, course_id, applied)`;
+  await sql`ANALYZE import_rows (import_id, row_number, natural_key, content_hash, errors, action, course_id, applied)`;
 }
 
 export async function lastStagedRow(sql: Sql, importId: string): Promise<number> {
@@ -59,15 +60,21 @@ export interface NormalizedRow {
 
 /** A course that appears twice in one file: the first occurrence is imported, the others are row errors. */
 export async function markDuplicateKeys(sql: Sql, importId: string): Promise<void> {
+  // The duplicates are found first, once (MATERIALIZED, usually none): whatever plan the join below gets, it
+  // never rescans the window over the whole file for each of its rows.
   await sql`
+    WITH dups AS MATERIALIZED (
+      SELECT row_number, natural_key, first_row FROM (
+        SELECT row_number, natural_key, min(row_number) OVER (PARTITION BY natural_key) AS first_row
+        FROM import_rows WHERE import_id = ${importId} AND errors IS NULL AND natural_key IS NOT NULL
+      ) w
+      WHERE w.row_number > w.first_row
+    )
     UPDATE import_rows r SET errors = jsonb_build_array(jsonb_build_object(
         'field', CASE WHEN d.natural_key LIKE 'ext:%' THEN 'external_id' ELSE 'title' END,
         'message', 'same course as row ' || d.first_row || ' of this file; only the first occurrence is imported'))
-    FROM (
-      SELECT row_number, natural_key, min(row_number) OVER (PARTITION BY natural_key) AS first_row
-      FROM import_rows WHERE import_id = ${importId} AND errors IS NULL AND natural_key IS NOT NULL
-    ) d
-    WHERE r.import_id = ${importId} AND r.row_number = d.row_number AND d.row_number > d.first_row`;
+    FROM dups d
+    WHERE r.import_id = ${importId} AND r.row_number = d.row_number`;
 }
 
 /** What each row would do against the courses as they are now: one set-based statement. */
