@@ -77,30 +77,32 @@ export async function markDuplicateKeys(sql: Sql, importId: string): Promise<voi
     WHERE r.import_id = ${importId} AND r.row_number = d.row_number`;
 }
 
-/** What each row would do against the courses as they are now: one set-based statement. */
+/**
+ * What each row would do against the courses as they are now: one statement. Each row looks its course up by
+ * natural key (the unique index) in a correlated sub-select rather than joining the staging table to itself,
+ * so no plan, however stale the statistics, can turn it into a scan of the file per row.
+ */
 export async function planActions(sql: Sql, importId: string, mode: ImportInput['mode']): Promise<void> {
   await sql`
-    UPDATE import_rows r SET
-      course_id = p.course_id,
-      action = p.action,
-      warnings = CASE WHEN p.action = 'skipped'
-        THEN coalesce(r.warnings, '[]'::jsonb) || jsonb_build_array(jsonb_build_object('field', '*', 'message',
-          CASE WHEN p.course_id IS NULL THEN 'no such course and the mode is update_only: skipped'
-               ELSE 'the course exists and the mode is create_only: skipped' END))
-        ELSE r.warnings END
-    FROM (
-      SELECT s.row_number, c.id AS course_id,
-        CASE
-          WHEN s.errors IS NOT NULL THEN 'error'
-          WHEN c.id IS NULL THEN CASE WHEN ${mode} = 'update_only' THEN 'skipped' ELSE 'create' END
-          WHEN c.content_hash = s.content_hash THEN 'unchanged'
-          WHEN ${mode} = 'create_only' THEN 'skipped'
-          ELSE 'update'
-        END AS action
-      FROM import_rows s LEFT JOIN courses c ON c.natural_key = s.natural_key
-      WHERE s.import_id = ${importId}
-    ) p
-    WHERE r.import_id = ${importId} AND r.row_number = p.row_number`;
+    UPDATE import_rows r SET (course_id, action, warnings) = (
+      SELECT p.course_id, p.action,
+        CASE WHEN p.action = 'skipped'
+          THEN coalesce(r.warnings, '[]'::jsonb) || jsonb_build_array(jsonb_build_object('field', '*', 'message',
+            CASE WHEN p.course_id IS NULL THEN 'no such course and the mode is update_only: skipped'
+                 ELSE 'the course exists and the mode is create_only: skipped' END))
+          ELSE r.warnings END
+      FROM (
+        SELECT c.id AS course_id,
+          CASE
+            WHEN r.errors IS NOT NULL THEN 'error'
+            WHEN c.id IS NULL THEN CASE WHEN ${mode}::text = 'update_only' THEN 'skipped' ELSE 'create' END
+            WHEN c.content_hash = r.content_hash THEN 'unchanged'
+            WHEN ${mode}::text = 'create_only' THEN 'skipped'
+            ELSE 'update'
+          END AS action
+        FROM (SELECT 1) AS one LEFT JOIN courses c ON c.natural_key = r.natural_key
+      ) p)
+    WHERE r.import_id = ${importId}`;
 }
 
 /** Rows planned as updates, with the course as it is now in the same shape as a normalised course. */
