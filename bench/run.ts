@@ -106,7 +106,7 @@ async function main(): Promise<number> {
     runs: ctx.runs,
     sizes: ctx.sizes,
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    knobs: { ...knobs, WORKER_MAX_ACTIVITIES: t?.config.worker.maxActivities, WORKER_MAX_WORKFLOWS: t?.config.worker.maxWorkflows, ELASTICSEARCH_BULK_SIZE: t?.config.elasticsearch.bulkSize },
+    knobs: { ...knobs, WORKER_MAX_ACTIVITIES: t?.config.worker.maxActivities, WORKER_MAX_WORKFLOWS: t?.config.worker.maxWorkflows, WORKER_MAX_CACHED_WORKFLOWS: t?.config.worker.maxCachedWorkflows, ELASTICSEARCH_BULK_SIZE: t?.config.elasticsearch.bulkSize, ELASTICSEARCH_BULK_CONCURRENCY: t?.config.elasticsearch.bulkConcurrency },
     workerIdleRssMb: Math.round(idleRssMb),
     // Other processes on the machine skew timings: a load average above the core count says so.
     loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))),

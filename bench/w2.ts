@@ -36,7 +36,7 @@ async function noopFloor(t: TestEnv, n: number, run: number): Promise<number> {
     // the same knobs as the real worker (src/worker/create-worker.ts)
     maxConcurrentActivityTaskExecutions: t.config.worker.maxActivities,
     maxConcurrentWorkflowTaskExecutions: Math.min(t.config.worker.maxWorkflows, 40),
-    maxCachedWorkflows: 500,
+    maxCachedWorkflows: t.config.worker.maxCachedWorkflows,
   });
   const running = worker.run();
   const ids = Array.from({ length: n }, (_, i) => `bench-noop-${t.name}-${run}-${i}`);

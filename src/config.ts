@@ -43,6 +43,7 @@ const schema = z.object({
   ACTIVITY_HEARTBEAT_TIMEOUT: durationSeconds.default(30),
   WORKER_MAX_ACTIVITIES: positiveInt.default(8),
   WORKER_MAX_WORKFLOWS: positiveInt.default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(1500),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8000'),
   DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('08:00'),
   DIGEST_TIMEZONE: z.string().default('Europe/Paris'),
@@ -79,7 +80,7 @@ export interface Config {
   batchSize: number;
   dryRunTimeoutSeconds: number;
   heartbeatTimeoutSeconds: number;
-  worker: { maxActivities: number; maxWorkflows: number };
+  worker: { maxActivities: number; maxWorkflows: number; maxCachedWorkflows: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** The admin web server (src/api). Cookies are Secure when COOKIE_SECURE says so, or by default when PUBLIC_URL is https. */
   server: { port: number; host: string; trustProxy: boolean; cookieSecure: boolean; sessionTtlSeconds: number; sessionIdleSeconds: number };
@@ -136,7 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     batchSize: e.IMPORT_BATCH_SIZE,
     dryRunTimeoutSeconds: e.DRY_RUN_TIMEOUT,
     heartbeatTimeoutSeconds: e.ACTIVITY_HEARTBEAT_TIMEOUT,
-    worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflows: e.WORKER_MAX_WORKFLOWS },
+    worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflows: e.WORKER_MAX_WORKFLOWS, maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     logLevel: e.LOG_LEVEL,
     server: {
       port: e.PORT,
