@@ -34,7 +34,8 @@ async function main() {
 
   const stop = async () => {
     await watcher.close();
-    health.shutdown();
+    // The Temporal runtime shuts its workers down on SIGINT/SIGTERM itself; a second shutdown would throw.
+    if (health.getState() === 'RUNNING') health.shutdown();
     await running;
     await sql.end({ timeout: 5 });
     await client.connection.close();
