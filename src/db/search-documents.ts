@@ -3,24 +3,13 @@
 // `_bulk` as it is spares this process parsing every row's lessons and serialising them again, CPU that
 // Elasticsearch needs on a small machine.
 import type { Sql } from './client';
+import type { NormalizedCourse, NormalizedLesson } from '../domain/types';
 
-/** The shape of a course in the search index (what the JSON text below holds). */
-export interface CourseDocument {
+/** The shape of a course in the search index (what the JSON text below holds): the course's fields, plus these. */
+export interface CourseDocument extends Omit<NormalizedCourse, 'lessons' | 'natural_key'> {
   id: number;
-  external_id: string | null;
-  title: string;
-  description: string;
-  category: string | null;
-  instructor: string | null;
-  duration_hours: number | null;
-  difficulty: string;
-  learning_mode: string;
-  price: number;
-  is_free: boolean;
-  tags: string[];
-  quality_score: number;
   is_active: boolean;
-  lessons: { title: string; content: string | null }[];
+  lessons: Pick<NormalizedLesson, 'title' | 'content'>[];
   /** Completion input: the title, and also the instructor and tags, which admins type just as often. */
   suggest: { input: string[] };
   created_at: string;
