@@ -7,9 +7,15 @@ export async function clearStaging(sql: Sql, importId: string): Promise<void> {
   await sql`DELETE FROM import_rows WHERE import_id = ${importId}`;
 }
 
-/** A parsed row with its normalisation beside it: what the parse step stages. */
-export interface StagedRow extends NormalizedRow {
+/** A parsed row with its normalisation beside it (or its errors): what the parse step stages. */
+export interface StagedRow {
+  row_number: number;
   raw: Record<string, unknown>;
+  course: NormalizedCourse | null;
+  natural_key: string | null;
+  content_hash: string | null;
+  errors: RowError[] | null;
+  warnings: RowError[] | null;
 }
 
 export async function insertStagedRows(sql: Sql, importId: string, rows: StagedRow[]): Promise<void> {
@@ -47,15 +53,6 @@ export async function lastStagedRow(sql: Sql, importId: string): Promise<number>
 export async function countStaged(sql: Sql, importId: string): Promise<number> {
   const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId}`;
   return row?.n ?? 0;
-}
-
-export interface NormalizedRow {
-  row_number: number;
-  course: NormalizedCourse | null;
-  natural_key: string | null;
-  content_hash: string | null;
-  errors: RowError[] | null;
-  warnings: RowError[] | null;
 }
 
 /** A course that appears twice in one file: the first occurrence is imported, the others are row errors. */

@@ -29,15 +29,10 @@ export function canonicalJson(v: unknown): string {
 // row of every import); a unit test holds the two to the same output, so stored hashes stay valid.
 const HASHED_FIELDS = [...COMPARED_FIELDS].sort();
 
-function hashedLessons(v: NormalizedCourse['lessons'] | undefined): unknown {
-  if (v === undefined || v === null) return [];
-  return v.map((l) => ({ content: l.content ?? null, order: l.order ?? null, title: l.title ?? null, video_url: l.video_url ?? null }));
-}
-
 /** The text courseContentHash hashes: canonicalJson of the compared fields. */
 export function hashedText(course: NormalizedCourse): string {
   const content: Record<string, unknown> = {};
-  for (const field of HASHED_FIELDS) content[field] = field === 'lessons' ? hashedLessons(course.lessons) : course[field];
+  for (const field of HASHED_FIELDS) content[field] = field === 'lessons' ? comparableLessons(course.lessons) : course[field];
   return JSON.stringify(content);
 }
 
@@ -67,11 +62,12 @@ const NUMERIC_FIELDS = new Set<ComparedField>(['duration_hours', 'price', 'quali
 function comparableLessons(v: unknown): unknown {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) return v;
-  // A stored lesson has more columns (id, course_id…): only what a file can set is compared.
+  // A stored lesson has more columns (id, course_id…): only what a file can set is compared. Keys in sorted
+  // order, so JSON.stringify of it is already canonical (hashedText relies on that).
   return v.map((l: unknown) => {
     if (typeof l !== 'object' || l === null) return l;
     const { title, content, order, video_url } = l as Record<string, unknown>;
-    return { title: title ?? null, content: content ?? null, order: order ?? null, video_url: video_url ?? null };
+    return { content: content ?? null, order: order ?? null, title: title ?? null, video_url: video_url ?? null };
   });
 }
 
