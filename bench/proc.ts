@@ -11,7 +11,9 @@ async function workerArgs(): Promise<string[]> {
   const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const [node, ...args] = pkg.scripts.worker!.split(/\s+/);
   if (node !== 'node') throw new Error(`package.json's worker script should start with node: ${pkg.scripts.worker}`);
-  return args;
+  // BENCH_WORKER_FLAGS adds Node flags to the worker only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const extra = process.env.BENCH_WORKER_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  return [...extra, ...args];
 }
 
 export interface WorkerProcess {

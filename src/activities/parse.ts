@@ -40,18 +40,18 @@ export function parse(deps: ActivityDeps) {
       if (activityInfo().attempt === 1) await clearStaging(sql, importId);
       else resumeAfter = await lastStagedRow(sql, importId);
 
-      const write = async (batch: StagedRow[], upTo: number) => {
+      const write = async (batch: string[], upTo: number) => {
         await insertStagedRows(sql, importId, batch);
         await updateImport(sql, importId, { rows_parsed: upTo, rows_normalized: upTo });
         heartbeat({ rows: upTo });
       };
       let writing: Promise<void> = Promise.resolve();
-      let batch: StagedRow[] = [];
+      let batch: string[] = [];
       let rows = 0;
       for await (const row of readRows(args.format, args.storedPath, config.limits)) {
         rows++;
         if (row.rowNumber <= resumeAfter) continue;
-        batch.push(stageRow(row));
+        batch.push(JSON.stringify(stageRow(row)));
         if (batch.length >= config.batchSize) {
           await writing;
           writing = write(batch, rows);

@@ -18,13 +18,19 @@ export interface StagedRow {
   warnings: RowError[] | null;
 }
 
-export async function insertStagedRows(sql: Sql, importId: string, rows: StagedRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  // One statement per batch; ON CONFLICT makes a resumed parse harmless.
+/**
+ * Writes rows already serialised as JSON text (one StagedRow each): the parse step turns each row into text as
+ * soon as it is normalised, so a batch waiting for its write holds a few strings, not thousands of short-lived
+ * objects (which the worker's small young generation would promote and collect again).
+ */
+export async function insertStagedRows(sql: Sql, importId: string, rowsJson: string[]): Promise<void> {
+  if (rowsJson.length === 0) return;
+  // One statement per batch; ON CONFLICT makes a resumed parse harmless. Sent as text (a json parameter would
+  // be serialised again by the driver) and read as json, not jsonb: each value is parsed once, into its column.
   await sql`
     INSERT INTO import_rows (import_id, row_number, raw, course, natural_key, content_hash, errors, warnings)
     SELECT ${importId}, v.row_number, v.raw, v.course, v.natural_key, v.content_hash, v.errors, v.warnings
-    FROM jsonb_to_recordset(${sql.json(rows as never)})
+    FROM json_to_recordset(${`[${rowsJson.join(',')}]`}::text::json)
       AS v(row_number int, raw jsonb, course jsonb, natural_key text, content_hash text, errors jsonb, warnings jsonb)
     ON CONFLICT (import_id, row_number) DO NOTHING`;
 }

@@ -37,10 +37,23 @@ export function foldColumnName(name: string): string {
   return foldAccents(name.trim()).replace(/[\s\-_]+/g, '_').replace(/^_|_$/g, '');
 }
 
-export function canonicalField(columnName: string): CourseField | undefined {
+function fieldOfColumn(columnName: string): CourseField | undefined {
   const folded = foldColumnName(columnName);
   if ((COURSE_FIELDS as readonly string[]).includes(folded)) return folded as CourseField;
   return FIELD_ALIASES[folded];
+}
+
+// Every row of a file has the same column names: each is folded once. Bounded, since a JSON file's objects can
+// have keys of their own; past the bound names are simply folded again.
+const knownColumns = new Map<string, CourseField | null>();
+const KNOWN_COLUMNS_MAX = 1000;
+
+export function canonicalField(columnName: string): CourseField | undefined {
+  const known = knownColumns.get(columnName);
+  if (known !== undefined) return known ?? undefined;
+  const field = fieldOfColumn(columnName);
+  if (knownColumns.size < KNOWN_COLUMNS_MAX) knownColumns.set(columnName, field ?? null);
+  return field;
 }
 
 export interface PickedField {

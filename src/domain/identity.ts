@@ -6,10 +6,14 @@
 
 import { foldAccents } from './text';
 
+const ASCII_RE = /^[\x00-\x7f]*$/;
+// Within ASCII, letters and digits are a-z and 0-9 (folded text is lower-case): a far cheaper pattern.
+const ASCII_SEPARATORS_RE = /[^a-z0-9+#]+/g;
+const SEPARATORS_RE = /[^\p{L}\p{N}+#]+/gu;
+
 export function foldTitle(title: string): string {
-  return foldAccents(title)
-    .replace(/[^\p{L}\p{N}+#]+/gu, ' ')
-    .trim();
+  const folded = foldAccents(title);
+  return folded.replace(ASCII_RE.test(folded) ? ASCII_SEPARATORS_RE : SEPARATORS_RE, ' ').trim();
 }
 
 export function naturalKey(externalId: string | null, title: string): string {

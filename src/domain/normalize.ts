@@ -14,7 +14,7 @@
 
 import type { NormalizedCourse, NormalizeResult, RowError } from './types';
 import { FIELD_COUNT_KEY, NOT_AN_OBJECT_KEY, type FieldCountMark } from './source-marks';
-import { pickFields, type CourseField } from './fields';
+import { pickFields, type CourseField, type PickedField } from './fields';
 import { charLength, cleanLine, cleanMultiline, stripControlChars, truncateChars } from './text';
 import { readText, show, type Parsed } from './values';
 import { parseBoolean } from './booleans';
@@ -29,6 +29,39 @@ import { DESCRIPTION_MAX, EXTERNAL_ID_MAX, NAME_MAX, normalizedCourseSchema, TIT
 function isFieldCountMark(v: unknown): v is FieldCountMark {
   return typeof v === 'object' && v !== null && typeof (v as FieldCountMark).expected === 'number'
     && typeof (v as FieldCountMark).actual === 'number';
+}
+
+/** The row's fields and the problems found so far: what the helpers below report into. */
+interface RowProblems {
+  picked: Map<CourseField, PickedField>;
+  errors: RowError[];
+  warnings: RowError[];
+}
+
+// Module-level rather than closures inside normalizeCourse: they run for every row of every import.
+function label(row: RowProblems, field: CourseField): string {
+  const column = row.picked.get(field)?.column.trim();
+  return column !== undefined && column !== field ? `${field} (column '${column}')` : field;
+}
+
+function report(row: RowProblems, list: RowError[], field: CourseField, message: string): void {
+  list.push({ field, message: `${label(row, field)}: ${message}` });
+}
+
+function taken<T>(row: RowProblems, field: CourseField, parsed: Parsed<T>): T | undefined {
+  if (parsed.ok) return parsed.value;
+  report(row, row.errors, field, parsed.message);
+  return undefined;
+}
+
+function fieldValue(row: RowProblems, field: CourseField): unknown {
+  return row.picked.get(field)?.value;
+}
+
+function readName(row: RowProblems, field: 'category' | 'instructor'): string | null {
+  const cleaned = cleanLine(taken(row, field, readText(fieldValue(row, field))) ?? '');
+  if (charLength(cleaned) > NAME_MAX) report(row, row.errors, field, `${charLength(cleaned)} characters; at most ${NAME_MAX}`);
+  return cleaned === '' ? null : cleaned;
 }
 
 export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
@@ -53,63 +86,44 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
     }
   }
 
-  const picked = pickFields(raw);
-  const label = (field: CourseField): string => {
-    const column = picked.get(field)?.column.trim();
-    return column !== undefined && column !== field ? `${field} (column '${column}')` : field;
-  };
-  const value = (field: CourseField): unknown => picked.get(field)?.value;
-  const problem = (list: RowError[], field: CourseField, message: string) =>
-    list.push({ field, message: `${label(field)}: ${message}` });
-  function take<T>(field: CourseField, parsed: Parsed<T>): T | undefined {
-    if (parsed.ok) return parsed.value;
-    problem(errors, field, parsed.message);
-    return undefined;
-  }
-
+  const row: RowProblems = { picked: pickFields(raw), errors, warnings };
   // Title
-  const titleRaw = take('title', readText(value('title')));
+  const titleRaw = taken(row, 'title', readText(fieldValue(row, 'title')));
   const title = cleanLine(titleRaw ?? '');
   if (title === '' && titleRaw !== undefined && titleRaw.trim() !== '') {
-    problem(errors, 'title', `${show(titleRaw)} has no text left once HTML and control characters are removed`);
+    report(row, errors, 'title', `${show(titleRaw)} has no text left once HTML and control characters are removed`);
   } else if (title === '' && !errors.some((e) => e.field === 'title')) {
-    problem(errors, 'title', 'missing; every course needs a title');
+    report(row, errors, 'title', 'missing; every course needs a title');
   } else if (charLength(title) > TITLE_MAX) {
-    problem(errors, 'title', `${charLength(title)} characters; at most ${TITLE_MAX}`);
+    report(row, errors, 'title', `${charLength(title)} characters; at most ${TITLE_MAX}`);
   }
 
   // Description
-  let description = cleanMultiline(take('description', readText(value('description'))) ?? '');
+  let description = cleanMultiline(taken(row, 'description', readText(fieldValue(row, 'description'))) ?? '');
   if (charLength(description) > DESCRIPTION_MAX) {
-    problem(warnings, 'description', `${charLength(description)} characters, cut to ${DESCRIPTION_MAX}`);
+    report(row, warnings, 'description', `${charLength(description)} characters, cut to ${DESCRIPTION_MAX}`);
     description = truncateChars(description, DESCRIPTION_MAX);
   }
 
-  // Category, instructor
-  const name = (field: 'category' | 'instructor'): string | null => {
-    const cleaned = cleanLine(take(field, readText(value(field))) ?? '');
-    if (charLength(cleaned) > NAME_MAX) problem(errors, field, `${charLength(cleaned)} characters; at most ${NAME_MAX}`);
-    return cleaned === '' ? null : cleaned;
-  };
-  const category = name('category');
-  const instructor = name('instructor');
+  const category = readName(row, 'category');
+  const instructor = readName(row, 'instructor');
 
   // External id: kept as given apart from trimming, since it is someone else's identifier.
-  const externalRaw = take('external_id', readText(value('external_id')));
+  const externalRaw = taken(row, 'external_id', readText(fieldValue(row, 'external_id')));
   const externalId = externalRaw === undefined ? null : stripControlChars(externalRaw).trim() || null;
   if (externalId !== null && charLength(externalId) > EXTERNAL_ID_MAX) {
-    problem(errors, 'external_id', `${charLength(externalId)} characters; at most ${EXTERNAL_ID_MAX}`);
+    report(row, errors, 'external_id', `${charLength(externalId)} characters; at most ${EXTERNAL_ID_MAX}`);
   }
 
-  const duration = take('duration', parseDurationHours(value('duration')));
-  const difficulty = take('difficulty', parseDifficulty(value('difficulty'))) ?? DEFAULT_DIFFICULTY;
-  const learningMode = take('learning_mode', parseLearningMode(value('learning_mode'))) ?? DEFAULT_LEARNING_MODE;
+  const duration = taken(row, 'duration', parseDurationHours(fieldValue(row, 'duration')));
+  const difficulty = taken(row, 'difficulty', parseDifficulty(fieldValue(row, 'difficulty'))) ?? DEFAULT_DIFFICULTY;
+  const learningMode = taken(row, 'learning_mode', parseLearningMode(fieldValue(row, 'learning_mode'))) ?? DEFAULT_LEARNING_MODE;
 
   // Price and is_free
-  const priceParsed = parsePrice(value('price'));
-  const freeParsed = parseBoolean(value('is_free'));
-  const priceIn = take('price', priceParsed);
-  const freeIn = take('is_free', freeParsed);
+  const priceParsed = parsePrice(fieldValue(row, 'price'));
+  const freeParsed = parseBoolean(fieldValue(row, 'is_free'));
+  const priceIn = taken(row, 'price', priceParsed);
+  const freeIn = taken(row, 'is_free', freeParsed);
   let price = 0;
   let isFree = false;
   if (priceParsed.ok && freeParsed.ok) {
@@ -117,25 +131,25 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
       if (freeIn === true) {
         isFree = true;
       } else if (freeIn === false) {
-        problem(errors, 'price', 'missing; a course that is not free needs a price');
+        report(row, errors, 'price', 'missing; a course that is not free needs a price');
       } else {
-        problem(errors, 'price', 'missing; give a price (0 for a free course) or set is_free to true');
+        report(row, errors, 'price', 'missing; give a price (0 for a free course) or set is_free to true');
       }
     } else {
       price = priceIn;
       if (freeIn === true && priceIn > 0) {
-        problem(errors, 'is_free', `is true but the price is ${priceIn}; a free course has price 0 (or leave the price empty)`);
+        report(row, errors, 'is_free', `is true but the price is ${priceIn}; a free course has price 0 (or leave the price empty)`);
       } else if (freeIn === false && priceIn === 0) {
-        problem(errors, 'is_free', 'is false but the price is 0; give the price of the course, or set is_free to true');
+        report(row, errors, 'is_free', 'is false but the price is 0; give the price of the course, or set is_free to true');
       }
       isFree = priceIn === 0;
     }
   }
 
-  const lessons = normalizeLessons(value('lessons'));
+  const lessons = normalizeLessons(fieldValue(row, 'lessons'));
   errors.push(...lessons.errors);
   warnings.push(...lessons.warnings);
-  const userTags = parseUserTags(value('tags'));
+  const userTags = parseUserTags(fieldValue(row, 'tags'));
   errors.push(...userTags.errors);
   warnings.push(...userTags.warnings);
 

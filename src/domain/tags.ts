@@ -114,12 +114,26 @@ export function slugify(s: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+const LETTER_RE = /\p{L}/gu;
+const ASCII_WORD_RE = /^[\x00-\x7f]*$/;
+
+function letterCount(word: string): number {
+  if (ASCII_WORD_RE.test(word)) {
+    let n = 0;
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i) | 0x20; // lower-cases A-Z; other characters never land in a-z
+      if (c >= 0x61 && c <= 0x7a) n++;
+    }
+    return n;
+  }
+  return word.match(LETTER_RE)?.length ?? 0;
+}
+
 export function titleKeywords(title: string, max = MAX_TITLE_KEYWORDS): string[] {
   const words = cleanLine(title).toLowerCase().split(/[^\p{L}\p{N}]+/u);
   const out: string[] = [];
   for (const word of words) {
-    const letters = word.match(/\p{L}/gu)?.length ?? 0;
-    if (letters < 3 || STOP_WORDS.has(foldAccents(word))) continue;
+    if (word.length < 3 || letterCount(word) < 3 || STOP_WORDS.has(foldAccents(word))) continue;
     out.push(word);
   }
   return dedupeTags(out).slice(0, max);
@@ -137,7 +151,9 @@ export function generatedTags({ title, category, difficulty }: GeneratedTagSourc
   tags.push(difficulty);
   tags.push(...titleKeywords(title));
   // A long category can slugify past the tag limit; cut it on a character boundary.
-  return tags.map((t) => Array.from(t).slice(0, TAG_MAX_LENGTH).join('').replace(/-+$/, '')).filter((t) => t !== '');
+  return tags
+    .map((t) => (t.length <= TAG_MAX_LENGTH ? t : Array.from(t).slice(0, TAG_MAX_LENGTH).join('').replace(/-+$/, '')))
+    .filter((t) => t !== '');
 }
 
 export function buildTags(userTags: readonly string[], sources: GeneratedTagSources): string[] {

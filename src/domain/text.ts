@@ -91,7 +91,11 @@ export function cleanMultiline(s: string): string {
     .trim();
 }
 
+// A high surrogate starts a character made of two UTF-16 units; without one, length is the character count.
+const HIGH_SURROGATE_RE = /[\uD800-\uDBFF]/;
+
 export function charLength(s: string): number {
+  if (!HIGH_SURROGATE_RE.test(s)) return s.length;
   let n = 0;
   for (const _ of s) n++;
   return n;
