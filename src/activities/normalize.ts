@@ -5,7 +5,6 @@ import { changedFields } from '../domain/normalize';
 import {
   countActions,
   markDuplicateKeys,
-  planActions,
   readUpdatesToDiff,
   samplePlannedChanges,
   sampleRowErrors,
@@ -14,16 +13,15 @@ import {
 import { updateImport } from '../db/imports';
 
 /**
- * Step 3. Plans what each staged row (normalised by the parse step) would do against the current courses:
- * create / update (with the changed fields) / unchanged / skipped / error, and marks a course that appears
- * twice in the file. Set-based statements, except the field-by-field diff of the updates.
+ * Step 3. Completes the plan of the staged rows (normalised, and planned against the current courses, by the
+ * parse step): marks a course that appears twice in the file, diffs each update field by field, and counts
+ * create / update / unchanged / skipped / error. Set-based statements, except the field-by-field diff.
  */
 export function normalize(deps: ActivityDeps) {
   return async (args: { importId: string; mode: ImportMode; dryRun: boolean }): Promise<Preview> => {
     const { sql, config } = deps;
     const { importId } = args;
     await markDuplicateKeys(sql, importId);
-    await planActions(sql, importId, args.mode);
 
     let after = 0;
     for (;;) {

@@ -1,6 +1,6 @@
 // The import_rows staging table: every statement that touches it lives here.
 import type { Sql } from './client';
-import type { ActionCounts, ImportInput, PlannedChange, RowErrorRef } from '../contract';
+import type { ActionCounts, PlannedChange, RowErrorRef } from '../contract';
 import type { NormalizedCourse, RowError, SourceRow } from '../domain/types';
 
 export async function clearStaging(sql: Sql, importId: string): Promise<void> {
@@ -19,19 +19,36 @@ export interface StagedRow {
 }
 
 /**
- * Writes rows already serialised as JSON text (one StagedRow each): the parse step turns each row into text as
- * soon as it is normalised, so a batch waiting for its write holds a few strings, not thousands of short-lived
- * objects (which the worker's small young generation would promote and collect again).
+ * Writes rows already serialised as JSON text (one StagedRow each) and plans each one against the courses as they
+ * are now: error / create / update / unchanged / skipped by the import's mode, and the course it is about. Planning on the
+ * way in (a lookup by natural key, the unique index) spares rewriting every staged row a second time to plan it.
+ * The parse step turns each row into text as soon as it is normalised, so a batch waiting for its write holds a
+ * few strings, not thousands of short-lived objects (which the worker's small young generation would promote).
  */
 export async function insertStagedRows(sql: Sql, importId: string, rowsJson: string[]): Promise<void> {
   if (rowsJson.length === 0) return;
   // One statement per batch; ON CONFLICT makes a resumed parse harmless. Sent as text (a json parameter would
   // be serialised again by the driver) and read as json, not jsonb: each value is parsed once, into its column.
   await sql`
-    INSERT INTO import_rows (import_id, row_number, raw, course, natural_key, content_hash, errors, warnings)
-    SELECT ${importId}, v.row_number, v.raw, v.course, v.natural_key, v.content_hash, v.errors, v.warnings
+    INSERT INTO import_rows (import_id, row_number, raw, course, natural_key, content_hash, errors, warnings, course_id, action)
+    SELECT ${importId}, v.row_number, v.raw, v.course, v.natural_key, v.content_hash, v.errors,
+      CASE WHEN p.action = 'skipped'
+        THEN coalesce(v.warnings, '[]'::jsonb) || jsonb_build_array(jsonb_build_object('field', '*', 'message',
+          CASE WHEN c.id IS NULL THEN 'no such course and the mode is update_only: skipped'
+               ELSE 'the course exists and the mode is create_only: skipped' END))
+        ELSE v.warnings END,
+      c.id, p.action
     FROM json_to_recordset(${`[${rowsJson.join(',')}]`}::text::json)
       AS v(row_number int, raw jsonb, course jsonb, natural_key text, content_hash text, errors jsonb, warnings jsonb)
+    CROSS JOIN (SELECT (SELECT mode FROM imports WHERE id = ${importId}) AS mode) i
+    LEFT JOIN courses c ON c.natural_key = v.natural_key
+    CROSS JOIN LATERAL (SELECT CASE
+        WHEN v.errors IS NOT NULL THEN 'error'
+        WHEN c.id IS NULL THEN CASE WHEN i.mode = 'update_only' THEN 'skipped' ELSE 'create' END
+        WHEN c.content_hash = v.content_hash THEN 'unchanged'
+        WHEN i.mode = 'create_only' THEN 'skipped'
+        ELSE 'update'
+      END AS action) p
     ON CONFLICT (import_id, row_number) DO NOTHING`;
 }
 
@@ -61,7 +78,10 @@ export async function countStaged(sql: Sql, importId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** A course that appears twice in one file: the first occurrence is imported, the others are row errors. */
+/**
+ * A course that appears twice in one file: the first occurrence is imported, the others become row errors (and
+ * their planned action "error").
+ */
 export async function markDuplicateKeys(sql: Sql, importId: string): Promise<void> {
   // The duplicates are found first, once (MATERIALIZED, usually none): whatever plan the join below gets, it
   // never rescans the window over the whole file for each of its rows.
@@ -73,39 +93,11 @@ export async function markDuplicateKeys(sql: Sql, importId: string): Promise<voi
       ) w
       WHERE w.row_number > w.first_row
     )
-    UPDATE import_rows r SET errors = jsonb_build_array(jsonb_build_object(
+    UPDATE import_rows r SET action = 'error', errors = jsonb_build_array(jsonb_build_object(
         'field', CASE WHEN d.natural_key LIKE 'ext:%' THEN 'external_id' ELSE 'title' END,
         'message', 'same course as row ' || d.first_row || ' of this file; only the first occurrence is imported'))
     FROM dups d
     WHERE r.import_id = ${importId} AND r.row_number = d.row_number`;
-}
-
-/**
- * What each row would do against the courses as they are now: one statement. Each row looks its course up by
- * natural key (the unique index) in a correlated sub-select rather than joining the staging table to itself,
- * so no plan, however stale the statistics, can turn it into a scan of the file per row.
- */
-export async function planActions(sql: Sql, importId: string, mode: ImportInput['mode']): Promise<void> {
-  await sql`
-    UPDATE import_rows r SET (course_id, action, warnings) = (
-      SELECT p.course_id, p.action,
-        CASE WHEN p.action = 'skipped'
-          THEN coalesce(r.warnings, '[]'::jsonb) || jsonb_build_array(jsonb_build_object('field', '*', 'message',
-            CASE WHEN p.course_id IS NULL THEN 'no such course and the mode is update_only: skipped'
-                 ELSE 'the course exists and the mode is create_only: skipped' END))
-          ELSE r.warnings END
-      FROM (
-        SELECT c.id AS course_id,
-          CASE
-            WHEN r.errors IS NOT NULL THEN 'error'
-            WHEN c.id IS NULL THEN CASE WHEN ${mode}::text = 'update_only' THEN 'skipped' ELSE 'create' END
-            WHEN c.content_hash = r.content_hash THEN 'unchanged'
-            WHEN ${mode}::text = 'create_only' THEN 'skipped'
-            ELSE 'update'
-          END AS action
-        FROM (SELECT 1) AS one LEFT JOIN courses c ON c.natural_key = r.natural_key
-      ) p)
-    WHERE r.import_id = ${importId}`;
 }
 
 /** Rows planned as updates, with the course as it is now in the same shape as a normalised course. */
