@@ -37,10 +37,15 @@ const documentJson = (sql: Sql) => sql`
 
 /** Courses an import created or changed, in id order, a page at a time (keyset pagination). */
 export async function documentsTouchedByImport(sql: Sql, importId: string, afterId: number, limit: number): Promise<IndexableCourse[]> {
+  // The page's ids come first, from import_rows_applied_idx (one applied row per course: a course appearing
+  // twice in a file is a row error), so a page costs its own rows, not a pass over the whole import.
   return sql<IndexableCourse[]>`
     SELECT ${documentJson(sql)} FROM courses c
-    WHERE c.id IN (SELECT course_id FROM import_rows WHERE import_id = ${importId} AND applied) AND c.id > ${afterId}
-    ORDER BY c.id LIMIT ${limit}`;
+    WHERE c.id IN (
+      SELECT course_id FROM import_rows
+      WHERE import_id = ${importId} AND applied AND course_id > ${afterId}
+      ORDER BY course_id LIMIT ${limit})
+    ORDER BY c.id`;
 }
 
 /** Every course, a page at a time: the source of a full reindex. */
