@@ -72,7 +72,10 @@ function isBlank(v: unknown): boolean {
  */
 export function pickFields(raw: Record<string, unknown>): Map<CourseField, PickedField> {
   const picked = new Map<CourseField, PickedField>();
-  for (const [column, value] of Object.entries(raw)) {
+  // for…in over own keys rather than Object.entries: no [key, value] array per cell of every row.
+  for (const column in raw) {
+    if (!Object.hasOwn(raw, column)) continue;
+    const value = raw[column];
     const field = canonicalField(column);
     if (!field) continue;
     const existing = picked.get(field);

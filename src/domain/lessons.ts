@@ -175,8 +175,9 @@ export function normalizeLessons(raw: unknown): LessonsResult {
     if (lesson) drafts.push(lesson);
   });
 
-  // Array.prototype.sort is stable, so equal or missing orders keep their source order.
-  drafts.sort((a, b) => {
+  // Array.prototype.sort is stable, so equal or missing orders keep their source order. Lessons given as
+  // titles have no order at all: nothing to sort (and sort copies the array).
+  if (drafts.some((d) => d.order !== null)) drafts.sort((a, b) => {
     if (a.order === null || b.order === null) return a.order === null ? (b.order === null ? 0 : 1) : -1;
     return a.order - b.order;
   });

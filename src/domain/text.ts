@@ -63,9 +63,11 @@ export function stripHtml(s: string): string {
 // Any character that one of the steps below would act on: most cells have none, and skip them all.
 const NEEDS_CLEANING_RE = /[<&\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B\u2060\uFEFF]/;
 const ASCII_RE = /^[\x00-\x7f]*$/;
+// Latin-1 text (most French text) holds no combining mark and only characters NFC leaves as they are.
+const LATIN1_RE = /^[\x00-\xff]*$/;
 
 function cleanCommon(s: string): string {
-  const nfc = ASCII_RE.test(s) ? s : s.normalize('NFC');
+  const nfc = LATIN1_RE.test(s) ? s : s.normalize('NFC');
   if (!NEEDS_CLEANING_RE.test(nfc)) return nfc;
   // Entities are decoded after the tags are gone so that "&lt;b&gt;" stays visible text; controls are
   // stripped again because an entity such as &#7; can produce one.
@@ -74,7 +76,15 @@ function cleanCommon(s: string): string {
 
 /** One-line text (titles, names): HTML and controls removed, every run of whitespace becomes one space. */
 export function cleanLine(s: string): string {
-  return cleanCommon(s).replace(/\s+/g, ' ').trim();
+  return collapseSpaces(cleanCommon(s)).trim();
+}
+
+// Whitespace that is not a lone space: only then is there anything to collapse. A global replace rebuilds the
+// string at every match, and every single space between two words is one.
+const COLLAPSIBLE_RE = /\s\s|[^\S ]/;
+
+function collapseSpaces(s: string): string {
+  return COLLAPSIBLE_RE.test(s) ? s.replace(/\s+/g, ' ') : s;
 }
 
 /**
@@ -82,10 +92,12 @@ export function cleanLine(s: string): string {
  * between them; spaces inside a line are collapsed and each line is trimmed.
  */
 export function cleanMultiline(s: string): string {
-  return cleanCommon(s)
+  const cleaned = cleanCommon(s);
+  if (!/[\r\n]/.test(cleaned)) return collapseSpaces(cleaned).trim();
+  return cleaned
     .replace(/\r\n?/g, '\n')
     .split('\n')
-    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .map((line) => collapseSpaces(line).trim())
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
@@ -118,16 +130,31 @@ export function truncateChars(s: string, max: number): string {
 
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', đ: 'd', ł: 'l' };
 
-/** Lower-case, accents removed, common ligatures expanded: for comparing, never for display. */
-export function foldAccents(s: string): string {
-  // Most text is plain ASCII: nothing to decompose (the hottest line of the normalisation profile).
-  if (ASCII_RE.test(s)) return s.toLowerCase();
+function decomposeAndFold(s: string): string {
   return s
     .toLowerCase()
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .replace(/[œæßøđł]/g, (c) => LIGATURES[c] ?? c);
 }
+
+// Within Latin-1 the folding is character by character (no combining marks to meet), so each letter's fold is
+// worked out once, by the general path itself, and Latin-1 text skips the decomposition and its copies.
+const LATIN1_FOLDS: Readonly<Record<string, string>> = Object.fromEntries(
+  Array.from({ length: 0x100 - 0xc0 }, (_, i) => String.fromCharCode(0xc0 + i)).map((c) => [c, decomposeAndFold(c)]),
+);
+const LATIN1_LETTERS_RE = /[\u00c0-\u00ff]/g;
+
+/** Lower-case, accents removed, common ligatures expanded: for comparing, never for display. */
+export function foldAccents(s: string): string {
+  // Most text is plain ASCII or Latin-1 (the hottest lines of the normalisation profile).
+  if (ASCII_RE.test(s)) return s.toLowerCase();
+  if (LATIN1_RE.test(s)) return s.toLowerCase().replace(LATIN1_LETTERS_RE, (c) => LATIN1_FOLDS[c]!);
+  return decomposeAndFold(s);
+}
+
+/** foldAccents without its fast paths: the definition they must agree with (held by a unit test). */
+export const foldAccentsSlowly = decomposeAndFold;
 
 /** foldAccents, then every run of non-letters/digits becomes one space: "Tous-les Niveaux!" → "tous les niveaux". */
 export function foldWords(s: string): string {

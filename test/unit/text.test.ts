@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { charLength, cleanLine, cleanMultiline, decodeEntities, foldAccents, foldWords, stripHtml, truncateChars } from '../../src/domain/text';
+import { charLength, cleanLine, cleanMultiline, decodeEntities, foldAccents, foldAccentsSlowly, foldWords, stripHtml, truncateChars } from '../../src/domain/text';
 
 test('cleanLine trims and collapses every kind of whitespace to one space', () => {
   assert.equal(cleanLine('  Python \t\n  Basics  '), 'Python Basics');
@@ -61,4 +61,19 @@ test('truncateChars counts characters, not UTF-16 units, and marks the cut', () 
 test('folding removes case, accents and ligatures', () => {
   assert.equal(foldAccents('Élève Œuvre'), 'eleve oeuvre');
   assert.equal(foldWords('  Tous-les NIVEAUX ! '), 'tous les niveaux');
+});
+
+test('the fast paths of accent folding give what the general path gives, for every Latin-1 character and mixed text', () => {
+  for (let code = 0; code <= 0xff; code++) {
+    const c = String.fromCharCode(code);
+    assert.equal(foldAccents(`x${c}Y`), foldAccentsSlowly(`x${c}Y`), `U+${code.toString(16).padStart(4, '0')}`);
+  }
+  for (const s of ['Élève Œuvre', 'Leçon 3 : Déjà-vu À LA CARTE', 'Straße Øre Łódź', 'naïve café', 'e\u0301cole', 'µ ÿ ß Æ', '’Quote’ 🚀']) {
+    assert.equal(foldAccents(s), foldAccentsSlowly(s), s);
+  }
+});
+
+test('text that is Latin-1 is left as it is by the NFC step, and decomposed text is composed', () => {
+  assert.equal(cleanLine('Caf\u00e9'), 'Caf\u00e9');
+  assert.equal(cleanLine('Cafe\u0301'), 'Caf\u00e9');
 });

@@ -158,13 +158,13 @@ export async function* readCsv(filePath: string, limits: ReaderLimits): AsyncGen
         throw new FileValidationError('too_many_rows', `more than ${limits.maxRows} rows; split the file`);
       }
       const raw: Record<string, unknown> = {};
-      header.forEach((name, i) => {
+      for (let i = 0; i < header.length && i < fields.length; i++) {
         // Empty header cells and repeated names: the first column with a name wins. "__proto__" would set
         // the object's prototype instead of a key, and is no course column anyway.
-        if (name !== '' && name !== '__proto__' && !Object.hasOwn(raw, name) && i < fields.length) raw[name] = fields[i];
-      });
-      const extra = fields.slice(header.length);
-      const meaningful = extra.some((f) => f.trim() !== '');
+        const name = header[i]!;
+        if (name !== '' && name !== '__proto__' && !Object.hasOwn(raw, name)) raw[name] = fields[i];
+      }
+      const meaningful = fields.length > header.length && fields.slice(header.length).some((f) => f.trim() !== '');
       if (fields.length < header.length || meaningful) {
         raw[FIELD_COUNT_KEY] = { expected: header.length, actual: fields.length } satisfies FieldCountMark;
       }
