@@ -3,25 +3,23 @@ import type { ActivityDeps } from './deps';
 import { failingFast } from './deps';
 import { readRows } from '../domain/readers';
 import { FileValidationError, type FileFormat, type SourceRow } from '../domain/types';
-import { courseContentHash, normalizeCourse } from '../domain/normalize';
+import { courseJsonAndHash, normalizeCourse } from '../domain/normalize';
 import { analyzeStaging, clearStaging, insertStagedRows, lastStagedRow, type StagedRow } from '../db/staging';
 import { updateImport } from '../db/imports';
 
-/** A row as staged: the raw record (shown on the import's pages) and its normalisation, or its errors. */
-export function stageRow(row: SourceRow): StagedRow {
+/**
+ * A row as staged (a StagedRow, as JSON text): the raw record (shown on the import's pages) and its
+ * normalisation, or its errors. The course's JSON comes from the text its content hash is computed on.
+ */
+export function stagedRowJson(row: SourceRow): string {
   const result = normalizeCourse(row.raw);
   if (!result.ok) {
-    return { row_number: row.rowNumber, raw: row.raw, course: null, natural_key: null, content_hash: null, errors: result.errors, warnings: null };
+    const failed: StagedRow = { row_number: row.rowNumber, raw: row.raw, course: null, natural_key: null, content_hash: null, errors: result.errors, warnings: null };
+    return JSON.stringify(failed);
   }
-  return {
-    row_number: row.rowNumber,
-    raw: row.raw,
-    course: result.course,
-    natural_key: result.course.natural_key,
-    content_hash: courseContentHash(result.course),
-    errors: null,
-    warnings: result.warnings.length ? result.warnings : null,
-  };
+  const { json, contentHash } = courseJsonAndHash(result.course);
+  const warnings = result.warnings.length ? JSON.stringify(result.warnings) : 'null';
+  return `{"row_number":${row.rowNumber},"raw":${JSON.stringify(row.raw)},"course":${json},"natural_key":${JSON.stringify(result.course.natural_key)},"content_hash":"${contentHash}","errors":null,"warnings":${warnings}}`;
 }
 
 /**
@@ -51,7 +49,7 @@ export function parse(deps: ActivityDeps) {
       for await (const row of readRows(args.format, args.storedPath, config.limits)) {
         rows++;
         if (row.rowNumber <= resumeAfter) continue;
-        batch.push(JSON.stringify(stageRow(row)));
+        batch.push(stagedRowJson(row));
         if (batch.length >= config.batchSize) {
           await writing;
           writing = write(batch, rows);

@@ -41,6 +41,24 @@ export function courseContentHash(course: NormalizedCourse): string {
   return createHash('sha256').update(hashedText(course)).digest('hex');
 }
 
+// Every field of NormalizedCourse but natural_key is compared: the hashed text is then the course's own JSON
+// less that one key, which courseJsonAndHash relies on (a field added to the course and not compared fails here).
+type UncomparedField = Exclude<keyof NormalizedCourse, ComparedField | 'natural_key'>;
+const everyFieldCompared: [UncomparedField] extends [never] ? true : false = true;
+void everyFieldCompared;
+
+/**
+ * The course as JSON text and its content hash, from one serialisation: the hashed text with natural_key put
+ * back is the whole course (lessons with all their fields). What the parse step stages for every row.
+ */
+export function courseJsonAndHash(course: NormalizedCourse): { json: string; contentHash: string } {
+  const text = hashedText(course);
+  return {
+    json: `{"natural_key":${JSON.stringify(course.natural_key)},${text.slice(1)}`,
+    contentHash: createHash('sha256').update(text).digest('hex'),
+  };
+}
+
 /** The definition hashedText must match: canonical JSON of the compared fields. */
 export function canonicalHashedText(course: NormalizedCourse): string {
   const content: Record<string, unknown> = {};

@@ -183,4 +183,4 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
 }
 
 // The activities import the whole row pipeline from here.
-export { changedFields, courseContentHash, type FieldChange, type StoredCourseLike } from './content-hash';
+export { changedFields, courseContentHash, courseJsonAndHash, type FieldChange, type StoredCourseLike } from './content-hash';

@@ -89,6 +89,12 @@ export function courseCells(c: GeneratedCourse): (string | number | boolean)[] {
   return [c.external_id, c.title, c.description, c.category, c.instructor, c.duration, c.difficulty, c.learning_mode, c.price, c.is_free, c.lessons.join(';'), c.tags.join(',')];
 }
 
+/** A course as the CSV reader hands it on: header name → cell text. */
+export function courseRawRow(c: GeneratedCourse): Record<string, string> {
+  const cells = courseCells(c);
+  return Object.fromEntries(CSV_HEADER.split(',').map((h, i) => [h, String(cells[i])]));
+}
+
 /** One CSV line, without its newline. */
 export function courseToCsvLine(c: GeneratedCourse): string {
   return courseCells(c).map(csvCell).join(',');

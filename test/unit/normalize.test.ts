@@ -4,7 +4,7 @@ import { normalizeCourse } from '../../src/domain/normalize';
 import { normalizedCourseSchema } from '../../src/domain/course-schema';
 import { FIELD_COUNT_KEY, NOT_AN_OBJECT_KEY } from '../../src/domain/source-marks';
 import type { NormalizedCourse, RowError } from '../../src/domain/types';
-import { CSV_HEADER, courseCells, generateCourses } from '../support/generate';
+import { courseRawRow, generateCourses } from '../support/generate';
 
 function course(raw: Record<string, unknown>): NormalizedCourse {
   const r = normalizeCourse(raw);
@@ -188,8 +188,7 @@ test('a value of the wrong type is an error, not a crash', () => {
 test('every course normalisation accepts passes the zod schema (the rules are its only run-time check)', () => {
   const rows: Record<string, unknown>[] = [seedCsvRow, { title: 'x', price: 1 }, { title: 'y', is_free: true, lessons: ['a', 'b'], tags: 'a,b' }];
   // A generated catalogue: French and English text, every difficulty and mode, decimal prices, 3–12 lessons.
-  const header = CSV_HEADER.split(',');
-  for (const c of generateCourses(500, 7)) rows.push(Object.fromEntries(header.map((h, i) => [h, String(courseCells(c)[i])])));
+  for (const c of generateCourses(500, 7)) rows.push(courseRawRow(c));
   // Hostile cells: markup, entities, controls, emoji, limits reached, lesson objects, odd numbers and booleans.
   const long = (n: number, unit = 'é') => unit.repeat(n);
   rows.push(
