@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
@@ -16,8 +17,9 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundle;
 }
 
+/** The workflows' entry file (a path, not a module specifier: no TypeScript-aware resolver needed). */
 export function workflowsPath(): string {
-  return require.resolve('../workflows');
+  return fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 }
 
 // Bundling the workflows (webpack) takes ~200 MB of heap. In a child process, all of it goes back to the system
@@ -32,8 +34,8 @@ import(temporalWorker)
 `;
 
 export async function bundleInChildProcess(): Promise<WorkflowBundle> {
-  // tsx, so that webpack's loader can read the TypeScript workflows as the worker itself does.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', bundlerScript, require.resolve('@temporalio/worker'), workflowsPath()], {
+  // tsx's ESM loader, so that webpack's loader can read the TypeScript workflows as the worker itself does.
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', bundlerScript, require.resolve('@temporalio/worker'), workflowsPath()], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out: Buffer[] = [];
