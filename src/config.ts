@@ -33,7 +33,7 @@ const schema = z.object({
   ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
   ELASTICSEARCH_ENABLED: bool.default(true),
   ELASTICSEARCH_INDEX: z.string().regex(/^[a-z0-9_-]+$/).default('courses'),
-  ELASTICSEARCH_BULK_SIZE: positiveInt.default(1000),
+  ELASTICSEARCH_BULK_SIZE: positiveInt.default(500),
   ELASTICSEARCH_BULK_CONCURRENCY: positiveInt.default(2),
   INGEST_DIR: z.string().default('ingest'),
   MAX_FILE_MB: z.coerce.number().positive().default(10),
