@@ -1,5 +1,5 @@
 // importFile: one imported file, one durable workflow. The steps, in order:
-//   1 moveToProcessing  2 parse  3 normalize (+ plan)  [dry run: wait for confirm / discard]
+//   1 moveToProcessing  2 parse (+ plan)  3 normalize (duplicates, diffs, counts)  [dry run: wait for confirm / discard]
 //   4 upsert  5 index  6 notify  7 archive
 // Rows never travel through this code: activities pass ids and counts, the rows live in PostgreSQL staging.
 // Cancel (from the admin) archives the file to error/; after the upsert, what it wrote is undone first.

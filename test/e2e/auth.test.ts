@@ -61,7 +61,8 @@ describe('signing in', () => {
     const admin = await e.createUser('viewer');
     const page = await e.newPage();
     await page.goto('/admin-dashboard/login/');
-    // The email field has the focus on arrival.
+    // The email field has the focus on arrival (autofocus may land just after the load event on a busy machine).
+    await page.locator('#email:focus').waitFor({ timeout: 5000 });
     await page.keyboard.type(admin.email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(admin.password);

@@ -69,9 +69,12 @@ describe('a file dropped into drop/', () => {
     assert.equal(imp.archived_to, path.join(t.folder('processed'), `${imp.id}__seed-courses.csv`));
 
     // The run is visible to operators: search attributes filter it in the Web UI and through the client.
-    const listed = [];
-    for await (const wf of t.client.workflow.list({ query: `ImportSource = 'drop' AND ImportFileName = 'seed-courses.csv' AND ImportStatus = 'succeeded'` })) listed.push(wf.workflowId);
-    assert.ok(listed.includes(imp.workflow_id), `workflow ${imp.workflow_id} is listed by its search attributes`);
+    // Visibility is eventually consistent: the ledger can say "succeeded" a moment before the run's last attributes.
+    await eventually(async () => {
+      const listed = [];
+      for await (const wf of t.client.workflow.list({ query: `ImportSource = 'drop' AND ImportFileName = 'seed-courses.csv' AND ImportStatus = 'succeeded'` })) listed.push(wf.workflowId);
+      return listed.includes(imp.workflow_id);
+    }, `workflow ${imp.workflow_id} listed by its search attributes`, 15_000);
   });
 
   test("the seed's JSON lands with its lesson objects", async () => {
