@@ -43,16 +43,17 @@ function fieldOfColumn(columnName: string): CourseField | undefined {
   return FIELD_ALIASES[folded];
 }
 
-// Every row of a file has the same column names: each is folded once. Bounded, since a JSON file's objects can
-// have keys of their own; past the bound names are simply folded again.
+// Every row of a file has the same column names: each is folded once. Bounded in count and name length, since a
+// JSON file's objects can have keys of their own; other names are simply folded again.
 const knownColumns = new Map<string, CourseField | null>();
 const KNOWN_COLUMNS_MAX = 1000;
+const KNOWN_COLUMN_NAME_MAX = 100;
 
 export function canonicalField(columnName: string): CourseField | undefined {
   const known = knownColumns.get(columnName);
   if (known !== undefined) return known ?? undefined;
   const field = fieldOfColumn(columnName);
-  if (knownColumns.size < KNOWN_COLUMNS_MAX) knownColumns.set(columnName, field ?? null);
+  if (knownColumns.size < KNOWN_COLUMNS_MAX && columnName.length <= KNOWN_COLUMN_NAME_MAX) knownColumns.set(columnName, field ?? null);
   return field;
 }
 
