@@ -1,7 +1,7 @@
 // The import_rows staging table: every statement that touches it lives here.
 import type { Sql } from './client';
 import type { ActionCounts, PlannedChange, RowErrorRef } from '../contract';
-import type { NormalizedCourse, RowError, SourceRow } from '../domain/types';
+import type { NormalizedCourse, RowError } from '../domain/types';
 
 export async function clearStaging(sql: Sql, importId: string): Promise<void> {
   await sql`DELETE FROM import_rows WHERE import_id = ${importId}`;

@@ -4,16 +4,15 @@
 //                            or symbols collapsed to one space, trimmed.
 // "+" and "#" survive the folding: they are what tells "C++", "C#" and "C" apart.
 
-import { foldAccents } from './text';
+import { foldAccents, isAscii } from './text';
 
-const ASCII_RE = /^[\x00-\x7f]*$/;
 // Within ASCII, letters and digits are a-z and 0-9 (folded text is lower-case): a far cheaper pattern.
 const ASCII_SEPARATORS_RE = /[^a-z0-9+#]+/g;
 const SEPARATORS_RE = /[^\p{L}\p{N}+#]+/gu;
 
 export function foldTitle(title: string): string {
   const folded = foldAccents(title);
-  return folded.replace(ASCII_RE.test(folded) ? ASCII_SEPARATORS_RE : SEPARATORS_RE, ' ').trim();
+  return folded.replace(isAscii(folded) ? ASCII_SEPARATORS_RE : SEPARATORS_RE, ' ').trim();
 }
 
 export function naturalKey(externalId: string | null, title: string): string {

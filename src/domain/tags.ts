@@ -14,7 +14,7 @@
 
 import type { Difficulty, RowError } from './types';
 import { isCellError, unwrapCellValue } from './cell-value';
-import { charLength, cleanLine, foldAccents } from './text';
+import { charLength, cleanLine, foldAccents, isAscii } from './text';
 import { kindOf, readText, show } from './values';
 
 export const MAX_TAGS = 30;
@@ -115,10 +115,9 @@ export function slugify(s: string): string {
 }
 
 const LETTER_RE = /\p{L}/gu;
-const ASCII_WORD_RE = /^[\x00-\x7f]*$/;
 
 function letterCount(word: string): number {
-  if (ASCII_WORD_RE.test(word)) {
+  if (isAscii(word)) {
     let n = 0;
     for (let i = 0; i < word.length; i++) {
       const c = word.charCodeAt(i) | 0x20; // lower-cases A-Z; other characters never land in a-z

@@ -63,6 +63,11 @@ export function stripHtml(s: string): string {
 // Any character that one of the steps below would act on: most cells have none, and skip them all.
 const NEEDS_CLEANING_RE = /[<&\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B\u2060\uFEFF]/;
 const ASCII_RE = /^[\x00-\x7f]*$/;
+
+/** Whether every character is ASCII: the test in front of the cheaper paths of the text rules. */
+export function isAscii(s: string): boolean {
+  return ASCII_RE.test(s);
+}
 // Latin-1 text (most French text) holds no combining mark and only characters NFC leaves as they are.
 const LATIN1_RE = /^[\x00-\xff]*$/;
 
