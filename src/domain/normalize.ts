@@ -49,7 +49,10 @@ function report(row: RowProblems, list: RowError[], field: CourseField, message:
 }
 
 function taken<T>(row: RowProblems, field: CourseField, parsed: Parsed<T>): T | undefined {
-  if (parsed.ok) return parsed.value;
+  if (parsed.ok) {
+    if (parsed.note !== undefined) report(row, row.warnings, field, parsed.note);
+    return parsed.value;
+  }
   report(row, row.errors, field, parsed.message);
   return undefined;
 }

@@ -18,7 +18,38 @@ export interface SourceRow {
   /** What a user sees: the CSV line / sheet row of the record (header = 1), or the 1-based array index in JSON. */
   rowNumber: number;
   raw: Record<string, unknown>;
+  /**
+   * What the reader had to interpret in this record (a cell read from a formula's cached result, a date cell
+   * read as text…): stored as the row's warnings, beside normalisation's own. Absent when nothing was.
+   */
+  warnings?: RowError[];
 }
+
+/**
+ * Something about the file as a whole that was interpreted rather than read as is, or that was skipped:
+ * the encoding guessed, the worksheet read, the header row used, a column that matches no field, a table's
+ * total row skipped. Stored with the import (imports.warnings) and shown in the summary, the preview, the
+ * import's page and the CLI's `--json` output. A warning never fails a row nor the file.
+ */
+export interface FileWarning {
+  /** Stable machine code, e.g. 'encoding_guessed', 'sheet_read', 'header_row', 'unknown_column', 'total_row_skipped'. */
+  code: string;
+  /** The English sentence (the CLI and logs are English). */
+  message: string;
+  /** The row / line of the file it is about (same numbering as SourceRow.rowNumber), when it is about one. */
+  row?: number;
+  /** The column name as written in the file, when it is about one. */
+  column?: string;
+  /** The course field it is about, when there is one. */
+  field?: string;
+}
+
+/**
+ * Where a reader reports file-level warnings: called for each, in file order. Readers report each kind once
+ * (not once per row). The default of every reader drops them (unit tests that do not look at warnings).
+ */
+export type WarnFn = (w: FileWarning) => void;
+export const ignoreWarnings: WarnFn = () => {};
 
 export interface NormalizedLesson {
   title: string;

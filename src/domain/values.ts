@@ -5,9 +5,15 @@
 import { isCellError, unwrapCellValue } from './cell-value';
 import { restoreNeutralized } from './formula';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+/**
+ * A value read from a cell, or why it could not be. `note` on success says the value was interpreted rather
+ * than read as is ("'1:30' read as 1.5 hours"): normalisation stores it as the row's warning on that field.
+ */
+export type Parsed<T> = { ok: true; value: T; note?: string } | { ok: false; message: string };
 
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+/** A success whose value was interpreted: `note` (without the field name) becomes a warning of the row. */
+export const interpreted = <T>(value: T, note: string): Parsed<T> => ({ ok: true, value, note });
 export const fail = <T = never>(message: string): Parsed<T> => ({ ok: false, message });
 
 /** Shortens a raw value for an error message, quoted: 'expertissime'. */

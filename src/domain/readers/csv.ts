@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
-import { FileValidationError, type ReaderLimits, type SourceRow } from '../types';
+import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { canonicalField } from '../fields';
 import { FIELD_COUNT_KEY, type FieldCountMark } from '../source-marks';
 import { createDecoder, detectFileEncoding, type CsvEncoding } from './encoding';
@@ -112,7 +112,7 @@ function decodingStream(encoding: CsvEncoding): Transform {
   });
 }
 
-export async function* readCsv(filePath: string, limits: ReaderLimits): AsyncGenerator<SourceRow> {
+export async function* readCsv(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
   const sample = await checkFile(filePath, 'csv', limits);
   const encoding = await detectFileEncoding(filePath, sample, (await stat(filePath)).size);
   const delimiter = detectDelimiter(createDecoder(encoding).write(sample));

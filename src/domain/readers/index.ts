@@ -1,19 +1,20 @@
 // One entry point for the parse step: the format decides the reader. Each reader checks the file
 // (size, emptiness, content vs. announced format) before parsing.
 
-import { FileValidationError, type FileFormat, type ReaderLimits, type SourceRow } from '../types';
+import { FileValidationError, ignoreWarnings, type FileFormat, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { readCsv } from './csv';
 import { readJson } from './json';
 import { readXlsx } from './xlsx';
 
-export function readRows(format: FileFormat, filePath: string, limits: ReaderLimits): AsyncIterable<SourceRow> {
+/** The rows of a file, by its format; file-level warnings go to `warn`. Throws FileValidationError (file-level). */
+export function readRows(format: FileFormat, filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncIterable<SourceRow> {
   switch (format) {
     case 'csv':
-      return readCsv(filePath, limits);
+      return readCsv(filePath, limits, warn);
     case 'json':
-      return readJson(filePath, limits);
+      return readJson(filePath, limits, warn);
     case 'xlsx':
-      return readXlsx(filePath, limits);
+      return readXlsx(filePath, limits, warn);
     default:
       // The format comes from the database at run time; refuse anything the type doesn't know.
       throw new FileValidationError('unknown_format', `unknown file format: ${String(format satisfies never)}`);

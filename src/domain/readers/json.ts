@@ -15,7 +15,7 @@ import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { verifyFile } from 'stream-json/file/verifier.js';
-import { FileValidationError, type ReaderLimits, type SourceRow } from '../types';
+import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../source-marks';
 import { checkFile } from './file-checks';
 
@@ -36,7 +36,7 @@ async function syntaxError(filePath: string, fallback: string): Promise<FileVali
   return new FileValidationError('malformed', `invalid JSON: ${fallback}`);
 }
 
-export async function* readJson(filePath: string, limits: ReaderLimits): AsyncGenerator<SourceRow> {
+export async function* readJson(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
   const sample = await checkFile(filePath, 'json', limits);
   const wrapped = topLevelChar(sample) === '{';
 

@@ -11,7 +11,7 @@
 
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import { FileValidationError, type ReaderLimits, type SourceRow } from '../types';
+import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { canonicalField } from '../fields';
 import { unwrapCellValue } from '../cell-value';
 import { readText } from '../values';
@@ -29,7 +29,7 @@ interface StreamRow {
   getCell(col: number): { value: unknown };
 }
 
-export async function* readXlsx(filePath: string, limits: ReaderLimits): AsyncGenerator<SourceRow> {
+export async function* readXlsx(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
   await checkFile(filePath, 'xlsx', limits);
   const { firstSheetName } = await inspectXlsx(filePath, limits);
 
