@@ -60,6 +60,18 @@ export interface RowErrorRef {
   message: string;
 }
 
+/**
+ * A warning as summaries and previews carry it: something interpreted rather than read as is, or skipped. A file
+ * warning has a `code` and maybe a `column` or `row`; a row warning has the `row` and the `field` it is about.
+ */
+export interface WarningRef {
+  row?: number;
+  field?: string;
+  column?: string;
+  code?: string;
+  message: string;
+}
+
 export interface ActionCounts {
   rows: number;
   created: number;
@@ -94,6 +106,8 @@ export interface Preview {
   /** A bounded sample; the full preview is in the import's staging rows. */
   errors: RowErrorRef[];
   changes: PlannedChange[];
+  /** File warnings, then a bounded sample of row warnings. Absent from previews of runs started before it existed. */
+  warnings?: WarningRef[];
 }
 
 export interface ImportSummary {
@@ -102,6 +116,10 @@ export interface ImportSummary {
   status: ImportStatus | 'preview';
   counts: Omit<ActionCounts, 'skipped'> & { skipped: number };
   errors: RowErrorRef[];
+  /** File warnings, then a bounded sample of row warnings (see Preview.warnings). */
+  warnings: WarningRef[];
+  /** Why the import failed or was cancelled, as the workflow learned it; null otherwise. */
+  error?: { code: string; message: string } | null;
   archivedTo: string | null;
 }
 

@@ -1,6 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { SAMPLE_SIZE, type ImportMode, type Preview } from '../contract';
+import { SAMPLE_SIZE, type ImportMode, type Preview, type WarningRef } from '../contract';
 import { changedFields } from '../domain/normalize';
 import {
   countActions,
@@ -8,9 +8,16 @@ import {
   readUpdatesToDiff,
   samplePlannedChanges,
   sampleRowErrors,
+  sampleRowWarnings,
   writeChanges,
 } from '../db/staging';
-import { updateImport } from '../db/imports';
+import { getImport, updateImport } from '../db/imports';
+
+/** The file's warnings first (they concern every row), then the first row warnings: SAMPLE_SIZE in all at most. */
+async function warningsSample(sql: ActivityDeps['sql'], importId: string): Promise<WarningRef[]> {
+  const fileWarnings: WarningRef[] = ((await getImport(sql, importId))?.warnings ?? []).slice(0, SAMPLE_SIZE);
+  return [...fileWarnings, ...(await sampleRowWarnings(sql, importId, SAMPLE_SIZE - fileWarnings.length))];
+}
 
 /**
  * Step 3. Completes the plan of the staged rows (normalised, and planned against the current courses, by the
@@ -47,6 +54,7 @@ export function normalize(deps: ActivityDeps) {
       counts,
       errors: await sampleRowErrors(sql, importId, SAMPLE_SIZE),
       changes: await samplePlannedChanges(sql, importId, SAMPLE_SIZE),
+      warnings: await warningsSample(sql, importId),
     };
   };
 }

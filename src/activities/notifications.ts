@@ -43,7 +43,9 @@ export function notificationActivities(deps: ActivityDeps) {
         counts: summary.counts,
         durationMs: record?.started_at ? Date.now() - record.started_at.getTime() : null,
         errors: summary.errors.slice(0, 20),
-        error: record?.error_code ? { code: record.error_code, message: record.error_message ?? '' } : null,
+        warnings: (summary.warnings ?? []).slice(0, 20),
+        // From the summary: the ledger's error columns are written by the archive step, after this one.
+        error: summary.error ?? (record?.error_code ? { code: record.error_code, message: record.error_message ?? '' } : null),
         adminUrl: `${publicUrl}/admin-dashboard/imports/${summary.importId}/`,
         temporalUrl: `${temporal.uiUrl}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(summary.workflowId)}`,
       };

@@ -5,7 +5,8 @@ import { readRows } from '../domain/readers';
 import { FileValidationError, type FileFormat, type SourceRow } from '../domain/types';
 import { courseJsonAndHash, normalizeCourse } from '../domain/normalize';
 import { analyzeStaging, clearStaging, insertStagedRows, lastStagedRow, type StagedRow } from '../db/staging';
-import { updateImport } from '../db/imports';
+import { setImportWarnings, updateImport } from '../db/imports';
+import { createFileWarnings } from '../domain/file-warnings';
 
 /**
  * A row as staged (a StagedRow, as JSON text): the raw record (shown on the import's pages) and its
@@ -13,12 +14,18 @@ import { updateImport } from '../db/imports';
  */
 export function stagedRowJson(row: SourceRow): string {
   const result = normalizeCourse(row.raw);
+  // What the reader interpreted in this record comes first, then normalisation's own warnings.
+  const readerWarnings = row.warnings ?? [];
   if (!result.ok) {
-    const failed: StagedRow = { row_number: row.rowNumber, raw: row.raw, course: null, natural_key: null, content_hash: null, errors: result.errors, warnings: null };
+    const failed: StagedRow = {
+      row_number: row.rowNumber, raw: row.raw, course: null, natural_key: null, content_hash: null, errors: result.errors,
+      warnings: readerWarnings.length ? readerWarnings : null,
+    };
     return JSON.stringify(failed);
   }
   const { json, contentHash } = courseJsonAndHash(result.course);
-  const warnings = result.warnings.length ? JSON.stringify(result.warnings) : 'null';
+  const allWarnings = readerWarnings.length ? [...readerWarnings, ...result.warnings] : result.warnings;
+  const warnings = allWarnings.length ? JSON.stringify(allWarnings) : 'null';
   return `{"row_number":${row.rowNumber},"raw":${JSON.stringify(row.raw)},"course":${json},"natural_key":${JSON.stringify(result.course.natural_key)},"content_hash":"${contentHash}","errors":null,"warnings":${warnings}}`;
 }
 
@@ -46,16 +53,24 @@ export function parse(deps: ActivityDeps) {
       let writing: Promise<void> = Promise.resolve();
       let batch: string[] = [];
       let rows = 0;
-      for await (const row of readRows(args.format, args.storedPath, config.limits)) {
-        rows++;
-        if (row.rowNumber <= resumeAfter) continue;
-        batch.push(stagedRowJson(row));
-        if (batch.length >= config.batchSize) {
-          await writing;
-          writing = write(batch, rows);
-          writing.catch(() => {}); // awaited before the next write and after the loop
-          batch = [];
+      // A resumed attempt reads the file from its start again, so it finds the same file warnings.
+      const fileWarnings = createFileWarnings();
+      try {
+        for await (const row of readRows(args.format, args.storedPath, config.limits, fileWarnings.warn)) {
+          rows++;
+          fileWarnings.seeRow(row);
+          if (row.rowNumber <= resumeAfter) continue;
+          batch.push(stagedRowJson(row));
+          if (batch.length >= config.batchSize) {
+            await writing;
+            writing = write(batch, rows);
+            writing.catch(() => {}); // awaited before the next write and after the loop
+            batch = [];
+          }
         }
+      } finally {
+        // Also when the file fails as a whole: what was interpreted before the failure helps to fix the file.
+        await setImportWarnings(sql, importId, fileWarnings.list());
       }
       await writing;
       await write(batch, rows);

@@ -42,7 +42,7 @@ async function waitForPreview(handle: WorkflowHandle, workflowId: string, onProg
       const preview = await handle.query(previewQuery);
       if (!preview) return null;
       const { skipped, ...rest } = preview.counts;
-      return { importId: p.importId, workflowId, status: 'preview', counts: { ...rest, skipped }, errors: preview.errors, archivedTo: null };
+      return { importId: p.importId, workflowId, status: 'preview', counts: { ...rest, skipped }, errors: preview.errors, warnings: preview.warnings ?? [], archivedTo: null };
     }
     const { status } = await handle.describe();
     if (status.name !== 'RUNNING') return null;
@@ -124,12 +124,17 @@ function printSummary(s: ImportSummary, json: boolean): void {
   process.stderr.write(
     `${s.status}: ${c.rows} rows · ${c.created} created · ${c.updated} updated · ${c.unchanged} unchanged · ${c.skipped} skipped · ${c.failed} failed\n`,
   );
+  if (s.error) process.stderr.write(`  ${s.error.message} (${s.error.code})\n`);
   for (const e of s.errors.slice(0, 20)) process.stderr.write(`  row ${e.row}, ${e.field}: ${e.message}\n`);
+  // Summaries of runs started before warnings existed have none.
+  const warnings = s.warnings ?? [];
+  for (const w of warnings.slice(0, 20)) process.stderr.write(`  warning${w.row !== undefined ? `, row ${w.row}` : ''}: ${w.message}\n`);
   if (s.archivedTo) process.stderr.write(`archived to ${s.archivedTo}\n`);
   if (json) {
     const { importId, workflowId, status, counts, errors, archivedTo } = s;
     const { rows, created, updated, unchanged, failed } = counts;
-    process.stdout.write(JSON.stringify({ importId, workflowId, status, counts: { rows, created, updated, unchanged, failed }, errors, archivedTo }) + '\n');
+    const error = s.error ?? null;
+    process.stdout.write(JSON.stringify({ importId, workflowId, status, counts: { rows, created, updated, unchanged, failed }, error, errors, warnings, archivedTo }) + '\n');
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Sql } from './client';
 import type { ActionCounts, ImportInput, ImportStatus, Step } from '../contract';
-import type { FileFormat } from '../domain/types';
+import type { FileFormat, FileWarning } from '../domain/types';
 
 export interface ImportRecord {
   id: string;
@@ -24,6 +24,8 @@ export interface ImportRecord {
   error_code: string | null;
   error_message: string | null;
   archived_to: string | null;
+  /** File-level warnings written by the parse step (null before it ran). */
+  warnings: FileWarning[] | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -59,6 +61,11 @@ export async function updateImport(sql: Sql, id: string, update: ImportProgressU
   if ('counts' in fields) fields.counts = sql.json(fields.counts as never) as unknown as ActionCounts;
   if (Object.keys(fields).length === 0) return;
   await sql`UPDATE imports SET ${sql(fields)} WHERE id = ${id}`;
+}
+
+/** The parse step's file-level warnings (its one writer); replaces what an earlier attempt wrote. */
+export async function setImportWarnings(sql: Sql, id: string, warnings: readonly FileWarning[]): Promise<void> {
+  await sql`UPDATE imports SET warnings = ${warnings.length ? sql.json(warnings as never) : null} WHERE id = ${id}`;
 }
 
 export async function finishImport(

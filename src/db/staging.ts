@@ -1,6 +1,6 @@
 // The import_rows staging table: every statement that touches it lives here.
 import type { Sql } from './client';
-import type { ActionCounts, PlannedChange, RowErrorRef } from '../contract';
+import type { ActionCounts, PlannedChange, RowErrorRef, WarningRef } from '../contract';
 import type { NormalizedCourse, RowError } from '../domain/types';
 
 export async function clearStaging(sql: Sql, importId: string): Promise<void> {
@@ -139,6 +139,16 @@ export async function sampleRowErrors(sql: Sql, importId: string, limit: number)
     SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message
     FROM import_rows r, jsonb_array_elements(r.errors) e
     WHERE r.import_id = ${importId} AND r.errors IS NOT NULL
+    ORDER BY r.row_number LIMIT ${limit}`;
+}
+
+/** The first row warnings of an import, one line per warning, in row order. */
+export async function sampleRowWarnings(sql: Sql, importId: string, limit: number): Promise<WarningRef[]> {
+  if (limit <= 0) return [];
+  return sql<WarningRef[]>`
+    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message
+    FROM import_rows r, jsonb_array_elements(r.warnings) e
+    WHERE r.import_id = ${importId} AND r.warnings IS NOT NULL
     ORDER BY r.row_number LIMIT ${limit}`;
 }
 

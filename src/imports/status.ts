@@ -4,8 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Sql } from '../db/client';
 import { importDetail, type ImportDetail } from '../db/import-history';
-import { sampleRowErrors } from '../db/staging';
-import { progressQuery, type ActionCounts, type Progress, type RowErrorRef } from '../contract';
+import { sampleRowErrors, sampleRowWarnings } from '../db/staging';
+import { progressQuery, type ActionCounts, type Progress, type RowErrorRef, type WarningRef } from '../contract';
 
 export const OPEN_STATUSES: readonly string[] = ['queued', 'processing', 'awaiting_confirmation'];
 export const FIRST_ERRORS = 20;
@@ -25,6 +25,8 @@ export interface ImportStatusView {
   counts: ActionCounts | null;
   error: { code: string; message: string } | null;
   errors: RowErrorRef[];
+  /** The file's warnings (all of them, bounded when stored), then the first row warnings. */
+  warnings: WarningRef[];
   createdAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
@@ -46,7 +48,7 @@ async function liveProgress(client: Client, workflowId: string): Promise<Progres
   return Promise.race([query, timeout]);
 }
 
-export function statusView(imp: ImportDetail, config: Pick<Config, 'temporal'>, live: Progress | null, errors: RowErrorRef[]): ImportStatusView {
+export function statusView(imp: ImportDetail, config: Pick<Config, 'temporal'>, live: Progress | null, errors: RowErrorRef[], rowWarnings: WarningRef[] = []): ImportStatusView {
   const open = OPEN_STATUSES.includes(imp.status) && !imp.finished_at;
   const useLive = open && live !== null && live.importId === imp.id;
   return {
@@ -66,6 +68,7 @@ export function statusView(imp: ImportDetail, config: Pick<Config, 'temporal'>, 
     counts: (useLive ? live.counts : null) ?? imp.counts,
     error: imp.error_code ? { code: imp.error_code, message: imp.error_message ?? '' } : useLive ? live.error : null,
     errors,
+    warnings: [...(imp.warnings ?? []), ...rowWarnings],
     createdAt: imp.created_at,
     finishedAt: imp.finished_at,
     durationMs: imp.finished_at ? imp.finished_at.getTime() - (imp.started_at ?? imp.created_at).getTime() : null,
@@ -79,9 +82,10 @@ export async function importStatus(deps: { sql: Sql; temporal: Client; config: P
   const imp = await importDetail(deps.sql, id);
   if (!imp) return null;
   const open = OPEN_STATUSES.includes(imp.status) && !imp.finished_at;
-  const [live, errors] = await Promise.all([
+  const [live, errors, rowWarnings] = await Promise.all([
     open && imp.workflow_id ? liveProgress(deps.temporal, imp.workflow_id) : Promise.resolve(null),
     sampleRowErrors(deps.sql, id, FIRST_ERRORS),
+    sampleRowWarnings(deps.sql, id, FIRST_ERRORS),
   ]);
-  return statusView(imp, deps.config, live, errors);
+  return statusView(imp, deps.config, live, errors, rowWarnings);
 }

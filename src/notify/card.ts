@@ -1,7 +1,7 @@
 // Notice -> a platform-neutral card: what a chat message says, before any platform's markup. Slack, Discord
 // and Teams each turn this into their own format and escape it their own way, so they say the same thing.
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
-import { formatDuration, formatPeriod, formatUtc, MAX_SHOWN_ERRORS, oneLine, plural, safeUrl, titleOf, type Title } from './format';
+import { formatDuration, formatPeriod, formatUtc, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, plural, safeUrl, titleOf, warningLine, type Title } from './format';
 
 export interface CardField {
   name: string;
@@ -40,6 +40,7 @@ function importCard(n: ImportNotice, now: Date): Omit<Card, 'title'> {
   const c = n.counts;
   const shown = n.errors.slice(0, MAX_SHOWN_ERRORS);
   const more = n.errors.length > shown.length || c.failed > shown.length;
+  const warnings = (n.warnings ?? []).slice(0, MAX_SHOWN_WARNINGS);
   return {
     url: safeUrl(n.adminUrl),
     details: [
@@ -62,8 +63,8 @@ function importCard(n: ImportNotice, now: Date): Omit<Card, 'title'> {
       { name: 'Duration', value: formatDuration(n.durationMs) },
     ],
     error: n.error ? `${oneLine(n.error.code, 60)}: ${oneLine(n.error.message, 1000)}` : null,
-    lists:
-      shown.length > 0
+    lists: [
+      ...(shown.length > 0
         ? [
             {
               heading: 'Row errors',
@@ -71,7 +72,17 @@ function importCard(n: ImportNotice, now: Date): Omit<Card, 'title'> {
               note: more ? `Showing the first ${plural(shown.length, 'row error')}; the admin page lists them all.` : null,
             },
           ]
-        : [],
+        : []),
+      ...(warnings.length > 0
+        ? [
+            {
+              heading: 'Warnings (values interpreted, columns ignored)',
+              items: warnings.map(warningLine),
+              note: (n.warnings?.length ?? 0) > warnings.length ? `Showing the first ${plural(warnings.length, 'warning')}; the admin page lists them all.` : null,
+            },
+          ]
+        : []),
+    ],
     footer: `Import ${oneLine(n.importId, 80)} · workflow ${oneLine(n.workflowId, 120)}`,
     links: links([
       ['Open the import', n.adminUrl],

@@ -1,7 +1,7 @@
 // Notice -> the data an email template reads. Every decision (what to show, how to word it, how much of
 // it) is made here in typed code, so the eta templates stay loops and interpolations.
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
-import { formatDuration, formatPeriod, formatUtc, MAX_SHOWN_ERRORS, oneLine, plural, safeUrl, titleOf, type Tone } from './format';
+import { formatDuration, formatPeriod, formatUtc, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, plural, safeUrl, titleOf, warningLine, type Tone } from './format';
 
 export interface Link {
   label: string;
@@ -28,6 +28,8 @@ export interface ImportView extends LayoutView {
   counts: LabelValue[];
   errors: { row: string; field: string; message: string }[];
   errorsNote: string | null;
+  /** Warning lines (see warningLine), at most MAX_SHOWN_WARNINGS. */
+  warnings: string[];
   links: Link[];
 }
 
@@ -102,6 +104,7 @@ export function importView(notice: { type: 'import' } & ImportNotice): ImportVie
           ],
     errors: shown.map((e) => ({ row: String(e.row), field: oneLine(e.field, 80) || '—', message: oneLine(e.message, 300) })),
     errorsNote: more ? `Showing the first ${plural(shown.length, 'row error')}; the admin page lists them all.` : null,
+    warnings: (notice.warnings ?? []).slice(0, MAX_SHOWN_WARNINGS).map(warningLine),
     links: links([
       ['Open the import', notice.adminUrl],
       ['Temporal run', notice.temporalUrl],

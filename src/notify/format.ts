@@ -129,5 +129,14 @@ export function subjectOf(notice: Notice): string {
   return truncate(`${t.emoji} ${t.text}`, 200);
 }
 
+/** One warning as a line: "row 3, duration: …" for a row warning, the message alone for a file warning. */
+export function warningLine(w: { row?: number; field?: string; message: string }): string {
+  const where = [w.row !== undefined ? `row ${w.row}` : '', w.field ? oneLine(w.field, 80) : ''].filter(Boolean).join(', ');
+  return where ? `${where}: ${oneLine(w.message, 300)}` : oneLine(w.message, 300);
+}
+
+/** How many warnings a notice shows at most, in an email or a card. */
+export const MAX_SHOWN_WARNINGS = 10;
+
 /** How many row errors a notice shows at most, in an email or a card. */
 export const MAX_SHOWN_ERRORS = 20;

@@ -1,6 +1,6 @@
 // The notices the pipeline sends, independent of any channel. Email templates and webhook payloads are
 // built from these shapes only, so a sender never reaches into the database or the workflow.
-import type { ActionCounts, RowErrorRef } from '../contract';
+import type { ActionCounts, RowErrorRef, WarningRef } from '../contract';
 
 export const IMPORT_OUTCOMES = ['succeeded', 'succeeded_with_errors', 'failed', 'discarded', 'cancelled'] as const;
 export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
@@ -17,6 +17,8 @@ export interface ImportNotice {
   durationMs: number | null;
   /** The first row errors (a bounded sample); the full list stays in PostgreSQL. */
   errors: RowErrorRef[];
+  /** The first warnings (file warnings first, then row warnings; a bounded sample). Absent in notices queued before warnings existed. */
+  warnings?: WarningRef[];
   /** Why the file as a whole failed; null unless status is 'failed'. */
   error: { code: string; message: string } | null;
   /** The import's page in the admin UI. */

@@ -9,6 +9,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -36,6 +37,10 @@ import {
 // Infrastructure failures (database, Elasticsearch down) retry with backoff until the service is back;
 // file-level validation failures are non-retryable and go straight to notify + archive to error/.
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['FileValidationError'] };
+
+function everyRowFailed(counts: ActionCounts): boolean {
+  return counts.rows > 0 && counts.failed === counts.rows;
+}
 
 const emptyCounts: ActionCounts = { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
 
@@ -103,6 +108,14 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     progress.normalized = preview.counts.rows;
     progress.counts = preview.counts;
 
+    // A file in which every row failed imported nothing: the import failed (nothing to confirm or write).
+    // Runs started before this rule replay without the marker and keep the old path.
+    if (patched('every-row-failed-fails-the-import') && everyRowFailed(preview.counts)) {
+      throw ApplicationFailure.nonRetryable(
+        `every row of the file has errors (${preview.counts.failed} of ${preview.counts.rows}): nothing was imported`,
+        'AllRowsFailed', { code: 'all_rows_failed' });
+    }
+
     let confirmed = true;
     if (input.dryRun) {
       progress.step = 'awaitConfirmation';
@@ -127,7 +140,10 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     }
   } catch (err) {
     if (isCancellation(err)) status = 'cancelled';
-    else if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+    else if (err instanceof ApplicationFailure && err.type === 'AllRowsFailed') {
+      progress.error = { code: 'all_rows_failed', message: err.message };
+      status = 'failed';
+    } else if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
       const details = err.cause.details?.[0] as { code?: string } | undefined;
       progress.error = { code: details?.code ?? err.cause.type ?? 'failed', message: err.cause.message };
       status = 'failed';
@@ -146,6 +162,9 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
       status,
       counts: progress.counts ?? emptyCounts,
       errors: preview?.errors ?? [],
+      warnings: preview?.warnings ?? [],
+      // The reason travels with the summary: the ledger's copy is written later, by the archive step.
+      error: progress.error,
       archivedTo: null,
     };
     progress.step = 'notify';

@@ -77,6 +77,29 @@ test('--dry-run --wait prints the preview; confirm applies it', async () => {
   assert.equal(m, 1);
 });
 
+test('--json lists the warnings: a column that matches no field, a value that was interpreted', async () => {
+  const file = path.join(work, 'warnings.csv');
+  await writeFile(file, 'title,price,couleur,description\n"CLI warned course",12,bleu,"<p>Deux &amp; trois</p>"\n');
+  const r = await cli([file, '--wait', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.json?.status, 'succeeded');
+  const warnings = r.json?.warnings as { code?: string; column?: string; row?: number; field?: string; message: string }[];
+  assert.ok(warnings.some((w) => w.code === 'unknown_column' && w.column === 'couleur'), JSON.stringify(warnings));
+  assert.match(r.stderr, /warning: the column 'couleur' matches no course field/);
+});
+
+test('an import in which every row failed ends failed, with exit code 1 and its reason', async () => {
+  const file = path.join(work, 'all-bad.csv');
+  await writeFile(file, 'title,difficulty,price\n"CLI all bad A",expertissime,5\n"CLI all bad B",beginner,-1\n');
+  const r = await cli([file, '--wait', '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.json?.status, 'failed');
+  assert.deepEqual(r.json?.counts, { rows: 2, created: 0, updated: 0, unchanged: 0, failed: 2 });
+  assert.equal((r.json?.errors as unknown[]).length, 2);
+  assert.match(r.stderr, /every row of the file has errors \(2 of 2\): nothing was imported/);
+  assert.match(String(r.json?.archivedTo), /error\/.+__all-bad\.csv$/);
+});
+
 test('bad arguments get a usage message and exit 2', async () => {
   const r = await cli([path.join(work, 'missing.csv'), '--mode', 'sometimes']);
   assert.equal(r.code, 2);
