@@ -83,6 +83,27 @@ test("an import's email and webhook messages arrive once each, in each platform'
   assert.deepEqual(deliveries.map((d) => d.status), ['sent', 'sent', 'sent', 'sent']);
 });
 
+test("a failed import's email and webhooks give the reason a person can act on, not 'unknown error'", async () => {
+  const summary = await runImport('broken-export.json', '{"courses": [ {"title": ', 'bob@example.com');
+  assert.equal(summary.status, 'failed');
+  const mail = await eventually(async () => smtp.messages.find((m) => m.subject.includes('broken-export.json')), 'the failure email', 30_000);
+  assert.match(mail.subject, /Import failed: broken-export\.json — .*JSON/);
+  assert.doesNotMatch(mail.subject + mail.text, /unknown error/);
+  assert.match(mail.text, /Error (malformed|unreadable): .*JSON/);
+  const slack = await eventually(async () => requestsTo('/slack').find((r) => JSON.stringify(r.json).includes('broken-export.json')), 'the Slack message', 30_000);
+  assert.match(JSON.stringify(slack.json), /broken-export\.json — .*JSON/);
+  assert.doesNotMatch(JSON.stringify(slack.json), /unknown error/);
+});
+
+test('warnings (a column that matches no field) are listed in the email and the cards', async () => {
+  await runImport('with-extra-column.csv', 'title,price,couleur\n"Warned course",10,bleu\n', 'carol@example.com');
+  const mail = await eventually(async () => smtp.messages.find((m) => m.subject.includes('with-extra-column.csv')), 'the email', 30_000);
+  assert.match(mail.text, /Warnings \(values interpreted, columns ignored\):\n  the column 'couleur' matches no course field/);
+  assert.match(mail.html, /the column &#39;couleur&#39; matches no course field|the column 'couleur' matches no course field/);
+  const teams = await eventually(async () => requestsTo('/teams').find((r) => JSON.stringify(r.json).includes('with-extra-column.csv')), 'the Teams card', 30_000);
+  assert.match(JSON.stringify(teams.json), /couleur/);
+});
+
 test('an SMTP server refusing once: the email is retried and arrives exactly once', async () => {
   smtp.messages.length = 0;
   smtp.refuseNext(451, 'try again later', 1);
