@@ -175,6 +175,19 @@ describe('upload form', () => {
     assert.deepEqual(await readdir(t.folder('incoming')), []);
   });
 
+  test('an upload refused after it was stored (a wrong mode, two files in one form) leaves nothing in incoming/', async () => {
+    const wrongMode = await apiUpload('modes.csv', 'title,price\nA,1\n', { mode: 'sometimes' });
+    assert.equal(wrongMode.status, 400);
+    assert.match(((await wrongMode.json()) as { detail: string }).detail, /mode must be one of/);
+    const two = new FormData();
+    two.append('file', new Blob(['title,price\nA,1\n']), 'one.csv');
+    two.append('other', new Blob(['title,price\nB,1\n']), 'two.csv');
+    const twoFiles = await fetch(`${base}/admin-dashboard/courses/import/`, bearer(adminToken, { method: 'POST', body: two }));
+    assert.equal(twoFiles.status, 400);
+    assert.match(((await twoFiles.json()) as { detail: string }).detail, /one file at a time/);
+    assert.deepEqual(await readdir(t.folder('incoming')), []);
+  });
+
   test('unknown types are 415: by extension, and by content that contradicts it', async () => {
     const api = await apiUpload('notes.txt', 'hello');
     assert.equal(api.status, 415);

@@ -1,5 +1,6 @@
 // Body parsers, applied per route by the feature routers (never globally: an upload must pass the CSRF check
 // before a single byte of it is written to disk, and a page that takes no body should not parse one).
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Middleware } from 'koa';
@@ -43,6 +44,33 @@ async function drain(req: NodeJS.ReadableStream & { readableEnded?: boolean; com
 }
 
 /**
+ * Removes a file an upload was writing, once its stream is really closed. The stream opens its file
+ * asynchronously: removing the path before the open completes (formidable's own clean-up does, 1 ms after an
+ * error) lets the open create the file again afterwards, and a partial upload stays in incoming/ for ever (seen
+ * on a busy machine). 'close' comes after the open and the close of the descriptor, whatever the timing.
+ */
+export async function removeUpload(stream: WriteStream): Promise<void> {
+  if (!stream.closed) {
+    await new Promise<void>((resolve) => {
+      stream.once('close', () => resolve());
+      stream.destroy();
+    });
+  }
+  await unlink(String(stream.path)).catch(() => {});
+}
+
+/** The write streams of each request's uploads (by its Koa context), so a route can remove them if it refuses them. */
+const uploadsOf = new WeakMap<object, WriteStream[]>();
+
+/**
+ * Removes every file this request uploaded (after their streams closed): for a request refused after its file
+ * was stored (a wrong field, a type the content contradicts). Safe to call when nothing was uploaded.
+ */
+export async function discardUploads(ctx: object): Promise<void> {
+  await Promise.all((uploadsOf.get(ctx) ?? []).map(removeUpload));
+}
+
+/**
  * One multipart file (field name free) into <ingestDir>/incoming under a random name (formidable's; the
  * client's file name is only metadata: `file.originalFilename`), into ctx.request.files; text fields into
  * ctx.request.body. Over the size limit: 413 with a message naming the limit, after the partial file is removed.
@@ -57,7 +85,8 @@ export function uploadBody(config: Config): Middleware {
     // unread, so the client still gets this answer. (The margin is for the multipart headers and text fields.)
     if (Number(ctx.get('Content-Length')) > maxFileSize + 128 * 1024) ctx.throw(413, tooLarge);
     await mkdir(uploadDir, { recursive: true });
-    const written: string[] = [];
+    const written: WriteStream[] = [];
+    uploadsOf.set(ctx, written);
     const parse = koaBody({
       multipart: true,
       urlencoded: false,
@@ -72,8 +101,11 @@ export function uploadBody(config: Config): Middleware {
         maxFields: 20,
         maxFieldsSize: 64 * 1024,
         allowEmptyFiles: false,
-        onFileBegin: (_name, file) => {
-          written.push(file.filepath);
+        // Our own stream per file (formidable then only feeds it): the request can wait for it to close.
+        fileWriteStreamHandler: (file) => {
+          const stream = createWriteStream((file as unknown as { filepath: string }).filepath, { flags: 'wx' });
+          written.push(stream);
+          return stream;
         },
       },
     });
@@ -83,8 +115,8 @@ export function uploadBody(config: Config): Middleware {
         parsed = true;
       });
     } catch (err) {
-      await Promise.all(written.map((f) => unlink(f).catch(() => {})));
       await drain(ctx.req, 30_000);
+      await Promise.all(written.map(removeUpload));
       ctx.set('Connection', 'close');
       const e = err as { httpCode?: number; code?: number; message?: string };
       // formidable's codes: 1009/1016 total/file size, 1015 max files, 1008/1010 empty file.

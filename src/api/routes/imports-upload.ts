@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ApiDeps } from '../deps';
 import { allowViewerWrite, requireAdmin, requireUser } from '../middleware/auth';
-import { formBody, uploadBody } from '../middleware/body';
+import { discardUploads, formBody, uploadBody } from '../middleware/body';
 import { problem } from '../middleware/errors';
 import { wantsJson } from '../middleware/negotiate';
 import { auditFromCtx } from '../middleware/audit';
@@ -67,15 +67,19 @@ export function uploadRoutes(deps: ApiDeps): Router {
 
   router.post(IMPORT_PATH, requireAdmin, uploadBody(deps.config), async (ctx) => {
     const json = wantsJson(ctx);
-    const refuse = (status: number, message: string, form?: UploadForm) => {
+    const refuse = async (status: number, message: string, form?: UploadForm) => {
+      // A refused request keeps nothing: the file it stored is removed before the answer.
+      await discardUploads(ctx);
       if (json) return problem(ctx, status, message);
       uploadPage(ctx, status, { formError: message, ...(form ? { form } : {}) });
     };
     const file = uploadedFile(ctx);
-    if (!file) return refuse(400, 'Choose a file to import (CSV, TSV, JSON or Excel .xlsx).');
+    if (!file) return refuse(400, 'Choose a file to import (CSV, TSV, JSON, Excel .xlsx / .xls or OpenDocument .ods).');
     const form = readForm(ctx);
     if (typeof form === 'string') return refuse(400, form);
     const user = ctx.state.user!;
+    // From the moment a workflow was started for it (or one already running has its own copy), the file is not ours.
+    let owned = false;
     try {
       const started = await startUploadImport(deps, { path: file.filepath, originalName: file.originalFilename }, {
         mode: form.mode,
@@ -84,6 +88,7 @@ export function uploadRoutes(deps: ApiDeps): Router {
         // REST calls with a token are the "API" source of the history's filter; the form is "upload".
         source: ctx.state.via === 'token' ? 'api' : 'upload',
       });
+      owned = true;
       const statusUrl = `/api/imports/${started.importId}`;
       if (!started.started) {
         const message = `A file with the same content is already being imported (import ${started.importId}); nothing new was started.`;
@@ -104,6 +109,8 @@ export function uploadRoutes(deps: ApiDeps): Router {
       ctx.redirect(importPagePath(started.importId));
     } catch (err) {
       if (err instanceof UploadRefused) return refuse(err.status, err.message, form);
+      // Anything else before a workflow took the file (Temporal or PostgreSQL unreachable…): it must not stay.
+      if (!owned) await discardUploads(ctx);
       throw err;
     }
   });
