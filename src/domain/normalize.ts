@@ -15,7 +15,7 @@
 import type { NormalizedCourse, NormalizeResult, RowError } from './types';
 import { FIELD_COUNT_KEY, NOT_AN_OBJECT_KEY, type FieldCountMark } from './source-marks';
 import { pickFields, type CourseField, type PickedField } from './fields';
-import { charLength, cleanLine, cleanMultiline, stripControlChars, truncateChars } from './text';
+import { charLength, cleanLine, cleanMultiline, describeCleaning, stripControlChars, truncateChars, type CleaningCounts } from './text';
 import { readText, show, type Parsed } from './values';
 import { parseBoolean } from './booleans';
 import { parseDurationHours, parsePrice } from './numbers';
@@ -57,14 +57,26 @@ function taken<T>(row: RowProblems, field: CourseField, parsed: Parsed<T>): T | 
   return undefined;
 }
 
+// One counter for every text field of every row, reset before each use: no allocation on the hot path.
+const cleaning: CleaningCounts = { tags: 0, entities: 0 };
+
+/** cleanLine / cleanMultiline of a field's text; HTML tags removed and entities decoded become a warning. */
+function cleaned(row: RowProblems, field: CourseField, text: string, multiline = false): string {
+  cleaning.tags = 0;
+  cleaning.entities = 0;
+  const out = multiline ? cleanMultiline(text, cleaning) : cleanLine(text, cleaning);
+  if (cleaning.tags > 0 || cleaning.entities > 0) report(row, row.warnings, field, describeCleaning(cleaning)!);
+  return out;
+}
+
 function fieldValue(row: RowProblems, field: CourseField): unknown {
   return row.picked.get(field)?.value;
 }
 
 function readName(row: RowProblems, field: 'category' | 'instructor'): string | null {
-  const cleaned = cleanLine(taken(row, field, readText(fieldValue(row, field))) ?? '');
-  if (charLength(cleaned) > NAME_MAX) report(row, row.errors, field, `${charLength(cleaned)} characters; at most ${NAME_MAX}`);
-  return cleaned === '' ? null : cleaned;
+  const name = cleaned(row, field, taken(row, field, readText(fieldValue(row, field))) ?? '');
+  if (charLength(name) > NAME_MAX) report(row, row.errors, field, `${charLength(name)} characters; at most ${NAME_MAX}`);
+  return name === '' ? null : name;
 }
 
 export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
@@ -92,7 +104,7 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
   const row: RowProblems = { picked: pickFields(raw), errors, warnings };
   // Title
   const titleRaw = taken(row, 'title', readText(fieldValue(row, 'title')));
-  const title = cleanLine(titleRaw ?? '');
+  const title = cleaned(row, 'title', titleRaw ?? '');
   if (title === '' && titleRaw !== undefined && titleRaw.trim() !== '') {
     report(row, errors, 'title', `${show(titleRaw)} has no text left once HTML and control characters are removed`);
   } else if (title === '' && !errors.some((e) => e.field === 'title')) {
@@ -102,7 +114,7 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
   }
 
   // Description
-  let description = cleanMultiline(taken(row, 'description', readText(fieldValue(row, 'description'))) ?? '');
+  let description = cleaned(row, 'description', taken(row, 'description', readText(fieldValue(row, 'description'))) ?? '', true);
   if (charLength(description) > DESCRIPTION_MAX) {
     report(row, warnings, 'description', `${charLength(description)} characters, cut to ${DESCRIPTION_MAX}`);
     description = truncateChars(description, DESCRIPTION_MAX);

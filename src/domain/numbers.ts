@@ -4,10 +4,19 @@
 // decimal one, so they are refused with a message instead of guessed.
 //
 // Prices are in euros: "€", "EUR", "euro(s)" are accepted and dropped; another currency sign is refused
-// rather than silently read as euros.
+// rather than silently read as euros. The French accounting format (Excel's "Comptabilité", LibreOffice's
+// accounting formats, saved as CSV the way they are shown) is read: spaces around the number and the sign,
+// a non-breaking (U+00A0) or narrow non-breaking (U+202F, French typography since Windows 10 / CLDR 34)
+// space between thousands, and "-" alone for zero, which is read as 0 with a note (a warning of the row).
+// A negative amount ("-5 €", "(5,00 €)", the accounting minus) is refused: a price is 0 or more.
+//
+// Durations are in hours. Besides numbers and units ("10h", "90 min", "1h30"), "h:mm" and "h:mm:ss" text is
+// read as a length of time, the way Excel shows a [h]:mm cell and saves it to CSV ("1:30" = 1.5 h, "35:00" =
+// 35 h): minutes and seconds have two digits from 00 to 59, no sign, no AM/PM (that is a time of day).
+// Every reading that converts the text (h:mm, minutes, "1h30") carries a note, which becomes a row warning.
 
 import { isCellError, unwrapCellValue } from './cell-value';
-import { fail, kindOf, ok, show, type Parsed } from './values';
+import { fail, interpreted, kindOf, ok, show, type Parsed } from './values';
 
 export const PRICE_MAX = 100_000;
 export const DURATION_MAX_HOURS = 10_000;
@@ -31,8 +40,9 @@ export function parseLocaleNumber(input: string): Parsed<number> {
   const text = input.trim();
   let s = text.replace(SPACES_RE, ' ');
   let sign = 1;
-  if (/^[-+]/.test(s)) {
-    if (s[0] === '-') sign = -1;
+  // U+2212 is the typographic minus some locales (and LibreOffice) display.
+  if (/^[-+\u2212]/.test(s)) {
+    if (s[0] !== '+') sign = -1;
     s = s.slice(1).trim();
   }
   if (!/^[\d.,' ]+$/.test(s) || !/\d/.test(s)) return fail(`${show(text)} is not a number`);
@@ -95,7 +105,12 @@ const EURO_RE = /^(?:€|euros|euro|eur)\s*(.*)$|^(.*?)\s*(?:€|euros|euro|eur)
 const OTHER_CURRENCY_RE = /[$£¥₹₽₩₺]|\b(?:usd|gbp|chf|cad|jpy|dollars?|livres?)\b/i;
 const FREE_WORDS = new Set(['gratuit', 'gratuite', 'free']);
 
-/** Price in euros: ≥ 0, ≤ 100 000, at most 2 decimals. `undefined` when empty. */
+/**
+ * Price in euros: ≥ 0, ≤ 100 000, at most 2 decimals; `undefined` when empty (spaces and non-breaking spaces
+ * only). Text may carry € / EUR / euros and the French accounting format ("1 299,00 €", " -   € " read as 0
+ * with a note); "gratuit" / "free" is 0 with a note. Fails on another currency, a negative amount, more than
+ * one reading ("1,299"), anything else.
+ */
 export function parsePrice(raw: unknown): Parsed<number | undefined> {
   const v = unwrapCellValue(raw);
   if (v === undefined || v === null) return ok(undefined);
@@ -107,10 +122,18 @@ export function parsePrice(raw: unknown): Parsed<number | undefined> {
   } else if (typeof v === 'string') {
     const text = v.trim();
     if (text === '') return ok(undefined);
-    if (FREE_WORDS.has(text.toLowerCase())) return ok(0);
+    if (FREE_WORDS.has(text.toLowerCase())) return interpreted(0, `${show(text)} read as 0 (free)`);
     if (OTHER_CURRENCY_RE.test(text)) return fail(`${show(text)} is not in euros; prices are numbers in euros, e.g. 49.99`);
+    // The accounting format shows a negative amount in parentheses.
+    const paren = /^\((.*)\)$/.exec(text);
+    if (paren && parsePrice(paren[1]).ok) {
+      return fail(`${show(text)} is negative (the accounting format's parentheses); a price must be 0 or more`);
+    }
     const m = EURO_RE.exec(text);
-    const bare = m ? (m[1] ?? m[2] ?? '') : text;
+    const bare = (m ? (m[1] ?? m[2] ?? '') : text).trim();
+    if (bare === '') return fail(`${show(text)} has no amount; write the price in euros, e.g. 49.99`);
+    // The accounting format shows zero as a dash.
+    if (bare === '-') return interpreted(0, `${show(text)} read as 0 (free): the accounting format's zero`);
     const parsed = parseLocaleNumber(bare);
     if (!parsed.ok) return fail(parsed.message.replace(show(bare.trim()), show(text)));
     n = parsed.value;
@@ -123,6 +146,27 @@ export function parsePrice(raw: unknown): Parsed<number | undefined> {
   return ok(roundTo(n, 2));
 }
 
+// "h:mm" / "h:mm:ss": see the rule at the top.
+const CLOCK_RE = /^(\d{1,5}):(\d{2})(?::(\d{2}))?$/;
+const TIME_OF_DAY_RE = /\s*(?:am|pm|a\.m\.|p\.m\.)$/i;
+
+/** A "h:mm" or "h:mm:ss" duration in hours (not rounded), or why it is not one. `text` contains ":". */
+export function parseClockDuration(text: string): Parsed<number> {
+  if (TIME_OF_DAY_RE.test(text)) return fail(`${show(text)} is a time of day, not a duration; write the number of hours, e.g. 1:30 or 1.5`);
+  if (/^[-\u2212]/.test(text)) return fail(`${show(text)} is negative; a duration must be 0 or more hours`);
+  const m = CLOCK_RE.exec(text.replace(/^\+/, ''));
+  if (!m) {
+    if (/^\d+:\d(?::\d+)?$/.test(text)) return fail(`${show(text)}: minutes are written with two digits (h:mm, e.g. 1:05 or 1:30)`);
+    if (/^\d+:\d{2}:\d(?!\d)/.test(text)) return fail(`${show(text)}: seconds are written with two digits (h:mm:ss)`);
+    return fail(`${show(text)} is not a duration; write hours as h:mm (1:30), h:mm:ss or a number (1.5)`);
+  }
+  const minutes = Number(m[2]);
+  const seconds = m[3] === undefined ? 0 : Number(m[3]);
+  if (minutes >= 60) return fail(`${show(text)} has ${minutes} minutes; minutes go from 00 to 59`);
+  if (seconds >= 60) return fail(`${show(text)} has ${seconds} seconds; seconds go from 00 to 59`);
+  return ok(Number(m[1]) + minutes / 60 + seconds / 3600);
+}
+
 const HOURS_SUFFIX_RE = /^(.*?)\s*(?:h|hr|hrs|hours?|heures?)$/i;
 const MINUTES_SUFFIX_RE = /^(.*?)\s*(?:min|mins|minutes?|mn)$/i;
 const H_MIN_RE = /^(\d{1,5})\s*h\s*(\d{1,2})\s*(?:min|mn|m)?$/i;
@@ -130,14 +174,17 @@ const H_MIN_RE = /^(\d{1,5})\s*h\s*(\d{1,2})\s*(?:min|mn|m)?$/i;
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
 /**
- * Duration in hours: a number, "10", "1,5", "10h", "10 heures", "90 min", "1h30", or an Excel time. Rounded
- * to 2 decimals; ≥ 0 and ≤ 10 000.
+ * Duration in hours: a number, "10", "1,5", "10h", "10 heures", "90 min" (1.5), "1h30" (1.5), "1:30" (1.5),
+ * "35:00", "1:30:00", or an Excel time. Rounded to 2 decimals; ≥ 0 and ≤ 10 000. Readings that convert the
+ * text carry a note ("'1:30' read as 1.5 hours"). Fails on a time of day ("12:00 AM"), out-of-range minutes
+ * or seconds ("1:75", "25:00:99"), one-digit minutes ("1:3"), a negative value, another unit.
  */
 export function parseDurationHours(raw: unknown): Parsed<number | undefined> {
   const v = unwrapCellValue(raw);
   if (v === undefined || v === null) return ok(undefined);
   if (isCellError(v)) return fail(`the cell holds a spreadsheet error (${v.error})`);
   let hours: number;
+  let note: string | undefined;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return fail(`${show(v)} is not a number`);
     hours = v;
@@ -149,10 +196,17 @@ export function parseDurationHours(raw: unknown): Parsed<number | undefined> {
     const text = v.trim();
     if (text === '') return ok(undefined);
     const hm = H_MIN_RE.exec(text);
-    if (hm) {
+    const clockText = text.includes(':') ? (HOURS_SUFFIX_RE.exec(text)?.[1] ?? text).trim() : undefined;
+    if (clockText !== undefined) {
+      const clock = parseClockDuration(clockText);
+      if (!clock.ok) return clock;
+      hours = clock.value;
+      note = `${show(text)} read as ${roundTo(hours, 2)} hours (${clockText.split(':').length === 3 ? 'h:mm:ss' : 'h:mm'})`;
+    } else if (hm) {
       const minutes = Number(hm[2]);
       if (minutes >= 60) return fail(`${show(text)} has ${minutes} minutes; use fewer than 60`);
       hours = Number(hm[1]) + minutes / 60;
+      if (minutes !== 0) note = `${show(text)} read as ${roundTo(hours, 2)} hours`;
     } else {
       const min = MINUTES_SUFFIX_RE.exec(text);
       const h = min ? undefined : HOURS_SUFFIX_RE.exec(text);
@@ -164,11 +218,12 @@ export function parseDurationHours(raw: unknown): Parsed<number | undefined> {
           : parsed.message.replace(show(bare.trim()), show(text)));
       }
       hours = min ? parsed.value / 60 : parsed.value;
+      if (min && hours >= 0) note = `${show(text)} read as ${roundTo(hours, 2)} hours`;
     }
   } else {
     return fail(`expected a number of hours but got ${kindOf(v)}`);
   }
   if (hours < 0) return fail(`${show(typeof v === 'string' ? v.trim() : v)} is negative; a duration must be 0 or more hours`);
   if (hours > DURATION_MAX_HOURS) return fail(`${show(typeof v === 'string' ? v.trim() : v)} is over the maximum of ${DURATION_MAX_HOURS} hours`);
-  return ok(roundTo(hours, 2));
+  return note === undefined ? ok(roundTo(hours, 2)) : interpreted(roundTo(hours, 2), note);
 }

@@ -2,8 +2,16 @@
 // whoever renders it must escape it. Lengths are counted in characters (code points), not UTF-16 units,
 // so an emoji counts as one and a cut never splits a surrogate pair.
 
+import { decodeHTMLStrict } from 'entities';
+
+// HTML in text from web and CMS exports (WordPress, Moodle, Drupal… export descriptions as HTML): tags are
+// removed and character references decoded, and the cleaning functions can count both so that the row says
+// what was changed.
+//
 // Only real HTML element names are treated as tags, so that course titles like "List<String>" or
-// "vector<int>" survive: a generic `<[a-z]…>` pattern would eat them.
+// "vector<int>" survive: a generic `<[a-z]…>` pattern would eat them. A name that is also a type name
+// ("Array<Object>", "Optional<Label>") is text when it is glued to a word or capitalised, has no attributes
+// and is never closed; `<br>`, `<hr>`, `<img>` and `<wbr>` are tags wherever they are.
 const HTML_ELEMENTS = [
   'a', 'abbr', 'address', 'article', 'aside', 'audio', 'b', 'big', 'blockquote', 'body', 'br', 'button',
   'caption', 'center', 'cite', 'code', 'col', 'colgroup', 'dd', 'del', 'details', 'dfn', 'div', 'dl', 'dt',
@@ -19,20 +27,29 @@ const BLOCK_ELEMENTS = new Set([
   'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
   'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
 ]);
-const TAG_RE = new RegExp(`<\\/?(${HTML_ELEMENTS.join('|')})(?=[\\s/>])[^>]*>`, 'gi');
+const ALWAYS_TAGS = new Set(['br', 'hr', 'img', 'wbr']);
+const TAG_RE = new RegExp(`<(\\/?)(${HTML_ELEMENTS.join('|')})(?=[\\s/>])([^>]*)>`, 'gi');
 // Their content is code, not text: drop it with the tags.
 const DROPPED_CONTENT_RE = /<(script|style|iframe|object|svg)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 const COMMENT_RE = /<!--[\s\S]*?(?:-->|$)/g;
+// A character reference as HTML5 defines them, with its semicolon: named (2125 names, the longest 31
+// characters), decimal or hexadecimal. Without a semicolon nothing is decoded: "R&D", "AT&T", "Q&A" and
+// "Meeting&notes" (HTML5's legacy "&not" would make it "Meeting¬es") stay as written.
+const ENTITY_RE = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});/g;
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', ndash: '–', mdash: '—',
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', euro: '€', copy: '©', reg: '®',
-  trade: '™', deg: '°', middot: '·', bull: '•',
-  eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', agrave: 'à', aacute: 'á', acirc: 'â', auml: 'ä',
-  ccedil: 'ç', icirc: 'î', iuml: 'ï', ocirc: 'ô', ouml: 'ö', ugrave: 'ù', ucirc: 'û', uuml: 'ü',
-  oelig: 'œ', aelig: 'æ', Eacute: 'É', Egrave: 'È', Ecirc: 'Ê', Agrave: 'À', Ccedil: 'Ç', OElig: 'Œ',
-};
-const ENTITY_RE = /&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g;
+/** What cleaning changed in a text: tags (and comments) removed, character references decoded. */
+export interface CleaningCounts {
+  tags: number;
+  entities: number;
+}
+
+/** "3 HTML tags removed, 2 entities decoded", or undefined when nothing was changed. */
+export function describeCleaning(counts: CleaningCounts): string | undefined {
+  const parts: string[] = [];
+  if (counts.tags > 0) parts.push(`${counts.tags} HTML ${counts.tags === 1 ? 'tag' : 'tags'} removed`);
+  if (counts.entities > 0) parts.push(`${counts.entities} ${counts.entities === 1 ? 'entity' : 'entities'} decoded`);
+  return parts.length === 0 ? undefined : parts.join(', ');
+}
 
 // C0 controls (but tab / LF / CR, which the whitespace rules handle), DEL, C1 controls, and invisible
 // characters that only confuse matching and de-duplication (zero-width space, BOM, soft hyphen).
@@ -42,22 +59,46 @@ export function stripControlChars(s: string): string {
   return s.replace(CONTROL_RE, '');
 }
 
-export function decodeEntities(s: string): string {
-  return s.replace(ENTITY_RE, (whole, body: string) => {
-    if (body.startsWith('#')) {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
-      return valid ? String.fromCodePoint(code) : '';
-    }
-    return NAMED_ENTITIES[body] ?? whole;
+/**
+ * Decodes HTML character references (`&eacute;`, `&ntilde;`, `&szlig;`, `&times;`, `&#233;`, `&#xE9;`) with the
+ * `entities` package (the HTML5 named character references; numeric ones as HTML5 maps them, so `&#150;` is
+ * "–"). A reference HTML5 turns into U+FFFD (`&#0;`, a surrogate, beyond U+10FFFF) is dropped; an unknown
+ * name stays as written. `counts.entities` is increased by the references decoded.
+ */
+export function decodeEntities(s: string, counts?: CleaningCounts): string {
+  return s.replace(ENTITY_RE, (ref) => {
+    const decoded = decodeHTMLStrict(ref);
+    if (decoded === ref) return ref;
+    if (counts) counts.entities++;
+    return decoded.includes('\uFFFD') ? '' : decoded;
   });
 }
 
-export function stripHtml(s: string): string {
-  return s
-    .replace(COMMENT_RE, '')
-    .replace(DROPPED_CONTENT_RE, '')
-    .replace(TAG_RE, (_tag, name: string) => (BLOCK_ELEMENTS.has(name.toLowerCase()) ? '\n' : ''));
+/** Removes comments, script/style/iframe/object/svg elements with their content, and real tags; counts them. */
+export function stripHtml(s: string, counts?: CleaningCounts): string {
+  let removed = 0;
+  const out = s
+    .replace(COMMENT_RE, () => {
+      removed++;
+      return '';
+    })
+    .replace(DROPPED_CONTENT_RE, () => {
+      removed += 2;
+      return '';
+    })
+    .replace(TAG_RE, (tag: string, slash: string, name: string, attributes: string, offset: number, text: string) => {
+      const lower = name.toLowerCase();
+      if (slash === '' && attributes.trim() === '' && !ALWAYS_TAGS.has(lower)) {
+        // "Array<Object>", "Optional<Label>": a type name, unless the text closes it somewhere.
+        const glued = offset > 0 && /[\p{L}\p{N}_]/u.test(text[offset - 1]!);
+        const capitalised = name !== lower && name !== name.toUpperCase();
+        if ((glued || capitalised) && !text.toLowerCase().includes(`</${lower}`)) return tag;
+      }
+      removed++;
+      return BLOCK_ELEMENTS.has(lower) ? '\n' : '';
+    });
+  if (counts) counts.tags += removed;
+  return out;
 }
 
 // Any character that one of the steps below would act on: most cells have none, and skip them all.
@@ -71,17 +112,22 @@ export function isAscii(s: string): boolean {
 // Latin-1 text (most French text) holds no combining mark and only characters NFC leaves as they are.
 const LATIN1_RE = /^[\x00-\xff]*$/;
 
-function cleanCommon(s: string): string {
+function cleanCommon(s: string, counts?: CleaningCounts): string {
   const nfc = LATIN1_RE.test(s) ? s : s.normalize('NFC');
   if (!NEEDS_CLEANING_RE.test(nfc)) return nfc;
   // Entities are decoded after the tags are gone so that "&lt;b&gt;" stays visible text; controls are
-  // stripped again because an entity such as &#7; can produce one.
-  return stripControlChars(decodeEntities(stripHtml(stripControlChars(nfc))));
+  // stripped again because an entity such as &#7; can produce one. A decoded entity can make the text
+  // non-NFC ("e&#769;"): normalised again then.
+  const decoded = stripControlChars(decodeEntities(stripHtml(stripControlChars(nfc), counts), counts));
+  return LATIN1_RE.test(decoded) ? decoded : decoded.normalize('NFC');
 }
 
-/** One-line text (titles, names): HTML and controls removed, every run of whitespace becomes one space. */
-export function cleanLine(s: string): string {
-  return collapseSpaces(cleanCommon(s)).trim();
+/**
+ * One-line text (titles, names): HTML and controls removed, every run of whitespace becomes one space.
+ * `counts`, when given, is increased by the tags removed and entities decoded (describeCleaning words it).
+ */
+export function cleanLine(s: string, counts?: CleaningCounts): string {
+  return collapseSpaces(cleanCommon(s, counts)).trim();
 }
 
 // Whitespace that is not a lone space: only then is there anything to collapse. A global replace rebuilds the
@@ -94,10 +140,10 @@ function collapseSpaces(s: string): string {
 
 /**
  * Multi-line text (descriptions, lesson content): paragraphs are kept, with at most one blank line
- * between them; spaces inside a line are collapsed and each line is trimmed.
+ * between them; spaces inside a line are collapsed and each line is trimmed. `counts` as for cleanLine.
  */
-export function cleanMultiline(s: string): string {
-  const cleaned = cleanCommon(s);
+export function cleanMultiline(s: string, counts?: CleaningCounts): string {
+  const cleaned = cleanCommon(s, counts);
   if (!/[\r\n]/.test(cleaned)) return collapseSpaces(cleaned).trim();
   return cleaned
     .replace(/\r\n?/g, '\n')

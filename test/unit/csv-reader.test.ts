@@ -6,7 +6,7 @@ import { readCsv, detectDelimiter } from '../../src/domain/readers/csv';
 import { readRows } from '../../src/domain/readers';
 import { normalizeCourse } from '../../src/domain/normalize';
 import { FIELD_COUNT_KEY } from '../../src/domain/source-marks';
-import { decodeWindows1252, detectCsvEncoding } from '../../src/domain/readers/encoding';
+import { decodeSingleByte, detectCsvEncoding } from '../../src/domain/readers/encoding';
 import { collect, cp1252, LIMITS, readError, tempDir, writeFile } from './helpers/files';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -168,7 +168,7 @@ test('encoding detection on a sample', () => {
   assert.equal(detectCsvEncoding(Buffer.from('title\nÉté\n')), 'utf-8');
   assert.equal(detectCsvEncoding(cp1252('title\nÉté\n')), 'windows-1252');
   assert.equal(detectCsvEncoding(Buffer.from([0xef, 0xbb, 0xbf, 0x41])), 'utf-8');
-  assert.equal(decodeWindows1252(cp1252('€œ’…é')), '€œ’…é');
+  assert.equal(decodeSingleByte(cp1252('€œ’…é'), 'windows-1252'), '€œ’…é');
 });
 
 test('repeated, empty and "__proto__" header names', async () => {

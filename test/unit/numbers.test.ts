@@ -115,3 +115,85 @@ test('booleans in English, French, digits, letters and natives, any case', () =>
   assert.match(!bad.ok ? bad.message : '', /'peut-être' is not a yes\/no value/);
   assert.equal(parseBoolean(2).ok, false);
 });
+
+function note(v: unknown): string | undefined {
+  const r = parseDurationHours(v);
+  assert.ok(r.ok);
+  return r.note;
+}
+function hoursError(v: unknown): string {
+  const r = parseDurationHours(v);
+  assert.equal(r.ok, false, `expected ${JSON.stringify(v)} to be refused`);
+  return r.ok ? '' : r.message;
+}
+
+test('durations as h:mm / h:mm:ss text (Excel [h]:mm saved as CSV), read with a note', () => {
+  assert.equal(hours('1:30'), 1.5);
+  assert.equal(hours('35:00'), 35);
+  assert.equal(hours('0:45'), 0.75);
+  assert.equal(hours('12:00'), 12);
+  assert.equal(hours('120:00'), 120);
+  assert.equal(hours('1:30:00'), 1.5);
+  assert.equal(hours('0:00:30'), 0.01);
+  assert.equal(hours(' 1:30 h '), 1.5);
+  assert.equal(note('1:30'), "'1:30' read as 1.5 hours (h:mm)");
+  assert.equal(note('1:30:00'), "'1:30:00' read as 1.5 hours (h:mm:ss)");
+  assert.equal(note('90 min'), "'90 min' read as 1.5 hours");
+  assert.equal(note('1h30'), "'1h30' read as 1.5 hours");
+  assert.equal(note('10'), undefined);
+  assert.equal(note('10h'), undefined);
+  assert.equal(note(1.5), undefined);
+});
+
+test('durations: the hostile neighbours of h:mm are refused with a reason', () => {
+  assert.match(hoursError('1:75'), /'1:75' has 75 minutes; minutes go from 00 to 59/);
+  assert.match(hoursError('1:60'), /60 minutes/);
+  assert.match(hoursError('25:00:99'), /'25:00:99' has 99 seconds/);
+  assert.match(hoursError('-1:30'), /negative/);
+  assert.match(hoursError('1:3'), /minutes are written with two digits/);
+  assert.match(hoursError('1:30:5'), /seconds are written with two digits/);
+  assert.match(hoursError('12:00 AM'), /time of day/);
+  assert.match(hoursError('9:30 pm'), /time of day/);
+  assert.match(hoursError(':30'), /not a duration/);
+  assert.match(hoursError('1::30'), /not a duration/);
+  assert.match(hoursError('1:30:00:00'), /not a duration/);
+  assert.match(hoursError('1:3O'), /not a duration/);
+  assert.match(hoursError('10001:00'), /over the maximum of 10000 hours/);
+});
+
+function priceNote(v: unknown): string | undefined {
+  const r = parsePrice(v);
+  assert.ok(r.ok, `expected ${JSON.stringify(v)} to be read`);
+  return r.note;
+}
+
+test('prices in the French accounting format: dash for zero, spaces, NBSP and narrow NBSP thousands', () => {
+  assert.equal(price(' -   € '), 0);
+  assert.equal(price('-'), 0);
+  assert.equal(price('€ -'), 0);
+  assert.match(priceNote(' -   € ') ?? '', /'- €' read as 0 \(free\)/);
+  assert.equal(price(' 49,99 € '), 49.99);
+  assert.equal(priceNote(' 49,99 € '), undefined, 'a plain price is no interpretation');
+  assert.equal(price('1\u00a0299,00 €'), 1299);
+  assert.equal(price('1\u202f299,00 €'), 1299);
+  assert.equal(price('1 299,00'), 1299);
+  assert.equal(priceNote('1\u202f299,00 €'), undefined);
+  assert.equal(price('12\u00a0345\u00a0678,90'.replace('12\u00a0345\u00a0678', '12\u00a0345')), 12345.9);
+  assert.equal(price('\u00a0'), undefined, 'a lone non-breaking space is an empty cell');
+  assert.equal(price('\u202f \u00a0'), undefined);
+  assert.equal(price('gratuit'), 0);
+  assert.match(priceNote('gratuit') ?? '', /read as 0/);
+});
+
+test('prices: the hostile neighbours of the accounting format are refused', () => {
+  assert.match(priceError('-5 €'), /'-5 €' is negative/);
+  assert.match(priceError('\u22125 €'), /negative/);
+  assert.match(priceError('(5,00 €)'), /negative \(the accounting format's parentheses\)/);
+  assert.match(priceError('1 299,00 $'), /not in euros/);
+  assert.match(priceError('€'), /'€' has no amount/);
+  assert.match(priceError('--'), /not a number/);
+  assert.match(priceError('- -'), /not a number/);
+  assert.match(priceError('-€5-'), /not a number/);
+  assert.match(priceError('1 2 99,00 €'), /not a number/);
+  assert.match(priceError('1,299 €'), /ambiguous/);
+});

@@ -77,3 +77,44 @@ test('text that is Latin-1 is left as it is by the NFC step, and decomposed text
   assert.equal(cleanLine('Caf\u00e9'), 'Caf\u00e9');
   assert.equal(cleanLine('Cafe\u0301'), 'Caf\u00e9');
 });
+
+test('HTML entities: every HTML5 named reference is decoded (entities package), and counted', async () => {
+  const { cleanLine, cleanMultiline, decodeEntities, describeCleaning } = await import('../../src/domain/text');
+  assert.equal(cleanLine('Pe&ntilde;a, Stra&szlig;e, &Ocirc;tez, 3&times;4, &eacute;t&eacute;'), 'Peña, Straße, Ôtez, 3×4, été');
+  assert.equal(cleanLine('&#233;&#xE9;&#150;&rsquo;&hellip;'), 'éé–’…');
+  assert.equal(cleanLine('R&D, AT&T, Q&A, Meeting&notes, &unknownname;, &amp'), 'R&D, AT&T, Q&A, Meeting&notes, &unknownname;, &amp');
+  assert.equal(decodeEntities('a&#0;b&#xD800;c'), 'abc', 'references HTML5 turns into U+FFFD are dropped');
+  assert.equal(cleanLine('&lt;b&gt;bold&lt;/b&gt;'), '<b>bold</b>', 'entities decoded after the tags are gone');
+  const counts = { tags: 0, entities: 0 };
+  const text = cleanMultiline('<p>Caf&eacute; <strong>cr&egrave;me</strong></p><!-- wp -->', counts);
+  assert.equal(text, 'Café crème');
+  assert.deepEqual(counts, { tags: 5, entities: 2 });
+  assert.equal(describeCleaning(counts), '5 HTML tags removed, 2 entities decoded');
+  assert.equal(describeCleaning({ tags: 1, entities: 0 }), '1 HTML tag removed');
+  assert.equal(describeCleaning({ tags: 0, entities: 0 }), undefined);
+});
+
+test('tags: only real tags are removed; type names and comparisons stay text', async () => {
+  const { cleanLine } = await import('../../src/domain/text');
+  for (const s of ['List<String>', 'vector<int>', 'a < b > c', 'Array<Object>', 'Optional<Label>', 'Map<K, V>', 'x<y', '1 < 2']) {
+    const counts = { tags: 0, entities: 0 };
+    assert.equal(cleanLine(s, counts), s);
+    assert.equal(counts.tags, 0, s);
+  }
+  assert.equal(cleanLine('un<b>gras</b>mot'), 'ungrasmot');
+  assert.equal(cleanLine('ligne<br>suite'), 'ligne suite');
+  assert.equal(cleanLine('<a href="https://x.example/?a=1&amp;b=2">lien</a> <object data="x">caché</object>'), 'lien');
+  assert.equal(cleanLine('<P>Word export</P>'), 'Word export');
+});
+
+test('normalisation: HTML cleaning becomes a warning of the field, plain text none', async () => {
+  const { normalizeCourse } = await import('../../src/domain/normalize');
+  const r = normalizeCourse({ title: 'Java List&lt;String&gt;', description: '<p>Un</p><p>Deux &amp; trois</p>', price: '0' });
+  assert.ok(r.ok);
+  assert.equal(r.course.title, 'Java List<String>');
+  assert.equal(r.course.description, 'Un\n\nDeux & trois');
+  assert.deepEqual(r.warnings.map((w) => w.message), ['title: 2 entities decoded', 'description: 4 HTML tags removed, 1 entity decoded']);
+  const plain = normalizeCourse({ title: 'List<String> & co', description: 'a < b', price: '0' });
+  assert.ok(plain.ok);
+  assert.deepEqual(plain.warnings, []);
+});

@@ -11,7 +11,6 @@ import { workflowsPath } from '../../src/worker/create-worker';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.binpb')).sort();
-const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 test('recorded histories cover every branch of importFile, from before and after the last workflow change', () => {
   for (const branch of ['succeeded', 'row-errors', 'every-row-failed', 'file-failed', 'dry-run-confirmed', 'dry-run-discarded']) {
@@ -22,7 +21,7 @@ test('recorded histories cover every branch of importFile, from before and after
 test('every recorded history replays with the current workflow code', async () => {
   const histories = files.map((f) => ({ workflowId: f, history: proto.temporal.api.history.v1.History.decode(readFileSync(path.join(dir, f))) }));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath: workflowsPath(), bundlerOptions: { logger: silent } }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowsPath: workflowsPath() }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   assert.deepEqual(failures, []);

@@ -1,27 +1,32 @@
 // CSV (and TSV) reader. Streams the file: bytes → text (encoding detected on the first 64 KB) → csv-parse
 // → one SourceRow per record, keyed by the header's column names.
 //
-// - Encoding: see encoding.ts (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252).
-// - Delimiter: ",", ";" or tab, chosen on the header line: the one that splits it into the most known
-//   course columns, then the most fields (quotes respected). French Excel writes ";".
+// - Encoding: see encoding.ts (UTF-8 with or without BOM, UTF-16 LE/BE, Windows-1252, Mac Roman; a doubtful
+//   file is refused). A guessed encoding is reported as the file warning 'encoding_guessed'.
+// - Preamble lines (preamble.ts): Excel's `sep=X` first line sets the delimiter and is skipped; PowerShell's
+//   `#TYPE …` first line is skipped with the file warning 'type_line_skipped'.
+// - Delimiter (without `sep=`): ",", ";" or tab, chosen on the header line: the one that splits it into the
+//   most known course columns, then the most fields (quotes respected). French Excel writes ";".
 // - Line endings: LF, CRLF or CR (csv-parse detects them).
-// - rowNumber: the line of the file on which the record starts (header = line 1, blank lines counted,
-//   a quoted value spanning lines counts all of them). Counted here from the records, not from
-//   csv-parse's counter, which counts CRLF inside quoted values twice.
+// - rowNumber: the line of the file on which the record starts (header = line 1, or 2 after a preamble
+//   line, blank lines counted, a quoted value spanning lines counts all of them). Counted here from the
+//   records, not from csv-parse's counter, which counts CRLF inside quoted values twice.
 // - A record with a different number of fields than the header never fails the file: it is passed on
 //   with a FIELD_COUNT_KEY mark and normalisation reports it (more fields: error; fewer: warning).
 // - Blank records (only empty or whitespace fields) are skipped.
 // - File-level failures: no header / no "title" column (missing_columns), a quote that is never
-//   closed or a record over 1 000 000 characters (malformed, with the line), more than maxRows rows.
+//   closed or a record over 1 000 000 characters (malformed, with the line), more than maxRows rows,
+//   bytes invalid in the file's encoding (unreadable, with the line).
 
 import fs from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { pipeline, Transform } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { canonicalField } from '../fields';
 import { FIELD_COUNT_KEY, type FieldCountMark } from '../source-marks';
-import { createDecoder, detectFileEncoding, type CsvEncoding } from './encoding';
+import { createDecoder, decodingStream, detectFileEncoding, encodingWarning, InvalidBytesError, invalidBytesFailure, type TextEncoding } from './encoding';
+import { readPreamble } from './preamble';
 import { checkFile } from './file-checks';
 
 export const CSV_DELIMITERS = [',', ';', '\t'] as const;
@@ -66,8 +71,7 @@ export function splitRecord(record: string, delimiter: string): string[] {
   return fields;
 }
 
-export function detectDelimiter(text: string): CsvDelimiter {
-  const header = firstRecord(text.replace(/^\uFEFF/, ''));
+function chooseDelimiter(header: string): { delimiter: CsvDelimiter; knownFields: number } {
   let best: CsvDelimiter = ',';
   let bestScore: [number, number] = [-1, -1];
   for (const d of CSV_DELIMITERS) {
@@ -78,7 +82,26 @@ export function detectDelimiter(text: string): CsvDelimiter {
       bestScore = score;
     }
   }
-  return best;
+  return { delimiter: best, knownFields: bestScore[0] };
+}
+
+/** The delimiter of a CSV text's header line (after any preamble line): see the rule at the top. */
+export function detectDelimiter(text: string): CsvDelimiter {
+  const body = text.replace(/^\uFEFF/, '');
+  return chooseDelimiter(firstRecord(body.slice(readPreamble(body).skipChars))).delimiter;
+}
+
+/**
+ * How many known course fields the header of a decoded sample names (with the best delimiter, or the one of
+ * a `sep=` line): the encoding detection's second witness, since a header decoded in the wrong code page
+ * ("catŽgorie") names fewer.
+ */
+export function knownHeaderFields(decodedSample: string): number {
+  const body = decodedSample.replace(/^\uFEFF/, '');
+  const preamble = readPreamble(body);
+  const header = firstRecord(body.slice(preamble.skipChars));
+  if (preamble.delimiter !== undefined) return splitRecord(header, preamble.delimiter).filter((f) => canonicalField(f) !== undefined).length;
+  return chooseDelimiter(header).knownFields;
 }
 
 function countLineBreaks(fields: readonly string[]): number {
@@ -96,30 +119,38 @@ function isBlankRecord(fields: readonly string[]): boolean {
   return fields.every((f) => f.trim() === '');
 }
 
-function delimiterName(d: CsvDelimiter): string {
+function delimiterName(d: string): string {
   return d === '\t' ? 'tab' : `'${d}'`;
 }
 
-function decodingStream(encoding: CsvEncoding): Transform {
-  const decoder = createDecoder(encoding);
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      done(null, decoder.write(chunk));
-    },
-    flush(done) {
-      done(null, decoder.end());
-    },
-  });
+/** Decodes the sample for the header and preamble: a character cut by the sample's end is no error. */
+function decodeSample(sample: Buffer, encoding: TextEncoding): string {
+  try {
+    return createDecoder(encoding).write(sample);
+  } catch (err) {
+    if (err instanceof InvalidBytesError) return '';
+    throw err;
+  }
 }
 
+/**
+ * The rows of a CSV file, by the rules at the top of this file. File warnings ('encoding_guessed',
+ * 'type_line_skipped') go to `warn`. Throws FileValidationError.
+ */
 export async function* readCsv(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
   const sample = await checkFile(filePath, 'csv', limits);
-  const encoding = await detectFileEncoding(filePath, sample, (await stat(filePath)).size);
-  const delimiter = detectDelimiter(createDecoder(encoding).write(sample));
+  const detected = await detectFileEncoding(filePath, sample, (await stat(filePath)).size, knownHeaderFields);
+  const { encoding } = detected;
+  const text = decodeSample(sample, encoding);
+  const preamble = readPreamble(text);
+  const delimiter = preamble.delimiter ?? chooseDelimiter(firstRecord(text.slice(preamble.skipChars))).delimiter;
+  const guessed = encodingWarning(detected);
+  if (guessed) warn(guessed);
+  for (const w of preamble.warnings) warn(w);
 
   const records = pipeline(
     fs.createReadStream(filePath),
-    decodingStream(encoding),
+    decodingStream(encoding, preamble.skipChars),
     parse({
       delimiter,
       relax_column_count: true,
@@ -132,7 +163,7 @@ export async function* readCsv(filePath: string, limits: ReaderLimits, warn: War
     },
   );
 
-  let line = 1;
+  let line = 1 + preamble.lines;
   let header: string[] | undefined;
   let rows = 0;
   try {
@@ -172,6 +203,7 @@ export async function* readCsv(filePath: string, limits: ReaderLimits, warn: War
     }
   } catch (err) {
     if (err instanceof FileValidationError) throw err;
+    if (err instanceof InvalidBytesError) throw await invalidBytesFailure(filePath, err);
     const code = (err as { code?: unknown }).code;
     if (code === 'CSV_QUOTE_NOT_CLOSED') {
       throw new FileValidationError('malformed', `line ${line}: a value opens a double quote that is never closed`);

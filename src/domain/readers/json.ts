@@ -2,30 +2,77 @@
 // "courses" property is that array (other properties are ignored). Only one array element is in memory
 // at a time. rowNumber = the element's 1-based position in the array.
 //
+// Encodings (encoding.ts): UTF-8 with or without BOM, UTF-16 with a BOM (Windows PowerShell 5's Out-File and
+// `Set-Content -Encoding Unicode`), UTF-16 without one, Windows-1252 (PowerShell 5's `-Encoding Default`) and
+// Mac Roman. stream-json reads UTF-8, so anything else is decoded on the way by a streaming decoder; UTF-8 is
+// passed through as is, only checked, so that an invalid byte stops the file instead of becoming U+FFFD. A
+// guessed encoding is the file warning 'encoding_guessed'.
+//
 // An element that is not an object (a string, null, a nested array…) does not fail the file: it is passed
 // on with a NOT_AN_OBJECT_KEY mark and normalisation reports it as that row's error.
 //
-// Syntax errors are reported with their place: stream-json's parser says what is wrong but not where, so
-// on a parse error the file (bounded by maxFileBytes) is run through stream-json's verifier, which gives
-// the line and column.
+// Syntax errors (a trailing comma, a literal NaN or Infinity, a truncated file) are reported with their place:
+// stream-json's parser says what is wrong but not where, so on a parse error the file (bounded by
+// maxFileBytes) is decoded again and run through stream-json's verifier, which gives the line and column
+// of the decoded text.
 
 import fs from 'node:fs';
-import { pipeline, type Duplex } from 'node:stream';
+import { stat } from 'node:fs/promises';
+import { pipeline, Transform, type Duplex } from 'node:stream';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
-import { verifyFile } from 'stream-json/file/verifier.js';
+import { verifier } from 'stream-json/utils/verifier.js';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../source-marks';
 import { checkFile } from './file-checks';
+import { createDecoder, decodingStream, detectFileEncoding, encodingWarning, InvalidBytesError, invalidBytesFailure, type TextEncoding } from './encoding';
 
-function topLevelChar(sample: Buffer): string {
-  return sample.toString('utf8').replace(/^\uFEFF/, '').trimStart().charAt(0);
+/** UTF-8 passes through unchanged, checked by a strict decoder; other encodings become UTF-8 text. */
+function toUtf8(encoding: TextEncoding): Transform {
+  if (encoding !== 'utf-8') return decodingStream(encoding);
+  const check = createDecoder('utf-8');
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        check.write(chunk);
+        done(null, chunk);
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+    flush(done) {
+      try {
+        check.end();
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+  });
 }
 
-async function syntaxError(filePath: string, fallback: string): Promise<FileValidationError> {
+function decodedStream(filePath: string, encoding: TextEncoding): Duplex {
+  return pipeline(fs.createReadStream(filePath), toUtf8(encoding), () => {
+    // Errors surface where the stream is read.
+  });
+}
+
+function topLevelChar(sample: Buffer, encoding: TextEncoding): string {
+  let text: string;
   try {
-    await verifyFile(filePath);
+    text = createDecoder(encoding).write(sample);
+  } catch {
+    text = sample.toString('latin1');
+  }
+  return text.replace(/^\uFEFF/, '').trimStart().charAt(0);
+}
+
+async function syntaxError(filePath: string, encoding: TextEncoding, fallback: string): Promise<FileValidationError> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      pipeline(decodedStream(filePath, encoding), verifier.asStream(), (err) => (err ? reject(err) : resolve()));
+    });
   } catch (err) {
     const { line, pos, message } = err as { line?: number; pos?: number; message?: string };
     if (typeof line === 'number' && typeof pos === 'number') {
@@ -38,9 +85,13 @@ async function syntaxError(filePath: string, fallback: string): Promise<FileVali
 
 export async function* readJson(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
   const sample = await checkFile(filePath, 'json', limits);
-  const wrapped = topLevelChar(sample) === '{';
+  const detected = await detectFileEncoding(filePath, sample, (await stat(filePath)).size);
+  const { encoding } = detected;
+  const guessed = encodingWarning(detected);
+  if (guessed) warn(guessed);
+  const wrapped = topLevelChar(sample, encoding) === '{';
 
-  const stages: (NodeJS.ReadableStream | Duplex)[] = [fs.createReadStream(filePath), parser.asStream()];
+  const stages: (NodeJS.ReadableStream | Duplex)[] = [fs.createReadStream(filePath), toUtf8(encoding), parser.asStream()];
   if (wrapped) stages.push(pick.asStream({ filter: 'courses' }));
   stages.push(streamArray.asStream());
   // pipeline's typings want a fixed arity; the stages are all streams, checked above.
@@ -62,13 +113,14 @@ export async function* readJson(filePath: string, limits: ReaderLimits, warn: Wa
     }
   } catch (err) {
     if (err instanceof FileValidationError) throw err;
+    if (err instanceof InvalidBytesError) throw await invalidBytesFailure(filePath, err);
     const message = (err as Error).message ?? String(err);
     if (/should be an array/i.test(message)) {
       throw new FileValidationError('malformed', wrapped
         ? 'the "courses" property must be an array of course objects'
         : 'the file must contain an array of courses, or an object with a "courses" array');
     }
-    if (/cannot parse input|unexpected/i.test(message)) throw await syntaxError(filePath, message);
+    if (/cannot parse input|unexpected/i.test(message)) throw await syntaxError(filePath, encoding, message);
     throw new FileValidationError('unreadable', `the JSON file could not be read: ${message}`);
   } finally {
     items.destroy();
