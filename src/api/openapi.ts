@@ -52,7 +52,7 @@ const foundationPaths: Record<string, PathItem> = {
 const importPaths: Record<string, PathItem> = {
   '/admin-dashboard/courses/import/': {
     post: {
-      summary: 'Import a file (CSV, JSON, Excel)',
+      summary: 'Import a file (CSV, TSV, JSON, Excel .xlsx / .xls, OpenDocument .ods)',
       tags: ['imports'],
       description: 'multipart/form-data with one file. With a session, the CSRF token goes in the `_csrf` query parameter; with an API token nothing else is needed.',
       requestBody: {
@@ -63,7 +63,7 @@ const importPaths: Record<string, PathItem> = {
               type: 'object',
               required: ['file'],
               properties: {
-                file: { type: 'string', format: 'binary' },
+                file: { type: 'string', format: 'binary', description: 'a .csv, .tsv, .json, .xlsx, .xls or .ods file' },
                 mode: { enum: ['create_or_update', 'create_only', 'update_only'], default: 'create_or_update' },
                 dry_run: { type: 'boolean', default: false, description: 'test mode: preview, then confirm or discard' },
               },
@@ -88,7 +88,7 @@ const importPaths: Record<string, PathItem> = {
       requestBody: {
         content: {
           'application/x-www-form-urlencoded': {
-            schema: { type: 'object', properties: { template_type: { enum: ['simple', 'bulk', 'with_lessons'] }, format_type: { enum: ['csv', 'json', 'xlsx'] } } },
+            schema: { type: 'object', properties: { template_type: { enum: ['simple', 'bulk', 'with_lessons'] }, format_type: { enum: ['csv', 'json', 'xlsx', 'ods'] } } },
           },
         },
       },

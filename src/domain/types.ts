@@ -7,7 +7,7 @@ export type Difficulty = (typeof DIFFICULTIES)[number];
 export const LEARNING_MODES = ['text', 'video', 'practice', 'mixed'] as const;
 export type LearningMode = (typeof LEARNING_MODES)[number];
 
-export const FILE_FORMATS = ['csv', 'json', 'xlsx'] as const;
+export const FILE_FORMATS = ['csv', 'json', 'xlsx', 'xls', 'ods'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
 export const IMPORT_MODES = ['create_only', 'update_only', 'create_or_update'] as const;

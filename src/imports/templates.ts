@@ -1,10 +1,11 @@
 // The example files of the "Templates" download: the same sample courses as src/domain/templates.ts, in
-// CSV, JSON or Excel. Each of them imports cleanly as it is (test/integration/imports-templates.test.ts).
+// CSV, JSON, Excel (.xlsx) or OpenDocument (.ods). Each of them imports cleanly as it is (test/integration/imports-templates.test.ts).
 import { PassThrough } from 'node:stream';
+import * as XLSX from '@e965/xlsx';
 import { sampleCourses, toCsv, toJson, TEMPLATE_KINDS, type TemplateKind } from '../domain/templates';
-import { writeXlsx } from '../export/xlsx-writer';
+import { writeXlsx, xlsxCellValue } from '../export/xlsx-writer';
 
-export const TEMPLATE_FORMATS = ['csv', 'json', 'xlsx'] as const;
+export const TEMPLATE_FORMATS = ['csv', 'json', 'xlsx', 'ods'] as const;
 export type TemplateFormat = (typeof TEMPLATE_FORMATS)[number];
 export { TEMPLATE_KINDS, type TemplateKind };
 
@@ -12,6 +13,7 @@ const CONTENT_TYPES: Record<TemplateFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
 };
 
 export interface TemplateFile {
@@ -49,8 +51,23 @@ async function toXlsx(rows: Record<string, unknown>[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * The same sheet as toXlsx, as an OpenDocument spreadsheet written by SheetJS: a template is a few rows, so
+ * building the workbook in memory costs nothing (the course export, which streams, stays .xlsx only).
+ */
+function toOds(rows: Record<string, unknown>[]): Buffer {
+  const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const aoa = [header, ...rows.map((r) => header.map((h) => xlsxCellValue(spreadsheetCell(h, r[h]))))];
+  const workbook = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet(aoa), 'Courses');
+  return XLSX.write(workbook, { bookType: 'ods', type: 'buffer' }) as Buffer;
+}
+
 export async function buildTemplate(kind: TemplateKind, format: TemplateFormat): Promise<TemplateFile> {
   const rows = sampleCourses(kind);
-  const body = format === 'csv' ? Buffer.from(toCsv(rows), 'utf8') : format === 'json' ? Buffer.from(toJson(rows), 'utf8') : await toXlsx(rows);
+  const body = format === 'csv' ? Buffer.from(toCsv(rows), 'utf8')
+    : format === 'json' ? Buffer.from(toJson(rows), 'utf8')
+    : format === 'ods' ? toOds(rows)
+    : await toXlsx(rows);
   return { fileName: `courses-${kind.replace('_', '-')}-template.${format}`, contentType: CONTENT_TYPES[format], body };
 }

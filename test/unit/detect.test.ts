@@ -18,18 +18,20 @@ test('format from the file name, any case', () => {
   assert.equal(formatFromFileName('export.tsv'), 'csv');
   assert.equal(formatFromFileName('/tmp/a.b/catalogue.json'), 'json');
   assert.equal(formatFromFileName('Cours.XLSX'), 'xlsx');
+  assert.equal(formatFromFileName('old.xls'), 'xls');
+  assert.equal(formatFromFileName('Cours.ODS'), 'ods');
 });
 
 test('an unknown extension is refused with the accepted ones listed', () => {
-  fails(() => formatFromFileName('courses.txt'), 'unknown_format', /courses\.txt has the extension \.txt; accepted: \.csv, \.tsv, \.json, \.xlsx/);
+  fails(() => formatFromFileName('courses.txt'), 'unknown_format', /courses\.txt has the extension \.txt; accepted: \.csv, \.tsv, \.json, \.xlsx, \.xls, \.ods/);
   fails(() => formatFromFileName('courses'), 'unknown_format', /has no extension/);
-  fails(() => formatFromFileName('old.xls'), 'unknown_format', /old Excel \.xls format/);
+  fails(() => formatFromFileName('sheet.xlsm'), 'unknown_format', /has the extension \.xlsm/);
 });
 
 const ZIP = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26)]);
 
 test('a .csv that is a zip is a format mismatch that suggests Excel', () => {
-  fails(() => checkFormatMatchesContent('csv', ZIP), 'format_mismatch', /^the file is named \.csv but its content is a zip archive \(an Excel \.xlsx file\?\)$/);
+  fails(() => checkFormatMatchesContent('csv', ZIP), 'format_mismatch', /^the file is named \.csv but its content is a zip archive \(an Excel \.xlsx or OpenDocument \.ods file\?\)$/);
 });
 
 test('a .json that starts with "title," is a format mismatch that suggests CSV', () => {
@@ -44,7 +46,16 @@ test('JSON may start with a BOM and whitespace; [ and { are accepted', () => {
 test('xlsx must be a zip; an old .xls or text is refused', () => {
   checkFormatMatchesContent('xlsx', ZIP);
   fails(() => checkFormatMatchesContent('xlsx', Buffer.from('title,price\n')), 'format_mismatch', /text starting with 'title,price'/);
-  fails(() => checkFormatMatchesContent('xlsx', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0])), 'format_mismatch', /old-format Office document/);
+  fails(() => checkFormatMatchesContent('xlsx', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0])), 'format_mismatch', /old-format Office document.*name an old-format workbook \.xls/);
+});
+
+test('xls must be a Compound File, ods a zip', () => {
+  const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0]);
+  checkFormatMatchesContent('xls', OLE2);
+  checkFormatMatchesContent('ods', ZIP);
+  fails(() => checkFormatMatchesContent('xls', ZIP), 'format_mismatch', /zip archive.*name it \.xlsx or \.ods/);
+  fails(() => checkFormatMatchesContent('xls', Buffer.from('<html><table>')), 'format_mismatch', /text starting with '<html><table>'/);
+  fails(() => checkFormatMatchesContent('ods', OLE2), 'format_mismatch', /name it \.xls/);
 });
 
 test('csv must not be binary; UTF-16 with a BOM is text; JSON content is pointed out', () => {
@@ -57,4 +68,13 @@ test('csv must not be binary; UTF-16 with a BOM is text; JSON content is pointed
 test('an empty head is an empty file', () => {
   fails(() => checkFormatMatchesContent('csv', Buffer.alloc(0)), 'empty');
   fails(() => checkFormatMatchesContent('json', Buffer.from('  \n ')), 'empty');
+});
+
+test('UTF-16 JSON (Windows PowerShell 5) is JSON; UTF-16 without a BOM is text, not binary', () => {
+  checkFormatMatchesContent('json', Buffer.from('\uFEFF[\r\n {"title": "a"}]', 'utf16le'));
+  checkFormatMatchesContent('json', Buffer.from('\uFEFF{"courses": []}', 'utf16le').swap16());
+  checkFormatMatchesContent('json', Buffer.from('[{"title": "Anaïs"}]', 'utf16le'));
+  fails(() => checkFormatMatchesContent('json', Buffer.from('\uFEFFtitle,price\r\n', 'utf16le')), 'format_mismatch', /UTF-16 text/);
+  checkFormatMatchesContent('csv', Buffer.from('title,price\r\nÉté,0\r\n', 'utf16le'));
+  fails(() => checkFormatMatchesContent('csv', Buffer.from([0, 1, 2, 3, 0, 0, 0, 7, 8, 0, 0, 0xff])), 'format_mismatch', /binary data/);
 });

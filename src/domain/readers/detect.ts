@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { FileValidationError, type FileFormat } from '../types';
+import { looksLikeUtf16 } from './encoding';
 
 /** Extension (lower-case, with the dot) → format. ".tsv" is read by the CSV reader, which detects tabs. */
 export const ACCEPTED_EXTENSIONS: Readonly<Record<string, FileFormat>> = {
@@ -10,6 +11,8 @@ export const ACCEPTED_EXTENSIONS: Readonly<Record<string, FileFormat>> = {
   '.tsv': 'csv',
   '.json': 'json',
   '.xlsx': 'xlsx',
+  '.xls': 'xls',
+  '.ods': 'ods',
 };
 
 const ACCEPTED_LIST = Object.keys(ACCEPTED_EXTENSIONS).join(', ');
@@ -18,9 +21,6 @@ export function formatFromFileName(name: string): FileFormat {
   const ext = path.extname(name).toLowerCase();
   const format = ACCEPTED_EXTENSIONS[ext];
   if (format) return format;
-  if (ext === '.xls') {
-    throw new FileValidationError('unknown_format', `${path.basename(name)}: the old Excel .xls format is not supported; save the workbook as .xlsx (accepted: ${ACCEPTED_LIST})`);
-  }
   const what = ext === '' ? 'has no extension' : `has the extension ${ext}`;
   throw new FileValidationError('unknown_format', `${path.basename(name)} ${what}; accepted: ${ACCEPTED_LIST}`);
 }
@@ -42,11 +42,18 @@ export function sniffHead(head: Buffer): HeadKind {
   if (startsWith(head, ZIP_MAGIC) || startsWith(head, EMPTY_ZIP_MAGIC)) return 'zip';
   if (startsWith(head, OLE2_MAGIC)) return 'ole2';
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'utf16';
-  if (head.includes(0)) return 'binary';
+  // UTF-16 without a byte-order mark has zeros too, but at every other byte (encoding.ts).
+  if (head.includes(0)) return looksLikeUtf16(head) ? 'utf16' : 'binary';
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   if (i === head.length) return 'empty';
   return head[i] === 0x5b || head[i] === 0x7b ? 'json' : 'text';
+}
+
+/** The text of a UTF-16 head (BOM or not; the BOM dropped), for a look at its first characters. */
+function utf16Head(head: Buffer): string {
+  const be = head[0] === 0xfe && head[1] === 0xff ? true : head[0] === 0xff && head[1] === 0xfe ? false : looksLikeUtf16(head) === 'utf-16be';
+  return new TextDecoder(be ? 'utf-16be' : 'utf-16le').decode(head.subarray(0, Math.min(head.length, 400) & ~1)).replace(/^\uFEFF/, '');
 }
 
 function preview(head: Buffer): string {
@@ -56,7 +63,7 @@ function preview(head: Buffer): string {
 }
 
 const DESCRIBE: Record<HeadKind, string> = {
-  zip: 'a zip archive (an Excel .xlsx file?)',
+  zip: 'a zip archive (an Excel .xlsx or OpenDocument .ods file?)',
   ole2: 'an old-format Office document (.xls, or a password-protected workbook)',
   utf16: 'UTF-16 text',
   binary: 'binary data',
@@ -77,11 +84,25 @@ export function checkFormatMatchesContent(format: FileFormat, head: Buffer): voi
   switch (format) {
     case 'xlsx':
       if (kind === 'zip') return;
-      if (kind === 'ole2') throw mismatch(`${DESCRIBE.ole2}; save it as an unprotected .xlsx workbook`);
+      if (kind === 'ole2') throw mismatch(`${DESCRIBE.ole2}; name an old-format workbook .xls, or save a protected one without its password`);
       if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}' (a CSV or JSON file?)`);
+      throw mismatch(DESCRIBE[kind]);
+    case 'xls':
+      // BIFF8 lives in a Compound File (MS-CFB); a password-protected .xlsx does too (SheetJS says so).
+      if (kind === 'ole2') return;
+      if (kind === 'zip') throw mismatch(`${DESCRIBE.zip}; name it .xlsx or .ods`);
+      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}' (a CSV or HTML file saved as .xls?)`);
+      throw mismatch(DESCRIBE[kind]);
+    case 'ods':
+      // The mimetype entry is checked by the .ods reader (zip-inspect.ts).
+      if (kind === 'zip') return;
+      if (kind === 'ole2') throw mismatch(`${DESCRIBE.ole2}; name it .xls`);
+      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}' (a CSV or flat XML file?)`);
       throw mismatch(DESCRIBE[kind]);
     case 'json':
       if (kind === 'json') return;
+      // Windows PowerShell 5 writes JSON as UTF-16 (Out-File, Set-Content -Encoding Unicode): the JSON reader decodes it.
+      if (kind === 'utf16' && /^[[{]/.test(utf16Head(head).trimStart())) return;
       if (kind === 'text') throw mismatch(`text starting with '${preview(head)}', not a JSON array or object (a CSV file?)`);
       throw mismatch(DESCRIBE[kind]);
     case 'csv':

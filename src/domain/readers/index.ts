@@ -5,6 +5,7 @@ import { FileValidationError, ignoreWarnings, type FileFormat, type ReaderLimits
 import { readCsv } from './csv';
 import { readJson } from './json';
 import { readXlsx } from './xlsx';
+import { readOds, readXls } from './sheetjs';
 
 /** The rows of a file, by its format; file-level warnings go to `warn`. Throws FileValidationError (file-level). */
 export function readRows(format: FileFormat, filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncIterable<SourceRow> {
@@ -15,11 +16,15 @@ export function readRows(format: FileFormat, filePath: string, limits: ReaderLim
       return readJson(filePath, limits, warn);
     case 'xlsx':
       return readXlsx(filePath, limits, warn);
+    case 'xls':
+      return readXls(filePath, limits, warn);
+    case 'ods':
+      return readOds(filePath, limits, warn);
     default:
       // The format comes from the database at run time; refuse anything the type doesn't know.
       throw new FileValidationError('unknown_format', `unknown file format: ${String(format satisfies never)}`);
   }
 }
 
-export { readCsv, readJson, readXlsx };
+export { readCsv, readJson, readXlsx, readXls, readOds };
 export { checkFormatMatchesContent, formatFromFileName, ACCEPTED_EXTENSIONS } from './detect';

@@ -1,5 +1,5 @@
-// Safety check of an .xlsx (a zip archive) before any XML parser sees it, from the central directory
-// (yauzl, lazyEntries):
+// Safety check of a zip-based workbook (.xlsx, ECMA-376 Part 2 OPC; .ods, OpenDocument 1.2 Part 3) before
+// any XML parser sees it, from the central directory (yauzl, lazyEntries):
 // - at most 10 000 entries; no absolute paths and no ".." segments;
 // - the sum of the declared uncompressed sizes ≤ limits.maxUncompressedBytes;
 // - no entry over 1 MiB uncompressed with a compression ratio above 100 (a zip bomb; small parts are
@@ -11,9 +11,11 @@
 //   without trusting the headers (yauzl also checks each entry's actual size against its header);
 // - XML parts (.xml, .rels, .vml) must not contain "<!DOCTYPE" or "<!ENTITY" (entity expansion and
 //   external entities): matched across chunk boundaries, and with NUL bytes removed so UTF-16 XML can't
-//   hide them.
-// Known limit: exceljs reads the archive from its local headers, not from the central directory; a file
-// crafted so that the two disagree is not detected here.
+//   hide them;
+// - an .ods must hold the `mimetype` entry of an OpenDocument spreadsheet (OpenDocument 1.2 Part 3 §3.3).
+// The .xlsx reader then reads the same archive through yauzl (the central directory, as checked here).
+// Known limit: SheetJS reads an .ods with its own zip reader; a file crafted so that its local headers and
+// central directory disagree is not detected here.
 
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { FileValidationError, type ReaderLimits } from '../types';
@@ -24,6 +26,8 @@ export const MAX_COMPRESSION_RATIO = 100;
 export const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
 export const MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024;
 const SHARED_STRINGS_PART = 'xl/sharedstrings.xml';
+const MIMETYPE_PART = 'mimetype';
+export const ODS_MIMETYPE = 'application/vnd.oasis.opendocument.spreadsheet';
 // Kept to learn the first tab's name: exceljs emits worksheets in zip order, which is not always tab order.
 const WORKBOOK_PART = 'xl/workbook.xml';
 const CAPTURE_MAX = 4 * 1024 * 1024;
@@ -33,6 +37,8 @@ export interface XlsxInspection {
   uncompressedBytes: number;
   /** Name of the first tab as listed in xl/workbook.xml, when found. */
   firstSheetName: string | undefined;
+  /** The content of the `mimetype` entry (OpenDocument), when there is one. */
+  mimetype: string | undefined;
 }
 
 const unsafe = (message: string) => new FileValidationError('unsafe', message);
@@ -55,7 +61,8 @@ function firstSheetName(workbookXml: string | undefined): string | undefined {
   return sheet ? decodeXmlAttr(sheet[1]!) : undefined;
 }
 
-function openZip(filePath: string): Promise<ZipFile> {
+/** Opens a zip archive for reading its central directory entry by entry (yauzl, lazyEntries). */
+export function openZip(filePath: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(filePath, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
       if (err || !zip) reject(err ?? new Error('cannot open the archive'));
@@ -64,7 +71,8 @@ function openZip(filePath: string): Promise<ZipFile> {
   });
 }
 
-function openEntry(zip: ZipFile, entry: Entry): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+/** The decompressed bytes of one entry, as a stream (yauzl checks the actual size against the header). */
+export function openEntry(zip: ZipFile, entry: Entry): Promise<NodeJS.ReadableStream & { destroy(): void }> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err || !stream) reject(err ?? new Error('cannot read an entry'));
@@ -73,7 +81,31 @@ function openEntry(zip: ZipFile, entry: Entry): Promise<NodeJS.ReadableStream & 
   });
 }
 
-function mapZipError(err: unknown): FileValidationError {
+/** The entries of the central directory, in order (the zip must be opened with lazyEntries). */
+export async function* zipEntries(zip: ZipFile): AsyncGenerator<Entry> {
+  for (;;) {
+    const next = new Promise<Entry | undefined>((resolve, reject) => {
+      const onEntry = (entry: Entry) => { cleanup(); resolve(entry); };
+      const onEnd = () => { cleanup(); resolve(undefined); };
+      const onError = (e: Error) => { cleanup(); reject(e); };
+      const cleanup = () => {
+        zip.off('entry', onEntry);
+        zip.off('end', onEnd);
+        zip.off('error', onError);
+      };
+      zip.on('entry', onEntry);
+      zip.on('end', onEnd);
+      zip.on('error', onError);
+    });
+    zip.readEntry();
+    const entry = await next;
+    if (!entry) return;
+    yield entry;
+  }
+}
+
+/** Maps a yauzl error to the file-level error a user understands ('unsafe' or 'unreadable'). */
+export function mapZipError(err: unknown, what = 'an .xlsx workbook'): FileValidationError {
   if (err instanceof FileValidationError) return err;
   const message = (err as Error)?.message ?? String(err);
   if (/invalid relative path|absolute path|invalid characters in fileName/i.test(message)) {
@@ -82,44 +114,30 @@ function mapZipError(err: unknown): FileValidationError {
   if (/too many bytes|too few bytes|expected \d+/i.test(message)) {
     return unsafe(`an entry of the workbook does not have the size its header declares (${message})`);
   }
-  return new FileValidationError('unreadable', `the file is not a readable .xlsx workbook (zip): ${message}`);
+  return new FileValidationError('unreadable', `the file is not a readable ${what} (zip): ${message}`);
 }
 
-export async function inspectXlsx(filePath: string, limits: ReaderLimits): Promise<XlsxInspection> {
+/**
+ * Checks a zip-based workbook as described at the top of this file. `what` names the file in messages
+ * ('an .xlsx workbook', 'an .ods spreadsheet'). Throws FileValidationError 'unsafe' (bomb, traversal, DTD,
+ * too many entries, too much text) or 'unreadable' (not a zip, encrypted).
+ */
+export async function inspectXlsx(filePath: string, limits: ReaderLimits, what = 'an .xlsx workbook'): Promise<XlsxInspection> {
   let zip: ZipFile;
   try {
     zip = await openZip(filePath);
   } catch (err) {
-    throw mapZipError(err);
+    throw mapZipError(err, what);
   }
   let workbookXml: string | undefined;
+  let mimetype: string | undefined;
   let declared = 0;
   let actual = 0;
   try {
     if (zip.entryCount > MAX_ZIP_ENTRIES) {
       throw unsafe(`the workbook has ${zip.entryCount} zip entries; at most ${MAX_ZIP_ENTRIES}`);
     }
-    const entries = (async function* () {
-      for (;;) {
-        const next = new Promise<Entry | undefined>((resolve, reject) => {
-          const onEntry = (entry: Entry) => { cleanup(); resolve(entry); };
-          const onEnd = () => { cleanup(); resolve(undefined); };
-          const onError = (e: Error) => { cleanup(); reject(e); };
-          const cleanup = () => {
-            zip.off('entry', onEntry);
-            zip.off('end', onEnd);
-            zip.off('error', onError);
-          };
-          zip.on('entry', onEntry);
-          zip.on('end', onEnd);
-          zip.on('error', onError);
-        });
-        zip.readEntry();
-        const entry = await next;
-        if (!entry) return;
-        yield entry;
-      }
-    })();
+    const entries = zipEntries(zip);
 
     for await (const entry of entries) {
       const name = entry.fileName;
@@ -140,7 +158,7 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits): Promi
       if (name.endsWith('/')) continue;
 
       const xml = isXmlPart(name);
-      const capture = name === WORKBOOK_PART;
+      const capture = name === WORKBOOK_PART || name === MIMETYPE_PART;
       const capturedChunks: Buffer[] = [];
       let capturedBytes = 0;
       let tail = '';
@@ -154,24 +172,25 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits): Promi
           if (actual > limits.maxUncompressedBytes) {
             throw unsafe(`the workbook expands to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`);
           }
+          if (capture && capturedBytes < CAPTURE_MAX) {
+            capturedChunks.push(chunk);
+            capturedBytes += chunk.length;
+          }
           if (!xml) continue;
           const piece = chunk.toString('latin1').replace(/\0/g, '');
           if (/<!\s*(DOCTYPE|ENTITY)/i.test(tail + piece)) {
             throw unsafe(`the workbook part ${name} contains a DOCTYPE or ENTITY declaration, which is not allowed`);
           }
           tail = piece.slice(-16);
-          if (capture && capturedBytes < CAPTURE_MAX) {
-            capturedChunks.push(chunk);
-            capturedBytes += chunk.length;
-          }
         }
       } finally {
         stream.destroy();
       }
-      if (capture) workbookXml = Buffer.concat(capturedChunks).toString('utf8');
+      if (name === WORKBOOK_PART) workbookXml = Buffer.concat(capturedChunks).toString('utf8');
+      if (name === MIMETYPE_PART) mimetype = Buffer.concat(capturedChunks).toString('latin1').trim();
     }
   } catch (err) {
-    throw mapZipError(err);
+    throw mapZipError(err, what);
   } finally {
     zip.close();
   }
@@ -179,5 +198,6 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits): Promi
     entryCount: zip.entryCount,
     uncompressedBytes: actual,
     firstSheetName: firstSheetName(workbookXml),
+    mimetype,
   };
 }
