@@ -1,14 +1,15 @@
 // Difficulty and learning mode arrive in English or French, in any case, with or without accents and with
 // extra words ("Beginner Level", "niveau intermédiaire"). A value is folded to words and matched against
 // synonym phrases; it must match exactly one level. "débutant à intermédiaire" matches two and is refused
-// rather than guessed.
+// rather than guessed. A value that is exactly a synonym is read as is; one that only contains a synonym
+// ("Beginner Level") is read with a warning on the row saying how it was read.
 //
 // Defaults when the column is missing or empty:
 //   difficulty    → all_levels  (a course that states no level is open to everyone)
 //   learning_mode → text        (the plain, most common format; the seed's first example)
 
 import { DIFFICULTIES, LEARNING_MODES, type Difficulty, type LearningMode } from './types';
-import { fail, ok, show, type Parsed } from './values';
+import { fail, interpreted, ok, show, type Parsed } from './values';
 import { foldWords } from './text';
 import { isCellError, unwrapCellValue } from './cell-value';
 
@@ -70,7 +71,8 @@ function matchEnum<T extends string>(raw: unknown, m: EnumMatcher<T>): Parsed<T 
   // Phrases are matched as whole words: "Beginner Level" matches beginner only, as all_levels needs "all"/"tous".
   const words = folded.split(' ');
   const matches = m.values.filter((value) => m.phrases.some((p) => p.value === value && containsPhrase(words, p.words)));
-  if (matches.length === 1) return ok(matches[0]);
+  // Found inside a longer phrase: read, but the row says how ("Beginner Level" → beginner), never silently.
+  if (matches.length === 1) return interpreted(matches[0], `${show(v)} read as ${matches[0]}`);
   if (matches.length > 1) {
     return fail(`${show(v)} matches several ${m.noun}s (${matches.join(' and ')}); give only one: ${m.accepted}`);
   }

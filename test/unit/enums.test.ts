@@ -69,3 +69,12 @@ test('exceljs values are unwrapped before matching', () => {
   assert.equal(difficulty({ richText: [{ text: 'Débu' }, { text: 'tant' }] }), 'beginner');
   assert.equal(mode({ formula: 'A1', result: 'Vidéo' }), 'video');
 });
+
+test('a synonym read as is gives no note; a level found inside a longer phrase is read with a note saying how', () => {
+  const exact = parseDifficulty('Débutant');
+  assert.ok(exact.ok && exact.note === undefined);
+  const phrase = parseDifficulty('Beginner Level');
+  assert.deepEqual(phrase, { ok: true, value: 'beginner', note: "'Beginner Level' read as beginner" });
+  const mode = parseLearningMode('Travaux pratiques en ligne');
+  assert.deepEqual(mode, { ok: true, value: 'practice', note: "'Travaux pratiques en ligne' read as practice" });
+});
