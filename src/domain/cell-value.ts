@@ -1,4 +1,4 @@
-// Spreadsheet cells reach the domain as exceljs values. This turns them into the plain values a CSV or
+// Spreadsheet cells reach the domain as plain values, or (from older readers and tests) as exceljs-shaped values. This turns the latter into the plain values a CSV or
 // JSON file would have given, so every later rule sees one vocabulary.
 
 /** A spreadsheet error (#N/A, #DIV/0!…) that a value must not be silently read from. */

@@ -99,6 +99,30 @@ test('the first visible tab is read, hidden and veryHidden ones skipped, and the
   assert.equal((await readError(readXlsx(allHidden, LIMITS))).code, 'empty');
 });
 
+test("a first visible tab without a header (Apple Numbers' Export Summary) is passed over for the next visible one, and said", async () => {
+  const file = await workbook('numbers-summary.xlsx', (wb) => {
+    const summary = wb.addWorksheet('Export Summary');
+    summary.addRow(['Exported from Numbers: this document has 2 tables']);
+    summary.addRow(['Feuille 1', 'Tableau 1']);
+    const data = wb.addWorksheet('Feuille 1 - Tableau 1');
+    data.addRow(['Catalogue 2026']);
+    data.addRow(['titre', 'prix']);
+    data.addRow(['Numbers Résumé passé', 12]);
+  });
+  const { rows, warnings } = await read(file);
+  assert.deepEqual(rows.map((r) => [r.rowNumber, r.raw.titre]), [[3, 'Numbers Résumé passé']]);
+  assert.deepEqual(warnings.map((w) => w.code), ['sheet_read', 'header_row']);
+  assert.match(warnings[0]!.message, /read the worksheet 'Feuille 1 - Tableau 1': the visible tab before it \('Export Summary'\) has no header row/);
+  // No visible tab has a header: the first tab's error stands, naming that tab.
+  const none = await workbook('no-header-anywhere.xlsx', (wb) => {
+    wb.addWorksheet('Notes').addRow(['nothing here']);
+    wb.addWorksheet('Autres').addRow(['nor here']);
+  });
+  const err = await readError(readRows('xlsx', none, LIMITS));
+  assert.equal(err.code, 'missing_columns');
+  assert.match(err.message, /worksheet 'Notes'/);
+});
+
 test('the header is found below a banner; a banner that mentions a title is not taken for it', async () => {
   const file = await workbook('banner.xlsx', (wb) => {
     const ws = wb.addWorksheet('Catalogue');

@@ -4,7 +4,7 @@
 // first non-empty rows, a table's total row skipped, each cell read with its number format.
 // Why streaming rather than SheetJS: README, "Spreadsheet reader: measured choice".
 
-import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
+import { FileValidationError, ignoreWarnings, type FileWarning, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { checkFile } from './file-checks';
 import { inspectXlsx } from './zip-inspect';
 import { openXlsxSheet } from './sheet/ooxml';
@@ -20,14 +20,38 @@ import { reportSheetChoice, sheetRecords } from './sheet/rows';
 export async function* readXlsx(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
   await checkFile(filePath, 'xlsx', limits);
   await inspectXlsx(filePath, limits);
-  const book = await openXlsxSheet(filePath);
-  try {
-    reportSheetChoice(book.sheets, book.sheet.name, warn);
-    yield* sheetRecords(book.rows, { sheetName: book.sheet.name, date1904: book.date1904, skipRows: book.skipRows, limits, warn });
-  } catch (err) {
-    if (err instanceof FileValidationError) throw err;
-    throw new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`);
-  } finally {
-    book.close();
+  // Visible tabs before the one read that have no header: Apple Numbers puts an "Export Summary" tab first
+  // when a document has several tables. The next visible tab is tried; the first error stands if none fits.
+  const withoutHeader: string[] = [];
+  let firstError: FileValidationError | undefined;
+  for (let candidate = 0; ; candidate++) {
+    const book = await openXlsxSheet(filePath, candidate);
+    // Warnings of a tab wait until its header is found: a tab given up on reports nothing.
+    const held: FileWarning[] = [];
+    let headerFound = false;
+    const warnOnceFound: WarnFn = (w) => (headerFound ? warn(w) : held.push(w));
+    try {
+      for await (const record of sheetRecords(book.rows, { sheetName: book.sheet.name, date1904: book.date1904, skipRows: book.skipRows, limits, warn: warnOnceFound })) {
+        if (!headerFound) {
+          headerFound = true;
+          reportSheetChoice(book.sheets, book.sheet.name, warn, withoutHeader);
+          held.forEach(warn);
+        }
+        yield record;
+      }
+      return;
+    } catch (err) {
+      const noHeader = !headerFound && err instanceof FileValidationError && err.code === 'missing_columns';
+      if (noHeader && candidate + 1 < book.visibleCount) {
+        firstError ??= err;
+        withoutHeader.push(book.sheet.name);
+        continue;
+      }
+      if (noHeader && firstError) throw firstError;
+      if (err instanceof FileValidationError) throw err;
+      throw new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`);
+    } finally {
+      book.close();
+    }
   }
 }

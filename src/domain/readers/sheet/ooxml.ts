@@ -32,8 +32,10 @@ export interface SheetEntry {
 export interface XlsxSheet {
   /** Every tab, in tab order. */
   sheets: SheetEntry[];
-  /** The tab that is read: the first visible one with a part. */
+  /** The tab that is read: the first visible one with a part, or the one `visibleIndex` asked for. */
   sheet: SheetEntry;
+  /** How many visible worksheets the workbook has (the candidates for `visibleIndex`). */
+  visibleCount: number;
   date1904: boolean;
   /** Rows of the sheet that are a table's total row → what they are, for the warning. */
   skipRows: Map<number, string>;
@@ -366,11 +368,12 @@ async function* sheetRows(archive: Archive, part: string, shared: string[], form
 }
 
 /**
- * Opens an .xlsx (already checked by inspectXlsx) and prepares its first visible worksheet.
+ * Opens an .xlsx (already checked by inspectXlsx) and prepares its first visible worksheet, or its
+ * `visibleIndex`-th (0-based) visible worksheet.
  * Throws FileValidationError: 'empty' (no worksheet, or none visible), 'unreadable' (not a workbook:
  * no workbook part, malformed XML in the workbook, styles or shared strings).
  */
-export async function openXlsxSheet(filePath: string): Promise<XlsxSheet> {
+export async function openXlsxSheet(filePath: string, visibleIndex = 0): Promise<XlsxSheet> {
   let archive: Archive;
   try {
     archive = await Archive.open(filePath);
@@ -397,7 +400,8 @@ export async function openXlsxSheet(filePath: string): Promise<XlsxSheet> {
     const sheets: SheetEntry[] = workbook.sheets.map(({ name, state, part }) => ({ name, state, part }));
     if (sheets.length === 0) throw new FileValidationError('empty', 'the workbook has no worksheet');
     // Chart sheets and dialog sheets have no worksheet relationship: they are not candidates.
-    const sheet = sheets.find((s) => s.state === 'visible' && s.part !== undefined && archive.has(s.part));
+    const visible = sheets.filter((s) => s.state === 'visible' && s.part !== undefined && archive.has(s.part));
+    const sheet = visible[visibleIndex];
     if (!sheet) throw new FileValidationError('empty', 'the workbook has no visible worksheet (every tab is hidden or not a worksheet)');
 
     const formats = await readStyles(archive, relPart('styles'));
@@ -410,7 +414,7 @@ export async function openXlsxSheet(filePath: string): Promise<XlsxSheet> {
         archive.close();
       }
     })();
-    return { sheets, sheet, date1904: workbook.date1904, skipRows, rows, close: () => archive.close() };
+    return { sheets, sheet, visibleCount: visible.length, date1904: workbook.date1904, skipRows, rows, close: () => archive.close() };
   } catch (err) {
     archive.close();
     if (err instanceof FileValidationError) throw err;

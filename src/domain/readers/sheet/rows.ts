@@ -169,8 +169,16 @@ export interface TabInfo {
  * Reports which tab is read when the workbook has more than one ('sheet_read'): "read the worksheet
  * 'Cours' (the first visible one of 3; skipped the hidden tab 'Listes')". One tab: nothing to say.
  */
-export function reportSheetChoice(tabs: readonly TabInfo[], chosen: string, warn: WarnFn): void {
+export function reportSheetChoice(tabs: readonly TabInfo[], chosen: string, warn: WarnFn, withoutHeader: readonly string[] = []): void {
   if (tabs.length <= 1) return;
+  if (withoutHeader.length > 0) {
+    const names = withoutHeader.map((n) => `'${n}'`).join(', ');
+    warn({
+      code: 'sheet_read',
+      message: `read the worksheet '${chosen}': the visible tab${withoutHeader.length > 1 ? 's' : ''} before it (${names}) ha${withoutHeader.length > 1 ? 've' : 's'} no header row with a title column (an export summary or notes?); the other tabs are ignored`,
+    });
+    return;
+  }
   const index = tabs.findIndex((t) => t.name === chosen);
   const hiddenBefore = tabs.slice(0, Math.max(index, 0)).filter((t) => t.state !== 'visible').map((t) => `'${t.name}'`);
   const skipped = hiddenBefore.length === 0 ? '' : `; skipped the hidden tab${hiddenBefore.length > 1 ? 's' : ''} ${hiddenBefore.join(', ')}`;
