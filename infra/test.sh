@@ -15,6 +15,9 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "[test] chromium is missing: run 'sudo apt-get install -y chromium' (the e2e tests need it)" >&2
   fi
 fi
+# Earlier runs that were interrupted (Ctrl-C, a killed shell) left schedules, workflows, schemas, indices and
+# folders behind: removed here when older than TEST_SWEEP_AGE minutes (120), so runs of other shells are safe.
+node --import tsx test/support/sweep.ts || echo "[sweep] could not sweep leftovers of earlier runs (continuing)" >&2
 files=(test/unit/*.test.ts test/integration/*.test.ts test/e2e/*.test.ts)
 if [ "$#" -gt 0 ]; then files=("$@"); fi
 # The whole suite includes the benchmark at a tiny size, so it never rots (CI checks that it runs, not how

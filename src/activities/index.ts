@@ -1,4 +1,4 @@
-import type { ActivityDeps } from './deps';
+import { guardedStep, type ActivityDeps } from './deps';
 import { moveToProcessing } from './move-to-processing';
 import { parse } from './parse';
 import { normalize } from './normalize';
@@ -19,10 +19,12 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     moveToProcessing: moveToProcessing(deps),
-    parse: parse(deps),
-    normalize: normalize(deps),
-    upsert: upsert(deps),
-    index: indexCourses(deps),
+    // The heavy steps: a file that crashes their worker fails after IMPORT_MAX_CRASHES crashes, and their
+    // errors are classified (an outage is retried without limit, a bug or refused data fails the import).
+    parse: guardedStep(deps, 'parse', parse(deps)),
+    normalize: guardedStep(deps, 'normalize', normalize(deps)),
+    upsert: guardedStep(deps, 'upsert', upsert(deps)),
+    index: guardedStep(deps, 'index', indexCourses(deps)),
     ...notificationActivities(deps),
     ...healthActivities(deps),
     archive: archive(deps),

@@ -1,28 +1,100 @@
-// The course list's search: Elasticsearch when enabled, PostgreSQL otherwise (same filters), and every
-// search recorded for the analytics page. A failure to record never fails the search.
+// The course list's search, its count and its autocomplete: Elasticsearch when enabled and answering,
+// PostgreSQL otherwise (same filters), and every search recorded for the analytics page. This is the one
+// place that falls back: each Elasticsearch request has a short timeout (ELASTICSEARCH_SEARCH_TIMEOUT) and a
+// circuit breaker skips Elasticsearch for a cool-down after consecutive failures, so a frozen cluster costs
+// a user at most one short wait. A failure to record never fails the search.
 import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
-import { searchCourses } from '../search/queries';
-import { searchCoursesPg } from '../db/course-queries';
+import { searchCourses, suggestCourses, type Suggestion } from '../search/queries';
+import { CircuitBreaker } from '../search/breaker';
+import { searchCoursesPg, suggestTitlesPg } from '../db/course-queries';
 import { recordSearch } from '../db/search-log';
-import { activeFilters, type CourseQuery, type CourseSearchResult } from './filters';
-import { logger } from '../logger';
+import { activeFilters, type CourseFilters, type CourseQuery, type CourseSearchResult } from './filters';
+import { logger as rootLogger, type Logger } from '../logger';
 
 export interface SearchDeps {
   sql: Sql;
+  /** null: Elasticsearch is disabled. */
   es: SearchClient | null;
   alias: string;
+  /** Per-request timeout in milliseconds (default 1500). */
+  timeoutMs?: number;
+  /** Consecutive failures that open the circuit (default 3), and its cool-down in milliseconds (default 30 s). */
+  breaker?: { failures: number; cooldownMs: number };
+  logger?: Logger;
 }
 
-export async function runCourseSearch(deps: SearchDeps, q: CourseQuery, userId: string | null): Promise<CourseSearchResult> {
-  let result: CourseSearchResult;
-  if (deps.es) {
-    result = await searchCourses(deps.es, deps.alias, q);
-  } else {
-    const started = performance.now();
-    const r = await searchCoursesPg(deps.sql, q);
-    result = { ...r, tookMs: Math.round(performance.now() - started), backend: 'postgresql' };
+/** Why PostgreSQL answered: Elasticsearch disabled, failing (an error or the timeout), or skipped by the breaker. */
+export type Fallback = 'disabled' | 'failed' | 'circuit_open';
+
+export const FALLBACK_NOTICES: Record<Fallback, string> = {
+  disabled: 'Elasticsearch is disabled: searching PostgreSQL (no highlights).',
+  failed: 'Elasticsearch is not answering: these results come from PostgreSQL.',
+  circuit_open: 'Elasticsearch is not answering: these results come from PostgreSQL.',
+};
+
+// One breaker per Elasticsearch client (one per process): every page of the process shares what it learnt.
+const breakers = new WeakMap<SearchClient, CircuitBreaker>();
+
+function breakerOf(deps: SearchDeps, es: SearchClient): CircuitBreaker {
+  let b = breakers.get(es);
+  if (!b) {
+    b = new CircuitBreaker(deps.breaker?.failures ?? 3, deps.breaker?.cooldownMs ?? 30_000);
+    breakers.set(es, b);
   }
+  return b;
+}
+
+/**
+ * Runs `fromEs` under the timeout and the breaker, or `fromPg` when Elasticsearch is disabled, failed or
+ * skipped. Returns the value and why PostgreSQL answered (null when Elasticsearch did). Throws what `fromPg`
+ * throws.
+ */
+async function withFallback<T>(
+  deps: SearchDeps,
+  what: string,
+  fromEs: (es: SearchClient, options: { requestTimeout: number; maxRetries: number }) => Promise<T>,
+  fromPg: () => Promise<T>,
+): Promise<{ value: T; fallback: Fallback | null }> {
+  const es = deps.es;
+  if (!es) return { value: await fromPg(), fallback: 'disabled' };
+  const breaker = breakerOf(deps, es);
+  if (!breaker.allow()) return { value: await fromPg(), fallback: 'circuit_open' };
+  try {
+    const value = await fromEs(es, { requestTimeout: deps.timeoutMs ?? 1500, maxRetries: 0 });
+    breaker.success();
+    return { value, fallback: null };
+  } catch (err) {
+    breaker.failure();
+    (deps.logger ?? rootLogger).warn({ err, breaker: breaker.state }, `Elasticsearch ${what} failed; answering from PostgreSQL`);
+    return { value: await fromPg(), fallback: 'failed' };
+  }
+}
+
+/** The settings of SearchDeps from the configuration. */
+export function searchSettings(config: { elasticsearch: { alias: string; searchTimeoutMs: number; breaker: { failures: number; cooldownSeconds: number } } }) {
+  return {
+    alias: config.elasticsearch.alias,
+    timeoutMs: config.elasticsearch.searchTimeoutMs,
+    breaker: { failures: config.elasticsearch.breaker.failures, cooldownMs: config.elasticsearch.breaker.cooldownSeconds * 1000 },
+  };
+}
+
+/**
+ * One page of the course list, recorded in the search log (first pages only). `notice` says when the results
+ * come from PostgreSQL, for the page to show.
+ */
+export async function runCourseSearch(deps: SearchDeps, q: CourseQuery, userId: string | null): Promise<CourseSearchResult & { notice: string | null }> {
+  const { value: result, fallback } = await withFallback(
+    deps,
+    'search',
+    (es, options) => searchCourses(es, deps.alias, q, options),
+    async () => {
+      const started = performance.now();
+      const r = await searchCoursesPg(deps.sql, q);
+      return { ...r, tookMs: Math.round(performance.now() - started), backend: 'postgresql' as const };
+    },
+  );
   // Paging through the same search is one search, not several.
   if (q.page === 1) {
     await recordSearch(deps.sql, {
@@ -32,7 +104,30 @@ export async function runCourseSearch(deps: SearchDeps, q: CourseQuery, userId: 
       tookMs: result.tookMs,
       backend: result.backend,
       userId,
-    }).catch((err: unknown) => logger.warn({ err }, 'could not record a search'));
+    }).catch((err: unknown) => (deps.logger ?? rootLogger).warn({ err }, 'could not record a search'));
   }
-  return result;
+  return { ...result, notice: fallback ? FALLBACK_NOTICES[fallback] : null };
+}
+
+/** How many courses match (for a confirmation), as the list counts them; not a logged search. */
+export async function countMatching(deps: SearchDeps, f: CourseFilters): Promise<number> {
+  const q: CourseQuery = { ...f, sort: 'relevance', page: 1, perPage: 10 };
+  const { value } = await withFallback(
+    deps,
+    'count',
+    async (es, options) => (await searchCourses(es, deps.alias, q, options)).total,
+    async () => (await searchCoursesPg(deps.sql, q)).total,
+  );
+  return value;
+}
+
+/** Autocomplete: up to `size` suggestions for what the admin typed. */
+export async function suggest(deps: SearchDeps, prefix: string, size: number): Promise<Suggestion[]> {
+  const { value } = await withFallback(
+    deps,
+    'autocomplete',
+    (es, options) => suggestCourses(es, deps.alias, prefix, size, options),
+    () => suggestTitlesPg(deps.sql, prefix, size),
+  );
+  return value;
 }

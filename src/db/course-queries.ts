@@ -24,10 +24,21 @@ function foldJs(s: string): string {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function documentText(sql: Sql): Fragment {
-  return sql`(c.title || ' ' || c.description || ' ' || coalesce(c.instructor, '') || ' ' || coalesce(c.category, '') || ' ' ||
-    array_to_string(c.tags, ' ') || ' ' ||
-    coalesce((SELECT string_agg(l.title || ' ' || coalesce(l.content, ''), ' ') FROM lessons l WHERE l.course_id = c.id), ''))`;
+// The fallback's text: the course's own fields and its lessons, each through the expression its index of
+// migration 009 is built on (the SQL must spell the expression exactly as the index does to use it).
+const COURSE_ARGS = 'title, description, instructor, category, tags';
+
+/** The ids of the courses whose text matches: every word as a folded substring (of the course or of one lesson), or the query stemmed. */
+function matchingIdsOf(sql: Sql, q: string): Fragment {
+  const words = foldJs(q).split(/\s+/).filter(Boolean).map((w) => `%${likeEscape(w)}%`);
+  const args = sql.unsafe(COURSE_ARGS);
+  // One LIKE per word joined by AND: a trigram index serves `x LIKE p`, not `x LIKE ALL (array)`.
+  const allWords = (expr: Fragment) => words.map((w) => sql`${expr} LIKE ${w}`).reduce((a, b) => sql`${a} AND ${b}`);
+  return sql`(
+    SELECT id FROM courses WHERE ${allWords(sql`course_folded_text(${args})`)}
+    UNION SELECT id FROM courses WHERE to_tsvector('french'::regconfig, course_plain_text(${args})) @@ plainto_tsquery('french', ${q})
+    UNION SELECT id FROM courses WHERE to_tsvector('english'::regconfig, course_plain_text(${args})) @@ plainto_tsquery('english', ${q})
+    UNION SELECT course_id FROM lessons WHERE ${allWords(sql`lesson_folded_text(title, content)`)})`;
 }
 
 type FacetName = 'category' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active';
@@ -37,12 +48,9 @@ function whereOf(sql: Sql, f: CourseFilters, except?: FacetName): Fragment {
   const parts: Fragment[] = [sql`true`];
   const q = f.q.trim();
   if (q) {
-    const words = foldJs(q).split(/\s+/).filter(Boolean).map((w) => `%${likeEscape(w)}%`);
-    const doc = documentText(sql);
-    // Every word as a folded substring, or the query as French / English stemmed text ("cours" finds "Cours").
-    parts.push(sql`(${fold(sql, doc)} LIKE ALL (${words}::text[])
-      OR to_tsvector('french', ${doc}) @@ plainto_tsquery('french', ${q})
-      OR to_tsvector('english', ${doc}) @@ plainto_tsquery('english', ${q}))`);
+    // Every word as a folded substring, or the query as French / English stemmed text ("cours" finds "Cours"),
+    // each through an index (migration 009).
+    parts.push(sql`c.id IN ${matchingIdsOf(sql, q)}`);
   }
   if (f.category.length && except !== 'category') parts.push(sql`c.category = ANY(${f.category}::text[])`);
   if (f.difficulty.length && except !== 'difficulty') parts.push(sql`c.difficulty = ANY(${f.difficulty}::text[])`);
@@ -267,9 +275,11 @@ export async function courseTotals(sql: Sql): Promise<CourseTotals> {
 export async function suggestTitlesPg(sql: Sql, prefix: string, limit: number): Promise<{ text: string; courseId: number; title: string }[]> {
   const p = likeEscape(foldJs(prefix.trim()));
   if (!p) return [];
+  // Spelled with literals, as the index of migration 009 is, so that the planner can use it.
+  const foldedTitle = sql.unsafe(`translate(lower(c.title), '${FROM_CHARS}', '${TO_CHARS}')`);
   const rows = await sql<{ id: number; title: string }[]>`
     SELECT c.id, c.title FROM courses c
-    WHERE ${fold(sql, sql`c.title`)} LIKE ${`%${p}%`}
+    WHERE ${foldedTitle} LIKE ${`%${p}%`}
     ORDER BY (${fold(sql, sql`c.title`)} LIKE ${`${p}%`}) DESC, lower(c.title) LIMIT ${limit}`;
   return rows.map((r) => ({ text: r.title, courseId: r.id, title: r.title }));
 }

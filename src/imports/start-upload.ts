@@ -3,7 +3,6 @@
 // once instead of a failed import; then the same workflow as a dropped file.
 import { randomUUID } from 'node:crypto';
 import { open, stat, unlink } from 'node:fs/promises';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { importWorkflowId, type ImportSource } from '../contract';
@@ -12,6 +11,7 @@ import { forgetQueuedImport, recordQueuedImport } from '../db/import-history';
 import { sha256File } from '../ingest/hash';
 import { checkFormatMatchesContent, formatFromFileName } from '../domain/readers/detect';
 import { FileValidationError, type ImportMode } from '../domain/types';
+import { displayFileName } from '../domain/display-text';
 import { startImport, type StartedImport } from '../temporal/start-import';
 
 export const IMPORT_MODES: readonly ImportMode[] = ['create_or_update', 'create_only', 'update_only'];
@@ -40,10 +40,12 @@ export interface UploadOptions {
   source: Extract<ImportSource, 'upload' | 'api'>;
 }
 
-/** The name the admin knows the file by, without any directory part a browser may send ("C:\fakepath\…"). */
+/**
+ * The name the admin knows the file by, without any directory part a browser may send ("C:\fakepath\…")
+ * and without control or bidirectional characters (see displayFileName).
+ */
 export function displayName(originalName: string | null | undefined): string {
-  const base = path.basename((originalName ?? '').replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return (base || 'upload').slice(0, 255);
+  return displayFileName(originalName, 'upload');
 }
 
 async function head(file: string, bytes = 4096): Promise<Buffer> {

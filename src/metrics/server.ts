@@ -1,19 +1,33 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
 import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
 import type { Logger } from '../logger';
 import { bindScrapeSources, registry } from './registry';
+import { isPortUnavailable, listenOn } from './ports';
 
-/** `GET /metrics` in Prometheus format, on loopback unless METRICS_HOST says otherwise. */
+export interface MetricsServer {
+  url: string;
+  /** The port actually bound (the OS's choice when asked for 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * `GET /metrics` in Prometheus format, on loopback unless METRICS_HOST says otherwise, on `port` (default
+ * WORKER_METRICS_PORT; null: off; 0: any free port). A port that cannot be had (EADDRINUSE, EACCES: a second
+ * worker on the same host) is logged as a warning and gives null: metrics are never worth a crash. Other
+ * listen errors are thrown.
+ */
 export async function startMetricsServer(opts: {
   sql: Sql;
   es: SearchClient | null;
   config: Pick<Config, 'metrics' | 'elasticsearch' | 'ingestDir'>;
   logger: Logger;
-  port?: number;
-}): Promise<{ url: string; close(): Promise<void> }> {
+  port?: number | null;
+}): Promise<MetricsServer | null> {
+  const wanted = opts.port === undefined ? opts.config.metrics.workerPort : opts.port;
+  if (wanted === null) return null;
   bindScrapeSources({ sql: opts.sql, es: opts.es, alias: opts.config.elasticsearch.alias, ingestDir: opts.config.ingestDir });
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
@@ -29,10 +43,22 @@ export async function startMetricsServer(opts: {
     );
   });
   const host = process.env.METRICS_HOST ?? '127.0.0.1';
-  await new Promise<void>((resolve) => server.listen(opts.port ?? opts.config.metrics.workerPort, host, resolve));
-  const { port } = server.address() as AddressInfo;
+  let port: number;
+  try {
+    port = await listenOn(server, wanted, host);
+  } catch (err) {
+    if (!isPortUnavailable(err)) throw err;
+    opts.logger.warn(
+      { err, port: wanted, host },
+      `metrics port ${wanted} is busy (another worker on this host?): this process runs without /metrics (set WORKER_METRICS_PORT to another port, or 0 for any free one)`,
+    );
+    return null;
+  }
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`;
+  opts.logger.info({ url, port }, 'metrics served');
   return {
-    url: `http://${host}:${port}/metrics`,
+    url,
+    port,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -2,17 +2,19 @@
 // a Slack message, a Discord embed and a Teams card. Pure functions, no markup: each renderer escapes.
 import type { ActionCounts } from '../contract';
 import type { AlertKind, ImportNotice, Notice } from './messages';
+import { stripBidiControls } from '../domain/display-text';
 
 /** How a notice should look: drives colours and emoji. */
 export type Tone = 'good' | 'warning' | 'danger' | 'neutral' | 'info';
 
-// C0/C1 controls and DEL break headers and layouts; bidi overrides let a file name display as something
-// it is not ("gpj.exe" shown as "exe.jpg"). Newlines go too: every caller wants one line.
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
+// C0/C1 controls and DEL break headers and layouts; bidi controls let a file name display as something it
+// is not ("gpj.exe" shown as "exe.jpg"): both sets are in src/domain/display-text.ts. Bidi controls are
+// removed (a space would split a name), other controls become spaces: every caller wants one line.
+const C0_C1 = /[\u0000-\u001f\u007f-\u009f]+/g;
 
-/** User-controlled text made safe to show on one line: controls removed, whitespace collapsed, bounded. */
+/** User-controlled text made safe to show on one line: bidi controls removed, controls and whitespace collapsed, bounded. */
 export function oneLine(value: string, max = 500): string {
-  return truncate(value.replace(UNSAFE_CHARS, ' ').replace(/\s+/g, ' ').trim(), max);
+  return truncate(stripBidiControls(value).replace(C0_C1, ' ').replace(/\s+/g, ' ').trim(), max);
 }
 
 /** Cuts to at most `max` UTF-16 units with an ellipsis, never between the halves of a surrogate pair. */

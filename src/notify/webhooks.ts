@@ -5,7 +5,7 @@ import { cardOf } from './card';
 import { slackPayload } from './slack';
 import { discordPayload } from './discord';
 import { teamsPayload } from './teams';
-import { checkWebhookUrl, redactUrl, WebhookUrlRefused, type LookupAll, type UrlPolicy, type WebhookKind } from './url-policy';
+import { pinnedRequest, redactUrl, resolveWebhookTarget, WebhookUrlRefused, type LookupAll, type PinnedResponse, type UrlPolicy, type WebhookKind } from './url-policy';
 
 export type { WebhookKind } from './url-policy';
 
@@ -24,7 +24,7 @@ export interface SendWebhookOptions {
   /** Stable per import and channel; sent as Idempotency-Key (ignored by platforms that do not support it). */
   idempotencyKey: string;
   policy: UrlPolicy;
-  /** DNS resolution for the URL policy; tests replace it. */
+  /** DNS resolution for the URL policy (once per hop: the request connects to the address it checked); tests replace it. */
   lookup?: LookupAll;
 }
 
@@ -86,35 +86,38 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** The start of an error body, for the message; the rest is dropped so the connection can be reused. */
-async function bodySnippet(res: Response, max = 300): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
+async function bodySnippet(res: PinnedResponse, max = 300): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   try {
-    while (text.length < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
+    if (max > 0) {
+      for await (const chunk of res.body) {
+        text += decoder.decode(chunk as Buffer, { stream: true });
+        if (text.length >= max) break;
+      }
     }
+  } catch {
+    // A body cut short still leaves the status to report.
   } finally {
-    await reader.cancel().catch(() => undefined);
+    res.body.destroy();
   }
   return text.replace(/\s+/g, ' ').trim().slice(0, max);
 }
 
 function networkCause(err: unknown): string {
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
+  const e = err as { code?: unknown; cause?: { code?: unknown; message?: unknown } };
+  if (typeof e.code === 'string') return e.code;
+  if (typeof e.cause?.code === 'string') return e.cause.code;
+  if (typeof e.cause?.message === 'string') return e.cause.message;
   return err instanceof Error ? err.message : String(err);
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
- * POSTs the payload as JSON. Redirects are followed by hand (at most 3), re-checking the URL policy on each
- * Location, and re-POSTing the same body whatever the code: a webhook is only ever a POST.
+ * POSTs the payload as JSON to the address the URL policy checked (pinned: see url-policy.ts). Redirects are
+ * followed by hand (at most 3), re-checking and re-pinning each Location, and re-POSTing the same body
+ * whatever the code: a webhook is only ever a POST.
  * Never throws for an HTTP or network outcome: 2xx -> ok; 429 and 503 -> retryable with Retry-After; 408,
  * other 5xx, network errors and the timeout -> retryable; other 4xx, refused URLs and more than 3 redirects
  * -> not retryable.
@@ -125,8 +128,8 @@ export async function sendWebhook(target: WebhookTarget, payload: unknown, opts:
   let url = target.url;
   try {
     for (let hop = 0; ; hop++) {
-      await untilAborted(checkWebhookUrl(url, target.kind, opts.policy, opts.lookup), signal);
-      const res = await fetch(url, {
+      const pinned = await untilAborted(resolveWebhookTarget(url, target.kind, opts.policy, opts.lookup), signal);
+      const res = await pinnedRequest(pinned, {
         method: 'POST',
         headers: {
           'content-type': 'application/json; charset=utf-8',
@@ -135,7 +138,6 @@ export async function sendWebhook(target: WebhookTarget, payload: unknown, opts:
           'idempotency-key': opts.idempotencyKey,
         },
         body,
-        redirect: 'manual',
         signal,
       });
       const status = res.status;
@@ -151,7 +153,7 @@ export async function sendWebhook(target: WebhookTarget, payload: unknown, opts:
         }
         continue;
       }
-      if (res.ok) {
+      if (status >= 200 && status < 300) {
         await bodySnippet(res, 0);
         return { ok: true, status };
       }

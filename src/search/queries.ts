@@ -1,6 +1,6 @@
 // Reads of the course index for the admin's course list: full-text search (French and English), filters,
 // facet counts, safe highlights, sorting, pagination; the completion suggester; the ids of every match.
-import type { estypes } from '@elastic/elasticsearch';
+import type { estypes, TransportRequestOptions } from '@elastic/elasticsearch';
 import type { SearchClient } from './client';
 import {
   MAX_WINDOW,
@@ -110,7 +110,8 @@ type SourceDoc = Omit<CourseHit, 'highlight'>;
 
 const SOURCE_FIELDS = ['id', 'title', 'category', 'instructor', 'difficulty', 'learning_mode', 'price', 'is_free', 'is_active', 'quality_score', 'tags', 'created_at'];
 
-export async function searchCourses(es: SearchClient, index: string, q: CourseQuery): Promise<CourseSearchResult> {
+/** `options`: per-request transport options (a short `requestTimeout` for the admin's pages). */
+export async function searchCourses(es: SearchClient, index: string, q: CourseQuery, options?: TransportRequestOptions): Promise<CourseSearchResult> {
   const started = performance.now();
   const clauses = filterClauses(q);
   const aggs: Record<string, estypes.AggregationsAggregationContainer> = {};
@@ -154,7 +155,7 @@ export async function searchCourses(es: SearchClient, index: string, q: CourseQu
           },
         }
       : undefined,
-  });
+  }, options);
   const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
   const hits: CourseHit[] = res.hits.hits.map((h) => {
     const s = h._source!;
@@ -205,7 +206,7 @@ export interface Suggestion {
 }
 
 /** Autocomplete: the completion suggester over titles, instructors and tags, folded (accents ignored). */
-export async function suggestCourses(es: SearchClient, index: string, prefix: string, size = 8): Promise<Suggestion[]> {
+export async function suggestCourses(es: SearchClient, index: string, prefix: string, size = 8, options?: TransportRequestOptions): Promise<Suggestion[]> {
   const p = prefix.trim().slice(0, 100);
   if (p === '') return [];
   const res = await es.search<{ id: number; title: string }>({
@@ -213,7 +214,7 @@ export async function suggestCourses(es: SearchClient, index: string, prefix: st
     size: 0,
     suggest: { courses: { prefix: p, completion: { field: 'suggest', size, skip_duplicates: true } } },
     _source: ['id', 'title'],
-  });
+  }, options);
   const entries = (res.suggest?.courses ?? []) as estypes.SearchCompletionSuggest<{ id: number; title: string }>[];
   const out: Suggestion[] = [];
   for (const entry of entries) {

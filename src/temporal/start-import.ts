@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { importWorkflowId, searchAttributes, type ImportInput, type ImportSource } from '../contract';
 import type { ImportMode } from '../domain/types';
 import { sha256File } from '../ingest/hash';
+import { displayFileName } from '../domain/display-text';
 import { importFile } from '../workflows';
 
 export interface StartRequest {
@@ -35,7 +36,9 @@ export async function startImport(client: Client, config: Pick<Config, 'temporal
   const input: ImportInput = {
     importId: req.importId ?? randomUUID(),
     path: req.path,
-    fileName: req.fileName,
+    // Sanitised once here, where every source (upload, drop, CLI, API) starts: the ledger, the workflow, the
+    // search attribute and every notice then carry the name as it may be shown.
+    fileName: displayFileName(req.fileName, 'file'),
     sha256,
     sizeBytes: size,
     source: req.source,
@@ -56,7 +59,7 @@ export async function startImport(client: Client, config: Pick<Config, 'temporal
       typedSearchAttributes: [
         { key: searchAttributes.status, value: 'queued' },
         { key: searchAttributes.source, value: req.source },
-        { key: searchAttributes.fileName, value: req.fileName.slice(0, 255) },
+        { key: searchAttributes.fileName, value: input.fileName },
       ],
     });
     return { importId: input.importId, workflowId, started: true };

@@ -16,6 +16,7 @@ import { startImport, type StartedImport } from '../temporal/start-import';
 import { formatFromFileName } from '../domain/readers/detect';
 import { checkSize } from '../domain/readers/file-checks';
 import { FileValidationError } from '../domain/types';
+import { displayFileName } from '../domain/display-text';
 
 export interface DropWatcherDeps {
   client: Client;
@@ -94,7 +95,8 @@ export class DropWatcher {
         if (st?.isSymbolicLink()) this.log.warn({ file: filePath }, 'symbolic link ignored');
         return;
       }
-      const fileName = path.basename(filePath);
+      // The name as shown (ledger, reports, logs, notices): no control or bidirectional characters.
+      const fileName = displayFileName(path.basename(filePath), 'file');
       const { limits } = this.deps.config;
       try {
         formatFromFileName(fileName);

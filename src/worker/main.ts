@@ -5,7 +5,7 @@ import { migrate } from '../db/migrate';
 import { createSearchClient } from '../search/client';
 import { ensureCourseIndex } from '../search/indexer';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connect';
-import { installTemporalLogging } from '../temporal/runtime';
+import { installTemporalRuntime } from '../temporal/runtime';
 import { ensureSchedules } from '../temporal/schedules';
 import { createNotifier } from '../notify/deliver';
 import { bundleInChildProcess, createWorker } from './create-worker';
@@ -15,7 +15,8 @@ const log = logger.child({ process: 'worker' });
 
 async function main() {
   const config = loadConfig();
-  installTemporalLogging(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO', config.metrics.temporalPort);
+  // A busy metrics port (a second worker on this host) is a warning, never a crash: see src/metrics/server.ts.
+  const temporalMetricsPort = await installTemporalRuntime(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO', config.metrics.temporalPort);
   const sql = createSql(config.databaseUrl, config.databasePoolSize, config.databaseSchema);
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'database migrated');
@@ -37,9 +38,9 @@ async function main() {
   // Built in a child process: none of the bundler's memory stays in this one. The health check runs on this
   // worker's own task queue (a schedule of its own, src/temporal/schedules.ts): one Temporal worker per process.
   const worker = await createWorker({ connection, config, deps, workflowBundle: await bundleInChildProcess() });
-  // WORKER_METRICS_PORT=0 turns the endpoint off (several workers on one host, tests).
-  const metrics = config.metrics.workerPort > 0 ? await startMetricsServer({ sql, es, config, logger: log }) : null;
-  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metrics: metrics?.url ?? 'off' }, 'worker started');
+  // WORKER_METRICS_PORT=off turns the endpoint off, 0 takes any free port; a busy port only turns it off.
+  const metrics = await startMetricsServer({ sql, es, config, logger: log });
+  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metrics: metrics?.url ?? 'off', temporalMetricsPort: temporalMetricsPort ?? 'off' }, 'worker started');
   await worker.run();
   await metrics?.close();
   await sql.end({ timeout: 5 });

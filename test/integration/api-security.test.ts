@@ -14,7 +14,7 @@ import { uploadBody } from '../../src/api/middleware/body';
 import type { ApiDeps } from '../../src/api/deps';
 import { sha256Hex } from '../../src/api/secrets';
 import { listen } from '../../src/api/listen';
-import { lockSeconds, MAX_FAILURES_PER_IP } from '../../src/api/login-throttle';
+import { ipDelaySeconds, lockSeconds, MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP, MAX_IP_DELAY_SECONDS } from '../../src/api/login-throttle';
 
 const PROBE = '/admin-dashboard/__probe/upload/';
 const PARAM_VALUE = '00000000-0000-4000-8000-000000000001';
@@ -260,6 +260,44 @@ describe('sign-in', () => {
     }
     // And the account lock doubles with each failure after the fifth, up to a day.
     assert.deepEqual([4, 5, 6, 7, 20].map(lockSeconds), [0, 900, 1800, 3600, 86_400]);
+  });
+
+  test('an office NAT: an address spraying 50 emails is slowed, a colleague behind it still signs in; a brute force stays locked', async () => {
+    const office = '192.0.2.44'; // addresses of this test only: the failures it leaves must not slow another test
+    const stranger = '198.51.100.77';
+    const colleague = await createUser(a.t.sql, 'viewer');
+    const config = { ...a.deps.config, server: { ...a.deps.config.server, trustProxy: true } };
+    const proxied = await listen({ ...a.deps, config }, 0, '127.0.0.1');
+    const from = (ip: string) => new HttpSession(proxied.url, { 'X-Forwarded-For': ip });
+    try {
+      // The colleague signed in from the office before: the office address is known for that account.
+      assert.equal((await from(office).login(colleague.email, colleague.password)).status, 303);
+      // Someone in the office sprays 50 emails (inserted: each real failure costs a 128 MiB scrypt).
+      await a.t.sql`INSERT INTO login_attempts (email, ip, succeeded) SELECT 'office-spray' || g || '@example.com', ${office}, false FROM generate_series(1, 50) g`;
+      const slowed = await from(office).login('office-spray-next@example.com', 'guessing password');
+      assert.equal(slowed.status, 429, 'the sprayer is slowed');
+      const wait = Number(slowed.headers.get('retry-after'));
+      assert.ok(wait >= 1 && wait <= MAX_IP_DELAY_SECONDS, `slowed for at most a minute, not locked: ${wait} s`);
+      const [audit] = await a.t.sql<{ rule: string }[]>`
+        SELECT detail->>'rule' AS rule FROM audit_log WHERE action = 'login_throttled' AND actor = 'office-spray-next@example.com'`;
+      assert.equal(audit?.rule, 'address');
+      assert.equal((await from(office).login(colleague.email, colleague.password)).status, 303, 'the colleague signs in at once');
+
+      // A stranger brute-forces the colleague's account: locked for every address the account was not used from...
+      await a.t.sql`INSERT INTO login_attempts (email, ip, succeeded) SELECT ${colleague.email}, ${stranger}, false FROM generate_series(1, ${MAX_FAILURES_PER_EMAIL})`;
+      const locked = await from(stranger).login(colleague.email, colleague.password);
+      assert.equal(locked.status, 429, 'the brute force is locked, right password or not');
+      assert.ok(Number(locked.headers.get('retry-after')) > 800, 'for about 15 minutes');
+      assert.equal((await from('198.51.100.78').login(colleague.email, colleague.password)).status, 429, 'another unknown address shares the lock');
+      // ...while the owner, from the office, is not locked out by it.
+      assert.equal((await from(office).login(colleague.email, colleague.password)).status, 303);
+      // Five wrong passwords from the known address lock it there too.
+      await a.t.sql`INSERT INTO login_attempts (email, ip, succeeded) SELECT ${colleague.email}, ${office}, false FROM generate_series(1, ${MAX_FAILURES_PER_EMAIL})`;
+      assert.equal((await from(office).login(colleague.email, colleague.password)).status, 429);
+    } finally {
+      await proxied.close();
+    }
+    assert.deepEqual([19, 20, 21, 26, 50].map(ipDelaySeconds), [0, 1, 2, 60, 60]);
   });
 
   test('the session id is renewed at sign-in: a planted or previous cookie never becomes the session', async () => {

@@ -137,6 +137,7 @@ test('the daily summary arrives when its schedule is triggered', async () => {
 
 test('/metrics moves after an import', async () => {
   const metrics = await startMetricsServer({ sql: t.sql, es: t.es, config: t.config, logger, port: 0 });
+  assert.ok(metrics, 'port 0 always binds');
   try {
     const scrape = async () => (await fetch(metrics.url)).text();
     const value = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createMailer, MailSendError, renderEmail } from '../../src/notify/email';
 import { buildWebhookPayload, sendWebhook, type WebhookKind } from '../../src/notify/webhooks';
-import type { UrlPolicy } from '../../src/notify/url-policy';
+import { pinnedRequest, resolvePublicTarget, WebhookUrlRefused, type LookupAll, type UrlPolicy } from '../../src/notify/url-policy';
 import type { Notice } from '../../src/notify/messages';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
 import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer';
@@ -228,6 +228,54 @@ describe('webhooks over HTTP', () => {
     assert.ok(!loop.ok);
     assert.equal(loop.retryable, false);
     assert.match(loop.message, /more than 3 times/);
+  });
+
+  // DNS rebinding: the name answers a permitted address to the check and another one afterwards. The
+  // request must go to the address that was checked. `rebind.invalid` cannot resolve through the system's
+  // DNS (RFC 6761), so the receiver is reached only through the pinned address.
+  const rebinding = (first: string, then: string) => {
+    const calls: string[] = [];
+    const lookup: LookupAll = async (hostname) => {
+      calls.push(hostname);
+      return [{ address: calls.length === 1 ? first : then, family: 4 }];
+    };
+    return { lookup, calls };
+  };
+
+  test('the webhook connects to the address it checked, and resolves the name once', async () => {
+    const { lookup, calls } = rebinding('127.0.0.1', '127.0.0.2');
+    const allow: UrlPolicy = { allowHosts: [`rebind.invalid:${peer.port}`], allowInsecureForAllowed: true };
+    const before = peer.requests.length;
+    const result = await sendWebhook(
+      { kind: 'slack', url: `http://rebind.invalid:${peer.port}/pinned` },
+      { text: 'pinned' },
+      { timeoutMs: 5000, idempotencyKey: 'k', policy: allow, lookup },
+    );
+    assert.deepEqual(result, { ok: true, status: 200 });
+    assert.equal(peer.requests[before]?.path, '/pinned');
+    assert.equal(peer.requests[before]?.headers.host, `rebind.invalid:${peer.port}`);
+    assert.deepEqual(calls, ['rebind.invalid']);
+  });
+
+  test('pinnedRequest: a checked public-URL request reaches the checked address; a private answer is refused unconnected', async () => {
+    const { lookup, calls } = rebinding('127.0.0.1', '127.0.0.2');
+    // The loopback address itself is allowed (as an operator would allow an internal proxy), not the name.
+    const allowAddress: UrlPolicy = { allowHosts: ['127.0.0.1'], allowInsecureForAllowed: false };
+    await assert.rejects(resolvePublicTarget(`http://rebind.invalid:${peer.port}/x`, allowAddress, lookup), /only https/);
+    const target = await resolvePublicTarget(`https://rebind.invalid:${peer.port}/x`, allowAddress, lookup);
+    assert.deepEqual(target.address, { address: '127.0.0.1', family: 4 });
+    // Sent over plain http to the same pinned address (the peer speaks http): the target is used as checked.
+    const before = peer.requests.length;
+    const res = await pinnedRequest({ ...target, url: new URL(`http://rebind.invalid:${peer.port}/public`) }, { method: 'GET' });
+    res.body.resume();
+    assert.equal(res.status, 200);
+    assert.equal(peer.requests[before]?.path, '/public');
+    assert.equal(calls.length, 1);
+
+    const refused = rebinding('127.0.0.2', '127.0.0.1');
+    const err = await resolvePublicTarget(`https://rebind.invalid:${peer.port}/x`, allowAddress, refused.lookup).catch((e: unknown) => e);
+    assert.ok(err instanceof WebhookUrlRefused);
+    assert.match(err.reason, /resolves to 127\.0\.0\.2, a loopback address/);
   });
 
   test('a refused receiver (nothing listening) is retryable', async () => {

@@ -83,3 +83,15 @@ test('a symbolic link in drop/ is not followed', async () => {
   const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM imports WHERE file_name = 'link.csv'`);
   assert.equal(n, 0);
 });
+
+test('a dropped file whose name holds a right-to-left override is shown without it (never as …nosj.csv)', async () => {
+  // "invoice\u202Evsc.json" displays as "invoicenosj.csv" where bidi controls are honoured: a .json posing as .csv.
+  const tricky = 'invoice\u202Evsc.json';
+  await t.drop(tricky, JSON.stringify([{ title: 'Bidi trick course', price: 0, is_free: true }]));
+  const row = await eventually(async () => {
+    const [r] = await t.sql<{ file_name: string; status: string }[]>`SELECT file_name, status FROM imports WHERE file_name LIKE 'invoice%' AND finished_at IS NOT NULL`;
+    return r;
+  }, 'the import of the file with a bidi control in its name');
+  assert.equal(row.file_name, 'invoicevsc.json');
+  assert.equal(row.status, 'succeeded', 'the format still comes from the real extension');
+});

@@ -71,3 +71,35 @@ test('a worker killed mid-import and restarted finishes the import exactly once'
   assert.equal(count, courses.length);
   assert.deepEqual(await t.list('processed'), [`${started.importId}__big.csv`]);
 });
+
+test('a file whose step keeps ending with its worker fails after IMPORT_MAX_CRASHES crashes, archived to error/; the next file imports', { timeout: 300_000 }, async () => {
+  const courses = generateCourses(20_000, 11);
+  const file = path.join(t.folder('incoming'), 'crasher.csv');
+  await writeFile(file, coursesToCsv(courses));
+  let worker = await spawnWorker();
+  const started = await startImport(t.client, t.config, { path: file, fileName: 'crasher.csv', source: 'cli', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
+  // Kill the worker as soon as each attempt of the parse has started, as an out-of-memory death would.
+  for (let attempt = 1; attempt <= t.config.maxCrashes; attempt++) {
+    await eventually(async () => {
+      const [row] = await t.sql`SELECT 1 AS ok FROM import_step_attempts WHERE import_id = ${started.importId} AND step = 'parse' AND attempt = ${attempt}`;
+      return row !== undefined;
+    }, `parse attempt ${attempt} to start`, 120_000);
+    worker.kill('SIGKILL');
+    worker = await spawnWorker();
+  }
+  const summary = (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
+  assert.equal(summary.status, 'failed');
+  assert.equal(summary.error?.code, 'worker_crashed');
+  assert.match(summary.error?.message ?? '', /the file crashed the worker: its parse step ended with the worker 3 times/);
+  const [imp] = await t.sql`SELECT status, error_code, archived_to FROM imports WHERE id = ${started.importId}`;
+  assert.equal(imp!.status, 'failed');
+  assert.equal(imp!.error_code, 'worker_crashed');
+  assert.match(String(imp!.archived_to), /\/error\/.+__crasher\.csv$/);
+
+  // The pipeline goes on: the next file imports with the same worker.
+  const next = path.join(t.folder('incoming'), 'after-crasher.csv');
+  await writeFile(next, 'title,price\n"After the crasher",5\n');
+  const after = await startImport(t.client, t.config, { path: next, fileName: 'after-crasher.csv', source: 'cli', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
+  const ok = (await t.client.workflow.getHandle(after.workflowId).result()) as ImportSummary;
+  assert.equal(ok.status, 'succeeded');
+});

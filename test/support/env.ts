@@ -16,6 +16,7 @@ import { createWorker, workflowsPath } from '../../src/worker/create-worker';
 import { logger } from '../../src/logger';
 import { createNotifier } from '../../src/notify/deliver';
 import { installTemporalLogging } from '../../src/temporal/runtime';
+import { deleteSchedules, terminateRunning, testTaskQueues } from './cleanup';
 
 installTemporalLogging(logger, 'ERROR');
 
@@ -51,9 +52,9 @@ export async function createTestEnv(label: string, overrides: Record<string, str
     // Workflow ids are namespace-wide: each suite gets its own, or identical files in two suites would meet.
     WORKFLOW_ID_PREFIX: `import-${name}`,
     HEALTH_TASK_QUEUE: `test-health-${name}`,
-    // Worker processes spawned by tests must not compete for the default metrics ports.
-    WORKER_METRICS_PORT: '0',
-    TEMPORAL_METRICS_PORT: '0',
+    // Worker processes spawned by tests do not serve metrics (a test that wants them asks for port 0).
+    WORKER_METRICS_PORT: 'off',
+    TEMPORAL_METRICS_PORT: 'off',
     ELASTICSEARCH_INDEX: `courses_t_${name}`,
     INGEST_DIR: ingestDir,
     ACTIVITY_HEARTBEAT_TIMEOUT: '5s',
@@ -103,6 +104,11 @@ export async function createTestEnv(label: string, overrides: Record<string, str
     },
     async close() {
       await t.stopWorker();
+      // The worker (a spawned one too) created schedules on this env's task queues, each starting a health check
+      // every minute that no worker will serve any more; open workflows there would wait for ever.
+      const queues = testTaskQueues(name);
+      await deleteSchedules(client, queues).catch((err: unknown) => log.warn({ err }, 'could not delete the schedules'));
+      await terminateRunning(client, queues, 'test environment closed').catch((err: unknown) => log.warn({ err }, 'could not terminate the workflows'));
       await sql.unsafe(`DROP SCHEMA IF EXISTS ${config.databaseSchema} CASCADE`);
       await sql.end({ timeout: 5 });
       await es.indices.delete({ index: `${config.elasticsearch.alias}_*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => {});

@@ -70,7 +70,7 @@ test('subjects say the outcome, the file and the counts', () => {
 test('a subject cannot carry a header break or a bidi override from the file name', () => {
   const subject = subjectOf(importNotice({ fileName: 'a\r\nBcc: victim@example.com\u202Ecsv.exe' }));
   assert.doesNotMatch(subject, /[\r\n\u202E]/);
-  assert.match(subject, /a Bcc: victim@example\.com csv\.exe/);
+  assert.match(subject, /a Bcc: victim@example\.comcsv\.exe/); // the override removed, not replaced: a name reads the same everywhere
 });
 
 test('oneLine and truncate bound text without splitting a surrogate pair', () => {

@@ -6,6 +6,7 @@ import {
   addressProblem,
   checkResolvedHost,
   checkWebhookUrl,
+  resolveWebhookTarget,
   STRICT_POLICY,
   WebhookUrlRefused,
   webhookUrlProblem,
@@ -139,4 +140,39 @@ test('a refusal names the URL without its secret path', async () => {
     assert.equal(err.url, 'http://hooks.slack.com/…');
     assert.doesNotMatch(err.message, /SECRET/);
   }
+});
+
+test('IPv6 transition forms embedding a private or loopback IPv4 address are refused', () => {
+  const refused: [string, RegExp][] = [
+    ['64:ff9b::7f00:1', /NAT64 address embedding 127\.0\.0\.1, a loopback/],
+    ['64:ff9b::10.0.0.1', /NAT64 address embedding 10\.0\.0\.1, a private/],
+    ['64:ff9b:1::a9fe:a9fe', /local-use NAT64/],
+    ['2002:c0a8:0101::1', /6to4 address embedding 192\.168\.1\.1, a private/],
+    ['2002:7f00:1::', /6to4 address embedding 127\.0\.0\.1/],
+    ['::ffff:127.0.0.1', /loopback/],
+    ['::ffff:0:10.1.2.3', /IPv4-translated address embedding 10\.1\.2\.3, a private/],
+    ['::ffff:0:a9fe:a9fe', /embedding 169\.254\.169\.254, a link-local/],
+    ['::127.0.0.1', /IPv4-compatible/],
+    // Teredo: the client address is stored inverted (RFC 4380): 3f57:fefe is 192.168.1.1; then a private server.
+    ['2001:0:4136:e378:8000:63bf:3f57:fefe', /Teredo address embedding 192\.168\.1\.1, a private/],
+    ['2001:0:a00:1::f7f7:f7f7', /Teredo address embedding 10\.0\.0\.1/],
+  ];
+  for (const [address, reason] of refused) assert.match(addressProblem(address) ?? 'accepted', reason, address);
+  // The same forms around a public IPv4 address are public.
+  assert.equal(addressProblem('64:ff9b::808:808'), null);
+  assert.equal(addressProblem('2002:0808:0808::1'), null);
+  assert.equal(addressProblem('2001:0:4136:e378:8000:63bf:f7f7:f7f7'), null);
+});
+
+test('a platform name resolving to a NAT64 or 6to4 form of a private address is refused', async () => {
+  assert.match(await refusedReason(checkWebhookUrl('https://hooks.slack.com/services/x', 'slack', STRICT_POLICY, dnsTo('64:ff9b::a00:7'))), /NAT64 address embedding 10\.0\.0\.7/);
+  assert.match(await refusedReason(checkWebhookUrl('https://[2002:a00:1::1]/services/x', 'slack', STRICT_POLICY, publicDns)), /6to4 address embedding 10\.0\.0\.1/);
+});
+
+test('resolveWebhookTarget resolves once and returns the checked address to connect to', async () => {
+  let calls = 0;
+  const rebinding: LookupAll = async () => (++calls === 1 ? [{ address: '34.120.0.10', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]);
+  const target = await resolveWebhookTarget('https://hooks.slack.com/services/x', 'slack', STRICT_POLICY, rebinding);
+  assert.deepEqual(target.address, { address: '34.120.0.10', family: 4 });
+  assert.equal(calls, 1);
 });

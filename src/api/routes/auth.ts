@@ -72,9 +72,10 @@ export function authRoutes(deps: ApiDeps): Router {
     const password = field(body, 'password').slice(0, MAX_PASSWORD_LENGTH);
     if (!email || !password) return showLogin(ctx, 400, { error: 'Enter your email and password.', email });
 
-    const until = await throttledUntil(deps.sql, email, ctx.ip);
-    if (until) {
-      await recordAudit(deps.sql, { actor: email, action: 'login_throttled', ip: ctx.ip, detail: { until: until.toISOString() } });
+    const throttle = await throttledUntil(deps.sql, email, ctx.ip);
+    if (throttle) {
+      const { until, rule } = throttle;
+      await recordAudit(deps.sql, { actor: email, action: 'login_throttled', ip: ctx.ip, detail: { until: until.toISOString(), rule } });
       ctx.set('Retry-After', String(Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000))));
       return showLogin(ctx, 429, { error: GENERIC_FAILURE, email });
     }

@@ -19,9 +19,8 @@ import {
   type CourseQuery,
   type CourseSearchResult,
 } from '../../courses/filters';
-import { runCourseSearch } from '../../courses/search';
-import { searchCoursesPg, getCourse, importsOfCourse, suggestTitlesPg } from '../../db/course-queries';
-import { searchCourses, suggestCourses } from '../../search/queries';
+import { countMatching as countCourses, runCourseSearch, searchSettings, suggest, type SearchDeps } from '../../courses/search';
+import { getCourse, importsOfCourse } from '../../db/course-queries';
 import { bulkProgress, startBulk } from '../../courses/bulk';
 import { getBulkAction } from '../../db/bulk-actions';
 import { CONTENT_TYPES, EXPORT_FORMATS, exportFileName, exportStream, type ExportFormat } from '../../courses/export';
@@ -92,30 +91,19 @@ function summary(p: BulkProgress): string {
   }
 }
 
+function searchDeps(deps: ApiDeps, ctx?: Context): SearchDeps {
+  return { sql: deps.sql, es: deps.es, ...searchSettings(deps.config), logger: ctx?.state.log ?? deps.logger };
+}
+
 /** How many courses match (for the delete confirmation), as the list counts them; not a logged search. */
-async function countMatching(deps: ApiDeps, f: CourseFilters): Promise<number> {
-  const q: CourseQuery = { ...f, sort: 'relevance', page: 1, perPage: 10 };
-  if (deps.es) {
-    try {
-      return (await searchCourses(deps.es, deps.config.elasticsearch.alias, q)).total;
-    } catch {
-      // fall through to PostgreSQL
-    }
-  }
-  return (await searchCoursesPg(deps.sql, q)).total;
+function countMatching(deps: ApiDeps, f: CourseFilters): Promise<number> {
+  return countCourses(searchDeps(deps), f);
 }
 
 async function search(deps: ApiDeps, ctx: Context, q: CourseQuery): Promise<{ result: CourseSearchResult; notice: string | null }> {
-  const user = ctx.state.user?.email ?? null;
-  const sdeps = { sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias };
-  try {
-    return { result: await runCourseSearch(sdeps, q, user), notice: deps.es ? null : 'Elasticsearch is disabled: searching PostgreSQL (no highlights).' };
-  } catch (err) {
-    if (!deps.es) throw err;
-    // Elasticsearch unreachable: the list still works from PostgreSQL, and says so.
-    ctx.state.log.warn({ err }, 'Elasticsearch search failed; falling back to PostgreSQL');
-    return { result: await runCourseSearch({ ...sdeps, es: null }, q, user), notice: 'Elasticsearch is not answering: these results come from PostgreSQL.' };
-  }
+  // Elasticsearch disabled, failing or frozen: the list answers from PostgreSQL, and says so (src/courses/search.ts).
+  const { notice, ...result } = await runCourseSearch(searchDeps(deps, ctx), q, ctx.state.user?.email ?? null);
+  return { result, notice };
 }
 
 export function courseRoutes(deps: ApiDeps): Router {
@@ -164,15 +152,9 @@ export function courseRoutes(deps: ApiDeps): Router {
 
   router.get('/api/courses/suggest', requireUser, async (ctx) => {
     const q = str(ctx.query.q).slice(0, 100);
-    const alias = deps.config.elasticsearch.alias;
     let suggestions: { text: string; courseId: number; title: string }[] = [];
     if (q.length >= 1) {
-      try {
-        suggestions = deps.es ? await suggestCourses(deps.es, alias, q, 8) : await suggestTitlesPg(deps.sql, q, 8);
-      } catch (err) {
-        ctx.state.log.warn({ err }, 'suggestions from Elasticsearch failed; using PostgreSQL');
-        suggestions = await suggestTitlesPg(deps.sql, q, 8);
-      }
+      suggestions = await suggest(searchDeps(deps, ctx), q, 8);
     }
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { query: q, suggestions: suggestions.map((s) => ({ ...s, url: `${COURSES_PATH}${s.courseId}/` })) };

@@ -1,0 +1,60 @@
+// `npm start`'s process manager: the worker, the watcher and the admin server, each as its npm script's own
+// command line (package.json stays the one definition of flags), restarted with backoff when one dies, all
+// stopped on Ctrl-C / SIGTERM with nothing left behind.
+// Environment: SUPERVISE (names, default "worker,watcher,server"), SUPERVISOR_BACKOFF_MS (first delay, 1000),
+// SUPERVISOR_BACKOFF_MAX_MS (60000), SUPERVISOR_STABLE_MS (60000), SUPERVISOR_GRACE_MS (10000).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { logger } from '../logger';
+import { supervise, type ProcessSpec } from './supervise';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const log = logger.child({ process: 'supervisor' });
+
+/** `node --flag … file.ts` from an npm script: plain words only (the scripts use no shell syntax). */
+export function specFromScript(name: string, script: string): ProcessSpec {
+  const words = script.trim().split(/\s+/);
+  if (words[0] === 'node') return { name, command: process.execPath, args: words.slice(1), cwd: root };
+  if (words[0] === 'tsx') return { name, command: process.execPath, args: ['--import', 'tsx', ...words.slice(1)], cwd: root };
+  throw new Error(`the npm script "${name}" is not a plain node command: ${script}`);
+}
+
+function numberFrom(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v >= 0 ? v : fallback;
+}
+
+const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const names = (process.env.SUPERVISE ?? 'worker,watcher,server').split(',').map((s) => s.trim()).filter(Boolean);
+const specs = names.map((n) => {
+  const script = scripts[n];
+  if (!script) throw new Error(`no npm script "${n}"`);
+  return specFromScript(n, script);
+});
+
+const supervisor = supervise(specs, {
+  logger: log,
+  backoff: { initialMs: numberFrom('SUPERVISOR_BACKOFF_MS', 1000), maxMs: numberFrom('SUPERVISOR_BACKOFF_MAX_MS', 60_000) },
+  stableAfterMs: numberFrom('SUPERVISOR_STABLE_MS', 60_000),
+  graceMs: numberFrom('SUPERVISOR_GRACE_MS', 10_000),
+});
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping every process');
+    supervisor.stop().then(
+      () => {
+        log.info('stopped; no process left');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,97 @@
+// `npm start`'s supervisor with the real worker, watcher and admin server: a worker killed with SIGKILL is
+// restarted (and the log says so), and a Ctrl-C (SIGINT) of the supervisor leaves no process behind.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { restartDelay } from '../../src/supervisor/supervise';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let t: TestEnv;
+let supervisor: ChildProcess | null = null;
+const seenPids = new Set<number>();
+
+before(async () => {
+  t = await createTestEnv('supervisor');
+});
+
+after(async () => {
+  if (supervisor && supervisor.exitCode === null && supervisor.signalCode === null) supervisor.kill('SIGKILL');
+  for (const pid of seenPids) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone, as it should be
+    }
+  }
+  await t?.close();
+});
+
+interface LogLine {
+  msg: string;
+  process?: string;
+  pid?: number;
+  level: number;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('restart with backoff', () => {
+  assert.deepEqual([1, 2, 3, 10].map((n) => restartDelay(n, { initialMs: 1000, maxMs: 5000 })), [1000, 2000, 4000, 5000]);
+});
+
+test('a killed worker is restarted; SIGINT stops every process and leaves none behind', { timeout: 240_000 }, async () => {
+  const lines: LogLine[] = [];
+  let buffer = '';
+  supervisor = spawn(process.execPath, ['--import', 'tsx', 'src/supervisor/main.ts'], {
+    cwd: root,
+    env: { ...t.env, LOG_LEVEL: 'info', PORT: '0', SUPERVISOR_BACKOFF_MS: '200', SUPERVISOR_BACKOFF_MAX_MS: '1000', SUPERVISOR_GRACE_MS: '10000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const onData = (d: Buffer) => {
+    buffer += d.toString();
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      try {
+        const parsed = JSON.parse(line) as LogLine;
+        lines.push(parsed);
+        if (parsed.msg.endsWith(' spawned') && typeof parsed.pid === 'number') seenPids.add(parsed.pid);
+      } catch {
+        // not a JSON line (a child's stderr)
+      }
+    }
+  };
+  supervisor.stdout?.on('data', onData);
+  supervisor.stderr?.on('data', onData);
+  const startedPid = (name: string, after = 0) => lines.slice(after).find((l) => l.msg === `${name} spawned`)?.pid;
+
+  const workerPid = await eventually(async () => startedPid('worker'), 'the worker to be spawned');
+  await eventually(async () => startedPid('watcher'), 'the watcher to be spawned');
+  await eventually(async () => startedPid('server'), 'the server to be spawned');
+  // The worker really running (connected, workflows bundled): its own log line, through the supervisor's output.
+  await eventually(async () => lines.some((l) => l.msg === 'worker started'), 'the worker to run', 180_000);
+
+  const mark = lines.length;
+  process.kill(workerPid, 'SIGKILL');
+  const warning = await eventually(async () => lines.slice(mark).find((l) => l.level === 40 && /^worker exited \(SIGKILL\); restarting it in \d+ ms$/.test(l.msg)), 'the restart warning');
+  assert.ok(warning);
+  const newPid = await eventually(async () => startedPid('worker', mark), 'the worker to be restarted', 30_000);
+  assert.notEqual(newPid, workerPid);
+  assert.ok(alive(newPid));
+
+  const exited = new Promise<number | null>((resolve) => supervisor!.once('exit', (code) => resolve(code)));
+  supervisor.kill('SIGINT');
+  assert.equal(await exited, 0);
+  for (const pid of seenPids) assert.equal(alive(pid), false, `process ${pid} is left behind`);
+});
