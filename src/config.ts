@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import path from 'node:path';
 import { NotificationConfigError, parseNotificationConfig, type NotificationConfig } from './notify/routing';
+import { DEFAULT_READER_LIMITS, type ReaderLimits } from './domain/types';
 
 // One parse of the environment at start-up: a wrong value stops the process with a message naming it.
 
@@ -18,6 +19,15 @@ const durationSeconds = z
   });
 
 const positiveInt = z.coerce.number().int().positive();
+/** A short duration in milliseconds: `1500`, `1500ms`, `1.5s`. */
+const durationMs = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s)?$/, 'a duration like 1500ms or 1.5s')
+  .transform((v) => Math.round(Number.parseFloat(v) * (v.endsWith('ms') || !v.endsWith('s') ? 1 : 1000)));
+/** A metrics port: a number (0: any free port, the one bound is logged) or `off` (null). */
+const metricsPort = z
+  .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+  .transform((v) => (v === 'off' ? null : v));
 
 const schema = z.object({
   DATABASE_URL: z.string().url('a postgres:// URL'),
@@ -35,12 +45,32 @@ const schema = z.object({
   ELASTICSEARCH_INDEX: z.string().regex(/^[a-z0-9_-]+$/).default('courses'),
   ELASTICSEARCH_BULK_SIZE: positiveInt.default(500),
   ELASTICSEARCH_BULK_CONCURRENCY: positiveInt.default(2),
+  // A search or autocomplete request to Elasticsearch gives up after this long (the page then answers from PostgreSQL).
+  ELASTICSEARCH_SEARCH_TIMEOUT: durationMs.default(1500),
+  // After this many failed searches in a row, searches go straight to PostgreSQL for the cool-down, then try again.
+  ELASTICSEARCH_BREAKER_FAILURES: positiveInt.default(3),
+  ELASTICSEARCH_BREAKER_COOLDOWN: durationSeconds.default(30),
   INGEST_DIR: z.string().default('ingest'),
   MAX_FILE_MB: z.coerce.number().positive().default(10),
   MAX_ROWS: positiveInt.default(100_000),
+  // Bounds on what a file expands to (ReaderLimits in src/domain/types.ts says why each default).
+  MAX_NESTING_DEPTH: positiveInt.default(DEFAULT_READER_LIMITS.maxNestingDepth),
+  MAX_VALUE_CHARS: positiveInt.default(DEFAULT_READER_LIMITS.maxValueChars),
+  MAX_ROW_KB: positiveInt.default(DEFAULT_READER_LIMITS.maxRowBytes / 1024),
+  MAX_SHARED_STRINGS: positiveInt.default(DEFAULT_READER_LIMITS.maxSharedStrings),
+  MAX_SHARED_STRING_CHARS: positiveInt.default(DEFAULT_READER_LIMITS.maxSharedStringChars),
+  MAX_XLS_MB: z.coerce.number().positive().default(DEFAULT_READER_LIMITS.maxXlsBytes / (1024 * 1024)),
+  MAX_ODS_CONTENT_MB: z.coerce.number().positive().default(DEFAULT_READER_LIMITS.maxOdsContentBytes / (1024 * 1024)),
+  MAX_SHEET_CELLS: positiveInt.default(DEFAULT_READER_LIMITS.maxSheetCells),
   IMPORT_BATCH_SIZE: positiveInt.default(1000),
   DRY_RUN_TIMEOUT: durationSeconds.default(86_400),
   ACTIVITY_HEARTBEAT_TIMEOUT: durationSeconds.default(30),
+  // A file whose step ended with its worker (crashed, killed, stuck) this many times fails instead of being taken again.
+  IMPORT_MAX_CRASHES: positiveInt.default(3),
+  // Staged rows of finished imports are purged after this long (their counts, error sample and failed rows CSV stay).
+  STAGING_RETENTION: durationSeconds.default(7 * 86_400),
+  // A file in incoming/ or processing/ that no import knows of and that is older than this is debris: removed by the janitor.
+  ORPHAN_FILE_AGE: durationSeconds.default(3600),
   WORKER_MAX_ACTIVITIES: positiveInt.default(8),
   WORKER_MAX_WORKFLOWS: positiveInt.default(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(1500),
@@ -51,8 +81,8 @@ const schema = z.object({
   HEALTH_STALE_AFTER: durationSeconds.default(45),
   WORKER_STALE_AFTER: durationSeconds.default(150),
   HEALTH_TASK_QUEUE: z.string().default('course-import-health'),
-  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  WORKER_METRICS_PORT: metricsPort.default(9464),
+  TEMPORAL_METRICS_PORT: metricsPort.default(9465),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   HOST: z.string().default('127.0.0.1'),
   SESSION_TTL: durationSeconds.default(12 * 3600),
@@ -74,12 +104,22 @@ export interface Config {
   databasePoolSize: number;
   databaseSchema: string;
   temporal: { address: string; namespace: string; taskQueue: string; workflowIdPrefix: string; uiUrl: string; apiKey?: string; tls: boolean };
-  elasticsearch: { url: string; enabled: boolean; alias: string; bulkSize: number; bulkConcurrency: number };
+  elasticsearch: {
+    url: string; enabled: boolean; alias: string; bulkSize: number; bulkConcurrency: number;
+    /** Milliseconds a search or autocomplete request may take before the PostgreSQL fallback answers. */
+    searchTimeoutMs: number;
+    /** Consecutive failed searches that open the circuit, and the seconds searches then skip Elasticsearch. */
+    breaker: { failures: number; cooldownSeconds: number };
+  };
   ingestDir: string;
-  limits: { maxFileBytes: number; maxRows: number; maxUncompressedBytes: number };
+  limits: ReaderLimits;
   batchSize: number;
   dryRunTimeoutSeconds: number;
   heartbeatTimeoutSeconds: number;
+  /** Crashes of a step's worker on one import before the import fails ("the file crashed the worker"). */
+  maxCrashes: number;
+  /** Seconds: staged rows of finished imports kept; debris in incoming/ / processing/ older than orphanFileSeconds removed. */
+  retention: { stagingSeconds: number; orphanFileSeconds: number };
   worker: { maxActivities: number; maxWorkflows: number; maxCachedWorkflows: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** The admin web server (src/api). Cookies are Secure when COOKIE_SECURE says so, or by default when PUBLIC_URL is https. */
@@ -91,7 +131,8 @@ export interface Config {
   notifications: NotificationConfig;
   digest: { time: string; timezone: string };
   health: { taskQueue: string; heartbeatIntervalSeconds: number; staleAfterSeconds: number; workerStaleAfterSeconds: number };
-  metrics: { workerPort: number; temporalPort: number };
+  /** null: off; 0: any free port. */
+  metrics: { workerPort: number | null; temporalPort: number | null };
   /** Bulk actions on courses: up to inlineMax courses the admin waits for the result; batchSize per activity call. */
   bulk: { inlineMax: number; batchSize: number };
 }
@@ -130,13 +171,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     elasticsearch: { url: e.ELASTICSEARCH_URL, enabled: e.ELASTICSEARCH_ENABLED, alias: e.ELASTICSEARCH_INDEX, bulkSize: e.ELASTICSEARCH_BULK_SIZE,
       bulkConcurrency: e.ELASTICSEARCH_BULK_CONCURRENCY,
+      searchTimeoutMs: e.ELASTICSEARCH_SEARCH_TIMEOUT,
+      breaker: { failures: e.ELASTICSEARCH_BREAKER_FAILURES, cooldownSeconds: e.ELASTICSEARCH_BREAKER_COOLDOWN },
     },
     ingestDir: path.resolve(e.INGEST_DIR),
     // An xlsx is a zip of XML: 20x its size uncompressed is generous for real workbooks and stops bombs.
-    limits: { maxFileBytes, maxRows: e.MAX_ROWS, maxUncompressedBytes: maxFileBytes * 20 },
+    limits: {
+      maxFileBytes,
+      maxRows: e.MAX_ROWS,
+      maxUncompressedBytes: maxFileBytes * 20,
+      maxNestingDepth: e.MAX_NESTING_DEPTH,
+      maxValueChars: e.MAX_VALUE_CHARS,
+      maxRowBytes: e.MAX_ROW_KB * 1024,
+      maxSharedStrings: e.MAX_SHARED_STRINGS,
+      maxSharedStringChars: e.MAX_SHARED_STRING_CHARS,
+      maxXlsBytes: Math.round(e.MAX_XLS_MB * 1024 * 1024),
+      maxOdsContentBytes: Math.round(e.MAX_ODS_CONTENT_MB * 1024 * 1024),
+      maxSheetCells: e.MAX_SHEET_CELLS,
+    },
     batchSize: e.IMPORT_BATCH_SIZE,
     dryRunTimeoutSeconds: e.DRY_RUN_TIMEOUT,
     heartbeatTimeoutSeconds: e.ACTIVITY_HEARTBEAT_TIMEOUT,
+    maxCrashes: e.IMPORT_MAX_CRASHES,
+    retention: { stagingSeconds: e.STAGING_RETENTION, orphanFileSeconds: e.ORPHAN_FILE_AGE },
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflows: e.WORKER_MAX_WORKFLOWS, maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     logLevel: e.LOG_LEVEL,
     server: {

@@ -7,6 +7,7 @@ import { indexCourses } from './index-courses';
 import { notificationActivities } from './notifications';
 import { healthActivities } from './health';
 import { archive } from './archive';
+import { housekeeping } from './housekeeping';
 import { checkRevert, recordRevert, restoreCourses, syncRevertedCourses } from './revert';
 import { sampleRowErrors } from '../db/staging';
 import { SAMPLE_SIZE } from '../contract';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...notificationActivities(deps),
     ...healthActivities(deps),
     archive: archive(deps),
+    housekeeping: housekeeping(deps),
     rowErrors: (args: { importId: string }) => sampleRowErrors(deps.sql, args.importId, SAMPLE_SIZE),
     // Undoing an import: the revertImport workflow, and importFile when it is cancelled after its upsert.
     checkRevert: checkRevert(deps),

@@ -26,6 +26,8 @@ export interface ImportRecord {
   archived_to: string | null;
   /** File-level warnings written by the parse step (null before it ran). */
   warnings: FileWarning[] | null;
+  /** When the housekeeping Schedule purged the staged rows that changed nothing (null: all still there). */
+  staging_purged_at: Date | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;

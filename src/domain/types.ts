@@ -1,6 +1,8 @@
 // Shared shapes of the domain core. Readers produce SourceRow, normalisation turns a raw row into a
 // NormalizedCourse or a list of RowError. Nothing here does I/O.
 
+import { storableMessage } from './pg-text';
+
 export const DIFFICULTIES = ['beginner', 'intermediate', 'advanced', 'all_levels'] as const;
 export type Difficulty = (typeof DIFFICULTIES)[number];
 
@@ -100,18 +102,79 @@ export class FileValidationError extends Error {
       | 'unsafe'
       | 'empty'
       | 'missing_columns'
-      | 'too_many_rows',
+      | 'too_many_rows'
+      // Within the size limit but beyond a bound on what it expands to in memory: nesting too deep, a
+      // shared-strings table or a spreadsheet that expands too far (ReaderLimits names each bound).
+      | 'too_complex',
     message: string,
   ) {
-    super(message);
+    // The message is stored (imports.error_message, text) and can quote the file (column names): held to what
+    // PostgreSQL stores and to a length a report can show.
+    super(storableMessage(message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}…` : message));
   }
 }
 
+/** Characters of a FileValidationError's message at most. */
+const MESSAGE_MAX = 2000;
+
+/**
+ * Bounds on everything that grows with a file's content, checked while it is read (issue 16: no file of a few
+ * KB may take the worker's memory or stack). Each breach is a FileValidationError or a row error naming the
+ * bound. Defaults in DEFAULT_READER_LIMITS; the worker's come from the environment (src/config.ts).
+ */
 export interface ReaderLimits {
   /** Bytes; the file is refused above it. */
   maxFileBytes: number;
   /** Rows; reading stops with a FileValidationError above it. */
   maxRows: number;
-  /** XLSX: total uncompressed bytes of all zip entries. */
+  /** XLSX / ODS: total uncompressed bytes of all zip entries. */
   maxUncompressedBytes: number;
+  /**
+   * Levels of arrays and objects, counted from the file's top level (JSON) or from the row (any format: the
+   * row's own object is level 1). JSON beyond it is refused while streaming; a row's value beyond it is a row error.
+   */
+  maxNestingDepth: number;
+  /** Characters (UTF-16 code units) of one cell / value; a longer one is a row error naming its field. */
+  maxValueChars: number;
+  /** Bytes of one row's raw record as staged (UTF-8 JSON); a larger row is a row error. */
+  maxRowBytes: number;
+  /** XLSX: entries of the shared-strings table (ECMA-376 §18.4.9), all held in memory while the rows are read. */
+  maxSharedStrings: number;
+  /** XLSX: characters of the shared-strings table in all (texts over maxValueChars count only their kept head). */
+  maxSharedStringChars: number;
+  /** .xls (BIFF, read whole by SheetJS): bytes of the file. */
+  maxXlsBytes: number;
+  /** .ods (read whole by SheetJS): bytes of content.xml uncompressed. */
+  maxOdsContentBytes: number;
+  /** .ods: cells with a value once OpenDocument's repeated rows and columns are expanded (what SheetJS builds). */
+  maxSheetCells: number;
 }
+
+/**
+ * The defaults, and why each value:
+ * - maxNestingDepth 32: a course is at most 4 levels deep in the file (array → course → lessons → lesson), 6
+ *   wrapped; 32 leaves room for any real export and keeps every recursion (JSON.stringify, PostgreSQL's jsonb
+ *   parser) far from its stack limit (V8's JSON.stringify overflows near a few thousand levels).
+ * - maxValueChars 100 000: 5× the longest field kept (lesson content, 20 000) and 20× a description (5 000,
+ *   cut); a lessons cell of 500 lessons of 200 characters fits. Excel itself holds at most 32 767 per cell.
+ * - maxRowBytes 1 MiB: a row at every field's limit is ~150 KB; 1 MiB × a batch of 1 000 rows bounds a staging write.
+ * - maxSharedStrings 1 000 000 / maxSharedStringChars 32 000 000: a 10 MB workbook of real text holds ~10 M
+ *   characters (the benchmark's 25k-course XLSX: 9.7 M); 32 M characters is ≤ 64 MB of heap even as UTF-16.
+ * - maxXlsBytes 8 MB: SheetJS's heap at the peak was measured at 76 MB for a 5.9 MB .xls and 134 MB for
+ *   11.9 MB (≈ 10 MB of heap per MB of file); 8 MB stays under 100 MB, half the worker's 192 MB heap.
+ * - maxOdsContentBytes 40 MB / maxSheetCells 500 000: a 26 MB content.xml (30 000 rows × 7 cells) peaked at
+ *   74 MB of heap; repeated rows and columns (number-rows-repeated) can expand a few KB to millions of cells.
+ */
+export const DEFAULT_READER_LIMITS: ReaderLimits = {
+  maxFileBytes: 10 * 1024 * 1024,
+  maxRows: 100_000,
+  maxUncompressedBytes: 200 * 1024 * 1024,
+  maxNestingDepth: 32,
+  maxValueChars: 100_000,
+  maxRowBytes: 1024 * 1024,
+  maxSharedStrings: 1_000_000,
+  maxSharedStringChars: 32_000_000,
+  maxXlsBytes: 8 * 1024 * 1024,
+  maxOdsContentBytes: 40 * 1024 * 1024,
+  maxSheetCells: 500_000,
+};

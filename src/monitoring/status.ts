@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
+import { lastHousekeeping, type HousekeepingRun } from '../db/housekeeping';
 import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
 import { listHeartbeats } from '../db/heartbeats';
@@ -181,11 +182,13 @@ export interface MonitoringSnapshot {
   watcher: WatcherStatus;
   search: SearchStatus;
   failures: { id: string; fileName: string; at: string; code: string | null; message: string | null }[];
+  /** The last run of the housekeeping Schedule (staging retention, janitor), null before the first. */
+  housekeeping: HousekeepingRun | null;
 }
 
 export async function monitoringSnapshot(deps: MonitoringDeps): Promise<MonitoringSnapshot> {
   let runningError: string | null = null;
-  const [folders, running, workers, watcher, search, failures] = await Promise.all([
+  const [folders, running, workers, watcher, search, failures, housekeeping] = await Promise.all([
     foldersStatus(deps.config.ingestDir),
     runningImports(deps.temporal, deps.sql, deps.config.temporal.taskQueue).catch((err: unknown) => {
       runningError = err instanceof Error ? err.message : String(err);
@@ -195,6 +198,7 @@ export async function monitoringSnapshot(deps: MonitoringDeps): Promise<Monitori
     watcherStatus(deps.sql, deps.config.health.staleAfterSeconds),
     searchStatus(deps.es, deps.sql, deps.config.elasticsearch.alias),
     recentFailures(deps.sql, 24, 20),
+    lastHousekeeping(deps.sql),
   ]);
   return {
     checkedAt: new Date().toISOString(),
@@ -205,5 +209,6 @@ export async function monitoringSnapshot(deps: MonitoringDeps): Promise<Monitori
     watcher,
     search,
     failures: failures.map((f) => ({ id: f.id, fileName: f.file_name, at: (f.finished_at ?? f.created_at).toISOString(), code: f.error_code, message: f.error_message })),
+    housekeeping,
   };
 }

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../config';
-import { dailyDigest, healthCheck } from '../workflows';
+import { dailyDigest, healthCheck, housekeeping } from '../workflows';
 
 export interface ScheduleIds {
   digest: string;
@@ -8,12 +8,14 @@ export interface ScheduleIds {
   health: string;
   /** The same check on the import task queue, served by the worker process. */
   healthByWorker: string;
+  /** Staging retention and the janitor of ingest folders, hourly, served by the worker. */
+  housekeeping: string;
 }
 
 /** Per task queue, so several deployments (or test suites) can share a namespace. */
 export function scheduleIds(config: Pick<Config, 'temporal'>): ScheduleIds {
   const q = config.temporal.taskQueue;
-  return { digest: `${q}-daily-digest`, health: `${q}-health-check`, healthByWorker: `${q}-health-check-worker` };
+  return { digest: `${q}-daily-digest`, health: `${q}-health-check`, healthByWorker: `${q}-health-check-worker`, housekeeping: `${q}-housekeeping` };
 }
 
 function definitions(config: Pick<Config, 'temporal' | 'digest' | 'health'>): ScheduleOptions[] {
@@ -42,6 +44,13 @@ function definitions(config: Pick<Config, 'temporal' | 'digest' | 'health'>): Sc
       action: { type: 'startWorkflow', workflowType: healthCheck, taskQueue: config.temporal.taskQueue, args: [], workflowRunTimeout: '5m' },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
       memo: { purpose: 'Health check run by the worker: alerts when the watcher is gone, and when it is back' },
+    },
+    {
+      scheduleId: ids.housekeeping,
+      spec: { intervals: [{ every: '1h' }] },
+      action: { type: 'startWorkflow', workflowType: housekeeping, taskQueue: config.temporal.taskQueue, args: [], workflowRunTimeout: '1h' },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
+      memo: { purpose: 'Purges staged rows of finished imports after STAGING_RETENTION and removes files no import owns from incoming/ and processing/' },
     },
   ];
 }

@@ -5,3 +5,4 @@ export { healthCheck } from './health-check';
 export { dailyDigest } from './daily-digest';
 export { bulkCourses } from './bulk-courses';
 export { reindexCourses } from './reindex';
+export { housekeeping } from './housekeeping';
