@@ -67,6 +67,8 @@ const schema = z.object({
   ACTIVITY_HEARTBEAT_TIMEOUT: durationSeconds.default(30),
   // A file whose step ended with its worker (crashed, killed, stuck) this many times fails instead of being taken again.
   IMPORT_MAX_CRASHES: positiveInt.default(3),
+  // The watcher takes a file once its size has not changed for this long and no process has it open for writing.
+  WATCHER_STABLE_MS: durationMs.default(500),
   // Staged rows of finished imports are purged after this long (their counts, error sample and failed rows CSV stay).
   STAGING_RETENTION: durationSeconds.default(7 * 86_400),
   // A file in incoming/ or processing/ that no import knows of and that is older than this is debris: removed by the janitor.
@@ -116,6 +118,8 @@ export interface Config {
   batchSize: number;
   dryRunTimeoutSeconds: number;
   heartbeatTimeoutSeconds: number;
+  /** Milliseconds a dropped file's size must stay the same (besides being closed by its writer) before it is taken. */
+  watcherStableMs: number;
   /** Crashes of a step's worker on one import before the import fails ("the file crashed the worker"). */
   maxCrashes: number;
   /** Seconds: staged rows of finished imports kept; debris in incoming/ / processing/ older than orphanFileSeconds removed. */
@@ -193,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dryRunTimeoutSeconds: e.DRY_RUN_TIMEOUT,
     heartbeatTimeoutSeconds: e.ACTIVITY_HEARTBEAT_TIMEOUT,
     maxCrashes: e.IMPORT_MAX_CRASHES,
+    watcherStableMs: e.WATCHER_STABLE_MS,
     retention: { stagingSeconds: e.STAGING_RETENTION, orphanFileSeconds: e.ORPHAN_FILE_AGE },
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflows: e.WORKER_MAX_WORKFLOWS, maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     logLevel: e.LOG_LEVEL,

@@ -17,6 +17,7 @@ import { formatFromFileName } from '../domain/readers/detect';
 import { checkSize } from '../domain/readers/file-checks';
 import { FileValidationError } from '../domain/types';
 import { displayFileName } from '../domain/display-text';
+import { isOpenForWriting } from './open-files';
 
 export interface DropWatcherDeps {
   client: Client;
@@ -56,8 +57,9 @@ export class DropWatcher {
       depth: 0,
       ignoreInitial: false,
       followSymlinks: false,
-      // A file is handled once its size has been stable for a moment: copies and uploads finish first.
-      awaitWriteFinish: { stabilityThreshold: 400, pollInterval: 100 },
+      // A file is handled once its size has been stable for a moment (WATCHER_STABLE_MS), and then only once no
+      // process has it open for writing (waitUntilClosed): a slow producer's file is not taken half-written.
+      awaitWriteFinish: { stabilityThreshold: this.deps.config.watcherStableMs, pollInterval: 100 },
       ignored: (p: string) => p !== this.dropDir && isIgnoredName(path.basename(p)),
     });
     this.watcher.on('add', (p) => void this.handle(p));
@@ -95,6 +97,7 @@ export class DropWatcher {
         if (st?.isSymbolicLink()) this.log.warn({ file: filePath }, 'symbolic link ignored');
         return;
       }
+      if (!(await this.waitUntilClosed(filePath))) return;
       // The name as shown (ledger, reports, logs, notices): no control or bidirectional characters.
       const fileName = displayFileName(path.basename(filePath), 'file');
       const { limits } = this.deps.config;
@@ -119,6 +122,32 @@ export class DropWatcher {
       this.log.error({ err, file: filePath }, 'could not start the import; the file stays in drop/ and is retried at the next start');
     } finally {
       this.inFlight.delete(filePath);
+    }
+  }
+
+  /**
+   * Waits while some process has the file open for writing (Linux procfs; elsewhere the size rule alone), then
+   * until its size has stayed the same for WATCHER_STABLE_MS. false when the file went away meanwhile.
+   */
+  private async waitUntilClosed(filePath: string): Promise<boolean> {
+    const pause = () => new Promise((r) => setTimeout(r, this.deps.config.watcherStableMs));
+    let size = (await lstat(filePath).catch(() => null))?.size;
+    let said = false;
+    for (;;) {
+      if (size === undefined) return false;
+      if (await isOpenForWriting(filePath)) {
+        if (!said) this.log.info({ file: filePath }, 'waiting: the file is still open for writing');
+        said = true;
+        await pause();
+        size = (await lstat(filePath).catch(() => null))?.size;
+        continue;
+      }
+      if (!said) return true;
+      // It was being written a moment ago: its size must now hold still for a full interval.
+      await pause();
+      const now = (await lstat(filePath).catch(() => null))?.size;
+      if (now === size) return true;
+      size = now;
     }
   }
 

@@ -1,7 +1,7 @@
 // The watcher's promises: the same content twice starts one import; files left in processing/ are resumed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { symlink, writeFile } from 'node:fs/promises';
+import { open, symlink, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { count, createTestEnv, eventually, type TestEnv } from '../support/env';
@@ -94,4 +94,25 @@ test('a dropped file whose name holds a right-to-left override is shown without 
   }, 'the import of the file with a bidi control in its name');
   assert.equal(row.file_name, 'invoicevsc.json');
   assert.equal(row.status, 'succeeded', 'the format still comes from the real extension');
+});
+
+test('a producer writing slowly (a line every 0.6 s, longer than the size-stability wait) gets its whole file imported, once', async () => {
+  assert.ok(watcher, 'the watcher started by the first test is running');
+  const lines = ['title,price', ...Array.from({ length: 6 }, (_, i) => `"Slow producer course ${i + 1}",${i + 1}`)];
+  const file = path.join(t.folder('drop'), 'slow-producer.csv');
+  const fh = await open(file, 'w');
+  for (const line of lines) {
+    await fh.write(`${line}\n`);
+    // Slower than WATCHER_STABLE_MS (500 ms): the size alone holds still long enough to look finished.
+    await new Promise((r) => setTimeout(r, t.config.watcherStableMs + 100));
+  }
+  await fh.close();
+  const imp = await eventually(async () => {
+    const rows = await t.sql<{ status: string; counts: { created: number } | null; finished_at: Date | null }[]>`
+      SELECT status, counts, finished_at FROM imports WHERE file_name = 'slow-producer.csv'`;
+    return rows.length > 0 && rows.every((r) => r.finished_at) ? rows : undefined;
+  }, 'the slow file to be imported');
+  assert.equal(imp.length, 1, 'one import, not one per partial state');
+  assert.equal(imp[0]!.status, 'succeeded');
+  assert.equal(imp[0]!.counts?.created, 6);
 });
