@@ -23,4 +23,7 @@ if [ "$#" -gt 0 ]; then files=("$@"); fi
 # The whole suite includes the benchmark at a tiny size, so it never rots (CI checks that it runs, not how
 # fast). It goes first, bounded in time, so the test runner's summary is the last thing printed.
 if [ "$#" -eq 0 ]; then timeout 600 node --import tsx bench/run.ts --quick; fi
+# The fault script at a tiny size (3 imports; the worker killed, Elasticsearch paused, PostgreSQL and Temporal
+# restarted): it restarts shared services, so it runs alone, before the test files.
+if [ "$#" -eq 0 ]; then timeout 900 node --import tsx test/soak/soak.ts --quick; fi
 node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-reporter=spec "${files[@]}"
