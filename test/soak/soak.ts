@@ -21,7 +21,7 @@ const FILES = quick ? 3 : 20;
 const COURSES_PER_FILE = quick ? 400 : 12_000; // ~5 MB of CSV with lessons at full size
 const DEADLINE_MS = (quick ? 6 : 25) * 60_000;
 const random = rng(Number(process.env.SOAK_SEED ?? 7));
-const log = (msg: string) => process.stderr.write(`[soak ${Math.round((Date.now() - t0) / 1000)}s] ${msg}\n`);
+const log = (msg: string): void => void process.stderr.write(`[soak ${Math.round((Date.now() - t0) / 1000)}s] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
 
