@@ -17,8 +17,8 @@ import { startImport } from '../../src/temporal/start-import';
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, '..', '..');
 const quick = process.argv.includes('--quick');
-const FILES = quick ? 3 : 20;
-const COURSES_PER_FILE = quick ? 400 : 12_000; // ~5 MB of CSV with lessons at full size
+const FILES = quick ? 4 : 20;
+const COURSES_PER_FILE = quick ? 2500 : 12_000; // ~5 MB of CSV with lessons at full size
 const DEADLINE_MS = (quick ? 6 : 25) * 60_000;
 const random = rng(Number(process.env.SOAK_SEED ?? 7));
 const log = (msg: string): void => void process.stderr.write(`[soak ${Math.round((Date.now() - t0) / 1000)}s] ${msg}\n`);
@@ -94,10 +94,14 @@ async function main(): Promise<number> {
       planned.push({ name, courses: courses.length, lessons: courses.reduce((s, c) => s + c.lessons.length, 0) });
     }
     await worker.start();
-    for (const p of planned) {
-      const started = await startImport(t.client, t.config, { path: path.join(t.folder('incoming'), p.name), fileName: p.name, source: 'cli', mode: 'create_or_update', dryRun: false, startedBy: 'soak' });
-      p.importId = started.importId;
-    }
+    // Imports arrive over the first part of the run, so the faults meet them at every step.
+    const starting = (async () => {
+      for (const p of planned) {
+        const started = await startImport(t.client, t.config, { path: path.join(t.folder('incoming'), p.name), fileName: p.name, source: 'cli', mode: 'create_or_update', dryRun: false, startedBy: 'soak' });
+        p.importId = started.importId;
+        await sleep(random() * (quick ? 3000 : 8000));
+      }
+    })();
 
     const faults = (async () => {
       const plan: (() => Promise<void>)[] = [
@@ -139,10 +143,11 @@ async function main(): Promise<number> {
       ];
       if (!quick) for (let i = 0; i < 6; i++) plan.push(async () => { worker.kill(); log('worker killed (SIGKILL)'); });
       for (const fault of plan) {
-        await sleep((quick ? 2000 : 6000) + random() * (quick ? 3000 : 12_000));
+        await sleep((quick ? 1000 : 6000) + random() * (quick ? 2000 : 12_000));
         await fault();
       }
     })();
+    await starting;
 
     // Wait for every import to end, as a user would watch the ledger (the Temporal server restarts meanwhile).
     const deadline = Date.now() + DEADLINE_MS;
