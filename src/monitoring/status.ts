@@ -89,6 +89,19 @@ export interface WatcherStatus {
   instances: { instance: string; lastSeenAt: string; startedAt: string; stale: boolean; detail: Record<string, unknown> | null }[];
 }
 
+/** What `npm start`'s supervisor reports: its processes, their restarts and last exits (see src/supervisor). */
+export interface SupervisorStatus {
+  instance: string;
+  lastSeenAt: string;
+  processes: { name: string; pid: number | null; restarts: number; lastExit: { code: number | null; signal: string | null; at: string } | null }[];
+}
+
+export async function supervisorStatus(sql: Sql): Promise<SupervisorStatus[]> {
+  return (await listHeartbeats(sql))
+    .filter((h) => h.component === 'supervisor')
+    .map((h) => ({ instance: h.instance, lastSeenAt: h.last_seen_at.toISOString(), processes: (h.detail?.processes as SupervisorStatus['processes'] | undefined) ?? [] }));
+}
+
 export async function watcherStatus(sql: Sql, staleAfterSeconds: number): Promise<WatcherStatus> {
   const beats = (await listHeartbeats(sql)).filter((h) => h.component === 'watcher');
   const instances = beats.map((h) => ({
@@ -184,11 +197,12 @@ export interface MonitoringSnapshot {
   failures: { id: string; fileName: string; at: string; code: string | null; message: string | null }[];
   /** The last run of the housekeeping Schedule (staging retention, janitor), null before the first. */
   housekeeping: HousekeepingRun | null;
+  supervisors: SupervisorStatus[];
 }
 
 export async function monitoringSnapshot(deps: MonitoringDeps): Promise<MonitoringSnapshot> {
   let runningError: string | null = null;
-  const [folders, running, workers, watcher, search, failures, housekeeping] = await Promise.all([
+  const [folders, running, workers, watcher, search, failures, housekeeping, supervisors] = await Promise.all([
     foldersStatus(deps.config.ingestDir),
     runningImports(deps.temporal, deps.sql, deps.config.temporal.taskQueue).catch((err: unknown) => {
       runningError = err instanceof Error ? err.message : String(err);
@@ -199,6 +213,7 @@ export async function monitoringSnapshot(deps: MonitoringDeps): Promise<Monitori
     searchStatus(deps.es, deps.sql, deps.config.elasticsearch.alias),
     recentFailures(deps.sql, 24, 20),
     lastHousekeeping(deps.sql),
+    supervisorStatus(deps.sql),
   ]);
   return {
     checkedAt: new Date().toISOString(),
@@ -210,5 +225,6 @@ export async function monitoringSnapshot(deps: MonitoringDeps): Promise<Monitori
     search,
     failures: failures.map((f) => ({ id: f.id, fileName: f.file_name, at: (f.finished_at ?? f.created_at).toISOString(), code: f.error_code, message: f.error_message })),
     housekeeping,
+    supervisors,
   };
 }

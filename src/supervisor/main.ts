@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../logger';
-import { supervise, type ProcessSpec } from './supervise';
+import { supervise, type ChildState, type ProcessSpec } from './supervise';
+import { loadConfig } from '../config';
+import { createSql } from '../db/client';
+import { beat, forget } from '../db/heartbeats';
+import { hostname } from 'node:os';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const log = logger.child({ process: 'supervisor' });
@@ -33,12 +37,34 @@ const specs = names.map((n) => {
   return specFromScript(n, script);
 });
 
+// The processes and their restarts, for the monitoring page: a heartbeat of component "supervisor". Without a
+// usable database configuration the supervisor still supervises; the page then just does not show it.
+const instance = `${hostname()}:${process.pid}`;
+const sql = (() => {
+  try {
+    const config = loadConfig();
+    return createSql(config.databaseUrl, 1, config.databaseSchema);
+  } catch (err) {
+    log.warn({ err }, 'no database configuration: restarts are only in the log');
+    return null;
+  }
+})();
+function report(states: ChildState[]): void {
+  if (!sql) return;
+  beat(sql, 'supervisor', instance, { processes: states.map((s) => ({ ...s, lastExit: s.lastExit && { ...s.lastExit, at: s.lastExit.at.toISOString() } })) })
+    .catch((err: unknown) => log.warn({ err }, 'could not report to the monitoring page'));
+}
+
 const supervisor = supervise(specs, {
+  onRestart: report,
   logger: log,
   backoff: { initialMs: numberFrom('SUPERVISOR_BACKOFF_MS', 1000), maxMs: numberFrom('SUPERVISOR_BACKOFF_MAX_MS', 60_000) },
   stableAfterMs: numberFrom('SUPERVISOR_STABLE_MS', 60_000),
   graceMs: numberFrom('SUPERVISOR_GRACE_MS', 10_000),
 });
+
+report(supervisor.states());
+setInterval(() => report(supervisor.states()), 30_000).unref();
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -47,7 +73,11 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     stopping = true;
     log.info({ signal }, 'stopping every process');
     supervisor.stop().then(
-      () => {
+      async () => {
+        if (sql) {
+          await forget(sql, 'supervisor', instance).catch(() => {});
+          await sql.end({ timeout: 2 });
+        }
         log.info('stopped; no process left');
         process.exit(0);
       },

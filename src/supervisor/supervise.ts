@@ -24,6 +24,8 @@ export interface SuperviseOptions {
   graceMs: number;
   /** Where a child's stdout and stderr go (default: this process's, so its JSON lines stay one stream). */
   stdio?: 'inherit' | 'pipe';
+  /** Called after a child exited and its restart was planned, with every child's state (for the monitoring page). */
+  onRestart?: (states: ChildState[]) => void;
 }
 
 export interface ChildState {
@@ -96,13 +98,15 @@ export function supervise(specs: ProcessSpec[], opts: SuperviseOptions): Supervi
         if (!stopping) start(spec);
       }, delay);
       timers.add(timer);
+      opts.onRestart?.(publicStates());
     });
   };
 
+  const publicStates = (): ChildState[] => [...states.values()].map(({ name, pid, restarts, lastExit }) => ({ name, pid, restarts, lastExit }));
   for (const spec of specs) start(spec);
 
   return {
-    states: () => [...states.values()].map(({ name, pid, restarts, lastExit }) => ({ name, pid, restarts, lastExit })),
+    states: publicStates,
     async stop() {
       stopping = true;
       for (const t of timers) clearTimeout(t);

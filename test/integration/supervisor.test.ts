@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestEnv, eventually, type TestEnv } from '../support/env';
 import { restartDelay } from '../../src/supervisor/supervise';
+import { supervisorStatus } from '../../src/monitoring/status';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let t: TestEnv;
@@ -89,9 +90,16 @@ test('a killed worker is restarted; SIGINT stops every process and leaves none b
   const newPid = await eventually(async () => startedPid('worker', mark), 'the worker to be restarted', 30_000);
   assert.notEqual(newPid, workerPid);
   assert.ok(alive(newPid));
+  // The monitoring page's source: the supervisor's report says the worker was restarted.
+  const reported = await eventually(async () => {
+    const snapshot = await supervisorStatus(t.sql);
+    return snapshot.flatMap((s) => s.processes).find((p) => p.name === 'worker' && p.restarts >= 1);
+  }, 'the restart reported for the monitoring page', 30_000);
+  assert.equal(reported.lastExit?.signal, 'SIGKILL');
 
   const exited = new Promise<number | null>((resolve) => supervisor!.once('exit', (code) => resolve(code)));
   supervisor.kill('SIGINT');
   assert.equal(await exited, 0);
   for (const pid of seenPids) assert.equal(alive(pid), false, `process ${pid} is left behind`);
+  assert.deepEqual(await supervisorStatus(t.sql), [], 'a clean stop takes the report off the page');
 });
