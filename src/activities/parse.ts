@@ -2,7 +2,9 @@ import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import { failingFast } from './deps';
 import { readRows } from '../domain/readers';
-import { FileValidationError, type FileFormat, type SourceRow } from '../domain/types';
+import { DEFAULT_READER_LIMITS, FileValidationError, type FileFormat, type RowError, type SourceRow } from '../domain/types';
+import { guardRow, type RowLimits } from '../domain/row-guard';
+import { storableMessage } from '../domain/pg-text';
 import { courseJsonAndHash, normalizeCourse } from '../domain/normalize';
 import { analyzeStaging, clearStaging, insertStagedRows, lastStagedRow, type StagedRow } from '../db/staging';
 import { setImportWarnings, updateImport } from '../db/imports';
@@ -11,14 +13,25 @@ import { createFileWarnings } from '../domain/file-warnings';
 /**
  * A row as staged (a StagedRow, as JSON text): the raw record (shown on the import's pages) and its
  * normalisation, or its errors. The course's JSON comes from the text its content hash is computed on.
+ * The raw record is first held to the row bounds (domain/row-guard.ts: nesting, value length, row size, text
+ * PostgreSQL cannot store): a row over a bound fails with that error, unnormalised, so that what is staged
+ * is always storable as jsonb and every serialisation below stays within the stack.
  */
-export function stagedRowJson(row: SourceRow): string {
-  const result = normalizeCourse(row.raw);
-  // What the reader interpreted in this record comes first, then normalisation's own warnings.
-  const readerWarnings = row.warnings ?? [];
+export function stagedRowJson(row: SourceRow, limits: RowLimits = DEFAULT_READER_LIMITS): string {
+  const guarded = guardRow(row.raw, limits);
+  // What the reader interpreted in this record comes first, then the guard's and normalisation's own warnings.
+  const readerWarnings = storableWarnings(row.warnings, guarded.warnings);
+  if (guarded.errors.length > 0) {
+    const refused: StagedRow = {
+      row_number: row.rowNumber, raw: guarded.raw, course: null, natural_key: null, content_hash: null, errors: guarded.errors,
+      warnings: readerWarnings.length ? readerWarnings : null,
+    };
+    return JSON.stringify(refused);
+  }
+  const result = normalizeCourse(guarded.raw);
   if (!result.ok) {
     const failed: StagedRow = {
-      row_number: row.rowNumber, raw: row.raw, course: null, natural_key: null, content_hash: null, errors: result.errors,
+      row_number: row.rowNumber, raw: guarded.raw, course: null, natural_key: null, content_hash: null, errors: result.errors,
       warnings: readerWarnings.length ? readerWarnings : null,
     };
     return JSON.stringify(failed);
@@ -26,7 +39,14 @@ export function stagedRowJson(row: SourceRow): string {
   const { json, contentHash } = courseJsonAndHash(result.course);
   const allWarnings = readerWarnings.length ? [...readerWarnings, ...result.warnings] : result.warnings;
   const warnings = allWarnings.length ? JSON.stringify(allWarnings) : 'null';
-  return `{"row_number":${row.rowNumber},"raw":${JSON.stringify(row.raw)},"course":${json},"natural_key":${JSON.stringify(result.course.natural_key)},"content_hash":"${contentHash}","errors":null,"warnings":${warnings}}`;
+  return `{"row_number":${row.rowNumber},"raw":${JSON.stringify(guarded.raw)},"course":${json},"natural_key":${JSON.stringify(result.course.natural_key)},"content_hash":"${contentHash}","errors":null,"warnings":${warnings}}`;
+}
+
+/** A reader's warnings name columns as written (an .xls header can hold NUL): made storable, then the guard's. */
+function storableWarnings(reader: RowError[] | undefined, guard: RowError[]): RowError[] {
+  if (!reader || reader.length === 0) return guard;
+  const out = reader.map((w) => ({ field: storableMessage(w.field), message: storableMessage(w.message) }));
+  return guard.length ? [...out, ...guard] : out;
 }
 
 /**
@@ -60,7 +80,7 @@ export function parse(deps: ActivityDeps) {
           rows++;
           fileWarnings.seeRow(row);
           if (row.rowNumber <= resumeAfter) continue;
-          batch.push(stagedRowJson(row));
+          batch.push(stagedRowJson(row, config.limits));
           if (batch.length >= config.batchSize) {
             await writing;
             writing = write(batch, rows);

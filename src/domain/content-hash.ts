@@ -13,15 +13,23 @@ export const COMPARED_FIELDS = [
 ] as const satisfies readonly (keyof NormalizedCourse)[];
 export type ComparedField = (typeof COMPARED_FIELDS)[number];
 
-/** JSON with object keys sorted at every level, so equal content always gives the same text. */
-export function canonicalJson(v: unknown): string {
+/** Levels canonicalJson descends at most: a course is 3 deep (course → lessons → lesson). */
+export const CANONICAL_JSON_MAX_DEPTH = 64;
+
+/**
+ * JSON with object keys sorted at every level, so equal content always gives the same text. Recursive, with
+ * its depth bounded: deeper than CANONICAL_JSON_MAX_DEPTH levels throws a RangeError saying so, never a stack
+ * overflow (the values are normalised courses or stored ones, whose depth is fixed).
+ */
+export function canonicalJson(v: unknown, depth = 0): string {
   if (v === undefined) return 'null';
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (depth >= CANONICAL_JSON_MAX_DEPTH) throw new RangeError(`canonicalJson: a value nested deeper than ${CANONICAL_JSON_MAX_DEPTH} levels`);
+  if (Array.isArray(v)) return `[${v.map((item) => canonicalJson(item, depth + 1)).join(',')}]`;
   const entries = Object.entries(v as Record<string, unknown>)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, value]) => `${JSON.stringify(k)}:${canonicalJson(value)}`).join(',')}}`;
+  return `{${entries.map(([k, value]) => `${JSON.stringify(k)}:${canonicalJson(value, depth + 1)}`).join(',')}}`;
 }
 
 // The hashed text is canonicalJson of the compared fields. It is built here with JSON.stringify over objects

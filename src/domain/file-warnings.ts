@@ -6,12 +6,27 @@
 import { canonicalField } from './fields';
 import { FIELD_COUNT_KEY, NOT_AN_OBJECT_KEY } from './source-marks';
 import type { FileWarning, SourceRow } from './types';
+import { storableMessage } from './pg-text';
+import { previewText } from './row-guard';
 
 /** At most this many warnings are kept per import; one more says how many were left out. */
 export const FILE_WARNINGS_MAX = 100;
 /** Distinct column names remembered to report each unknown one once (JSON objects may each have new keys). */
 const COLUMNS_TRACKED_MAX = 1000;
 const MARK_KEYS = new Set([FIELD_COUNT_KEY, NOT_AN_OBJECT_KEY]);
+/** Characters of a column name quoted in a warning: a header cell can be a whole text. */
+const COLUMN_NAME_SHOWN = 200;
+
+/**
+ * The warnings are stored as jsonb (imports.warnings) and quote the file (column and sheet names): NUL and
+ * lone surrogates, which jsonb cannot hold, are removed (pg-text.ts).
+ */
+function storableWarning(w: FileWarning): FileWarning {
+  const out: FileWarning = { ...w, message: storableMessage(w.message) };
+  if (w.column !== undefined) out.column = storableMessage(w.column);
+  if (w.field !== undefined) out.field = storableMessage(w.field);
+  return out;
+}
 
 /**
  * Collects the warnings of one file. `warn` is the readers' WarnFn; `seeRow` is called for every row read and
@@ -23,7 +38,7 @@ export function createFileWarnings(): { warn(w: FileWarning): void; seeRow(row: 
   let dropped = 0;
   const seenColumns = new Set<string>();
   const add = (w: FileWarning) => {
-    if (warnings.length < FILE_WARNINGS_MAX) warnings.push(w);
+    if (warnings.length < FILE_WARNINGS_MAX) warnings.push(storableWarning(w));
     else dropped++;
   };
   return {
@@ -35,10 +50,11 @@ export function createFileWarnings(): { warn(w: FileWarning): void; seeRow(row: 
         if (seenColumns.size >= COLUMNS_TRACKED_MAX) return;
         seenColumns.add(column);
         if (MARK_KEYS.has(column) || canonicalField(column) !== undefined) continue;
+        const name = column.length > COLUMN_NAME_SHOWN ? previewText(column) : column;
         add({
           code: 'unknown_column',
-          column,
-          message: `the column '${column}' matches no course field; its values were ignored`,
+          column: name,
+          message: `the column '${name}' matches no course field; its values were ignored`,
         });
       }
     },

@@ -27,3 +27,21 @@ export function describeJsonValue(v: unknown): string {
       return 'an object';
   }
 }
+
+/**
+ * A text longer than ReaderLimits.maxValueChars, as a streaming reader keeps it: its length and its first
+ * characters only, so that a cell of 50 MB never exists in memory. The row guard (row-guard.ts) turns it into
+ * a row error naming the field and the bound.
+ */
+export class TextTooLong {
+  constructor(
+    /** Characters (UTF-16 code units) of the whole text. */
+    readonly length: number,
+    /** Its first characters, for the row's preview. */
+    readonly head: string,
+  ) {}
+
+  toJSON(): string {
+    return `${this.head}… (${this.length} characters)`;
+  }
+}

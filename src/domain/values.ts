@@ -16,21 +16,83 @@ export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const interpreted = <T>(value: T, note: string): Parsed<T> => ({ ok: true, value, note });
 export const fail = <T = never>(message: string): Parsed<T> => ({ ok: false, message });
 
-/** Shortens a raw value for an error message, quoted: 'expertissime'. */
-export function show(v: unknown): string {
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (v instanceof Date) s = Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
-  else {
+/** Characters of a value looked at to show it: a message shows 60. */
+const SHOWN_SOURCE_CHARS = 200;
+
+/**
+ * JSON text of `v`, stopped once it is longer than `maxChars` (so a 10 MB value or a value nested a million
+ * levels deep costs no more than its first characters): an explicit stack, no recursion. Strings are cut
+ * before they are quoted. The text may end mid-token; show() cuts it anyway.
+ */
+export function boundedJson(v: unknown, maxChars: number): string {
+  const scalar = (x: unknown): string => {
+    if (typeof x === 'string') return JSON.stringify(x.length > maxChars ? x.slice(0, maxChars) : x);
+    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') return 'null';
+    if (typeof x === 'bigint') return x.toString();
     try {
-      s = JSON.stringify(v) ?? String(v);
+      return JSON.stringify(x) ?? 'null'; // numbers, booleans, null, Date, and anything with a toJSON
     } catch {
-      s = String(v);
+      return String(x);
+    }
+  };
+  let out = '';
+  const stack: { items: unknown[] | undefined; obj: Record<string, unknown> | undefined; keys: string[]; i: number }[] = [];
+  let next: unknown = v;
+  let hasNext = true;
+  while (out.length <= maxChars) {
+    if (hasNext) {
+      hasNext = false;
+      if (Array.isArray(next)) {
+        out += '[';
+        stack.push({ items: next, obj: undefined, keys: [], i: 0 });
+      } else if (typeof next === 'object' && next !== null && !(next instanceof Date) && typeof (next as { toJSON?: unknown }).toJSON !== 'function') {
+        out += '{';
+        const obj = next as Record<string, unknown>;
+        const keys: string[] = [];
+        for (const k in obj) {
+          if (Object.hasOwn(obj, k) && obj[k] !== undefined) keys.push(k);
+          if (keys.length > maxChars) break; // at least one character per key: enough to fill the text
+        }
+        stack.push({ items: undefined, obj, keys, i: 0 });
+      } else out += scalar(next);
+      continue;
+    }
+    const top = stack.at(-1);
+    if (!top) break;
+    if (top.items) {
+      if (top.i < top.items.length) {
+        if (top.i > 0) out += ',';
+        next = top.items[top.i++];
+        hasNext = true;
+      } else {
+        out += ']';
+        stack.pop();
+      }
+    } else if (top.i < top.keys.length) {
+      const key = top.keys[top.i++]!;
+      out += `${top.i > 1 ? ',' : ''}${scalar(key)}:`;
+      next = top.obj![key];
+      hasNext = true;
+    } else {
+      out += '}';
+      stack.pop();
     }
   }
+  return out;
+}
+
+/** Shortens a raw value for an error message, quoted: 'expertissime'. Bounded work whatever the value. */
+export function show(v: unknown): string {
+  let s: string;
+  if (typeof v === 'string') s = v.length > SHOWN_SOURCE_CHARS ? v.slice(0, SHOWN_SOURCE_CHARS) : v;
+  else if (v instanceof Date) s = Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+  else if (v === undefined) s = 'undefined';
+  else s = boundedJson(v, SHOWN_SOURCE_CHARS);
   s = s.replace(/\s+/g, ' ').trim();
   const chars = Array.from(s);
-  return `'${chars.length > 60 ? `${chars.slice(0, 57).join('')}…` : s}'`;
+  // A cut must not leave half of a surrogate pair (Array.from keeps pairs whole; a slice above may not).
+  const shown = chars.length > 60 ? `${chars.slice(0, 57).join('')}…` : s;
+  return `'${shown.replace(/[\uD800-\uDBFF]$/, '')}'`;
 }
 
 export function kindOf(v: unknown): string {

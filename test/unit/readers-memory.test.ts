@@ -7,13 +7,13 @@ import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import { readRows } from '../../src/domain/readers';
-import type { FileFormat } from '../../src/domain/types';
+import { DEFAULT_READER_LIMITS, type FileFormat } from '../../src/domain/types';
 import { tempDir } from './helpers/files';
 import path from 'node:path';
 
 const dir = tempDir();
 const TEN_MB = 10 * 1024 * 1024;
-const limits = { maxFileBytes: TEN_MB + 1024 * 1024, maxRows: 1_000_000, maxUncompressedBytes: 200 * 1024 * 1024 };
+const limits = { ...DEFAULT_READER_LIMITS, maxFileBytes: TEN_MB + 1024 * 1024, maxRows: 1_000_000, maxUncompressedBytes: 200 * 1024 * 1024 };
 const RSS_LIMIT = 300 * 1024 * 1024;
 // Growth above the process's RSS before reading: V8 collects lazily, so some growth is normal; holding the
 // rows of a 10 MB file would take far more.

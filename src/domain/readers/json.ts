@@ -8,6 +8,10 @@
 // passed through as is, only checked, so that an invalid byte stops the file instead of becoming U+FFFD. A
 // guessed encoding is the file warning 'encoding_guessed'.
 //
+// Nesting is bounded while streaming (json-depth.ts): deeper than limits.maxNestingDepth levels, counted from
+// the top-level array, the file is refused ('too_complex') with the line and column, before the parser holds
+// the levels. Values inside a course are then at most that deep, which the row guard relies on.
+//
 // An element that is not an object (a string, null, a nested array…) does not fail the file: it is passed
 // on with a NOT_AN_OBJECT_KEY mark and normalisation reports it as that row's error.
 //
@@ -26,6 +30,7 @@ import { verifier } from 'stream-json/utils/verifier.js';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../source-marks';
 import { checkFile } from './file-checks';
+import { JsonDepthGuard } from './json-depth';
 import { createDecoder, decodingStream, detectFileEncoding, encodingWarning, InvalidBytesError, invalidBytesFailure, type TextEncoding } from './encoding';
 
 /** UTF-8 passes through unchanged, checked by a strict decoder; other encodings become UTF-8 text. */
@@ -91,7 +96,8 @@ export async function* readJson(filePath: string, limits: ReaderLimits, warn: Wa
   if (guessed) warn(guessed);
   const wrapped = topLevelChar(sample, encoding) === '{';
 
-  const stages: (NodeJS.ReadableStream | Duplex)[] = [fs.createReadStream(filePath), toUtf8(encoding), parser.asStream()];
+  // The depth is bounded before the parser sees the text: its stack and the assembler's grow with each level.
+  const stages: (NodeJS.ReadableStream | Duplex)[] = [fs.createReadStream(filePath), toUtf8(encoding), new JsonDepthGuard(limits.maxNestingDepth), parser.asStream()];
   if (wrapped) stages.push(pick.asStream({ filter: 'courses' }));
   stages.push(streamArray.asStream());
   // pipeline's typings want a fixed arity; the stages are all streams, checked above.

@@ -1,15 +1,16 @@
 // Legacy Excel (.xls, BIFF8 in a Compound File: MS-XLS, MS-CFB) and OpenDocument spreadsheets (.ods,
 // OpenDocument 1.2 Part 1 §9) through SheetJS, which loads the whole workbook: acceptable because the
-// file is first held to the size limit (and an .ods to the zip checks of zip-inspect.ts), and measured in
-// the README ("Spreadsheet reader: measured choice"). The first visible sheet's cells are turned into the
+// file is first held to bounds on what SheetJS builds (an .xls to limits.maxXlsBytes; an .ods to the zip
+// checks of zip-inspect.ts, to limits.maxOdsContentBytes of content.xml and limits.maxSheetCells expanded
+// cells: scanOds), and measured in the README ("Spreadsheet reader: measured choice"). The first visible sheet's cells are turned into the
 // shared cell vocabulary (sheet/cells.ts) and read by the same rules as an .xlsx (sheet/rows.ts).
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as XLSX from '@e965/xlsx';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
-import { checkFile } from './file-checks';
+import { checkFile, formatBytes } from './file-checks';
 import { inspectXlsx, mapZipError, ODS_MIMETYPE, openEntry, openZip, zipEntries } from './zip-inspect';
-import { parseXmlStream } from './sheet/xml';
+import { parseXmlStream, XmlTextRunError } from './sheet/xml';
 import type { RawCell, SheetRow } from './sheet/cells';
 import { reportSheetChoice, sheetRecords, type TabInfo } from './sheet/rows';
 
@@ -36,12 +37,23 @@ function parseWorkbook(data: Buffer, what: string): XLSX.WorkBook {
   }
 }
 
+/** What the scan of an .ods's content.xml finds before SheetJS is let near it. */
+interface OdsScan {
+  /** Names of the hidden tables. */
+  hidden: Set<string>;
+}
+
 /**
- * Names of the hidden tables of an .ods: SheetJS does not read OpenDocument's table visibility, which is
- * a table style with `table:display="false"` (OpenDocument 1.2 Part 1 §17.15 style:table-properties).
- * content.xml is parsed as it is decompressed (saxes); the archive was checked by inspectXlsx.
+ * Scans content.xml of an .ods as it is decompressed (saxes; the archive was checked by inspectXlsx), before
+ * SheetJS reads the whole file:
+ * - the names of the hidden tables: SheetJS does not read OpenDocument's table visibility, which is a table
+ *   style with `table:display="false"` (OpenDocument 1.2 Part 1 §17.15 style:table-properties);
+ * - the bounds on what SheetJS would build: content.xml at most limits.maxOdsContentBytes uncompressed (as
+ *   declared; yauzl holds the actual bytes to it), and at most limits.maxSheetCells cells with a value once
+ *   `table:number-rows-repeated` and `table:number-columns-repeated` are expanded (§9.1.3, §9.1.4): a few KB
+ *   can repeat a cell 16 384 × 1 048 576 times. Over either: FileValidationError 'too_complex'.
  */
-async function odsHiddenTables(filePath: string): Promise<Set<string>> {
+async function scanOds(filePath: string, limits: ReaderLimits): Promise<OdsScan> {
   const hiddenStyles = new Set<string>();
   const hidden = new Set<string>();
   let zip;
@@ -53,17 +65,54 @@ async function odsHiddenTables(filePath: string): Promise<Set<string>> {
   try {
     for await (const entry of zipEntries(zip)) {
       if (entry.fileName !== 'content.xml') continue;
+      if (entry.uncompressedSize > limits.maxOdsContentBytes) {
+        throw new FileValidationError('too_complex', `the spreadsheet's content (content.xml) is ${formatBytes(entry.uncompressedSize)} uncompressed; an .ods is read whole in memory, so at most ${formatBytes(limits.maxOdsContentBytes)}: save it as .xlsx (read as a stream) or split it`);
+      }
       let style: string | undefined;
+      let rowRepeat = 1;
+      let rowCells = 0;
+      let cellRepeat = 0;
+      let cellHasValue = false;
+      let cells = 0;
       const stream = await openEntry(zip, entry);
       try {
         await parseXmlStream(stream as AsyncIterable<Buffer>, {
           open(name, a) {
-            if (name === 'style') style = a.family === 'table' ? a.name : undefined;
-            else if (name === 'table-properties' && style !== undefined && a.display === 'false') hiddenStyles.add(style);
-            else if (name === 'table' && a.name !== undefined && a['style-name'] !== undefined && hiddenStyles.has(a['style-name'])) hidden.add(a.name);
+            switch (name) {
+              case 'style':
+                style = a.family === 'table' ? a.name : undefined;
+                break;
+              case 'table-properties':
+                if (style !== undefined && a.display === 'false') hiddenStyles.add(style);
+                break;
+              case 'table':
+                if (a.name !== undefined && a['style-name'] !== undefined && hiddenStyles.has(a['style-name'])) hidden.add(a.name);
+                break;
+              case 'table-row':
+                rowRepeat = repeatCount(a['number-rows-repeated']);
+                rowCells = 0;
+                break;
+              case 'table-cell':
+              case 'covered-table-cell':
+                cellRepeat = repeatCount(a['number-columns-repeated']);
+                cellHasValue = a['value-type'] !== undefined;
+                break;
+              case 'p':
+                cellHasValue = true;
+                break;
+            }
           },
           close(name) {
             if (name === 'style') style = undefined;
+            else if (name === 'table-cell' || name === 'covered-table-cell') {
+              if (cellHasValue) rowCells += cellRepeat;
+              cellHasValue = false;
+            } else if (name === 'table-row') {
+              cells += rowCells * rowRepeat;
+              if (cells > limits.maxSheetCells) {
+                throw new FileValidationError('too_complex', `the spreadsheet expands to more than ${limits.maxSheetCells} cells with a value (rows or columns repeated); at most ${limits.maxSheetCells}`);
+              }
+            }
           },
         });
       } finally {
@@ -71,10 +120,19 @@ async function odsHiddenTables(filePath: string): Promise<Set<string>> {
       }
       break;
     }
+  } catch (err) {
+    if (err instanceof XmlTextRunError) throw new FileValidationError('too_complex', `the spreadsheet holds ${err.message}`);
+    throw err;
   } finally {
     zip.close();
   }
-  return hidden;
+  return { hidden };
+}
+
+/** A `number-*-repeated` attribute: a positive integer, 1 when absent or not one. */
+function repeatCount(v: string | undefined): number {
+  const n = v === undefined ? 1 : Number(v);
+  return Number.isInteger(n) && n > 0 ? n : 1;
 }
 
 function toRawCell(cell: XLSX.CellObject | undefined): RawCell | undefined {
@@ -113,15 +171,24 @@ async function* readWithSheetJs(
 ): AsyncGenerator<SourceRow> {
   await checkFile(filePath, format, limits);
   const what = format === 'xls' ? 'Excel 97–2003 (.xls) workbook' : 'OpenDocument (.ods) spreadsheet';
+  if (format === 'xls') {
+    // BIFF has no compression: the file's size bounds what SheetJS builds (measured: types.ts, maxXlsBytes).
+    const { size } = await stat(filePath);
+    if (size > limits.maxXlsBytes) {
+      throw new FileValidationError('too_large', `the .xls workbook is ${formatBytes(size)}; a legacy .xls is read whole in memory, so at most ${formatBytes(limits.maxXlsBytes)}: save it as .xlsx (read as a stream, up to ${formatBytes(limits.maxFileBytes)})`);
+    }
+  }
   if (format === 'ods') {
-    const { mimetype } = await inspectXlsx(filePath, limits, 'an .ods spreadsheet');
+    // SheetJS inflates every part in memory: the whole archive is held to twice the content's bound.
+    const odsLimits = { ...limits, maxUncompressedBytes: Math.min(limits.maxUncompressedBytes, 2 * limits.maxOdsContentBytes) };
+    const { mimetype } = await inspectXlsx(filePath, odsLimits, 'an .ods spreadsheet');
     if (mimetype !== ODS_MIMETYPE) {
       throw new FileValidationError('format_mismatch', mimetype
         ? `the file is named .ods but it is an OpenDocument file of type ${mimetype}, not a spreadsheet`
         : 'the file is named .ods but it is a zip archive without the OpenDocument mimetype (an .xlsx renamed?)');
     }
   }
-  const odsHidden = format === 'ods' ? await odsHiddenTables(filePath) : new Set<string>();
+  const odsHidden = format === 'ods' ? (await scanOds(filePath, limits)).hidden : new Set<string>();
   const workbook = parseWorkbook(await readFile(filePath), what);
   const props = workbook.Workbook?.Sheets ?? [];
   const tabs: TabInfo[] = workbook.SheetNames.map((name, i) => ({

@@ -7,7 +7,8 @@
 import { FileValidationError, ignoreWarnings, type FileWarning, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { checkFile } from './file-checks';
 import { inspectXlsx } from './zip-inspect';
-import { openXlsxSheet } from './sheet/ooxml';
+import { openXlsxSheet, textRunFailure } from './sheet/ooxml';
+import { XmlTextRunError } from './sheet/xml';
 import { reportSheetChoice, sheetRecords } from './sheet/rows';
 
 /**
@@ -25,7 +26,7 @@ export async function* readXlsx(filePath: string, limits: ReaderLimits, warn: Wa
   const withoutHeader: string[] = [];
   let firstError: FileValidationError | undefined;
   for (let candidate = 0; ; candidate++) {
-    const book = await openXlsxSheet(filePath, candidate);
+    const book = await openXlsxSheet(filePath, limits, candidate);
     // Warnings of a tab wait until its header is found: a tab given up on reports nothing.
     const held: FileWarning[] = [];
     let headerFound = false;
@@ -49,6 +50,7 @@ export async function* readXlsx(filePath: string, limits: ReaderLimits, warn: Wa
       }
       if (noHeader && firstError) throw firstError;
       if (err instanceof FileValidationError) throw err;
+      if (err instanceof XmlTextRunError) throw textRunFailure(err);
       throw new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`);
     } finally {
       book.close();

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
-import type { ReaderLimits, SourceRow } from '../../../src/domain/types';
+import { DEFAULT_READER_LIMITS, type ReaderLimits, type SourceRow } from '../../../src/domain/types';
 
-export const LIMITS: ReaderLimits = { maxFileBytes: 10 * 1024 * 1024, maxRows: 10_000, maxUncompressedBytes: 100 * 1024 * 1024 };
+export const LIMITS: ReaderLimits = { ...DEFAULT_READER_LIMITS, maxFileBytes: 10 * 1024 * 1024, maxRows: 10_000, maxUncompressedBytes: 100 * 1024 * 1024 };
 
 /** A temp folder removed when the test file ends. */
 export function tempDir(): string {

@@ -5,6 +5,7 @@
 import type { CellError } from '../../cell-value';
 import type { CourseField } from '../../fields';
 import type { RowError } from '../../types';
+import type { TextTooLong } from '../../source-marks';
 import { displayText, formatKind, isDayCount, serialToDate } from './number-format';
 
 /**
@@ -17,7 +18,9 @@ export type RawCell =
   | { t: 's'; v: string }
   | { t: 'b'; v: boolean }
   | { t: 'e'; v: string }
-  | { t: 'd'; v: Date };
+  | { t: 'd'; v: Date }
+  // A text over ReaderLimits.maxValueChars, of which the reader kept only the head: a row error once read.
+  | { t: 'long'; v: TextTooLong };
 
 /** A row of a sheet: `cells[0]` is column A; holes are empty cells. `rowNumber` is 1-based, as shown. */
 export interface SheetRow {
@@ -63,6 +66,7 @@ export function readCell(cell: RawCell, ctx: CellContext): ReadCell {
     case 's':
     case 'b':
     case 'd':
+    case 'long':
       return { value: cell.v };
     case 'e':
       return { value: { error: cell.v } satisfies CellError };
@@ -111,6 +115,8 @@ export function headerText(cell: RawCell | undefined, date1904: boolean): string
       return cell.v.toISOString().slice(0, 10);
     case 'n':
       return cell.fmt ? displayText(cell.fmt, cell.v, date1904) : String(cell.v);
+    case 'long':
+      return cell.v.head.trim();
   }
 }
 

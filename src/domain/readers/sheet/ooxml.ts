@@ -9,11 +9,12 @@
 
 import path from 'node:path';
 import type { Entry, ZipFile } from 'yauzl';
-import { FileValidationError } from '../../types';
+import { FileValidationError, type ReaderLimits } from '../../types';
+import { TextTooLong } from '../../source-marks';
 import { mapZipError, openEntry, openZip, zipEntries } from '../zip-inspect';
 import type { RawCell, SheetRow } from './cells';
 import { builtinFormat } from './number-format';
-import { parseXmlStream, XmlByteParser } from './xml';
+import { parseXmlStream, XmlByteParser, XmlTextRunError } from './xml';
 
 /** Why a formula cell has no value: it was written by a program that does not compute formulas. */
 export const NO_CACHED_VALUE = 'the formula has no computed value (save the file in Excel to compute it)';
@@ -185,29 +186,81 @@ async function readStyles(archive: Archive, part: string | undefined): Promise<(
   return xfs.map((id) => custom.get(id) ?? builtinFormat(id));
 }
 
-/** The texts of the shared strings table (§18.4.9): every run of an item, phonetic runs (rPh) left out. */
-async function readSharedStrings(archive: Archive, part: string | undefined): Promise<string[]> {
-  const strings: string[] = [];
+/** Characters of an over-long text kept (its head, for the row's preview). */
+const KEPT_HEAD_CHARS = 200;
+
+/**
+ * A text being accumulated from XML text events, kept whole up to `max` characters, beyond that only its head
+ * and its length (a TextTooLong): a cell of 50 MB never exists in memory.
+ */
+class BoundedText {
+  text = '';
+  length = 0;
+  constructor(private readonly max: number) {}
+
+  reset(): void {
+    this.text = '';
+    this.length = 0;
+  }
+
+  add(t: string): void {
+    this.length += t.length;
+    if (this.length <= this.max) this.text += t;
+    else if (this.text.length < KEPT_HEAD_CHARS) this.text = (this.text + t).slice(0, KEPT_HEAD_CHARS);
+    else if (this.text.length > KEPT_HEAD_CHARS) this.text = this.text.slice(0, KEPT_HEAD_CHARS);
+  }
+
+  /** The text, or a TextTooLong when it went over the bound. */
+  value(): string | TextTooLong {
+    return this.length <= this.max ? this.text : new TextTooLong(this.length, this.text);
+  }
+}
+
+/**
+ * The texts of the shared strings table (§18.4.9): every run of an item, phonetic runs (rPh) left out. Every
+ * text is held in memory while the rows are read, so the table is bounded: at most limits.maxSharedStrings
+ * items and limits.maxSharedStringChars characters in all, else FileValidationError 'too_complex'; an item over
+ * limits.maxValueChars is kept as a TextTooLong (its head and length), which becomes a row error where a cell
+ * of a course uses it.
+ */
+async function readSharedStrings(archive: Archive, part: string | undefined, limits: ReaderLimits): Promise<(string | TextTooLong)[]> {
+  const strings: (string | TextTooLong)[] = [];
   if (!part) return strings;
-  let current = '';
+  const current = new BoundedText(limits.maxValueChars);
+  let totalChars = 0;
   let inT = false;
   let inPhonetic = false;
   await archive.parse(part, {
     open(name) {
-      if (name === 'si') current = '';
+      if (name === 'si') current.reset();
       else if (name === 't') inT = !inPhonetic;
       else if (name === 'rPh') inPhonetic = true;
     },
     close(name) {
       if (name === 't') inT = false;
       else if (name === 'rPh') inPhonetic = false;
-      else if (name === 'si') strings.push(current);
+      else if (name === 'si') {
+        if (strings.length >= limits.maxSharedStrings) {
+          throw new FileValidationError('too_complex', `the workbook's shared strings table (${part}) holds more than ${limits.maxSharedStrings} texts; at most ${limits.maxSharedStrings}: split the file`);
+        }
+        const text = current.value();
+        totalChars += typeof text === 'string' ? text.length : text.head.length;
+        if (totalChars > limits.maxSharedStringChars) {
+          throw new FileValidationError('too_complex', `the workbook's shared strings table (${part}) holds more than ${limits.maxSharedStringChars} characters of text; at most ${limits.maxSharedStringChars}: split the file`);
+        }
+        strings.push(text);
+      }
     },
     text(t) {
-      if (inT) current += t;
+      if (inT) current.add(t);
     },
   });
   return strings;
+}
+
+/** The file-level error of an XML text run over the parser's bound (xml.ts). */
+export function textRunFailure(err: XmlTextRunError): FileValidationError {
+  return new FileValidationError('too_complex', `the workbook holds ${err.message} (Excel holds at most 32767 characters per cell)`);
 }
 
 /** Total rows of the sheet's tables (§18.5.1.2): the last `totalsRowCount` rows of each table's ref. */
@@ -235,44 +288,52 @@ interface CellState {
   col: number;
   type: string;
   style: number;
-  value: string;
+  value: BoundedText;
   hasValue: boolean;
   hasFormula: boolean;
-  inline: string;
+  /** Inline text (`<is>`), made when the cell has some. */
+  inline: BoundedText | undefined;
 }
 
-function buildCell(c: CellState, shared: string[], formats: (string | undefined)[]): RawCell | undefined {
-  switch (c.type) {
+function textCell(text: string | TextTooLong): RawCell {
+  return typeof text === 'string' ? { t: 's', v: text } : { t: 'long', v: text };
+}
+
+function buildCell(cell: CellState, shared: (string | TextTooLong)[], formats: (string | undefined)[]): RawCell | undefined {
+  // Texts over the bound only exist as a TextTooLong; a number or a code is never that long in a real file.
+  const value = cell.value.value();
+  if (cell.type === 'inlineStr') return textCell(cell.inline !== undefined && cell.inline.length > 0 ? cell.inline.value() : value);
+  if (cell.type === 'str') {
+    if (!cell.hasValue && cell.hasFormula) return { t: 'e', v: NO_CACHED_VALUE };
+    return textCell(value);
+  }
+  if (typeof value !== 'string') return { t: 'e', v: `a value of ${value.length} characters where a number or a code was expected` };
+  switch (cell.type) {
     case 's': {
-      const text = shared[Number(c.value)];
-      return text === undefined ? { t: 'e', v: `shared string ${c.value} missing from the workbook` } : { t: 's', v: text };
+      const text = shared[Number(value)];
+      return text === undefined ? { t: 'e', v: `shared string ${value.slice(0, 20)} missing from the workbook` } : textCell(text);
     }
-    case 'inlineStr':
-      return { t: 's', v: c.inline !== '' ? c.inline : c.value };
-    case 'str':
-      if (!c.hasValue && c.hasFormula) return { t: 'e', v: NO_CACHED_VALUE };
-      return { t: 's', v: c.value };
     case 'b':
-      return c.hasValue ? { t: 'b', v: c.value.trim() === '1' || c.value.trim().toLowerCase() === 'true' } : undefined;
+      return cell.hasValue ? { t: 'b', v: value.trim() === '1' || value.trim().toLowerCase() === 'true' } : undefined;
     case 'e':
-      return { t: 'e', v: c.value.trim() || '#VALUE!' };
+      return { t: 'e', v: value.trim().slice(0, 40) || '#VALUE!' };
     case 'd': {
-      const iso = c.value.trim();
+      const iso = value.trim();
       // An ISO 8601 date without a zone is the sheet's own clock: read as UTC like serial dates.
       const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) || !iso.includes('T') ? iso : `${iso}Z`);
-      return Number.isNaN(date.getTime()) ? { t: 'e', v: `'${iso}' is not a date` } : { t: 'd', v: date };
+      return Number.isNaN(date.getTime()) ? { t: 'e', v: `'${iso.slice(0, 40)}' is not a date` } : { t: 'd', v: date };
     }
     default: {
-      if (!c.hasValue || c.value.trim() === '') return c.hasFormula ? { t: 'e', v: NO_CACHED_VALUE } : undefined;
-      const n = Number(c.value);
-      if (!Number.isFinite(n)) return { t: 'e', v: `'${c.value}' is not a number` };
-      const fmt = formats[c.style];
+      if (!cell.hasValue || value.trim() === '') return cell.hasFormula ? { t: 'e', v: NO_CACHED_VALUE } : undefined;
+      const n = Number(value);
+      if (!Number.isFinite(n)) return { t: 'e', v: `'${value.slice(0, 40)}' is not a number` };
+      const fmt = formats[cell.style];
       return fmt === undefined ? { t: 'n', v: n } : { t: 'n', v: n, fmt };
     }
   }
 }
 
-async function* sheetRows(archive: Archive, part: string, shared: string[], formats: (string | undefined)[]): AsyncGenerator<SheetRow> {
+async function* sheetRows(archive: Archive, part: string, shared: (string | TextTooLong)[], formats: (string | undefined)[], limits: ReaderLimits): AsyncGenerator<SheetRow> {
   const ready: SheetRow[] = [];
   let rowNumber = 0;
   let cells: (RawCell | undefined)[] = [];
@@ -301,10 +362,10 @@ async function* sheetRows(archive: Archive, part: string, shared: string[], form
             col: ref >= 0 ? ref : nextCol,
             type: a.t ?? 'n',
             style: a.s === undefined ? 0 : Number(a.s),
-            value: '',
+            value: new BoundedText(limits.maxValueChars),
             hasValue: false,
             hasFormula: false,
-            inline: '',
+            inline: undefined,
           };
           break;
         }
@@ -349,8 +410,8 @@ async function* sheetRows(archive: Archive, part: string, shared: string[], form
     },
     text(t) {
       if (!cell) return;
-      if (inV) cell.value += t;
-      else if (inT) cell.inline += t;
+      if (inV) cell.value.add(t);
+      else if (inT) (cell.inline ??= new BoundedText(limits.maxValueChars)).add(t);
     },
   });
   const stream = await archive.stream(part);
@@ -373,7 +434,7 @@ async function* sheetRows(archive: Archive, part: string, shared: string[], form
  * Throws FileValidationError: 'empty' (no worksheet, or none visible), 'unreadable' (not a workbook:
  * no workbook part, malformed XML in the workbook, styles or shared strings).
  */
-export async function openXlsxSheet(filePath: string, visibleIndex = 0): Promise<XlsxSheet> {
+export async function openXlsxSheet(filePath: string, limits: ReaderLimits, visibleIndex = 0): Promise<XlsxSheet> {
   let archive: Archive;
   try {
     archive = await Archive.open(filePath);
@@ -405,11 +466,11 @@ export async function openXlsxSheet(filePath: string, visibleIndex = 0): Promise
     if (!sheet) throw new FileValidationError('empty', 'the workbook has no visible worksheet (every tab is hidden or not a worksheet)');
 
     const formats = await readStyles(archive, relPart('styles'));
-    const shared = await readSharedStrings(archive, relPart('sharedStrings'));
+    const shared = await readSharedStrings(archive, relPart('sharedStrings'), limits);
     const skipRows = await readTotalRows(archive, sheet.part!);
     const rows = (async function* () {
       try {
-        yield* sheetRows(archive, sheet.part!, shared, formats);
+        yield* sheetRows(archive, sheet.part!, shared, formats, limits);
       } finally {
         archive.close();
       }
@@ -418,6 +479,7 @@ export async function openXlsxSheet(filePath: string, visibleIndex = 0): Promise
   } catch (err) {
     archive.close();
     if (err instanceof FileValidationError) throw err;
+    if (err instanceof XmlTextRunError) throw textRunFailure(err);
     throw new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`);
   }
 }

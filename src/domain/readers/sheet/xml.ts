@@ -6,6 +6,20 @@
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser } from 'saxes';
 
+/**
+ * The longest run of characters between two '<' a parser accepts (a text node, or a tag with its
+ * attributes): saxes holds a whole text node before handing it over, so without a bound a few KB of
+ * compressed XML could make it hold hundreds of MB. Excel holds at most 32 767 characters per cell.
+ */
+export const MAX_XML_TEXT_RUN = 1_000_000;
+
+/** A text node or tag longer than the parser's bound (MAX_XML_TEXT_RUN, or the one given). */
+export class XmlTextRunError extends Error {
+  constructor(readonly limit: number) {
+    super(`a text of more than ${limit} characters between two XML tags`);
+  }
+}
+
 export interface XmlHandlers {
   open?(name: string, attrs: Readonly<Record<string, string>>): void;
   close?(name: string): void;
@@ -33,14 +47,17 @@ function localAttrs(attrs: Record<string, string>): Record<string, string> {
 
 /**
  * A push parser fed with raw bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM, as XML 1.0 §4.3.3
- * allows. Throws (from write / end) the parser's error on malformed XML.
+ * allows. Throws (from write / end) the parser's error on malformed XML, and XmlTextRunError past
+ * `maxTextRun` characters between two '<'.
  */
 export class XmlByteParser {
   private readonly parser = new SaxesParser({ position: false });
   private decoder: StringDecoder | undefined;
   private first = true;
+  /** Characters since the last '<' (the run in progress). */
+  private run = 0;
 
-  constructor(handlers: XmlHandlers) {
+  constructor(handlers: XmlHandlers, private readonly maxTextRun = MAX_XML_TEXT_RUN) {
     const { open, close, text } = handlers;
     if (open) this.parser.on('opentag', (tag) => open(localName(tag.name), localAttrs(tag.attributes as Record<string, string>)));
     if (close) this.parser.on('closetag', (tag) => close(localName(tag.name)));
@@ -60,19 +77,45 @@ export class XmlByteParser {
       }
     }
     const s = this.decoder!.write(bytes);
-    if (s.length > 0) this.parser.write(s);
+    if (s.length > 0) {
+      this.checkRuns(s);
+      this.parser.write(s);
+    }
+  }
+
+  /**
+   * Throws XmlTextRunError when a run between two '<' would exceed the bound. Two native searches per chunk:
+   * a run inside one chunk is shorter than the chunk, so only a chunk longer than the bound is scanned whole.
+   */
+  private checkRuns(s: string): void {
+    const first = s.indexOf('<');
+    if (first < 0) {
+      this.run += s.length;
+    } else {
+      if (this.run + first > this.maxTextRun) throw new XmlTextRunError(this.maxTextRun);
+      if (s.length > this.maxTextRun) {
+        for (let at = first, next = s.indexOf('<', at + 1); next >= 0; at = next, next = s.indexOf('<', at + 1)) {
+          if (next - at - 1 > this.maxTextRun) throw new XmlTextRunError(this.maxTextRun);
+        }
+      }
+      this.run = s.length - s.lastIndexOf('<') - 1;
+    }
+    if (this.run > this.maxTextRun) throw new XmlTextRunError(this.maxTextRun);
   }
 
   end(): void {
     const rest = this.decoder?.end() ?? '';
-    if (rest.length > 0) this.parser.write(rest);
+    if (rest.length > 0) {
+      this.checkRuns(rest);
+      this.parser.write(rest);
+    }
     this.parser.close();
   }
 }
 
 /** Parses a whole byte stream (an entry of the archive). Rejects on malformed XML or a stream error. */
-export async function parseXmlStream(stream: AsyncIterable<Buffer>, handlers: XmlHandlers): Promise<void> {
-  const parser = new XmlByteParser(handlers);
+export async function parseXmlStream(stream: AsyncIterable<Buffer>, handlers: XmlHandlers, maxTextRun = MAX_XML_TEXT_RUN): Promise<void> {
+  const parser = new XmlByteParser(handlers, maxTextRun);
   for await (const chunk of stream) parser.write(chunk);
   parser.end();
 }
