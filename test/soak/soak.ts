@@ -37,6 +37,20 @@ async function pidOf(service: 'postgres' | 'temporal' | 'elasticsearch'): Promis
   }
 }
 
+/** Waits until the process is gone (a fast shutdown of a busy PostgreSQL checkpoints first: tens of seconds). */
+async function exited(pid: number, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not stop within ${timeoutMs / 1000} s`);
+    await sleep(200);
+  }
+}
+
 async function stackUp(): Promise<void> {
   await run('bash', ['infra/stack.sh', 'up'], { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024 });
 }
@@ -122,6 +136,7 @@ async function main(): Promise<number> {
           const pid = await pidOf('postgres');
           if (!pid) return log('PostgreSQL is not the local stack: not restarted');
           process.kill(pid, 'SIGINT'); // fast shutdown: sessions are cut, as in a crash of the service
+          await exited(pid);
           log('PostgreSQL stopped (fast shutdown)');
           await sleep(2000);
           await stackUp();
@@ -135,6 +150,7 @@ async function main(): Promise<number> {
           const pid = await pidOf('temporal');
           if (!pid) return log('Temporal is not the local stack: not restarted');
           process.kill(pid, 'SIGTERM');
+          await exited(pid);
           log('Temporal server stopped');
           await sleep(2000);
           await stackUp();
@@ -144,7 +160,8 @@ async function main(): Promise<number> {
       if (!quick) for (let i = 0; i < 6; i++) plan.push(async () => { worker.kill(); log('worker killed (SIGKILL)'); });
       for (const fault of plan) {
         await sleep((quick ? 1000 : 6000) + random() * (quick ? 2000 : 12_000));
-        await fault();
+        // A fault that could not be applied is said, and the run goes on: the checks below still hold.
+        await fault().catch((err: unknown) => log(`fault failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`));
       }
     })();
     await starting;
