@@ -33,6 +33,9 @@ export const FALLBACK_NOTICES: Record<Fallback, string> = {
   circuit_open: 'Elasticsearch is not answering: these results come from PostgreSQL.',
 };
 
+/** Added to the notice when the catalogue was too large to scan descriptions and lessons in time. */
+export const TITLES_ONLY_NOTICE = 'Only titles were searched: descriptions and lessons take too long to search without Elasticsearch.';
+
 // One breaker per Elasticsearch client (one per process): every page of the process shares what it learnt.
 const breakers = new WeakMap<SearchClient, CircuitBreaker>();
 
@@ -85,13 +88,15 @@ export function searchSettings(config: { elasticsearch: { alias: string; searchT
  * come from PostgreSQL, for the page to show.
  */
 export async function runCourseSearch(deps: SearchDeps, q: CourseQuery, userId: string | null): Promise<CourseSearchResult & { notice: string | null }> {
+  let titlesOnlyAnswer = false;
   const { value: result, fallback } = await withFallback(
     deps,
     'search',
     (es, options) => searchCourses(es, deps.alias, q, options),
     async () => {
       const started = performance.now();
-      const r = await searchCoursesPg(deps.sql, q);
+      const { titlesOnly, ...r } = await searchCoursesPg(deps.sql, q);
+      titlesOnlyAnswer = titlesOnly;
       return { ...r, tookMs: Math.round(performance.now() - started), backend: 'postgresql' as const };
     },
   );
@@ -106,7 +111,8 @@ export async function runCourseSearch(deps: SearchDeps, q: CourseQuery, userId: 
       userId,
     }).catch((err: unknown) => (deps.logger ?? rootLogger).warn({ err }, 'could not record a search'));
   }
-  return { ...result, notice: fallback ? FALLBACK_NOTICES[fallback] : null };
+  const notice = fallback ? `${FALLBACK_NOTICES[fallback]}${titlesOnlyAnswer ? ` ${TITLES_ONLY_NOTICE}` : ''}` : null;
+  return { ...result, notice };
 }
 
 /** How many courses match (for a confirmation), as the list counts them; not a logged search. */

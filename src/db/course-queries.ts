@@ -24,34 +24,57 @@ function foldJs(s: string): string {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-// The fallback's text: the course's own fields and its lessons, each through the expression its index of
-// migration 009 is built on (the SQL must spell the expression exactly as the index does to use it).
+// The fallback's text: the course's own fields and its lessons, folded by the functions of migration 009.
 const COURSE_ARGS = 'title, description, instructor, category, tags';
 
-/** The ids of the courses whose text matches: every word as a folded substring (of the course or of one lesson), or the query stemmed. */
-function matchingIdsOf(sql: Sql, q: string): Fragment {
-  const words = foldJs(q).split(/\s+/).filter(Boolean).map((w) => `%${likeEscape(w)}%`);
-  const args = sql.unsafe(COURSE_ARGS);
-  // One LIKE per word joined by AND: a trigram index serves `x LIKE p`, not `x LIKE ALL (array)`.
-  const allWords = (expr: Fragment) => words.map((w) => sql`${expr} LIKE ${w}`).reduce((a, b) => sql`${a} AND ${b}`);
-  return sql`(
-    SELECT id FROM courses WHERE ${allWords(sql`course_folded_text(${args})`)}
-    UNION SELECT id FROM courses WHERE to_tsvector('french'::regconfig, course_plain_text(${args})) @@ plainto_tsquery('french', ${q})
-    UNION SELECT id FROM courses WHERE to_tsvector('english'::regconfig, course_plain_text(${args})) @@ plainto_tsquery('english', ${q})
-    UNION SELECT course_id FROM lessons WHERE ${allWords(sql`lesson_folded_text(title, content)`)})`;
+function likeWords(q: string): string[] {
+  return foldJs(q).split(/\s+/).filter(Boolean).map((w) => `%${likeEscape(w)}%`);
 }
+
+/** The folded title, spelled with literals exactly as the trigram index of migration 009 is built, so the planner uses it. */
+function foldedTitleOf(sql: Sql): Fragment {
+  return sql.unsafe(`translate(lower(c.title), '${FROM_CHARS}', '${TO_CHARS}')`);
+}
+
+/** Courses whose title holds every word (folded): one LIKE per word, each served by the trigram index. */
+function titleMatchesOf(sql: Sql, q: string): Fragment {
+  const title = foldedTitleOf(sql);
+  const all = likeWords(q).map((w) => sql`${title} LIKE ${w}`).reduce((a, b) => sql`${a} AND ${b}`);
+  return sql`(SELECT c.id FROM courses c WHERE ${all})`;
+}
+
+/**
+ * The ids of the courses whose text matches: every word as a folded substring of the course's own text or of one
+ * of its lessons. A scan of both tables (no index on these texts: migration 009 says why).
+ */
+function textMatchesOf(sql: Sql, q: string): Fragment {
+  const words = likeWords(q);
+  const args = sql.unsafe(COURSE_ARGS);
+  return sql`(
+    SELECT id FROM courses WHERE course_folded_text(${args}) LIKE ALL (${words}::text[])
+    UNION SELECT course_id FROM lessons WHERE lesson_folded_text(title, content) LIKE ALL (${words}::text[]))`;
+}
+
+function matchingIdsOf(sql: Sql, q: string): Fragment {
+  return sql`(${titleMatchesOf(sql, q)} UNION ${textMatchesOf(sql, q)})`;
+}
+
+/**
+ * Milliseconds the fallback gives the scan of descriptions and lessons. Titles are always matched (indexed); a
+ * catalogue too large to scan in this time is searched by title only while Elasticsearch is away, and the page says so.
+ */
+export const FALLBACK_TEXT_SCAN_MS = 800;
 
 type FacetName = 'category' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active';
 
-/** The WHERE clause of the filters; `except` leaves one facet's own filter out (for its counts). */
-function whereOf(sql: Sql, f: CourseFilters, except?: FacetName): Fragment {
+/**
+ * The WHERE clause of the filters; `except` leaves one facet's own filter out (for its counts). `matched` is a
+ * relation of the ids matching the text, already computed (searchCoursesPg computes it once for its 7 statements).
+ */
+function whereOf(sql: Sql, f: CourseFilters, except?: FacetName, matched?: Fragment): Fragment {
   const parts: Fragment[] = [sql`true`];
   const q = f.q.trim();
-  if (q) {
-    // Every word as a folded substring, or the query as French / English stemmed text ("cours" finds "Cours"),
-    // each through an index (migration 009).
-    parts.push(sql`c.id IN ${matchingIdsOf(sql, q)}`);
-  }
+  if (q) parts.push(sql`c.id IN ${matched ?? matchingIdsOf(sql, q)}`);
   if (f.category.length && except !== 'category') parts.push(sql`c.category = ANY(${f.category}::text[])`);
   if (f.difficulty.length && except !== 'difficulty') parts.push(sql`c.difficulty = ANY(${f.difficulty}::text[])`);
   if (f.learning_mode.length && except !== 'learning_mode') parts.push(sql`c.learning_mode = ANY(${f.learning_mode}::text[])`);
@@ -80,8 +103,37 @@ function orderOf(sql: Sql, q: CourseQuery): Fragment {
   }
 }
 
-export async function searchCoursesPg(sql: Sql, q: CourseQuery): Promise<{ total: number; hits: CourseHit[]; facets: Record<FacetName, FacetBucket[]> }> {
-  const where = whereOf(sql, q);
+/**
+ * The course list from PostgreSQL (Elasticsearch disabled or away). With a text, the matching ids are computed once
+ * into a temporary table that the count, the page and the facets read: titles through their index, then
+ * descriptions and lessons by a scan bounded by FALLBACK_TEXT_SCAN_MS; `titlesOnly` is true when that scan was cut.
+ */
+export async function searchCoursesPg(sql: Sql, q: CourseQuery): Promise<{ total: number; hits: CourseHit[]; facets: Record<FacetName, FacetBucket[]>; titlesOnly: boolean }> {
+  const text = q.q.trim();
+  if (!text) return { ...(await searchWith(sql, q)), titlesOnly: false };
+  return sql.begin(async (transaction) => {
+    // The statement builders below take an Sql; a TransactionSql has the same query API and lacks only the
+    // pool's own members (end, options…), which they never touch.
+    const tx = transaction as unknown as Sql;
+    await tx`CREATE TEMPORARY TABLE fallback_match ON COMMIT DROP AS ${titleMatchesOf(tx, text)}`;
+    let titlesOnly = false;
+    try {
+      // In a savepoint: a scan cut by the timeout rolls back to here and the transaction goes on.
+      await transaction.savepoint(async (sp) => {
+        await sp`SELECT set_config('statement_timeout', ${String(FALLBACK_TEXT_SCAN_MS)}, true)`;
+        await sp`INSERT INTO fallback_match ${textMatchesOf(sp as unknown as Sql, text)}`;
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code !== '57014') throw err; // 57014: query_canceled (the timeout)
+      titlesOnly = true;
+    }
+    await tx`SELECT set_config('statement_timeout', '0', true)`;
+    return { ...(await searchWith(tx, q, tx`(SELECT DISTINCT id FROM fallback_match)`)), titlesOnly };
+  });
+}
+
+async function searchWith(sql: Sql, q: CourseQuery, matched?: Fragment): Promise<{ total: number; hits: CourseHit[]; facets: Record<FacetName, FacetBucket[]> }> {
+  const where = whereOf(sql, q, undefined, matched);
   const [{ n } = { n: 0 }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses c WHERE ${where}`;
   const rows = await sql<(Omit<CourseHit, 'highlight' | 'created_at'> & { created_at: Date })[]>`
     SELECT c.id, c.title, c.category, c.instructor, c.difficulty, c.learning_mode, c.price, c.is_free, c.is_active,
@@ -99,7 +151,7 @@ export async function searchCoursesPg(sql: Sql, q: CourseQuery): Promise<{ total
   for (const [name, column] of Object.entries(columns) as [FacetName, Fragment][]) {
     facets[name] = await sql<FacetBucket[]>`
       SELECT ${column} AS value, count(*)::int AS count FROM courses c
-      WHERE ${whereOf(sql, q, name)} AND ${column} IS NOT NULL
+      WHERE ${whereOf(sql, q, name, matched)} AND ${column} IS NOT NULL
       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`;
   }
   return { total: n, hits: rows.map((r) => ({ ...r, created_at: r.created_at.toISOString(), highlight: {} })), facets };
@@ -276,7 +328,7 @@ export async function suggestTitlesPg(sql: Sql, prefix: string, limit: number): 
   const p = likeEscape(foldJs(prefix.trim()));
   if (!p) return [];
   // Spelled with literals, as the index of migration 009 is, so that the planner can use it.
-  const foldedTitle = sql.unsafe(`translate(lower(c.title), '${FROM_CHARS}', '${TO_CHARS}')`);
+  const foldedTitle = foldedTitleOf(sql);
   const rows = await sql<{ id: number; title: string }[]>`
     SELECT c.id, c.title FROM courses c
     WHERE ${foldedTitle} LIKE ${`%${p}%`}
