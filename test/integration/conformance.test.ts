@@ -5,10 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTestEnv, eventually, type TestEnv } from '../support/env';
-import { DropWatcher } from '../../src/watcher/drop-watcher';
-import { logger } from '../../src/logger';
-import type { ImportRecord } from '../../src/db/imports';
+import { createDropFolderEnv, finishedImport, type TestEnv } from '../support/env';
 
 const corpus = path.join(import.meta.dirname, '..', 'fixtures', 'conformance');
 
@@ -30,26 +27,16 @@ const cases = readdirSync(corpus)
   .map((f) => ({ file: f.slice(0, -'.expected.json'.length), expected: JSON.parse(readFileSync(path.join(corpus, f), 'utf8')) as Expected }));
 
 let t: TestEnv;
-let watcher: DropWatcher;
+let stack: Awaited<ReturnType<typeof createDropFolderEnv>>;
 
 before(async () => {
-  t = await createTestEnv('conformance');
-  await t.startWorker();
-  watcher = new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger: logger.child({ test: 'conformance' }) });
-  await watcher.start();
+  stack = await createDropFolderEnv('conformance');
+  t = stack.t;
 });
 
 after(async () => {
-  await watcher?.close();
-  await t?.close();
+  await stack?.close();
 });
-
-async function finishedImport(fileName: string): Promise<ImportRecord> {
-  return eventually(async () => {
-    const [row] = await t.sql<ImportRecord[]>`SELECT * FROM imports WHERE file_name = ${fileName} AND finished_at IS NOT NULL`;
-    return row;
-  }, `the import of ${fileName} to finish`, 120_000);
-}
 
 /** A stored value in the vocabulary of the expectations (numeric columns come back from PostgreSQL as text). */
 function storedValue(course: Record<string, unknown>, field: string): unknown {
@@ -67,7 +54,7 @@ describe('each real-world file imports with exactly the expected values', () => 
   for (const { file, expected } of cases) {
     test(`${file} (${expected.producer}: ${expected.kind})`, async () => {
       await t.drop(file, readFileSync(path.join(corpus, file)));
-      const imp = await finishedImport(file);
+      const imp = await finishedImport(t, file, 1, 120_000);
       const why = `${file}: ${imp.error_code ?? ''} ${imp.error_message ?? ''}`;
       assert.equal(imp.status, expected.status, why);
       if (expected.fileError) assert.equal(imp.error_code, expected.fileError, why);

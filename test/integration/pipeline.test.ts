@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { count, createTestEnv, eventually, type TestEnv } from '../support/env';
+import { count, createDropFolderEnv, eventually, finishedImport as waitFinished, type TestEnv } from '../support/env';
 import { DropWatcher } from '../../src/watcher/drop-watcher';
 import { logger } from '../../src/logger';
 import { getImport, type ImportRecord } from '../../src/db/imports';
@@ -14,18 +14,13 @@ const fixtures = path.join(import.meta.dirname, '..', 'fixtures');
 
 let t: TestEnv;
 let watcher: DropWatcher;
+let stack: Awaited<ReturnType<typeof createDropFolderEnv>>;
 
 async function importsOf(fileName: string): Promise<ImportRecord[]> {
   return t.sql<ImportRecord[]>`SELECT * FROM imports WHERE file_name = ${fileName} ORDER BY created_at`;
 }
 
-async function finishedImport(fileName: string, n = 1): Promise<ImportRecord> {
-  return eventually(async () => {
-    const rows = await importsOf(fileName);
-    const done = rows.filter((r) => r.finished_at);
-    return done.length >= n ? done[n - 1] : undefined;
-  }, `import ${n} of ${fileName} to finish`);
-}
+const finishedImport = (fileName: string, n = 1): Promise<ImportRecord> => waitFinished(t, fileName, n);
 
 async function searchTitles(q: string): Promise<string[]> {
   const res = await t.es.search<{ title: string }>({ index: t.config.elasticsearch.alias, query: { multi_match: { query: q, fields: ['title', 'title.fr', 'title.en', 'description', 'tags'] } } });
@@ -33,15 +28,13 @@ async function searchTitles(q: string): Promise<string[]> {
 }
 
 before(async () => {
-  t = await createTestEnv('pipeline');
-  await t.startWorker();
-  watcher = new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger: logger.child({ test: 'watcher' }) });
-  await watcher.start();
+  stack = await createDropFolderEnv('pipeline');
+  t = stack.t;
+  watcher = stack.watcher;
 });
 
 after(async () => {
-  await watcher?.close();
-  await t?.close();
+  await stack?.close();
 });
 
 describe('a file dropped into drop/', () => {

@@ -5,9 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTestEnv, eventually, type TestEnv } from '../support/env';
-import { DropWatcher } from '../../src/watcher/drop-watcher';
-import { logger } from '../../src/logger';
+import { createDropFolderEnv, finishedImport, type TestEnv } from '../support/env';
 import type { ImportRecord } from '../../src/db/imports';
 import {
   courseWithDeepValue, csvWithLateNul, deeplyNestedJson, jsonWithOversizedRows, jsonWithUnstorableText, repeatedCellsOds,
@@ -19,26 +17,18 @@ const fixtures = path.join(import.meta.dirname, '..', 'fixtures');
 const ENDS_WITHIN_MS = 60_000;
 
 let t: TestEnv;
-let watcher: DropWatcher;
+let stack: Awaited<ReturnType<typeof createDropFolderEnv>>;
 
 before(async () => {
-  t = await createTestEnv('poison');
-  await t.startWorker();
-  watcher = new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger: logger.child({ test: 'watcher' }) });
-  await watcher.start();
+  stack = await createDropFolderEnv('poison');
+  t = stack.t;
 });
 
 after(async () => {
-  await watcher?.close();
-  await t?.close();
+  await stack?.close();
 });
 
-async function finished(fileName: string): Promise<ImportRecord> {
-  return eventually(async () => {
-    const [row] = await t.sql<ImportRecord[]>`SELECT * FROM imports WHERE file_name = ${fileName} AND finished_at IS NOT NULL`;
-    return row;
-  }, `the import of ${fileName} to end`, ENDS_WITHIN_MS);
-}
+const finished = (fileName: string): Promise<ImportRecord> => finishedImport(t, fileName, 1, ENDS_WITHIN_MS);
 
 async function rowErrors(importId: string): Promise<{ row_number: number; errors: { field: string; message: string }[] }[]> {
   return t.sql`SELECT row_number, errors FROM import_rows WHERE import_id = ${importId} AND errors IS NOT NULL ORDER BY row_number`;

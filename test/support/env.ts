@@ -16,6 +16,8 @@ import { createWorker, workflowsPath } from '../../src/worker/create-worker';
 import { logger } from '../../src/logger';
 import { createNotifier } from '../../src/notify/deliver';
 import { installTemporalLogging } from '../../src/temporal/runtime';
+import { DropWatcher } from '../../src/watcher/drop-watcher';
+import type { ImportRecord } from '../../src/db/imports';
 import { deleteSchedules, terminateRunning, testTaskQueues } from './cleanup';
 
 installTemporalLogging(logger, 'ERROR');
@@ -142,4 +144,28 @@ export async function count(query: PromiseLike<readonly { n: number }[]>): Promi
   const rows = await query;
   if (rows.length !== 1 || typeof rows[0]?.n !== 'number') throw new Error(`expected one row with a number n, got ${JSON.stringify(rows)}`);
   return rows[0].n;
+}
+
+/** A private stack corner with its worker and a drop-folder watcher running, as `npm start` would have them. */
+export async function createDropFolderEnv(label: string, overrides: Record<string, string> = {}): Promise<{ t: TestEnv; watcher: DropWatcher; close(): Promise<void> }> {
+  const t = await createTestEnv(label, overrides);
+  await t.startWorker();
+  const watcher = new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger: logger.child({ test: label, component: 'watcher' }) });
+  await watcher.start();
+  return {
+    t,
+    watcher,
+    async close() {
+      await watcher.close();
+      await t.close();
+    },
+  };
+}
+
+/** The n-th (1-based) finished import of a file name, waited for as a user watching the history page would. */
+export async function finishedImport(t: TestEnv, fileName: string, n = 1, timeoutMs = 60_000): Promise<ImportRecord> {
+  return eventually(async () => {
+    const rows = await t.sql<ImportRecord[]>`SELECT * FROM imports WHERE file_name = ${fileName} AND finished_at IS NOT NULL ORDER BY created_at`;
+    return rows.length >= n ? rows[n - 1] : undefined;
+  }, `import ${n} of ${fileName} to finish`, timeoutMs);
 }
