@@ -23,7 +23,8 @@ import { deleteSchedules, terminateRunning, testTaskQueues } from './cleanup';
 installTemporalLogging(logger, 'ERROR');
 
 let bundle: Promise<WorkflowBundle> | undefined;
-function workflowBundle(): Promise<WorkflowBundle> {
+/** The workflows bundled once per test process (webpack takes seconds). */
+export function workflowBundle(): Promise<WorkflowBundle> {
   bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
   return bundle;
 }
