@@ -142,7 +142,12 @@
         .then(function (p) {
           if (p.total) bar.max = p.total;
           bar.value = p.processed;
-          status.textContent = p.done ? p.message : (p.status === 'resolving' ? 'Finding the courses…' : p.processed + ' of ' + (p.total == null ? '?' : p.total) + ' courses done…');
+          // The page's language: its texts come from data-text-* (rendered by the server from the catalogue); the
+          // JSON message is English (the REST answer), so a page in another language reloads to show it translated.
+          if (p.done && document.documentElement.lang !== 'en') return location.reload();
+          var text = p.status === 'resolving' ? box.getAttribute('data-text-finding')
+            : box.getAttribute('data-text-progress').replace('{done}', String(p.processed)).replace('{total}', p.total == null ? '?' : String(p.total));
+          status.textContent = p.done ? p.message : text;
           if (!p.done) setTimeout(poll, 1000);
         })
         .catch(function () { setTimeout(poll, 3000); });

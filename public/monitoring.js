@@ -5,6 +5,13 @@
   var root = document.querySelector('[data-monitoring]');
   if (!root) return;
   var url = root.getAttribute('data-url');
+  // The page's words (rendered by the server from locales/<language>.json), its language and display time zone.
+  var words = JSON.parse(root.getAttribute('data-i18n') || '{}');
+  var lang = document.documentElement.lang || 'fr';
+  var locale = lang === 'en' ? 'en-GB' : 'fr-FR';
+  var dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: root.getAttribute('data-time-zone') || 'Europe/Paris' });
+  var numberFormat = new Intl.NumberFormat(locale);
+  var plurals = new Intl.PluralRules(locale);
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -15,7 +22,7 @@
   function when(iso) {
     if (!iso) return '—';
     var d = new Date(iso);
-    return isNaN(d.getTime()) ? '—' : d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+    return isNaN(d.getTime()) ? '—' : dateFormat.format(d);
   }
   function set(name, text, tone) {
     var n = document.querySelector('[data-mon="' + name + '"]');
@@ -30,7 +37,7 @@
     body.textContent = '';
     if (!rows.length) {
       var tr = el('tr', null, 'table-empty');
-      var td = el('td', 'No import is running.');
+      var td = el('td', words.noneRunning);
       td.colSpan = 9;
       tr.appendChild(td);
       body.appendChild(tr);
@@ -46,15 +53,15 @@
         file.appendChild(a);
       } else file.textContent = r.workflowId;
       tr.appendChild(file);
-      tr.appendChild(el('td', r.source || '—'));
+      tr.appendChild(el('td', r.source ? (words.source && words.source[r.source]) || r.source : '—'));
       tr.appendChild(el('td', when(r.startedAt), 'nowrap'));
       var st = el('td');
-      var badge = el('span', r.status.replace(/_/g, ' '), 'badge badge--info');
+      var badge = el('span', (words.status && words.status[r.status]) || r.status.replace(/_/g, ' '), 'badge badge--info');
       badge.setAttribute('data-status', r.status);
       st.appendChild(badge);
       tr.appendChild(st);
       tr.appendChild(el('td', r.step || '—'));
-      [r.parsed, r.normalized, r.upserted, r.indexed].forEach(function (n) { tr.appendChild(el('td', n, 'right')); });
+      [r.parsed, r.normalized, r.upserted, r.indexed].forEach(function (n) { tr.appendChild(el('td', n == null ? '—' : numberFormat.format(n), 'right')); });
       body.appendChild(tr);
     });
   }
@@ -63,14 +70,14 @@
     set('checked-at', when(s.checkedAt));
     renderRunning(s.running || []);
     (s.folders || []).forEach(function (f) {
-      set('folder-' + f.name, f.count + (f.count === 1 ? ' file' : ' files'), f.name === 'error' && f.count ? 'danger' : f.name === 'drop' && f.count ? 'warning' : 'neutral');
+      set('folder-' + f.name, (plurals.select(f.count) === 'one' ? words.fileOne : words.fileOther).replace('{n}', numberFormat.format(f.count)), f.name === 'error' && f.count ? 'danger' : f.name === 'drop' && f.count ? 'warning' : 'neutral');
     });
-    set('workers', s.workers.healthy ? 'polling' : 'no worker', s.workers.healthy ? 'success' : 'danger');
-    set('watcher', s.watcher.healthy ? 'alive' : 'not seen', s.watcher.healthy ? 'success' : 'danger');
+    set('workers', s.workers.healthy ? words.polling : words.noWorker, s.workers.healthy ? 'success' : 'danger');
+    set('watcher', s.watcher.healthy ? words.alive : words.notSeen, s.watcher.healthy ? 'success' : 'danger');
     if (s.search && s.search.enabled) {
       var c = s.search.cluster;
-      set('es-status', c ? c.status : 'unreachable', !c ? 'danger' : c.status === 'green' ? 'success' : c.status === 'yellow' ? 'warning' : 'danger');
-      set('es-docs', s.search.documents == null ? '—' : s.search.documents.toLocaleString('en-GB'));
+      set('es-status', c ? c.status : words.unreachable, !c ? 'danger' : c.status === 'green' ? 'success' : c.status === 'yellow' ? 'warning' : 'danger');
+      set('es-docs', s.search.documents == null ? '—' : numberFormat.format(s.search.documents));
     }
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import path from 'node:path';
 import { NotificationConfigError, parseNotificationConfig, type NotificationConfig } from './notify/routing';
 import { DEFAULT_READER_LIMITS, type ReaderLimits } from './domain/types';
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from './i18n/languages';
 
 // One parse of the environment at start-up: a wrong value stops the process with a message naming it.
 
@@ -28,6 +29,16 @@ const durationMs = z
 const metricsPort = z
   .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
   .transform((v) => (v === 'off' ? null : v));
+
+/** Whether Intl knows this IANA time zone (it throws a RangeError for an unknown one). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const schema = z.object({
   DATABASE_URL: z.string().url('a postgres:// URL'),
@@ -79,6 +90,10 @@ const schema = z.object({
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8000'),
   DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('08:00'),
   DIGEST_TIMEZONE: z.string().default('Europe/Paris'),
+  // Dates and times on admin pages, emails and chat messages are shown in this IANA zone.
+  DISPLAY_TIMEZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris or UTC').default('Europe/Paris'),
+  // Emails, chat messages and the daily summary go to channels, not people: they are written in this language.
+  NOTIFICATION_LANGUAGE: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
   HEARTBEAT_INTERVAL: durationSeconds.default(15),
   HEALTH_STALE_AFTER: durationSeconds.default(45),
   WORKER_STALE_AFTER: durationSeconds.default(150),
@@ -134,6 +149,8 @@ export interface Config {
   publicUrl: string;
   notifications: NotificationConfig;
   digest: { time: string; timezone: string };
+  /** How people read dates (displayTimeZone, IANA) and in which language notifications are written. */
+  i18n: { displayTimeZone: string; notificationLanguage: Language };
   health: { taskQueue: string; heartbeatIntervalSeconds: number; staleAfterSeconds: number; workerStaleAfterSeconds: number };
   /** null: off; 0: any free port. */
   metrics: { workerPort: number | null; temporalPort: number | null };
@@ -211,8 +228,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     bootstrapAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
-    notifications,
+    notifications: { ...notifications, locale: { language: e.NOTIFICATION_LANGUAGE, timeZone: e.DISPLAY_TIMEZONE } },
     digest: { time: e.DIGEST_TIME, timezone: e.DIGEST_TIMEZONE },
+    i18n: { displayTimeZone: e.DISPLAY_TIMEZONE, notificationLanguage: e.NOTIFICATION_LANGUAGE },
     bulk: { inlineMax: e.BULK_INLINE_MAX, batchSize: e.BULK_BATCH_SIZE },
     health: {
       taskQueue: e.HEALTH_TASK_QUEUE,

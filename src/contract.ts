@@ -58,6 +58,8 @@ export interface RowErrorRef {
   row: number;
   field: string;
   message: string;
+  /** Where the value is in the file, for JSON (a JSON Pointer, RFC 6901), YAML and XML (an XPath-like path); absent for CSV and sheets. */
+  path?: string;
 }
 
 /**

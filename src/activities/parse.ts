@@ -9,6 +9,7 @@ import { courseJsonAndHash, normalizeCourse } from '../domain/normalize';
 import { analyzeStaging, clearStaging, insertStagedRows, lastStagedRow, type StagedRow } from '../db/staging';
 import { setImportWarnings, updateImport } from '../db/imports';
 import { createFileWarnings } from '../domain/file-warnings';
+import { withValuePaths } from '../domain/value-path';
 
 /**
  * A row as staged (a StagedRow, as JSON text): the raw record (shown on the import's pages) and its
@@ -19,11 +20,13 @@ import { createFileWarnings } from '../domain/file-warnings';
  */
 export function stagedRowJson(row: SourceRow, limits: RowLimits = DEFAULT_READER_LIMITS): string {
   const guarded = guardRow(row.raw, limits);
+  // Each problem carries the path of its value when the format has one (JSON Pointer, XML path): value-path.ts.
+  const located = (list: RowError[]) => withValuePaths(row, guarded.raw, list);
   // What the reader interpreted in this record comes first, then the guard's and normalisation's own warnings.
-  const readerWarnings = storableWarnings(row.warnings, guarded.warnings);
+  const readerWarnings = located(storableWarnings(row.warnings, guarded.warnings));
   if (guarded.errors.length > 0) {
     const refused: StagedRow = {
-      row_number: row.rowNumber, raw: guarded.raw, course: null, natural_key: null, content_hash: null, errors: guarded.errors,
+      row_number: row.rowNumber, raw: guarded.raw, course: null, natural_key: null, content_hash: null, errors: located(guarded.errors),
       warnings: readerWarnings.length ? readerWarnings : null,
     };
     return JSON.stringify(refused);
@@ -31,13 +34,13 @@ export function stagedRowJson(row: SourceRow, limits: RowLimits = DEFAULT_READER
   const result = normalizeCourse(guarded.raw);
   if (!result.ok) {
     const failed: StagedRow = {
-      row_number: row.rowNumber, raw: guarded.raw, course: null, natural_key: null, content_hash: null, errors: result.errors,
+      row_number: row.rowNumber, raw: guarded.raw, course: null, natural_key: null, content_hash: null, errors: located(result.errors),
       warnings: readerWarnings.length ? readerWarnings : null,
     };
     return JSON.stringify(failed);
   }
   const { json, contentHash } = courseJsonAndHash(result.course);
-  const allWarnings = readerWarnings.length ? [...readerWarnings, ...result.warnings] : result.warnings;
+  const allWarnings = readerWarnings.length ? [...readerWarnings, ...located(result.warnings)] : located(result.warnings);
   const warnings = allWarnings.length ? JSON.stringify(allWarnings) : 'null';
   return `{"row_number":${row.rowNumber},"raw":${JSON.stringify(guarded.raw)},"course":${json},"natural_key":${JSON.stringify(result.course.natural_key)},"content_hash":"${contentHash}","errors":null,"warnings":${warnings}}`;
 }

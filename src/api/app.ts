@@ -19,11 +19,13 @@ import { errorHandler } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { staticFiles } from './middleware/static';
+import { schemaFiles } from './middleware/schemas';
 import { sessions } from './middleware/session';
 import { apiTokenAuth } from './middleware/api-token';
 import { guard } from './middleware/auth';
 import { csrf } from './middleware/csrf';
 import { renderer } from './render';
+import { language } from './middleware/language';
 import { authRoutes } from './routes/auth';
 import { adminUserRoutes } from './routes/admin-users';
 import { auditRoutes } from './routes/audit';
@@ -62,8 +64,10 @@ export function createApp(deps: ApiDeps, routers: Router[] = featureRouters(deps
   app.use(securityHeaders()); // CSP without inline script, frame-ancestors 'none', nosniff, HSTS over https
   app.use(renderer(deps)); // ctx.render (also used by errorHandler's pages)
   app.use(staticFiles()); // /static from public/, before any session work
+  app.use(schemaFiles()); // /schemas/course.schema.json and /schemas/courses.xsd, public
   app.use(sessions(deps)); // cookie -> ctx.state.user / csrfToken, ctx.flash
   app.use(apiTokenAuth(deps)); // Authorization: Bearer -> ctx.state.user (via 'token')
+  app.use(language()); // saved choice, else Accept-Language, else French -> ctx.state.language and ctx.state.t
   app.use(guard()); // deny by default under /admin-dashboard/ and /api/; viewers: GET/HEAD only
   app.use(csrf()); // unsafe methods with a session need the token, checked before any body is parsed
   app.use(async (ctx, next) => {

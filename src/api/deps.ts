@@ -4,6 +4,8 @@ import type { Config } from '../config';
 import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
 import type { Logger } from '../logger';
+import type { Language } from '../i18n/languages';
+import type { Translate } from '../i18n/i18n';
 
 export interface ApiDeps {
   config: Config;
@@ -24,6 +26,8 @@ export interface AuthUser {
   /** Set for API tokens: the token's name (the actor in the audit log is 'token:<name>'). */
   tokenName?: string;
   tokenId?: number;
+  /** The admin's language this person saved; null or absent: Accept-Language decides. */
+  language?: Language | null;
 }
 
 export type FlashKind = 'success' | 'error' | 'info' | 'warning';
@@ -42,6 +46,9 @@ declare module 'koa' {
     requestId: string;
     /** A pino child logger carrying the request id. */
     log: Logger;
+    /** The language this request is answered in (middleware/language.ts) and t() bound to it. */
+    language: Language;
+    t: Translate;
   }
   interface DefaultContext {
     /** The app's clients, for helpers that only receive ctx (auditFromCtx). */

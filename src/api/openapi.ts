@@ -14,6 +14,12 @@ const foundationPaths: Record<string, PathItem> = {
   '/api/openapi.json': {
     get: { summary: 'This document', security: [], tags: ['meta'], responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } } } },
   },
+  '/schemas/course.schema.json': {
+    get: { summary: 'The JSON Schema (2020-12) of a JSON or YAML course file, generated from the zod schema', security: [], tags: ['meta'], responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': {} } } } },
+  },
+  '/schemas/courses.xsd': {
+    get: { summary: 'The XML Schema of an XML course file', security: [], tags: ['meta'], responses: { 200: { description: 'XML Schema 1.0', content: { 'application/xml': {} } } } },
+  },
   '/api/me': {
     get: {
       summary: 'Who the request acts as',
@@ -52,7 +58,7 @@ const foundationPaths: Record<string, PathItem> = {
 const importPaths: Record<string, PathItem> = {
   '/admin-dashboard/courses/import/': {
     post: {
-      summary: 'Import a file (CSV, TSV, JSON, Excel .xlsx / .xls, OpenDocument .ods)',
+      summary: 'Import a file (CSV, TSV, JSON, Excel .xlsx / .xls, OpenDocument .ods, XML, YAML)',
       tags: ['imports'],
       description: 'multipart/form-data with one file. With a session, the CSRF token goes in the `_csrf` query parameter; with an API token nothing else is needed.',
       requestBody: {
@@ -63,7 +69,7 @@ const importPaths: Record<string, PathItem> = {
               type: 'object',
               required: ['file'],
               properties: {
-                file: { type: 'string', format: 'binary', description: 'a .csv, .tsv, .json, .xlsx, .xls or .ods file' },
+                file: { type: 'string', format: 'binary', description: 'a .csv, .tsv, .json, .xlsx, .xls, .ods, .xml, .yaml or .yml file (course format: /schemas/course.schema.json, /schemas/courses.xsd)' },
                 mode: { enum: ['create_or_update', 'create_only', 'update_only'], default: 'create_or_update' },
                 dry_run: { type: 'boolean', default: false, description: 'test mode: preview, then confirm or discard' },
               },
@@ -88,7 +94,7 @@ const importPaths: Record<string, PathItem> = {
       requestBody: {
         content: {
           'application/x-www-form-urlencoded': {
-            schema: { type: 'object', properties: { template_type: { enum: ['simple', 'bulk', 'with_lessons'] }, format_type: { enum: ['csv', 'json', 'xlsx', 'ods'] } } },
+            schema: { type: 'object', properties: { template_type: { enum: ['simple', 'bulk', 'with_lessons'] }, format_type: { enum: ['csv', 'json', 'xlsx', 'ods', 'xml', 'yaml'] } } },
           },
         },
       },
@@ -235,13 +241,13 @@ const coursePaths: Record<string, PathItem> = {
     get: {
       summary: 'Export every course matching the filters (CSV, JSON or Excel, the import formats)',
       tags: ['courses'],
-      parameters: [{ name: 'format', in: 'query', required: true, schema: { enum: ['csv', 'json', 'xlsx'] } }, ...courseFilterParameters],
+      parameters: [{ name: 'format', in: 'query', required: true, schema: { enum: ['csv', 'json', 'xlsx', 'xml', 'yaml'] } }, ...courseFilterParameters],
       responses: { 200: { description: 'The file (streamed), re-importable as it is' }, 400: problem, 401: unauthorized },
     },
     post: {
       summary: 'Export ticked ids or every course matching filters',
       tags: ['courses'],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['format'], properties: { format: { enum: ['csv', 'json', 'xlsx'] }, ids: { type: 'array', items: { type: 'integer' } }, filters: { type: 'object' } } } } } },
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['format'], properties: { format: { enum: ['csv', 'json', 'xlsx', 'xml', 'yaml'] }, ids: { type: 'array', items: { type: 'integer' } }, filters: { type: 'object' } } } } } },
       responses: { 200: { description: 'The file (streamed)' }, 400: problem, 401: unauthorized },
     },
   },

@@ -1,6 +1,7 @@
 // Password hashing with scrypt at OWASP's parameters (N=2^17, r=8, p=1): memory-hard, and in node:crypto,
 // so no native addon. The parameters are stored with each hash so they can be raised without a migration.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { translator, type Translate } from '../i18n/i18n';
 
 const LOG_N = 17;
 const R = 8;
@@ -41,9 +42,9 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   return false;
 }
 
-/** null when acceptable, else the reason shown to the admin choosing it. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (password.length > MAX_PASSWORD_LENGTH) return `The password must have at most ${MAX_PASSWORD_LENGTH} characters.`;
+/** null when acceptable, else the reason shown to the admin choosing it, in the language of `t` (English by default: CLI, start-up). */
+export function passwordProblem(password: string, t: Translate = translator('en')): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return t('account.passwordTooShort', { n: MIN_PASSWORD_LENGTH });
+  if (password.length > MAX_PASSWORD_LENGTH) return t('account.passwordTooLong', { n: MAX_PASSWORD_LENGTH });
   return null;
 }

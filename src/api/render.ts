@@ -1,7 +1,9 @@
 // ctx.render(view, data, status): views/<view>.eta rendered with autoEscape inside views/layout.eta.
 // Every view receives, besides its own data: it.user, it.csrfToken, it.flash, it.title, it.nav, it.temporalUiUrl,
-// it.asset(name) and it.path. `<%= x %>` escapes; `<%~ x %>` is raw and is only for include() and it.body.
-// Partials are included from the views root: `<%~ include('/partials/pagination', { pagination: it.pagination }) %>`.
+// it.asset(name), it.path, it.lang and the language-bound helpers of viewHelpers() (it.t, it.date, it.number, …).
+// `<%= x %>` escapes; `<%~ x %>` is raw and is only for include(), it.body and catalogue texts whose markup is the
+// catalogue's own and whose values hold no user text. Partials are included from the views root and get only what
+// they are given, so pass t: `<%~ include('/partials/pagination', { t: it.t, pagination: it.pagination }) %>`.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
@@ -9,6 +11,10 @@ import type { Context, Middleware } from 'koa';
 import type { ApiDeps } from './deps';
 import { takeFlash } from './middleware/session';
 import { assetUrl } from './middleware/static';
+import { requestLanguage } from './middleware/language';
+import { translator } from '../i18n/i18n';
+import type { Language } from '../i18n/languages';
+import { formatBytes, formatDate, formatDateTime, formatElapsed, formatHours, formatNumber, formatPrice } from '../i18n/format';
 
 export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'views');
 
@@ -19,36 +25,43 @@ function createEta(): Eta {
   return new Eta({ views: viewsDir, autoEscape: true, cache: process.env.NODE_ENV !== 'development', defaultExtension: '.eta' });
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-
-/** Helpers every template can call. */
-export const viewHelpers = {
-  asset: assetUrl,
-  /** '25 Nov 2026, 04:10 UTC'; '—' for nothing. */
-  date(d: Date | string | null | undefined): string {
-    if (!d) return '—';
-    const date = d instanceof Date ? d : new Date(d);
-    return Number.isNaN(date.getTime()) ? '—' : `${dateFormat.format(date)} UTC`;
-  },
-  iso(d: Date | string | null | undefined): string {
-    if (!d) return '';
-    const date = d instanceof Date ? d : new Date(d);
-    return Number.isNaN(date.getTime()) ? '' : date.toISOString();
-  },
-  number(n: number | null | undefined): string {
-    return n == null ? '—' : new Intl.NumberFormat('en-GB').format(n);
-  },
-};
+/**
+ * Helpers every template can call, bound to the reader's language and the display time zone (DISPLAY_TIMEZONE):
+ * it.t(key, params) translates from locales/<language>.json; it.date('25 nov. 2026, 05:10'), it.number('1 299'),
+ * it.price('1 299,00 €'), it.hours('12,5 h'), it.bytes, it.elapsed format with Intl; each gives '—' for nothing.
+ */
+export function viewHelpers(language: Language, timeZone: string) {
+  return {
+    asset: assetUrl,
+    lang: language,
+    timeZone,
+    t: translator(language),
+    date: (d: Date | string | null | undefined) => formatDateTime(d, language, timeZone),
+    day: (d: Date | string | null | undefined) => formatDate(d, language, timeZone),
+    iso(d: Date | string | null | undefined): string {
+      if (!d) return '';
+      const date = d instanceof Date ? d : new Date(d);
+      return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+    },
+    number: (n: number | null | undefined, options?: Intl.NumberFormatOptions) => formatNumber(n, language, options),
+    price: (amount: number | null | undefined) => formatPrice(amount, language),
+    hours: (hours: number | null | undefined) => formatHours(hours, language),
+    bytes: (bytes: number | null | undefined) => formatBytes(bytes, language),
+    elapsed: (ms: number | null | undefined) => formatElapsed(ms, language),
+  };
+}
 
 export function renderer(deps: ApiDeps): Middleware {
   const eta = createEta();
   return async (ctx, next) => {
     ctx.render = (view: string, data: object = {}, status = 200) => {
+      // Set by middleware/language.ts; an error page rendered before it ran negotiates from the headers.
+      const language = ctx.state.language ?? requestLanguage(ctx);
       const it = {
         title: '',
         nav: 'none' as NavSection,
         ...data,
-        ...viewHelpers,
+        ...viewHelpers(language, deps.config.i18n.displayTimeZone),
         user: ctx.state.user,
         csrfToken: ctx.state.csrfToken ?? '',
         flash: takeFlash(ctx),

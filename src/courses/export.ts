@@ -1,5 +1,6 @@
 // Exports of courses in the import's own formats, streamed a page at a time: CSV and Excel with the import
-// columns (lessons joined with ";", tags with ","), JSON as the import's JSON with lesson objects. A file
+// columns (lessons joined with ";", tags with ","), JSON as the import's JSON with lesson objects, XML and YAML
+// as the same records (src/domain/course-writers.ts). A file
 // exported here imports back as "unchanged". Text cells go through neutralizeFormula (CSV: the domain's
 // toCsv; Excel: src/export/xlsx-writer), so no cell can run as a spreadsheet formula.
 import { PassThrough, type Writable } from 'node:stream';
@@ -7,8 +8,9 @@ import type { CourseRow } from '../db/course-queries';
 import { toCsv } from '../domain/templates';
 import { writeXlsx } from '../export/xlsx-writer';
 import { normalizeCourse } from '../domain/normalize';
+import { courseToXml, courseToYaml, XML_EPILOGUE, XML_PROLOGUE } from '../domain/course-writers';
 
-export const EXPORT_FORMATS = ['csv', 'json', 'xlsx'] as const;
+export const EXPORT_FORMATS = ['csv', 'json', 'xlsx', 'xml', 'yaml'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const EXPORT_COLUMNS = [
@@ -19,6 +21,8 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xml: 'application/xml; charset=utf-8',
+  yaml: 'application/yaml; charset=utf-8',
 };
 
 /**
@@ -86,7 +90,17 @@ export async function writeExport(format: ExportFormat, pages: AsyncIterable<Cou
   const write = async (s: string) => {
     if (!out.write(s)) await new Promise<void>((resolve) => out.once('drain', resolve));
   };
-  if (format === 'json') {
+  if (format === 'xml' || format === 'yaml') {
+    // The JSON record of each course, written as an XML element / a YAML sequence item (course-writers.ts).
+    const item = format === 'xml' ? courseToXml : courseToYaml;
+    if (format === 'xml') await write(XML_PROLOGUE);
+    for await (const page of pages) {
+      if (page.length === 0) continue;
+      await write(page.map((c) => item(toImportJson(c))).join(''));
+      n += page.length;
+    }
+    await write(format === 'xml' ? XML_EPILOGUE : n === 0 ? '[]\n' : '');
+  } else if (format === 'json') {
     await write('[');
     for await (const page of pages) {
       for (const c of page) {

@@ -81,12 +81,14 @@ export interface RowErrorLine {
   row: number;
   field: string;
   message: string;
+  /** Where the value is in a JSON, YAML or XML file (see RowErrorRef.path); null for CSV and sheets. */
+  path: string | null;
 }
 
 /** One line per error (a row may have several), in row order. */
 export async function rowErrorsPage(sql: Sql, importId: string, offset: number, limit: number): Promise<Page<RowErrorLine>> {
   const rows = await sql<RowErrorLine[]>`
-    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message
+    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message, e->>'path' AS path
     FROM import_rows r, jsonb_array_elements(r.errors) e
     WHERE r.import_id = ${importId} AND r.errors IS NOT NULL
     ORDER BY r.row_number, e->>'field' LIMIT ${limit} OFFSET ${offset}`;

@@ -1,5 +1,6 @@
 import type { Sql } from './client';
 import type { FlashMessage, Role } from '../api/deps';
+import type { Language } from '../i18n/languages';
 
 export interface SessionRecord {
   id_hash: string;
@@ -11,6 +12,7 @@ export interface SessionRecord {
   expires_at: Date;
   email: string;
   role: Role;
+  language: Language | null;
 }
 
 export async function insertSession(
@@ -36,7 +38,7 @@ export async function loadSession(sql: Sql, idHash: string, idleSeconds: number)
       UPDATE sessions SET last_seen_at = now()
       WHERE id_hash IN (SELECT id_hash FROM live) AND last_seen_at < now() - interval '1 minute'
     )
-    SELECT s.id_hash, s.user_id, s.csrf_token, s.flash, s.created_at, s.last_seen_at, s.expires_at, u.email, u.role
+    SELECT s.id_hash, s.user_id, s.csrf_token, s.flash, s.created_at, s.last_seen_at, s.expires_at, u.email, u.role, u.language
     FROM sessions s JOIN staff_users u ON u.id = s.user_id
     WHERE s.id_hash IN (SELECT id_hash FROM live)`;
   return s;

@@ -135,11 +135,13 @@ export async function countActions(sql: Sql, importId: string): Promise<ActionCo
 }
 
 export async function sampleRowErrors(sql: Sql, importId: string, limit: number): Promise<RowErrorRef[]> {
-  return sql<RowErrorRef[]>`
-    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message
+  const rows = await sql<(Omit<RowErrorRef, 'path'> & { path: string | null })[]>`
+    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message, e->>'path' AS path
     FROM import_rows r, jsonb_array_elements(r.errors) e
     WHERE r.import_id = ${importId} AND r.errors IS NOT NULL
     ORDER BY r.row_number LIMIT ${limit}`;
+  // A path only where the format has one (JSON, YAML, XML): no `path: null` in summaries of CSV files.
+  return rows.map(({ path, ...e }) => (path ? { ...e, path } : e));
 }
 
 /** The first row warnings of an import, one line per warning, in row order. */

@@ -1,5 +1,6 @@
 import type { Sql } from './client';
 import type { Role } from '../api/deps';
+import type { Language } from '../i18n/languages';
 
 export interface StaffUser {
   id: number;
@@ -8,6 +9,8 @@ export interface StaffUser {
   password_hash: string;
   disabled_at: Date | null;
   last_login_at: Date | null;
+  /** The admin's language chosen by this person; null: their browser's Accept-Language decides. */
+  language: Language | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -96,4 +99,10 @@ export async function countOtherActiveAdmins(sql: Sql, exceptId: number): Promis
   const [c] = await sql<{ n: number }[]>`
     SELECT count(*)::int AS n FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ${exceptId}`;
   return c?.n ?? 0;
+}
+
+/** Saves the language a person chose for the admin (null forgets it: the browser decides again). */
+export async function setUserLanguage(sql: Sql, id: number, language: Language | null): Promise<boolean> {
+  const rows = await sql`UPDATE staff_users SET language = ${language}, updated_at = now() WHERE id = ${id} RETURNING id`;
+  return rows.length === 1;
 }

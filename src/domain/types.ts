@@ -9,7 +9,7 @@ export type Difficulty = (typeof DIFFICULTIES)[number];
 export const LEARNING_MODES = ['text', 'video', 'practice', 'mixed'] as const;
 export type LearningMode = (typeof LEARNING_MODES)[number];
 
-export const FILE_FORMATS = ['csv', 'json', 'xlsx', 'xls', 'ods'] as const;
+export const FILE_FORMATS = ['csv', 'json', 'xlsx', 'xls', 'ods', 'xml', 'yaml'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
 export const IMPORT_MODES = ['create_only', 'update_only', 'create_or_update'] as const;
@@ -25,6 +25,11 @@ export interface SourceRow {
    * read as text…): stored as the row's warnings, beside normalisation's own. Absent when nothing was.
    */
   warnings?: RowError[];
+  /**
+   * Where the record is in the file, for JSON, YAML and XML: a JSON Pointer (RFC 6901) such as "/courses/2" or
+   * "/2", or an XPath-like path such as "/courses/course[3]". value-path.ts adds the field's key to it.
+   */
+  path?: string;
 }
 
 /**
@@ -83,6 +88,11 @@ export interface RowError {
   /** Column / property the problem is about, or '*' for the row as a whole. */
   field: string;
   message: string;
+  /**
+   * JSON, YAML and XML rows: where the value is in the file, a JSON Pointer (RFC 6901, "/courses/2/prix") or an
+   * XPath-like path ("/courses/course[3]/prix"); set by withValuePaths (value-path.ts) from SourceRow.path.
+   */
+  path?: string;
 }
 
 export type NormalizeResult =

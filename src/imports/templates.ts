@@ -1,11 +1,14 @@
 // The example files of the "Templates" download: the same sample courses as src/domain/templates.ts, in
-// CSV, JSON, Excel (.xlsx) or OpenDocument (.ods). Each of them imports cleanly as it is (test/integration/imports-templates.test.ts).
+// CSV, JSON, Excel (.xlsx), OpenDocument (.ods), XML or YAML. Each of them imports cleanly as it is (test/integration/imports-templates.test.ts).
 import { PassThrough } from 'node:stream';
 import * as XLSX from '@e965/xlsx';
-import { sampleCourses, toCsv, toJson, TEMPLATE_KINDS, type TemplateKind } from '../domain/templates';
+import { sampleCourses, toJson, TEMPLATE_KINDS, type TemplateKind } from '../domain/templates';
 import { writeXlsx, xlsxCellValue } from '../export/xlsx-writer';
+import { toXml, toYaml } from '../domain/course-writers';
+import { localizedCsv } from './csv-template';
+import type { Language } from '../i18n/languages';
 
-export const TEMPLATE_FORMATS = ['csv', 'json', 'xlsx', 'ods'] as const;
+export const TEMPLATE_FORMATS = ['csv', 'json', 'xlsx', 'ods', 'xml', 'yaml'] as const;
 export type TemplateFormat = (typeof TEMPLATE_FORMATS)[number];
 export { TEMPLATE_KINDS, type TemplateKind };
 
@@ -14,6 +17,8 @@ const CONTENT_TYPES: Record<TemplateFormat, string> = {
   json: 'application/json; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  xml: 'application/xml; charset=utf-8',
+  yaml: 'application/yaml; charset=utf-8',
 };
 
 export interface TemplateFile {
@@ -63,11 +68,14 @@ function toOds(rows: Record<string, unknown>[]): Buffer {
   return XLSX.write(workbook, { bookType: 'ods', type: 'buffer' }) as Buffer;
 }
 
-export async function buildTemplate(kind: TemplateKind, format: TemplateFormat): Promise<TemplateFile> {
+/** `language`: the reader's; a French CSV opens in French Excel as columns (src/imports/csv-template.ts). */
+export async function buildTemplate(kind: TemplateKind, format: TemplateFormat, language: Language = 'en'): Promise<TemplateFile> {
   const rows = sampleCourses(kind);
-  const body = format === 'csv' ? Buffer.from(toCsv(rows), 'utf8')
+  const body = format === 'csv' ? Buffer.from(localizedCsv(rows, language), 'utf8')
     : format === 'json' ? Buffer.from(toJson(rows), 'utf8')
     : format === 'ods' ? toOds(rows)
+    : format === 'xml' ? Buffer.from(toXml(rows), 'utf8')
+    : format === 'yaml' ? Buffer.from(toYaml(rows), 'utf8')
     : await toXlsx(rows);
   return { fileName: `courses-${kind.replace('_', '-')}-template.${format}`, contentType: CONTENT_TYPES[format], body };
 }

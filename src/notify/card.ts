@@ -1,7 +1,8 @@
 // Notice -> a platform-neutral card: what a chat message says, before any platform's markup. Slack, Discord
 // and Teams each turn this into their own format and escape it their own way, so they say the same thing.
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
-import { formatDuration, formatPeriod, formatUtc, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, plural, safeUrl, titleOf, warningLine, type Title } from './format';
+import { count, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, safeUrl, titleOf, warningLine, type NoticeLocale, type Title } from './format';
+import { translator } from '../i18n/i18n';
 
 export interface CardField {
   name: string;
@@ -36,7 +37,8 @@ function links(candidates: [string, string][]): Card['links'] {
   });
 }
 
-function importCard(n: ImportNotice, now: Date): Omit<Card, 'title'> {
+function importCard(n: ImportNotice, now: Date, locale: NoticeLocale): Omit<Card, 'title'> {
+  const t = translator(locale.language);
   const c = n.counts;
   const shown = n.errors.slice(0, MAX_SHOWN_ERRORS);
   const more = n.errors.length > shown.length || c.failed > shown.length;
@@ -44,114 +46,116 @@ function importCard(n: ImportNotice, now: Date): Omit<Card, 'title'> {
   return {
     url: safeUrl(n.adminUrl),
     details: [
-      { name: 'File', value: oneLine(n.fileName, 200) || '(unnamed file)' },
-      { name: 'Source', value: oneLine(n.source, 40) },
-      ...(n.startedBy ? [{ name: 'Started by', value: oneLine(n.startedBy, 120) }] : []),
+      { name: t('notify.file'), value: oneLine(n.fileName, 200) || t('notify.unnamedFile') },
+      { name: t('notify.source'), value: t(`source.${n.source}`, { defaultValue: oneLine(n.source, 40) }) },
+      ...(n.startedBy ? [{ name: t('notify.startedBy'), value: oneLine(n.startedBy, 120) }] : []),
     ],
     facts: [
       // A file refused before any row was read has only zeros to show.
       ...(c.rows === 0 && n.status === 'failed'
         ? []
         : [
-            { name: 'Rows', value: String(c.rows) },
-            { name: 'Created', value: String(c.created) },
-            { name: 'Updated', value: String(c.updated) },
-            { name: 'Unchanged', value: String(c.unchanged) },
-            { name: 'Skipped', value: String(c.skipped) },
-            { name: 'Failed', value: String(c.failed) },
+            { name: t('notify.rows'), value: count(c.rows, locale) },
+            { name: t('notify.createdLabel'), value: count(c.created, locale) },
+            { name: t('notify.updatedLabel'), value: count(c.updated, locale) },
+            { name: t('notify.unchangedLabel'), value: count(c.unchanged, locale) },
+            { name: t('notify.skippedLabel'), value: count(c.skipped, locale) },
+            { name: t('notify.failedLabel'), value: count(c.failed, locale) },
           ]),
-      { name: 'Duration', value: formatDuration(n.durationMs) },
+      { name: t('notify.duration'), value: formatDuration(n.durationMs, locale) },
     ],
     error: n.error ? `${oneLine(n.error.code, 60)}: ${oneLine(n.error.message, 1000)}` : null,
     lists: [
       ...(shown.length > 0
         ? [
             {
-              heading: 'Row errors',
-              items: shown.map((e) => `row ${e.row}, ${oneLine(e.field, 80) || '—'}: ${oneLine(e.message, 300)}`),
-              note: more ? `Showing the first ${plural(shown.length, 'row error')}; the admin page lists them all.` : null,
+              heading: t('notify.rowErrorsHeading'),
+              items: shown.map((e) => t('notify.rowLine', { row: e.row, field: oneLine(e.field, 80) || '—', message: oneLine(e.message, 300) })),
+              note: more ? t('notify.showingErrors', { what: counted('notify.rowErrors', shown.length, locale) }) : null,
             },
           ]
         : []),
       ...(warnings.length > 0
         ? [
             {
-              heading: 'Warnings (values interpreted, columns ignored)',
-              items: warnings.map(warningLine),
-              note: (n.warnings?.length ?? 0) > warnings.length ? `Showing the first ${plural(warnings.length, 'warning')}; the admin page lists them all.` : null,
+              heading: t('notify.warningsHeading'),
+              items: warnings.map((w) => warningLine(w, locale)),
+              note: (n.warnings?.length ?? 0) > warnings.length ? t('notify.showingWarnings', { what: counted('notify.warningsCount', warnings.length, locale) }) : null,
             },
           ]
         : []),
     ],
-    footer: `Import ${oneLine(n.importId, 80)} · workflow ${oneLine(n.workflowId, 120)}`,
+    footer: t('notify.footerImport', { id: oneLine(n.importId, 80), workflow: oneLine(n.workflowId, 120) }),
     links: links([
-      ['Open the import', n.adminUrl],
-      ['Temporal run', n.temporalUrl],
+      [t('notify.openImport'), n.adminUrl],
+      [t('notify.temporalRun'), n.temporalUrl],
     ]),
     timestamp: now.toISOString(),
   };
 }
 
-function digestCard(n: DigestNotice): Omit<Card, 'title'> {
+function digestCard(n: DigestNotice, locale: NoticeLocale): Omit<Card, 'title'> {
+  const t = translator(locale.language);
   const total = Object.values(n.byStatus).reduce((a, b) => a + b, 0);
   const byStatus = Object.entries(n.byStatus).filter(([, v]) => v > 0);
   const bySource = Object.entries(n.bySource).filter(([, v]) => v > 0);
   const lists: CardList[] = [];
   if (n.topErrors.length > 0) {
-    lists.push({ heading: 'Most frequent row errors', items: n.topErrors.slice(0, 10).map((e) => `×${e.count} ${oneLine(e.message, 200)}`), note: null });
+    lists.push({ heading: t('notify.topErrors'), items: n.topErrors.slice(0, 10).map((e) => `×${count(e.count, locale)} ${oneLine(e.message, 200)}`), note: null });
   }
   if (n.slowest.length > 0) {
-    lists.push({ heading: 'Slowest imports', items: n.slowest.slice(0, 5).map((i) => `${formatDuration(i.durationMs)} ${oneLine(i.fileName, 120)}`), note: null });
+    lists.push({ heading: t('notify.slowest'), items: n.slowest.slice(0, 5).map((i) => `${formatDuration(i.durationMs, locale)} ${oneLine(i.fileName, 120)}`), note: null });
   }
   return {
     url: safeUrl(n.adminUrl),
     details: [
-      { name: 'By status', value: byStatus.map(([k, v]) => `${oneLine(k, 40)} ${v}`).join(', ') || 'none' },
-      { name: 'By source', value: bySource.map(([k, v]) => `${oneLine(k, 40)} ${v}`).join(', ') || 'none' },
+      { name: t('notify.byStatus'), value: byStatus.map(([k, v]) => `${t(`status.${k}`, { defaultValue: oneLine(k, 40) })} ${count(v, locale)}`).join(', ') || t('notify.none') },
+      { name: t('notify.bySource'), value: bySource.map(([k, v]) => `${t(`source.${k}`, { defaultValue: oneLine(k, 40) })} ${count(v, locale)}`).join(', ') || t('notify.none') },
     ],
     facts: [
-      { name: 'Imports', value: String(total) },
-      { name: 'Rows created', value: String(n.rows.created) },
-      { name: 'Rows updated', value: String(n.rows.updated) },
-      { name: 'Rows failed', value: String(n.rows.failed) },
-      { name: 'Courses', value: String(n.coursesTotal) },
-      { name: 'Indexed', value: n.documentsInIndex === null ? '—' : String(n.documentsInIndex) },
-      { name: 'Searches', value: String(n.searches.total) },
-      { name: 'No result', value: String(n.searches.noResult) },
+      { name: t('notify.importsLabel'), value: count(total, locale) },
+      { name: t('notify.rowsCreated'), value: count(n.rows.created, locale) },
+      { name: t('notify.rowsUpdated'), value: count(n.rows.updated, locale) },
+      { name: t('notify.rowsFailed'), value: count(n.rows.failed, locale) },
+      { name: t('notify.courses'), value: count(n.coursesTotal, locale) },
+      { name: t('notify.indexed'), value: n.documentsInIndex === null ? '—' : count(n.documentsInIndex, locale) },
+      { name: t('notify.searches'), value: count(n.searches.total, locale) },
+      { name: t('notify.noResult'), value: count(n.searches.noResult, locale) },
     ],
     error: null,
     lists,
-    footer: `Period ${formatPeriod(n.periodStart, n.periodEnd)}`,
-    links: links([['Open the admin dashboard', n.adminUrl]]),
+    footer: t('notify.periodFooter', { period: formatPeriod(n.periodStart, n.periodEnd, locale) }),
+    links: links([[t('notify.openDashboard'), n.adminUrl]]),
     timestamp: n.periodEnd.toISOString(),
   };
 }
 
-function alertCard(n: AlertNotice): Omit<Card, 'title'> {
+function alertCard(n: AlertNotice, locale: NoticeLocale): Omit<Card, 'title'> {
+  const t = translator(locale.language);
   return {
     url: safeUrl(n.adminUrl),
     details: [
-      { name: 'Component', value: oneLine(n.component, 200) },
-      { name: 'Detail', value: oneLine(n.detail, 1000) },
+      { name: t('notify.component'), value: oneLine(n.component, 200) },
+      { name: t('notify.detail'), value: oneLine(n.detail, 1000) },
     ],
-    facts: [{ name: 'Since', value: formatUtc(n.since) }],
+    facts: [{ name: t('notify.since'), value: formatMoment(n.since, locale) }],
     error: null,
     lists: [],
     footer: `alert.${n.kind}`,
-    links: links([['Open the admin dashboard', n.adminUrl]]),
+    links: links([[t('notify.openDashboard'), n.adminUrl]]),
     timestamp: n.since.toISOString(),
   };
 }
 
-/** `now` stamps an import card (an import notice is sent when the import ends). */
-export function cardOf(notice: Notice, now: Date = new Date()): Card {
-  const title = titleOf(notice);
+/** The card of a notice in `locale`'s language; `now` stamps an import card (an import notice is sent when the import ends). */
+export function cardOf(notice: Notice, locale: NoticeLocale, now: Date = new Date()): Card {
+  const title = titleOf(notice, locale);
   switch (notice.type) {
     case 'import':
-      return { title, ...importCard(notice, now) };
+      return { title, ...importCard(notice, now, locale) };
     case 'digest':
-      return { title, ...digestCard(notice) };
+      return { title, ...digestCard(notice, locale) };
     case 'alert':
-      return { title, ...alertCard(notice) };
+      return { title, ...alertCard(notice, locale) };
   }
 }

@@ -3,6 +3,7 @@ import { channelsFor } from './routing';
 import { eventOf, type Notice } from './messages';
 import { createMailer, renderEmail, MailSendError, type Mailer } from './email';
 import { buildWebhookPayload, sendWebhook } from './webhooks';
+import { DEFAULT_NOTICE_LOCALE } from './format';
 
 export interface Notifier {
   config: NotificationConfig;
@@ -34,18 +35,19 @@ export function channelIdsFor(notice: Notice, config: NotificationConfig): strin
 /** Sends one notice to one channel. Never throws for a delivery problem: the outcome says what happened. */
 export async function deliver(notifier: Notifier, channelId: string, notice: Notice, idempotencyKey: string): Promise<DeliveryOutcome> {
   const channel = channelsFor(eventOf(notice), notifier.config).find((c) => c.id === channelId);
+  const locale = notifier.config.locale ?? DEFAULT_NOTICE_LOCALE;
   if (!channel) return { ok: false, retryable: false, retryAfterMs: null, message: `channel ${channelId} is no longer configured for ${eventOf(notice)}` };
   if (channel.kind === 'email') {
     if (!notifier.mailer) return { ok: false, retryable: false, retryAfterMs: null, message: 'email is not configured' };
     try {
-      await notifier.mailer.send(emailRecipients(channel, notice), renderEmail(notice), { idempotencyKey });
+      await notifier.mailer.send(emailRecipients(channel, notice), renderEmail(notice, locale), { idempotencyKey });
       return { ok: true };
     } catch (err) {
       if (err instanceof MailSendError) return { ok: false, retryable: err.retryable, retryAfterMs: null, message: err.message };
       throw err;
     }
   }
-  const result = await sendWebhook(channel, buildWebhookPayload(channel.kind, notice), {
+  const result = await sendWebhook(channel, buildWebhookPayload(channel.kind, notice, locale), {
     timeoutMs: notifier.config.timeoutMs,
     idempotencyKey,
     policy: notifier.config.policy,

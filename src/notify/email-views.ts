@@ -1,7 +1,10 @@
 // Notice -> the data an email template reads. Every decision (what to show, how to word it, how much of
 // it) is made here in typed code, so the eta templates stay loops and interpolations.
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
-import { formatDuration, formatPeriod, formatUtc, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, plural, safeUrl, titleOf, warningLine, type Tone } from './format';
+import { count, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, safeUrl, titleOf, warningLine, type NoticeLocale, type Tone } from './format';
+import { translator, type Translate } from '../i18n/i18n';
+import type { Language } from '../i18n/languages';
+import { formatNumber } from '../i18n/format';
 
 export interface Link {
   label: string;
@@ -14,6 +17,9 @@ export interface LabelValue {
 
 /** What layout.*.eta reads; every view carries it. */
 interface LayoutView {
+  /** The language of the email (`<html lang>`), and t() bound to it for the templates' fixed words. */
+  lang: Language;
+  t: Translate;
   title: string;
   emoji: string;
   color: string;
@@ -55,17 +61,17 @@ export const TONE_COLORS: Record<Tone, string> = {
   info: '#1d9bd1',
 };
 
-const STATUS_LABELS: Record<ImportNotice['status'], string> = {
-  succeeded: 'Succeeded',
-  succeeded_with_errors: 'Succeeded with row errors',
-  failed: 'Failed',
-  discarded: 'Discarded (dry run)',
-  cancelled: 'Cancelled',
-};
-
-function layoutOf(notice: Notice, preheader: string): LayoutView {
-  const t = titleOf(notice);
-  return { title: t.text, emoji: t.emoji, color: TONE_COLORS[t.tone], preheader, adminUrl: safeUrl(notice.adminUrl) };
+function layoutOf(notice: Notice, preheader: string, locale: NoticeLocale): LayoutView {
+  const title = titleOf(notice, locale);
+  return {
+    lang: locale.language,
+    t: translator(locale.language),
+    title: title.text,
+    emoji: title.emoji,
+    color: TONE_COLORS[title.tone],
+    preheader,
+    adminUrl: safeUrl(notice.adminUrl),
+  };
 }
 
 function links(candidates: [string, string][]): Link[] {
@@ -75,19 +81,24 @@ function links(candidates: [string, string][]): Link[] {
   });
 }
 
-export function importView(notice: { type: 'import' } & ImportNotice): ImportView {
+export function importView(notice: { type: 'import' } & ImportNotice, locale: NoticeLocale): ImportView {
+  const t = translator(locale.language);
   const shown = notice.errors.slice(0, MAX_SHOWN_ERRORS);
   const more = notice.errors.length > shown.length || notice.counts.failed > shown.length;
   const c = notice.counts;
   return {
-    ...layoutOf(notice, `${c.rows} rows: ${c.created} created, ${c.updated} updated, ${c.failed} failed`),
+    ...layoutOf(
+      notice,
+      t('notify.preheaderImport', { rows: count(c.rows, locale), created: count(c.created, locale), updated: count(c.updated, locale), failed: count(c.failed, locale) }),
+      locale,
+    ),
     facts: [
-      { label: 'File', value: oneLine(notice.fileName, 200) || '(unnamed file)' },
-      { label: 'Status', value: STATUS_LABELS[notice.status] },
-      { label: 'Source', value: oneLine(notice.source, 40) },
-      ...(notice.startedBy ? [{ label: 'Started by', value: oneLine(notice.startedBy, 120) }] : []),
-      { label: 'Duration', value: formatDuration(notice.durationMs) },
-      { label: 'Import', value: oneLine(notice.importId, 80) },
+      { label: t('notify.file'), value: oneLine(notice.fileName, 200) || t('notify.unnamedFile') },
+      { label: t('notify.status_'), value: t(`notify.status.${notice.status}`) },
+      { label: t('notify.source'), value: t(`source.${notice.source}`, { defaultValue: oneLine(notice.source, 40) }) },
+      ...(notice.startedBy ? [{ label: t('notify.startedBy'), value: oneLine(notice.startedBy, 120) }] : []),
+      { label: t('notify.duration'), value: formatDuration(notice.durationMs, locale) },
+      { label: t('notify.import'), value: oneLine(notice.importId, 80) },
     ],
     error: notice.error ? { code: oneLine(notice.error.code, 60), message: oneLine(notice.error.message, 1000) } : null,
     // A file refused before any row was read has only zeros to show.
@@ -95,101 +106,104 @@ export function importView(notice: { type: 'import' } & ImportNotice): ImportVie
       c.rows === 0 && notice.status === 'failed'
         ? []
         : [
-            { label: 'Rows', value: String(c.rows) },
-            { label: 'Created', value: String(c.created) },
-            { label: 'Updated', value: String(c.updated) },
-            { label: 'Unchanged', value: String(c.unchanged) },
-            { label: 'Skipped', value: String(c.skipped) },
-            { label: 'Failed', value: String(c.failed) },
+            { label: t('notify.rows'), value: count(c.rows, locale) },
+            { label: t('notify.createdLabel'), value: count(c.created, locale) },
+            { label: t('notify.updatedLabel'), value: count(c.updated, locale) },
+            { label: t('notify.unchangedLabel'), value: count(c.unchanged, locale) },
+            { label: t('notify.skippedLabel'), value: count(c.skipped, locale) },
+            { label: t('notify.failedLabel'), value: count(c.failed, locale) },
           ],
     errors: shown.map((e) => ({ row: String(e.row), field: oneLine(e.field, 80) || '—', message: oneLine(e.message, 300) })),
-    errorsNote: more ? `Showing the first ${plural(shown.length, 'row error')}; the admin page lists them all.` : null,
-    warnings: (notice.warnings ?? []).slice(0, MAX_SHOWN_WARNINGS).map(warningLine),
+    errorsNote: more ? t('notify.showingErrors', { what: counted('notify.rowErrors', shown.length, locale) }) : null,
+    warnings: (notice.warnings ?? []).slice(0, MAX_SHOWN_WARNINGS).map((w) => warningLine(w, locale)),
     links: links([
-      ['Open the import', notice.adminUrl],
-      ['Temporal run', notice.temporalUrl],
+      [t('notify.openImport'), notice.adminUrl],
+      [t('notify.temporalRun'), notice.temporalUrl],
     ]),
   };
 }
 
-function countRows(record: Record<string, number>): LabelValue[] {
+/** A status or source count per label, largest first; `prefix` names the catalogue's labels (status., source.). */
+function countRows(record: Record<string, number>, prefix: string, t: Translate, locale: NoticeLocale): LabelValue[] {
   return Object.entries(record)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
-    .map(([label, n]) => ({ label: oneLine(label, 60), value: String(n) }));
+    .map(([label, n]) => ({ label: t(`${prefix}.${label}`, { defaultValue: oneLine(label, 60) }), value: count(n, locale) }));
 }
 
-export function digestView(notice: { type: 'digest' } & DigestNotice): DigestView {
+export function digestView(notice: { type: 'digest' } & DigestNotice, locale: NoticeLocale): DigestView {
+  const t = translator(locale.language);
   const s = notice.searches;
-  const noResultRate = s.total > 0 ? ` (${((100 * s.noResult) / s.total).toFixed(1)}%)` : '';
+  const rate = formatNumber(s.noResult / Math.max(1, s.total), locale.language, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const noResultRate = s.total > 0 ? ` (${rate})` : '';
   const total = Object.values(notice.byStatus).reduce((a, b) => a + b, 0);
+  const noImport = t('notify.noImport');
   return {
-    ...layoutOf(notice, `${plural(total, 'import')}, ${notice.rows.created} courses created, ${notice.rows.updated} updated`),
-    period: formatPeriod(notice.periodStart, notice.periodEnd),
+    ...layoutOf(
+      notice,
+      t('notify.preheaderDigest', { imports: counted('notify.imports', total, locale), created: count(notice.rows.created, locale), updated: count(notice.rows.updated, locale) }),
+      locale,
+    ),
+    period: formatPeriod(notice.periodStart, notice.periodEnd, locale),
     sections: [
-      { heading: 'Imports by status', rows: countRows(notice.byStatus), empty: 'No import in this period.' },
-      { heading: 'Imports by source', rows: countRows(notice.bySource), empty: 'No import in this period.' },
+      { heading: t('notify.importsByStatus'), rows: countRows(notice.byStatus, 'status', t, locale), empty: noImport },
+      { heading: t('notify.importsBySource'), rows: countRows(notice.bySource, 'source', t, locale), empty: noImport },
       {
-        heading: 'Rows',
+        heading: t('notify.rowsHeading'),
         rows: [
-          { label: 'Created', value: String(notice.rows.created) },
-          { label: 'Updated', value: String(notice.rows.updated) },
-          { label: 'Failed', value: String(notice.rows.failed) },
+          { label: t('notify.createdLabel'), value: count(notice.rows.created, locale) },
+          { label: t('notify.updatedLabel'), value: count(notice.rows.updated, locale) },
+          { label: t('notify.failedLabel'), value: count(notice.rows.failed, locale) },
         ],
         empty: '',
       },
       {
-        heading: 'Most frequent row errors',
-        rows: notice.topErrors.slice(0, 10).map((e) => ({ label: oneLine(e.message, 200), value: `×${e.count}` })),
-        empty: 'No row error.',
+        heading: t('notify.topErrors'),
+        rows: notice.topErrors.slice(0, 10).map((e) => ({ label: oneLine(e.message, 200), value: `×${count(e.count, locale)}` })),
+        empty: t('notify.noRowError'),
       },
       {
-        heading: 'Slowest imports',
-        rows: notice.slowest.slice(0, 5).map((i) => ({ label: oneLine(i.fileName, 120), value: formatDuration(i.durationMs) })),
-        empty: 'No import in this period.',
+        heading: t('notify.slowest'),
+        rows: notice.slowest.slice(0, 5).map((i) => ({ label: oneLine(i.fileName, 120), value: formatDuration(i.durationMs, locale) })),
+        empty: noImport,
       },
       {
-        heading: 'Catalogue and search',
+        heading: t('notify.catalogue'),
         rows: [
-          { label: 'Courses in the catalogue', value: String(notice.coursesTotal) },
-          { label: 'Documents in the search index', value: notice.documentsInIndex === null ? '—' : String(notice.documentsInIndex) },
-          { label: 'Searches', value: String(s.total) },
-          { label: 'Searches without result', value: `${s.noResult}${noResultRate}` },
+          { label: t('notify.coursesInCatalogue'), value: count(notice.coursesTotal, locale) },
+          { label: t('notify.documentsInIndex'), value: notice.documentsInIndex === null ? '—' : count(notice.documentsInIndex, locale) },
+          { label: t('notify.searches'), value: count(s.total, locale) },
+          { label: t('notify.searchesNoResult'), value: `${count(s.noResult, locale)}${noResultRate}` },
         ],
         empty: '',
       },
     ],
-    links: links([['Open the admin dashboard', notice.adminUrl]]),
+    links: links([[t('notify.openDashboard'), notice.adminUrl]]),
   };
 }
 
-const ALERT_ADVICE: Record<AlertNotice['kind'], string> = {
-  watcher_down: 'Files dropped into the ingest folder are not picked up until the watcher runs again. Files already dropped wait safely.',
-  watcher_up: 'The watcher is running again; files that waited in the drop folder are being imported.',
-  worker_down: 'No worker polls the task queue: imports are queued in Temporal and resume when a worker starts.',
-  worker_up: 'A worker polls the task queue again; queued imports are resuming.',
-};
-
-export function alertView(notice: { type: 'alert' } & AlertNotice): AlertView {
+export function alertView(notice: { type: 'alert' } & AlertNotice, locale: NoticeLocale): AlertView {
+  const t = translator(locale.language);
   return {
-    ...layoutOf(notice, oneLine(notice.detail, 140)),
+    ...layoutOf(notice, oneLine(notice.detail, 140), locale),
     facts: [
-      { label: 'Component', value: oneLine(notice.component, 200) },
-      { label: 'Detail', value: oneLine(notice.detail, 1000) },
-      { label: 'Since', value: formatUtc(notice.since) },
+      { label: t('notify.component'), value: oneLine(notice.component, 200) },
+      { label: t('notify.detail'), value: oneLine(notice.detail, 1000) },
+      { label: t('notify.since'), value: formatMoment(notice.since, locale) },
     ],
-    advice: ALERT_ADVICE[notice.kind],
-    links: links([['Open the admin dashboard', notice.adminUrl]]),
+    advice: t(`notify.advice.${notice.kind}`),
+    links: links([[t('notify.openDashboard'), notice.adminUrl]]),
   };
 }
 
-export function emailViewOf(notice: Notice): EmailView {
+/** What the email template of a notice reads, worded in `locale`'s language. */
+export function emailViewOf(notice: Notice, locale: NoticeLocale): EmailView {
   switch (notice.type) {
     case 'import':
-      return { template: 'import', data: importView(notice) };
+      return { template: 'import', data: importView(notice, locale) };
     case 'digest':
-      return { template: 'digest', data: digestView(notice) };
+      return { template: 'digest', data: digestView(notice, locale) };
     case 'alert':
-      return { template: 'alert', data: alertView(notice) };
+      return { template: 'alert', data: alertView(notice, locale) };
   }
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import nodemailer from 'nodemailer';
 import type { Notice } from './messages';
-import { subjectOf } from './format';
+import { subjectOf, type NoticeLocale } from './format';
 import { emailViewOf } from './email-views';
 
 export interface RenderedEmail {
@@ -27,12 +27,12 @@ function templates(): { html: Eta; text: Eta } {
   return engines;
 }
 
-/** Subject, plain text and HTML of a notice. Throws only on a broken template (a bug, not an input). */
-export function renderEmail(notice: Notice): RenderedEmail {
-  const view = emailViewOf(notice);
+/** Subject, plain text and HTML of a notice in `locale`'s language. Throws only on a broken template (a bug, not an input). */
+export function renderEmail(notice: Notice, locale: NoticeLocale): RenderedEmail {
+  const view = emailViewOf(notice, locale);
   const { html, text } = templates();
   return {
-    subject: subjectOf(notice),
+    subject: subjectOf(notice, locale),
     html: html.render(`${view.template}.html.eta`, view.data),
     text: tidyText(text.render(`${view.template}.txt.eta`, view.data)),
   };

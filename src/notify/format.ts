@@ -1,8 +1,12 @@
 // Wording shared by every channel: titles, subjects, counts and durations read the same in an email,
-// a Slack message, a Discord embed and a Teams card. Pure functions, no markup: each renderer escapes.
+// a Slack message, a Discord embed and a Teams card, in the notice's language (NoticeLocale; texts in
+// locales/<language>.json). Pure functions, no markup: each renderer escapes.
 import type { ActionCounts } from '../contract';
 import type { AlertKind, ImportNotice, Notice } from './messages';
 import { stripBidiControls } from '../domain/display-text';
+import { translator } from '../i18n/i18n';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/languages';
+import { formatDate, formatDateTime, formatNumber } from '../i18n/format';
 
 /** How a notice should look: drives colours and emoji. */
 export type Tone = 'good' | 'warning' | 'danger' | 'neutral' | 'info';
@@ -26,15 +30,31 @@ export function truncate(value: string, max: number): string {
   return `${cut}…`;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+/**
+ * The language and time zone a notice is written in: NOTIFICATION_LANGUAGE and DISPLAY_TIMEZONE, since a
+ * channel (a mailing list, a Slack channel) has no user to ask.
+ */
+export interface NoticeLocale {
+  language: Language;
+  /** IANA zone of every date shown (Europe/Paris by default). */
+  timeZone: string;
 }
 
-export function formatDuration(ms: number | null): string {
+/** The configured defaults: French, Paris time. */
+export const DEFAULT_NOTICE_LOCALE: NoticeLocale = { language: DEFAULT_LANGUAGE, timeZone: 'Europe/Paris' };
+
+/** A whole number with the language's grouping: `1 299` / `1,299`. */
+export function count(n: number, locale: NoticeLocale): string {
+  return formatNumber(n, locale.language);
+}
+
+/** '850 ms', '1.2 s' / '1,2 s', '42 s', '2 min 05 s', '1 h 02 min' (the same units in French and English). */
+export function formatDuration(ms: number | null, locale: NoticeLocale): string {
   if (ms === null || !Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const n = (v: number, digits: number) => formatNumber(v, locale.language, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  if (ms < 1000) return `${n(Math.round(ms), 0)} ms`;
   const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  if (s < 60) return `${n(s, s < 10 ? 1 : 0)} s`;
   const total = Math.round(s);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
@@ -42,22 +62,29 @@ export function formatDuration(ms: number | null): string {
   return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${String(rest).padStart(2, '0')} s`;
 }
 
-/** "12 created, 3 updated" and, when not zero, unchanged and skipped. */
-export function countsPhrase(counts: ActionCounts): string {
-  const parts = [`${counts.created} created`, `${counts.updated} updated`];
-  if (counts.unchanged > 0) parts.push(`${counts.unchanged} unchanged`);
-  if (counts.skipped > 0) parts.push(`${counts.skipped} skipped`);
+/** "12 created, 3 updated" / "12 créés, 3 mis à jour" and, when not zero, unchanged and skipped. */
+export function countsPhrase(counts: ActionCounts, locale: NoticeLocale): string {
+  const t = translator(locale.language);
+  const parts = [t('notify.created', { n: count(counts.created, locale) }), t('notify.updated', { n: count(counts.updated, locale) })];
+  if (counts.unchanged > 0) parts.push(t('notify.unchanged', { n: count(counts.unchanged, locale) }));
+  if (counts.skipped > 0) parts.push(t('notify.skipped', { n: count(counts.skipped, locale) }));
   return parts.join(', ');
 }
 
-/** Dates are shown in UTC: recipients are in several time zones and logs are in UTC. */
-export function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** A moment in the notice's time zone and language: `25 nov. 2026, 05:10`. */
+export function formatMoment(date: Date, locale: NoticeLocale): string {
+  return formatDateTime(date, locale.language, locale.timeZone);
 }
 
-export function formatPeriod(start: Date, end: Date): string {
+/** A whole UTC day as its date, any other period as `start → end` in the notice's time zone. */
+export function formatPeriod(start: Date, end: Date, locale: NoticeLocale): string {
   const wholeUtcDay = end.getTime() - start.getTime() === 86_400_000 && start.toISOString().endsWith('T00:00:00.000Z');
-  return wholeUtcDay ? start.toISOString().slice(0, 10) : `${formatUtc(start)} → ${formatUtc(end)}`;
+  return wholeUtcDay ? formatDate(start, locale.language, 'UTC') : `${formatMoment(start, locale)} → ${formatMoment(end, locale)}`;
+}
+
+/** A counted noun of the catalogue, plural by CLDR: `1 row error`, `2 erreurs de ligne`. */
+export function counted(key: string, n: number, locale: NoticeLocale): string {
+  return translator(locale.language)(key, { count: n, n: count(n, locale) });
 }
 
 /** Only http(s) links are rendered: a javascript: or data: URL in an email or a card is never wanted. */
@@ -70,11 +97,11 @@ export function safeUrl(url: string): string | null {
   }
 }
 
-const ALERT_TITLES: Record<AlertKind, { emoji: string; text: string; tone: Tone }> = {
-  watcher_down: { emoji: '🚨', text: 'Watcher down', tone: 'danger' },
-  watcher_up: { emoji: '✅', text: 'Watcher back up', tone: 'good' },
-  worker_down: { emoji: '🚨', text: 'Worker down', tone: 'danger' },
-  worker_up: { emoji: '✅', text: 'Worker back up', tone: 'good' },
+const ALERT_LOOKS: Record<AlertKind, { emoji: string; tone: Tone }> = {
+  watcher_down: { emoji: '🚨', tone: 'danger' },
+  watcher_up: { emoji: '✅', tone: 'good' },
+  worker_down: { emoji: '🚨', tone: 'danger' },
+  worker_up: { emoji: '✅', tone: 'good' },
 };
 
 export interface Title {
@@ -84,57 +111,62 @@ export interface Title {
   tone: Tone;
 }
 
-/** The one-line headline of a notice: the email subject and the title of every card. */
-export function titleOf(notice: Notice): Title {
+/** The one-line headline of a notice, in the notice's language: the email subject and the title of every card. */
+export function titleOf(notice: Notice, locale: NoticeLocale): Title {
+  const t = translator(locale.language);
   switch (notice.type) {
     case 'import':
-      return importTitle(notice);
+      return importTitle(notice, locale);
     case 'digest': {
       const total = Object.values(notice.byStatus).reduce((a, b) => a + b, 0);
       const failed = notice.byStatus.failed ?? 0;
       return {
         emoji: '📊',
-        text: `Import summary ${formatPeriod(notice.periodStart, notice.periodEnd)}: ${plural(total, 'import')}, ${failed} failed`,
+        text: t('notify.title.digest', { period: formatPeriod(notice.periodStart, notice.periodEnd, locale), imports: counted('notify.imports', total, locale), failed: count(failed, locale) }),
         tone: failed > 0 ? 'warning' : 'info',
       };
     }
     case 'alert': {
-      const t = ALERT_TITLES[notice.kind];
-      return { emoji: t.emoji, text: `${t.text}: ${oneLine(notice.component, 80)}`, tone: t.tone };
+      const look = ALERT_LOOKS[notice.kind];
+      return { emoji: look.emoji, text: t('notify.title.alert', { what: t(`notify.alert.${notice.kind}`), component: oneLine(notice.component, 80) }), tone: look.tone };
     }
   }
 }
 
-function importTitle(notice: ImportNotice): Title {
-  const file = oneLine(notice.fileName, 80) || '(unnamed file)';
+function importTitle(notice: ImportNotice, locale: NoticeLocale): Title {
+  const t = translator(locale.language);
+  const file = oneLine(notice.fileName, 80) || t('notify.unnamedFile');
+  const counts = countsPhrase(notice.counts, locale);
   switch (notice.status) {
     case 'succeeded':
-      return { emoji: '✅', text: `Import succeeded: ${file} (${countsPhrase(notice.counts)})`, tone: 'good' };
+      return { emoji: '✅', text: t('notify.title.succeeded', { file, counts }), tone: 'good' };
     case 'succeeded_with_errors': {
       const n = notice.counts.failed || notice.errors.length;
-      return { emoji: '⚠️', text: `Import finished with ${plural(n, 'row error')}: ${file} (${countsPhrase(notice.counts)})`, tone: 'warning' };
+      return { emoji: '⚠️', text: t('notify.title.succeeded_with_errors', { file, counts, errors: counted('notify.rowErrors', n, locale) }), tone: 'warning' };
     }
     case 'failed': {
-      const reason = oneLine(notice.error?.message ?? 'unknown error', 120);
-      return { emoji: '❌', text: `Import failed: ${file} — ${reason}`, tone: 'danger' };
+      // The reason is the pipeline's English sentence (stored that way; see issue 11 on row errors as codes).
+      const reason = oneLine(notice.error?.message ?? t('notify.unknownError'), 120);
+      return { emoji: '❌', text: t('notify.title.failed', { file, reason }), tone: 'danger' };
     }
     case 'discarded':
-      return { emoji: '🗑️', text: `Import discarded: ${file} (dry run, nothing written)`, tone: 'neutral' };
+      return { emoji: '🗑️', text: t('notify.title.discarded', { file }), tone: 'neutral' };
     case 'cancelled':
-      return { emoji: '⏹️', text: `Import cancelled: ${file}`, tone: 'neutral' };
+      return { emoji: '⏹️', text: t('notify.title.cancelled', { file }), tone: 'neutral' };
   }
 }
 
 /** Email subject: the title with its emoji, bounded (mail clients cut long subjects anyway). */
-export function subjectOf(notice: Notice): string {
-  const t = titleOf(notice);
+export function subjectOf(notice: Notice, locale: NoticeLocale): string {
+  const t = titleOf(notice, locale);
   return truncate(`${t.emoji} ${t.text}`, 200);
 }
 
 /** One warning as a line: "row 3, duration: …" for a row warning, the message alone for a file warning. */
-export function warningLine(w: { row?: number; field?: string; message: string }): string {
-  const where = [w.row !== undefined ? `row ${w.row}` : '', w.field ? oneLine(w.field, 80) : ''].filter(Boolean).join(', ');
-  return where ? `${where}: ${oneLine(w.message, 300)}` : oneLine(w.message, 300);
+export function warningLine(w: { row?: number; field?: string; message: string }, locale: NoticeLocale): string {
+  const t = translator(locale.language);
+  const where = [w.row !== undefined ? t('notify.row', { row: w.row }) : '', w.field ? oneLine(w.field, 80) : ''].filter(Boolean).join(', ');
+  return where ? t('notify.warningAt', { where, message: oneLine(w.message, 300) }) : oneLine(w.message, 300);
 }
 
 /** How many warnings a notice shows at most, in an email or a card. */

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { NOTICE_EVENTS, type NoticeEvent } from './messages';
 import { redactUrl, webhookUrlProblem, WEBHOOK_KINDS, type UrlPolicy, type WebhookKind } from './url-policy';
+import type { NoticeLocale } from './format';
 
 export const CHANNEL_KINDS = ['email', ...WEBHOOK_KINDS] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -20,6 +21,11 @@ export interface NotificationConfig {
   policy: UrlPolicy;
   /** For one SMTP send or one webhook call; below the notify activity's own timeout. */
   timeoutMs: number;
+  /**
+   * The language and time zone notices are written in (NOTIFICATION_LANGUAGE, DISPLAY_TIMEZONE), set by loadConfig;
+   * absent (a config built by hand): French, Europe/Paris.
+   */
+  locale?: NoticeLocale;
 }
 
 const WEBHOOK_DEFAULT_ROUTES = ['import.succeeded', 'import.partial', 'import.failed', 'digest.*', 'alert.*'];

@@ -6,6 +6,7 @@ import { slackPayload } from './slack';
 import { discordPayload } from './discord';
 import { teamsPayload } from './teams';
 import { pinnedRequest, redactUrl, resolveWebhookTarget, WebhookUrlRefused, type LookupAll, type PinnedResponse, type UrlPolicy, type WebhookKind } from './url-policy';
+import type { NoticeLocale } from './format';
 
 export type { WebhookKind } from './url-policy';
 
@@ -31,8 +32,9 @@ export interface SendWebhookOptions {
 export const MAX_REDIRECTS = 3;
 export const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
-export function buildWebhookPayload(kind: WebhookKind, notice: Notice): unknown {
-  const card = cardOf(notice);
+/** The platform's payload of a notice, worded in `locale`'s language. */
+export function buildWebhookPayload(kind: WebhookKind, notice: Notice, locale: NoticeLocale): unknown {
+  const card = cardOf(notice, locale);
   switch (kind) {
     case 'slack':
       return slackPayload(card);

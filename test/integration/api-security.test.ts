@@ -136,6 +136,21 @@ describe('deny by default', () => {
     }
   });
 
+  test('the course format\'s schemas are public at stable URLs: the committed JSON Schema and the XSD', async () => {
+    const anonymous = new HttpSession(a.url);
+    const { readFileSync } = await import('node:fs');
+    const { schemaFile } = await import('../../src/cli/write-schemas');
+    const json = await anonymous.get('/schemas/course.schema.json');
+    assert.equal(json.status, 200);
+    assert.match(json.headers.get('content-type') ?? '', /^application\/schema\+json/);
+    assert.equal(json.text, readFileSync(schemaFile, 'utf8'));
+    const xsd = await anonymous.get('/schemas/courses.xsd');
+    assert.equal(xsd.status, 200);
+    assert.match(xsd.headers.get('content-type') ?? '', /^application\/xml/);
+    assert.match(xsd.text, /<xs:element name="courses">/);
+    assert.equal((await anonymous.get('/schemas/other.json')).status, 404);
+  });
+
   test('a viewer is refused every state-changing route (403), even with a valid CSRF token', async () => {
     const s = await signedIn(viewer);
     const csrf = await s.csrfToken();

@@ -100,6 +100,15 @@ test('an import in which every row failed ends failed, with exit code 1 and its 
   assert.match(String(r.json?.archivedTo), /error\/.+__all-bad\.csv$/);
 });
 
+test('errors of a JSON file carry the JSON Pointer of the value', async () => {
+  const file = path.join(work, 'pointers.json');
+  await writeFile(file, JSON.stringify({ courses: [{ title: 'CLI pointer ok', price: 3 }, { title: 'CLI pointer bad', prix: 'beaucoup' }] }));
+  const r = await cli([file, '--wait', '--json']);
+  assert.equal(r.json?.status, 'succeeded_with_errors', r.stderr);
+  const errors = r.json?.errors as { row: number; field: string; path?: string }[];
+  assert.deepEqual(errors.map((e) => [e.row, e.field, e.path]), [[2, 'price', '/courses/1/prix']]);
+});
+
 test('bad arguments get a usage message and exit 2', async () => {
   const r = await cli([path.join(work, 'missing.csv'), '--mode', 'sometimes']);
   assert.equal(r.code, 2);

@@ -1,4 +1,4 @@
-// Exports re-import without loss (every row "unchanged") in the three formats, and no exported cell can
+// Exports re-import without loss (every row "unchanged") in every format, and no exported cell can
 // run as a spreadsheet formula.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,6 +73,17 @@ describe('export then re-import', () => {
     const s = await importFile(t, 'export.json', file);
     assert.deepEqual(s.counts, { rows: 4, created: 0, updated: 0, unchanged: 4, skipped: 0, failed: 0 });
   });
+
+  for (const format of ['xml', 'yaml'] as const) {
+    test(`${format}: every course, lesson objects and hostile text included, comes back unchanged`, async () => {
+      const file = await exportAll(format);
+      const text = file.toString('utf8');
+      assert.ok(format === 'xml' ? text.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<courses>') : text.startsWith('- external_id: '), text.slice(0, 80));
+      if (format === 'xml') assert.ok(text.includes('<lesson order="1"><title>Models avancés</title><content>Relations complexes...</content><video_url>https://example.com/video1</video_url></lesson>'));
+      const s = await importFile(t, `export.${format}`, file);
+      assert.deepEqual(s.counts, { rows: 4, created: 0, updated: 0, unchanged: 4, skipped: 0, failed: 0 }, JSON.stringify(s));
+    });
+  }
 
   test('an empty selection gives a file with only the header', async () => {
     const csv = (await exportAll('csv', { q: 'nothing-matches-this' })).toString('utf8');

@@ -29,6 +29,8 @@ before(async () => {
     WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${hooks.port}`,
     WEBHOOK_ALLOW_INSECURE: 'true',
     NOTIFICATION_TIMEOUT: '3s',
+    // The assertions read the English wording; French is the default (NOTIFICATION_LANGUAGE=fr), unit-tested.
+    NOTIFICATION_LANGUAGE: 'en',
     PUBLIC_URL: 'https://admin.example.com',
   });
   await t.startWorker();

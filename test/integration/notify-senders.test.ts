@@ -9,6 +9,10 @@ import { pinnedRequest, resolvePublicTarget, WebhookUrlRefused, type LookupAll, 
 import type { Notice } from '../../src/notify/messages';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
 import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer';
+import type { NoticeLocale } from '../../src/notify/format';
+
+/** These tests read the English wording; French is asserted where it says so. */
+const EN: NoticeLocale = { language: 'en', timeZone: 'UTC' };
 
 const notice: Notice = {
   type: 'import',
@@ -39,7 +43,7 @@ describe('email over SMTP', () => {
   test('an email arrives with the subject, text and escaped HTML, and a stable Message-ID', async () => {
     const mailer = createMailer(peer.url, { from: 'Course import <imports@example.com>', timeoutMs: 5000 });
     try {
-      const rendered = renderEmail(notice);
+      const rendered = renderEmail(notice, EN);
       const sent = await mailer.send(['admin@example.com', 'ops@example.com'], rendered, { idempotencyKey: 'imp-42:email' });
       const [mail] = await peer.waitFor(1);
       assert.ok(mail);
@@ -64,13 +68,13 @@ describe('email over SMTP', () => {
     const mailer = createMailer(peer.url, { from: 'imports@example.com', timeoutMs: 5000 });
     try {
       peer.refuseNext(550, 'Mailbox unavailable');
-      const permanent = await mailer.send(['admin@example.com'], renderEmail(notice)).catch((e: unknown) => e);
+      const permanent = await mailer.send(['admin@example.com'], renderEmail(notice, EN)).catch((e: unknown) => e);
       assert.ok(permanent instanceof MailSendError);
       assert.equal(permanent.retryable, false);
       assert.equal(permanent.responseCode, 550);
 
       peer.refuseNext(451, 'Try again later');
-      const transient = await mailer.send(['admin@example.com'], renderEmail(notice)).catch((e: unknown) => e);
+      const transient = await mailer.send(['admin@example.com'], renderEmail(notice, EN)).catch((e: unknown) => e);
       assert.ok(transient instanceof MailSendError);
       assert.equal(transient.retryable, true);
     } finally {
@@ -81,7 +85,7 @@ describe('email over SMTP', () => {
   test('wrong credentials are reported, and retryable (an operator fixes them, the import waits)', async () => {
     const mailer = createMailer(`smtp://notify:wrong@127.0.0.1:${peer.port}`, { from: 'imports@example.com', timeoutMs: 5000 });
     try {
-      const err = await mailer.send(['admin@example.com'], renderEmail(notice)).catch((e: unknown) => e);
+      const err = await mailer.send(['admin@example.com'], renderEmail(notice, EN)).catch((e: unknown) => e);
       assert.ok(err instanceof MailSendError);
       assert.equal(err.code, 'EAUTH');
       assert.equal(err.retryable, true);
@@ -95,7 +99,7 @@ test('STARTTLS is used when the server offers it', async () => {
   const peer = await startSmtpPeer({ starttls: true });
   const mailer = createMailer(peer.url, { from: 'imports@example.com', timeoutMs: 5000 });
   try {
-    await mailer.send(['admin@example.com'], renderEmail(notice));
+    await mailer.send(['admin@example.com'], renderEmail(notice, EN));
     const [mail] = await peer.waitFor(1);
     assert.equal(mail?.secure, true);
   } finally {
@@ -115,7 +119,7 @@ test('an SMTP server that never greets times out within the timeout, retryable',
   const mailer = createMailer(`smtp://127.0.0.1:${port}`, { from: 'imports@example.com', timeoutMs: 400 });
   const started = Date.now();
   try {
-    const err = await mailer.send(['admin@example.com'], renderEmail(notice)).catch((e: unknown) => e);
+    const err = await mailer.send(['admin@example.com'], renderEmail(notice, EN)).catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     assert.ok(err instanceof MailSendError, String(err));
     assert.equal(err.retryable, true);
@@ -141,7 +145,7 @@ describe('webhooks over HTTP', () => {
   for (const kind of ['slack', 'discord', 'teams'] as WebhookKind[]) {
     test(`a ${kind} payload arrives as JSON with an Idempotency-Key`, async () => {
       const path = `/ok/${kind}`;
-      const payload = buildWebhookPayload(kind, notice);
+      const payload = buildWebhookPayload(kind, notice, EN);
       const before = peer.requests.length;
       const result = await sendWebhook({ kind, url: peer.url(path) }, payload, opts());
       assert.deepEqual(result, { ok: true, status: 200 });
@@ -158,14 +162,14 @@ describe('webhooks over HTTP', () => {
   test('429 is retryable with the Retry-After value; the next call goes through', async () => {
     peer.script('/limited', [{ status: 429, headers: { 'retry-after': '7' }, body: { message: 'You are being rate limited.', retry_after: 7 } }]);
     const target = { kind: 'discord' as const, url: peer.url('/limited') };
-    const first = await sendWebhook(target, buildWebhookPayload('discord', notice), opts());
+    const first = await sendWebhook(target, buildWebhookPayload('discord', notice, EN), opts());
     assert.equal(first.ok, false);
     assert.ok(!first.ok);
     assert.equal(first.status, 429);
     assert.equal(first.retryable, true);
     assert.equal(first.retryAfterMs, 7000);
     assert.match(first.message, /rate limited/);
-    assert.deepEqual(await sendWebhook(target, buildWebhookPayload('discord', notice), opts()), { ok: true, status: 200 });
+    assert.deepEqual(await sendWebhook(target, buildWebhookPayload('discord', notice, EN), opts()), { ok: true, status: 200 });
   });
 
   test('400 is not retryable; 500 is', async () => {

@@ -10,6 +10,8 @@ export class BrowserSession {
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
+    // Pages answer in the browser's language, French when it states none: route tests read the English texts.
+    if (!headers.has('Accept-Language')) headers.set('Accept-Language', 'en');
     if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const res = await fetch(`${this.base()}${path}`, { ...init, headers, redirect: 'manual' });
     for (const c of res.headers.getSetCookie()) {

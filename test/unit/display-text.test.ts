@@ -8,6 +8,10 @@ import { oneLine } from '../../src/notify/format';
 import { cardOf } from '../../src/notify/card';
 import { renderEmail } from '../../src/notify/email';
 import type { Notice } from '../../src/notify/messages';
+import type { NoticeLocale } from '../../src/notify/format';
+
+/** These tests read the English wording; French is asserted where it says so. */
+const EN: NoticeLocale = { language: 'en', timeZone: 'UTC' };
 
 // Shows as "invoicenosj.csv" where bidi controls are honoured: a .json posing as a .csv.
 const TRICKY = 'invoice\u202Evsc.json';
@@ -31,8 +35,8 @@ test('an uploaded name, an email and a webhook card show the name without the ov
     counts: { rows: 1, created: 1, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, durationMs: 10, errors: [], error: null,
     adminUrl: 'http://127.0.0.1:8000/admin-dashboard/imports/imp-1/', temporalUrl: 'http://127.0.0.1:8233/namespaces/default/workflows/import-1',
   };
-  const email = renderEmail(notice);
-  for (const text of [email.subject, email.text, email.html, JSON.stringify(cardOf(notice))]) {
+  const email = renderEmail(notice, EN);
+  for (const text of [email.subject, email.text, email.html, JSON.stringify(cardOf(notice, EN))]) {
     assert.doesNotMatch(text, /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
     assert.match(text, /invoicevsc\.json/);
   }

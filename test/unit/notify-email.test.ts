@@ -2,6 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderEmail } from '../../src/notify/email';
 import type { Notice } from '../../src/notify/messages';
+import type { NoticeLocale } from '../../src/notify/format';
+
+/** These tests read the English wording; French is asserted where it says so. */
+const EN: NoticeLocale = { language: 'en', timeZone: 'UTC' };
+const FR: NoticeLocale = { language: 'fr', timeZone: 'Europe/Paris' };
 
 type ImportNotice = Extract<Notice, { type: 'import' }>;
 
@@ -25,7 +30,7 @@ function importNotice(over: Partial<ImportNotice> = {}): ImportNotice {
 }
 
 test('a file name with markup is escaped in the HTML part and kept readable in the text part', () => {
-  const email = renderEmail(importNotice({ fileName: '<script>alert("x")</script>.csv' }));
+  const email = renderEmail(importNotice({ fileName: '<script>alert("x")</script>.csv' }), EN);
   assert.ok(!email.html.includes('<script>'), 'no live script tag in the HTML');
   assert.match(email.html, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;\.csv/);
   assert.match(email.text, /<script>alert\("x"\)<\/script>\.csv/);
@@ -41,6 +46,7 @@ test('row errors and a hostile link never break out of their HTML context', () =
       errors: [{ row: 4, field: 'price"><img src=x onerror=alert(1)>', message: 'must be a number & >= 0' }],
       adminUrl: 'javascript:alert(1)',
     }),
+    EN,
   );
   assert.ok(!email.html.includes('<img'), 'markup in a field name stays text');
   assert.match(email.html, /must be a number &amp; &gt;= 0/);
@@ -58,11 +64,12 @@ test('the text part has the file, source, counts, duration, errors and both link
         { row: 9, field: 'title', message: 'required' },
       ],
     }),
+    EN,
   );
   assert.equal(email.subject, '⚠️ Import finished with 2 row errors: courses.csv (12 created, 3 updated)');
   for (const expected of [
     /File:\s+courses\.csv/,
-    /Source:\s+upload/,
+    /Source:\s+Upload/,
     /Started by:\s+alice@example\.com/,
     /Duration:\s+4\.2 s/,
     /Created: 12 \| Updated: 3/,
@@ -81,6 +88,7 @@ test('at most 20 row errors are shown, with a note pointing to the admin page', 
   const errors = Array.from({ length: 50 }, (_, i) => ({ row: i + 2, field: 'title', message: `problem ${i + 1}` }));
   const email = renderEmail(
     importNotice({ status: 'succeeded_with_errors', counts: { rows: 60, created: 10, updated: 0, unchanged: 0, skipped: 0, failed: 50 }, errors }),
+    EN,
   );
   assert.equal((email.text.match(/^ {2}row \d+, title: problem \d+$/gm) ?? []).length, 20);
   assert.match(email.text, /problem 20$/m);
@@ -92,6 +100,7 @@ test('at most 20 row errors are shown, with a note pointing to the admin page', 
 test('a failed import gives the reason in the subject and the body', () => {
   const email = renderEmail(
     importNotice({ status: 'failed', counts: { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }, error: { code: 'TOO_LARGE', message: 'file is over 10 MB' } }),
+    EN,
   );
   assert.equal(email.subject, '❌ Import failed: courses.csv — file is over 10 MB');
   assert.match(email.text, /Error TOO_LARGE: file is over 10 MB/);
@@ -113,8 +122,8 @@ test('the digest and the alerts render through their own templates', () => {
     documentsInIndex: null,
     searches: { total: 300, noResult: 12 },
     adminUrl: 'https://admin.example.com/',
-  });
-  assert.equal(digest.subject, '📊 Import summary 2024-05-01: 12 imports, 2 failed');
+  }, EN);
+  assert.equal(digest.subject, '📊 Import summary 1 May 2024: 12 imports, 2 failed');
   assert.match(digest.text, /Searches without result: 12 \(4\.0%\)/);
   assert.match(digest.text, /Documents in the search index: —/);
   assert.match(digest.text, /big\.xlsx: 1 min 05 s/);
@@ -127,8 +136,31 @@ test('the digest and the alerts render through their own templates', () => {
     detail: 'no poller for 2 min',
     since: new Date('2024-05-01T10:00:00Z'),
     adminUrl: 'https://admin.example.com/',
-  });
+  }, EN);
   assert.equal(alert.subject, '🚨 Worker down: course-import task queue');
-  assert.match(alert.text, /Since:\s+2024-05-01 10:00 UTC/);
+  assert.match(alert.text, /Since:\s+1 May 2024, 10:00/);
   assert.match(alert.html, /no poller for 2 min/);
+});
+
+test('an email in French: subject, labels, enumerations, row errors and dates', () => {
+  const email = renderEmail(
+    importNotice({
+      status: 'succeeded_with_errors',
+      counts: { rows: 17, created: 12, updated: 3, unchanged: 0, skipped: 0, failed: 2 },
+      errors: [
+        { row: 3, field: 'price', message: 'must be a number' },
+        { row: 9, field: 'title', message: 'required' },
+      ],
+    }),
+    FR,
+  );
+  assert.equal(email.subject, '⚠️ Import terminé avec 2 erreurs de ligne : courses.csv (12 créés, 3 mis à jour)');
+  for (const expected of [/Fichier :\s+courses\.csv/, /Statut :\s+Réussi avec erreurs de ligne/, /Source :\s+Envoi/, /Durée :\s+4,2 s/, /Créés : 12 \| Mis à jour : 3/, /ligne 3, price : must be a number/, /Ouvrir l’import : https:/]) {
+    assert.match(email.text, expected);
+  }
+  assert.match(email.html, /<html lang="fr">/);
+  assert.match(email.html, /Erreurs de ligne/);
+  const alert = renderEmail({ type: 'alert', kind: 'worker_down', component: 'worker', detail: 'no poller', since: new Date('2024-05-01T10:00:00Z'), adminUrl: 'https://admin.example.com/' }, FR);
+  assert.equal(alert.subject, '🚨 Worker arrêté : worker');
+  assert.match(alert.text, /Depuis :\s+1 mai 2024, 12:00/);
 });

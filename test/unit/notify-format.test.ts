@@ -2,6 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventOf, type Notice } from '../../src/notify/messages';
 import { formatDuration, formatPeriod, oneLine, subjectOf, truncate } from '../../src/notify/format';
+import type { NoticeLocale } from '../../src/notify/format';
+
+/** These tests read the English wording; French is asserted where it says so. */
+const EN: NoticeLocale = { language: 'en', timeZone: 'UTC' };
+const FR: NoticeLocale = { language: 'fr', timeZone: 'Europe/Paris' };
 
 const counts = { rows: 15, created: 12, updated: 3, unchanged: 0, skipped: 0, failed: 0 };
 
@@ -52,23 +57,23 @@ test('eventOf names import outcomes, digests and alerts for routing', () => {
 });
 
 test('subjects say the outcome, the file and the counts', () => {
-  assert.equal(subjectOf(importNotice()), '✅ Import succeeded: courses.csv (12 created, 3 updated)');
+  assert.equal(subjectOf(importNotice(), EN), '✅ Import succeeded: courses.csv (12 created, 3 updated)');
   assert.equal(
-    subjectOf(importNotice({ status: 'succeeded_with_errors', counts: { ...counts, failed: 2 } })),
+    subjectOf(importNotice({ status: 'succeeded_with_errors', counts: { ...counts, failed: 2 } }), EN),
     '⚠️ Import finished with 2 row errors: courses.csv (12 created, 3 updated)',
   );
   assert.equal(
-    subjectOf(importNotice({ status: 'succeeded_with_errors', counts: { ...counts, failed: 1, unchanged: 4 } })),
+    subjectOf(importNotice({ status: 'succeeded_with_errors', counts: { ...counts, failed: 1, unchanged: 4 } }), EN),
     '⚠️ Import finished with 1 row error: courses.csv (12 created, 3 updated, 4 unchanged)',
   );
   assert.equal(
-    subjectOf(importNotice({ status: 'failed', error: { code: 'UNKNOWN_FORMAT', message: 'content is not CSV' } })),
+    subjectOf(importNotice({ status: 'failed', error: { code: 'UNKNOWN_FORMAT', message: 'content is not CSV' } }), EN),
     '❌ Import failed: courses.csv — content is not CSV',
   );
 });
 
 test('a subject cannot carry a header break or a bidi override from the file name', () => {
-  const subject = subjectOf(importNotice({ fileName: 'a\r\nBcc: victim@example.com\u202Ecsv.exe' }));
+  const subject = subjectOf(importNotice({ fileName: 'a\r\nBcc: victim@example.com\u202Ecsv.exe' }), EN);
   assert.doesNotMatch(subject, /[\r\n\u202E]/);
   assert.match(subject, /a Bcc: victim@example\.comcsv\.exe/); // the override removed, not replaced: a name reads the same everywhere
 });
@@ -81,15 +86,33 @@ test('oneLine and truncate bound text without splitting a surrogate pair', () =>
 });
 
 test('durations read naturally at every scale', () => {
-  assert.equal(formatDuration(null), '—');
-  assert.equal(formatDuration(850), '850 ms');
-  assert.equal(formatDuration(1234), '1.2 s');
-  assert.equal(formatDuration(42_000), '42 s');
-  assert.equal(formatDuration(125_000), '2 min 05 s');
-  assert.equal(formatDuration(3_725_000), '1 h 02 min');
+  assert.equal(formatDuration(null, EN), '—');
+  assert.equal(formatDuration(850, EN), '850 ms');
+  assert.equal(formatDuration(1234, EN), '1.2 s');
+  assert.equal(formatDuration(42_000, EN), '42 s');
+  assert.equal(formatDuration(125_000, EN), '2 min 05 s');
+  assert.equal(formatDuration(3_725_000, EN), '1 h 02 min');
 });
 
 test('a whole UTC day is shown as a date, any other period as a range', () => {
-  assert.equal(formatPeriod(new Date('2024-05-01T00:00:00Z'), new Date('2024-05-02T00:00:00Z')), '2024-05-01');
-  assert.equal(formatPeriod(new Date('2024-05-01T06:00:00Z'), new Date('2024-05-02T06:00:00Z')), '2024-05-01 06:00 UTC → 2024-05-02 06:00 UTC');
+  assert.equal(formatPeriod(new Date('2024-05-01T00:00:00Z'), new Date('2024-05-02T00:00:00Z'), EN), '1 May 2024');
+  assert.equal(formatPeriod(new Date('2024-05-01T06:00:00Z'), new Date('2024-05-02T06:00:00Z'), EN), '1 May 2024, 06:00 → 2 May 2024, 06:00');
+  // In French and in the display time zone (Paris is UTC+2 in May).
+  assert.equal(formatPeriod(new Date('2024-05-01T06:00:00Z'), new Date('2024-05-02T06:00:00Z'), FR), '1 mai 2024, 08:00 → 2 mai 2024, 08:00');
+  assert.equal(formatPeriod(new Date('2024-05-01T00:00:00Z'), new Date('2024-05-02T00:00:00Z'), FR), '1 mai 2024');
+});
+
+test('subjects and durations in French (NOTIFICATION_LANGUAGE=fr, the default)', () => {
+  assert.equal(subjectOf(importNotice(), FR), '✅ Import réussi : courses.csv (12 créés, 3 mis à jour)');
+  assert.equal(
+    subjectOf(importNotice({ status: 'succeeded_with_errors', counts: { ...counts, failed: 1, unchanged: 4 } }), FR),
+    '⚠️ Import terminé avec 1 erreur de ligne : courses.csv (12 créés, 3 mis à jour, 4 inchangés)',
+  );
+  assert.equal(
+    subjectOf(importNotice({ status: 'succeeded_with_errors', counts: { ...counts, created: 1299, failed: 2 } }), FR),
+    '⚠️ Import terminé avec 2 erreurs de ligne : courses.csv (1\u202f299 créés, 3 mis à jour)',
+  );
+  assert.equal(subjectOf(importNotice({ status: 'discarded' }), FR), '🗑️ Import abandonné : courses.csv (test, rien n’a été écrit)');
+  assert.equal(formatDuration(1234, FR), '1,2 s');
+  assert.equal(formatDuration(125_000, FR), '2 min 05 s');
 });

@@ -4,6 +4,11 @@ import { buildWebhookPayload } from '../../src/notify/webhooks';
 import { escapeMrkdwn } from '../../src/notify/slack';
 import { DISCORD_LIMITS, escapeDiscord, fitDiscord } from '../../src/notify/discord';
 import type { Notice } from '../../src/notify/messages';
+import type { NoticeLocale } from '../../src/notify/format';
+
+/** These tests read the English wording; French is asserted where it says so. */
+const EN: NoticeLocale = { language: 'en', timeZone: 'UTC' };
+const FR: NoticeLocale = { language: 'fr', timeZone: 'Europe/Paris' };
 
 type ImportNotice = Extract<Notice, { type: 'import' }>;
 
@@ -35,7 +40,7 @@ type Json = Record<string, any>;
 const asJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as Json;
 
 test('Slack: Block Kit with a header, fields, context and url buttons', () => {
-  const p = asJson(buildWebhookPayload('slack', importNotice()));
+  const p = asJson(buildWebhookPayload('slack', importNotice(), EN));
   assert.equal(p.text, '⚠️ Import finished with 2 row errors: courses.csv (12 created, 3 updated)');
   const types = p.blocks.map((b: Json) => b.type);
   assert.deepEqual(types, ['header', 'section', 'section', 'context', 'actions']);
@@ -59,7 +64,7 @@ test('Slack: Block Kit with a header, fields, context and url buttons', () => {
 
 test('Slack: user text cannot mention, link or inject control sequences', () => {
   const p = asJson(
-    buildWebhookPayload('slack', importNotice({ fileName: '<!channel> <@U123> <https://evil.example|click> & co.csv', errors: [{ row: 2, field: 'title', message: '<!here> ping' }] })),
+    buildWebhookPayload('slack', importNotice({ fileName: '<!channel> <@U123> <https://evil.example|click> & co.csv', errors: [{ row: 2, field: 'title', message: '<!here> ping' }] }), EN),
   );
   const all = JSON.stringify(p.blocks.filter((b: Json) => b.type !== 'header')) + p.text;
   assert.ok(!all.includes('<!channel>') && !all.includes('<@U123>') && !all.includes('<https://') && !all.includes('<!here>'));
@@ -70,7 +75,7 @@ test('Slack: user text cannot mention, link or inject control sequences', () => 
 });
 
 test('Discord: one embed with title, description, colour, inline fields, url and timestamp; no pings', () => {
-  const p = asJson(buildWebhookPayload('discord', importNotice()));
+  const p = asJson(buildWebhookPayload('discord', importNotice(), EN));
   assert.deepEqual(p.allowed_mentions, { parse: [] });
   assert.equal(p.embeds.length, 1);
   const e = p.embeds[0];
@@ -83,7 +88,7 @@ test('Discord: one embed with title, description, colour, inline fields, url and
 });
 
 test('Discord: markdown and mentions in user text are escaped', () => {
-  const p = asJson(buildWebhookPayload('discord', importNotice({ fileName: '@everyone **bold** [x](https://evil.example) <@123>.csv' })));
+  const p = asJson(buildWebhookPayload('discord', importNotice({ fileName: '@everyone **bold** [x](https://evil.example) <@123>.csv' }), EN));
   const d: string = p.embeds[0].description;
   assert.match(d, /@everyone \\\*\\\*bold\\\*\\\* \\\[x\\\]\\\(https\\:\/\/evil\.example\\\) \\<@123\\>\.csv/);
   assert.equal(escapeDiscord('a_b'), 'a\\_b');
@@ -93,7 +98,7 @@ test('Discord: every limit holds with huge inputs', () => {
   const long = 'x'.repeat(5000);
   const errors = Array.from({ length: 50 }, (_, i) => ({ row: i, field: long, message: long }));
   const p = asJson(
-    buildWebhookPayload('discord', importNotice({ fileName: `${'*'.repeat(300)}.csv`, startedBy: long, errors, error: { code: 'X', message: long } })),
+    buildWebhookPayload('discord', importNotice({ fileName: `${'*'.repeat(300)}.csv`, startedBy: long, errors, error: { code: 'X', message: long } }), EN),
   );
   const e = p.embeds[0];
   assert.ok(e.title.length <= DISCORD_LIMITS.title, `title ${e.title.length}`);
@@ -114,7 +119,7 @@ test('fitDiscord keeps escape pairs whole', () => {
 });
 
 test('Teams: an Adaptive Card 1.4 message with OpenUrl actions', () => {
-  const p = asJson(buildWebhookPayload('teams', importNotice()));
+  const p = asJson(buildWebhookPayload('teams', importNotice(), EN));
   assert.equal(p.type, 'message');
   assert.equal(p.attachments.length, 1);
   const a = p.attachments[0];
@@ -134,7 +139,7 @@ test('Teams: an Adaptive Card 1.4 message with OpenUrl actions', () => {
 });
 
 test('Teams: user text only appears in RichTextBlock runs, which read no markdown', () => {
-  const p = asJson(buildWebhookPayload('teams', importNotice({ fileName: '[click](https://evil.example) **x** {{DATE(2017-02-14T06:08:39Z)}}.csv' })));
+  const p = asJson(buildWebhookPayload('teams', importNotice({ fileName: '[click](https://evil.example) **x** {{DATE(2017-02-14T06:08:39Z)}}.csv' }), EN));
   const body: Json[] = p.attachments[0].content.body;
   const markdownReaders = JSON.stringify(body.filter((b) => b.type === 'TextBlock' || b.type === 'FactSet'));
   assert.ok(!markdownReaders.includes('evil.example'));
@@ -161,7 +166,17 @@ test('digest and alert notices build in every format', () => {
   };
   const alert: Notice = { type: 'alert', kind: 'watcher_down', component: 'watcher', detail: 'gone', since: new Date(), adminUrl: 'https://admin.example.com/' };
   for (const kind of ['slack', 'discord', 'teams'] as const) {
-    assert.match(JSON.stringify(buildWebhookPayload(kind, digest)), /Import summary 2024-05-01/);
-    assert.match(JSON.stringify(buildWebhookPayload(kind, alert)), /Watcher down/);
+    assert.match(JSON.stringify(buildWebhookPayload(kind, digest, EN)), /Import summary 1 May 2024/);
+    assert.match(JSON.stringify(buildWebhookPayload(kind, alert, EN)), /Watcher down/);
+  }
+});
+
+test('chat messages in French: the same card in every format', () => {
+  for (const kind of ['slack', 'discord', 'teams'] as const) {
+    const json = JSON.stringify(buildWebhookPayload(kind, importNotice(), FR));
+    assert.match(json, /Import terminé avec 2 erreurs de ligne/);
+    assert.match(json, /ligne 3, price : must be a number/);
+    assert.match(json, /Ouvrir l’import/);
+    assert.doesNotMatch(json, /Open the import/);
   }
 });

@@ -81,3 +81,39 @@ test('a neutralised formula cell re-imports as it was exported, and other apostr
   assert.equal(restoreNeutralized("'tis the season"), "'tis the season");
   assert.equal(restoreNeutralized("L'école"), "L'école");
 });
+
+test('round trip: every template written as XML and YAML reads back to the same normalised courses as JSON', async () => {
+  const { toXml, toYaml } = await import('../../src/domain/course-writers');
+  const { readXml } = await import('../../src/domain/readers/xml');
+  const { readYaml } = await import('../../src/domain/readers/yaml');
+  const dir = tempDir();
+  for (const kind of TEMPLATE_KINDS) {
+    const rows = sampleCourses(kind);
+    const jsonRows = await collect(readJson(writeFile(dir, `${kind}.json`, toJson(rows)), LIMITS));
+    const xmlRows = await collect(readXml(writeFile(dir, `${kind}.xml`, toXml(rows)), LIMITS));
+    const yamlRows = await collect(readYaml(writeFile(dir, `${kind}.yaml`, toYaml(rows)), LIMITS));
+    assert.equal(xmlRows.length, rows.length);
+    assert.equal(yamlRows.length, rows.length);
+    for (const [i, row] of jsonRows.entries()) {
+      const expected = normalizeCourse(row.raw);
+      for (const [format, other] of [['xml', xmlRows[i]!], ['yaml', yamlRows[i]!]] as const) {
+        const r = normalizeCourse(other.raw);
+        assert.ok(expected.ok && r.ok, `${kind} ${format} ${String(rows[i]!.title)}: ${JSON.stringify(!r.ok && r.errors)}`);
+        assert.deepEqual(r.course, expected.course, `${kind} ${format} ${String(rows[i]!.title)}`);
+        assert.deepEqual(r.warnings, []);
+      }
+    }
+  }
+});
+
+test('the XML writer escapes text and drops characters XML cannot hold; YAML quotes what would change type', async () => {
+  const { courseToXml, courseToYaml, xmlEscape } = await import('../../src/domain/course-writers');
+  assert.equal(xmlEscape('a < b && "c" > d\r\u0001'), 'a &lt; b &amp;&amp; &quot;c&quot; &gt; d&#13;');
+  const xml = courseToXml({ title: '</title><script>', price: 0, lessons: ['<Intro>'], tags: ['c&a'], category: null });
+  assert.ok(xml.includes('<title>&lt;/title&gt;&lt;script&gt;</title>'));
+  assert.ok(xml.includes('<lesson order="1"><title>&lt;Intro&gt;</title></lesson>'));
+  assert.ok(!xml.includes('category'));
+  const yaml = courseToYaml({ title: 'true', description: '10', instructor: 'null', category: '- x: y', price: 0 });
+  const { parse } = await import('yaml');
+  assert.deepEqual(parse(yaml, { schema: 'core' }), [{ title: 'true', description: '10', instructor: 'null', category: '- x: y', price: 0 }]);
+});

@@ -3,6 +3,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { wantsJson } from './negotiate';
+import { requestLanguage } from './language';
+import { translator } from '../../i18n/i18n';
 
 export function problem(ctx: Context, status: number, detail: string, extra: Record<string, unknown> = {}): void {
   ctx.status = status;
@@ -10,10 +12,21 @@ export function problem(ctx: Context, status: number, detail: string, extra: Rec
   ctx.body = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail, ...extra };
 }
 
-function errorPage(ctx: Context, status: number, message: string): void {
+/** A message shown on the error page: the English one (JSON answers, logs) and how to say it in the reader's language. */
+interface PageMessage {
+  english: string;
+  key?: string;
+  params?: Record<string, unknown>;
+}
+
+function errorPage(ctx: Context, status: number, msg: PageMessage): void {
+  const message = msg.english;
   if (wantsJson(ctx)) return problem(ctx, status, message);
   try {
-    ctx.render('error', { title: STATUS_CODES[status] ?? 'Error', status, message }, status);
+    const t = ctx.state.t ?? translator(requestLanguage(ctx));
+    const titleKey = `errors.title.${status}`;
+    const title = t(titleKey, { defaultValue: t('errors.title.other') });
+    ctx.render('error', { title, status, message: msg.key ? t(msg.key, msg.params) : message }, status);
   } catch (renderError) {
     ctx.state.log?.error({ err: renderError }, 'the error page could not be rendered');
     ctx.status = status;
@@ -26,14 +39,19 @@ export function errorHandler(): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body == null) errorPage(ctx, 404, 'There is no page at this address.');
-      else if (ctx.status === 405 && ctx.body == null) errorPage(ctx, 405, `${ctx.method} is not allowed here.`);
+      if (ctx.status === 404 && ctx.body == null) errorPage(ctx, 404, { english: 'There is no page at this address.', key: 'errors.noPage' });
+      else if (ctx.status === 405 && ctx.body == null) {
+        errorPage(ctx, 405, { english: `${ctx.method} is not allowed here.`, key: 'errors.methodNotAllowed', params: { method: ctx.method } });
+      }
     } catch (err) {
-      const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; headers?: Record<string, string> };
+      const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; headers?: Record<string, string>; i18n?: I18nMessage };
       const status = Number(e.status ?? e.statusCode) || 500;
       if (status >= 500) ctx.state.log?.error({ err }, 'request failed');
       else ctx.state.log?.debug({ status, message: e.message }, 'request refused');
-      const message = status < 500 && e.expose !== false && e.message ? e.message : 'Something went wrong on our side. The error is logged; try again or ask an administrator.';
+      const shown = status < 500 && e.expose !== false && e.message;
+      const message: PageMessage = shown
+        ? { english: e.message!, ...e.i18n }
+        : { english: 'Something went wrong on our side. The error is logged; try again or ask an administrator.', key: 'errors.internal' };
       if (e.headers) ctx.set(e.headers);
       errorPage(ctx, status, message);
     }
@@ -47,12 +65,23 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The catalogue key of the message for the HTML page; `message` (English) stays for JSON answers and logs. */
+    readonly i18n?: I18nMessage,
   ) {
     super(message);
   }
 }
 
-/** `ctx.throw` that TypeScript knows never returns (narrowing after `if (!x) fail(404, …)`). */
-export function fail(status: number, message: string): never {
-  throw new HttpError(status, message);
+/** A message of locales/<language>.json: its key and placeholder values. */
+export interface I18nMessage {
+  key: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * `ctx.throw` that TypeScript knows never returns (narrowing after `if (!x) fail(404, …)`). `message` is English
+ * (problem+json, logs); with `i18n` the HTML page shows that catalogue message in the reader's language instead.
+ */
+export function fail(status: number, message: string, i18n?: I18nMessage): never {
+  throw new HttpError(status, message, i18n);
 }

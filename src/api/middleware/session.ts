@@ -52,7 +52,7 @@ export function sessions(deps: ApiDeps): Middleware {
       if (s) {
         handle.idHash = s.id_hash;
         handle.flash = Array.isArray(s.flash) ? s.flash : [];
-        ctx.state.user = { id: s.user_id, email: s.email, role: s.role };
+        ctx.state.user = { id: s.user_id, email: s.email, role: s.role, language: s.language };
         ctx.state.via = 'session';
         ctx.state.csrfToken = s.csrf_token;
       } else {

@@ -38,7 +38,7 @@ function role(value: string): Role | null {
 
 function idParam(ctx: Context): number {
   const id = Number(ctx.params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) fail(404, 'No such account.');
+  if (!Number.isSafeInteger(id) || id <= 0) fail(404, 'No such account.', { key: 'users.noSuchAccount' });
   return id;
 }
 
@@ -53,7 +53,7 @@ export function adminUserRoutes(deps: ApiDeps): Router {
 
   async function page(ctx: Context, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
     const [users, tokens] = await Promise.all([listUsers(sql), listApiTokens(sql)]);
-    ctx.render('admin-users/index', { title: 'Users & tokens', nav: 'users', users, tokens, form: {}, tokenForm: {}, publicUrl: deps.config.publicUrl, ...extra }, status);
+    ctx.render('admin-users/index', { title: ctx.state.t('users.title'), nav: 'users', users, tokens, form: {}, tokenForm: {}, publicUrl: deps.config.publicUrl, ...extra }, status);
   }
 
   router.get(USERS_PATH, requireAdmin, async (ctx) => page(ctx));
@@ -63,15 +63,15 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     const r = role(field(ctx, 'role'));
     const password = typeof (ctx.request.body as Record<string, unknown> | undefined)?.password === 'string' ? String((ctx.request.body as Record<string, unknown>).password) : '';
     const form = { email, role: r ?? 'viewer' };
-    const problemText = !EMAIL.test(email) || email.length > 254 ? 'Enter a valid email address.' : !r ? 'Choose a role.' : passwordProblem(password);
+    const problemText = !EMAIL.test(email) || email.length > 254 ? ctx.state.t('users.validEmail') : !r ? ctx.state.t('users.chooseRole') : passwordProblem(password, ctx.state.t);
     if (problemText) return page(ctx, 400, { form, formError: problemText });
     try {
       const user = await insertUser(sql, { email, role: r!, passwordHash: await hashPassword(password), createdBy: ctx.state.user!.email });
       await auditFromCtx(ctx, 'user.create', user.email, { role: user.role });
-      ctx.flash('success', `Account ${user.email} created (${user.role}).`);
+      ctx.flash('success', ctx.state.t('users.flashCreated', { email: user.email, role: ctx.state.t(`common.roles.${user.role}`) }));
       backToUsers(ctx);
     } catch (err) {
-      if (err instanceof DuplicateEmailError) return page(ctx, 409, { form, formError: 'An account with this email already exists.' });
+      if (err instanceof DuplicateEmailError) return page(ctx, 409, { form, formError: ctx.state.t('users.duplicate') });
       throw err;
     }
   });
@@ -80,15 +80,15 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     const id = idParam(ctx);
     const r = role(field(ctx, 'role'));
     const user = await findUserById(sql, id);
-    if (!user) fail(404, 'No such account.');
-    if (!r) fail(400, 'Choose a role.');
+    if (!user) fail(404, 'No such account.', { key: 'users.noSuchAccount' });
+    if (!r) fail(400, 'Choose a role.', { key: 'users.chooseRole' });
     if (user.role === 'admin' && r !== 'admin' && (await countOtherActiveAdmins(sql, id)) === 0) {
-      ctx.flash('error', 'There must remain at least one active administrator.');
+      ctx.flash('error', ctx.state.t('users.lastAdmin'));
       return backToUsers(ctx);
     }
     await setUserRole(sql, id, r);
     await auditFromCtx(ctx, 'user.role', user.email, { from: user.role, to: r });
-    ctx.flash('success', `${user.email} is now ${r}.`);
+    ctx.flash('success', ctx.state.t('users.flashRole', { email: user.email, role: ctx.state.t(`common.roles.${r}`) }));
     backToUsers(ctx);
   });
 
@@ -96,15 +96,15 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     router.post(`/admin-dashboard/users/:id/${action}/`, requireAdmin, formBody(), async (ctx) => {
       const id = idParam(ctx);
       const user = await findUserById(sql, id);
-      if (!user) fail(404, 'No such account.');
+      if (!user) fail(404, 'No such account.', { key: 'users.noSuchAccount' });
       if (disabled && user.role === 'admin' && (await countOtherActiveAdmins(sql, id)) === 0) {
-        ctx.flash('error', 'There must remain at least one active administrator.');
+        ctx.flash('error', ctx.state.t('users.lastAdmin'));
         return backToUsers(ctx);
       }
       await setUserDisabled(sql, id, disabled);
       if (disabled) await deleteUserSessions(sql, id);
       await auditFromCtx(ctx, `user.${action}`, user.email);
-      ctx.flash('success', `${user.email} ${disabled ? 'is disabled and signed out' : 'can sign in again'}.`);
+      ctx.flash('success', ctx.state.t(disabled ? 'users.flashDisabled' : 'users.flashEnabled', { email: user.email }));
       backToUsers(ctx);
     });
   }
@@ -112,9 +112,9 @@ export function adminUserRoutes(deps: ApiDeps): Router {
   router.post('/admin-dashboard/users/:id/password/', requireAdmin, formBody(), async (ctx) => {
     const id = idParam(ctx);
     const user = await findUserById(sql, id);
-    if (!user) fail(404, 'No such account.');
+    if (!user) fail(404, 'No such account.', { key: 'users.noSuchAccount' });
     const password = typeof (ctx.request.body as Record<string, unknown> | undefined)?.password === 'string' ? String((ctx.request.body as Record<string, unknown>).password) : '';
-    const problemText = passwordProblem(password);
+    const problemText = passwordProblem(password, ctx.state.t);
     if (problemText) {
       ctx.flash('error', `${user.email}: ${problemText}`);
       return backToUsers(ctx);
@@ -122,7 +122,7 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     await setUserPassword(sql, id, await hashPassword(password));
     await deleteUserSessions(sql, id);
     await auditFromCtx(ctx, 'user.password', user.email);
-    ctx.flash('success', `New password set for ${user.email}; their sessions were signed out.`);
+    ctx.flash('success', ctx.state.t('users.flashPassword', { email: user.email }));
     backToUsers(ctx);
   });
 
@@ -130,8 +130,8 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     const name = field(ctx, 'name');
     const r = role(field(ctx, 'role'));
     const tokenForm = { name, role: r ?? 'viewer' };
-    if (!name || name.length > 100) return page(ctx, 400, { tokenForm, tokenError: 'Give the token a name of 1 to 100 characters (what uses it).' });
-    if (!r) return page(ctx, 400, { tokenForm, tokenError: 'Choose a role.' });
+    if (!name || name.length > 100) return page(ctx, 400, { tokenForm, tokenError: ctx.state.t('users.tokenName') });
+    if (!r) return page(ctx, 400, { tokenForm, tokenError: ctx.state.t('users.chooseRole') });
     const t = newApiToken();
     const id = await insertApiToken(sql, { name, tokenHash: t.hash, prefix: t.prefix, role: r, createdBy: ctx.state.user!.id || null });
     await auditFromCtx(ctx, 'token.create', `token:${name}`, { id, role: r });
@@ -144,8 +144,8 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     const revoked = await revokeApiToken(sql, id);
     if (revoked) {
       await auditFromCtx(ctx, 'token.revoke', `token:${revoked.name}`, { id });
-      ctx.flash('success', `Token “${revoked.name}” revoked: it no longer works.`);
-    } else ctx.flash('info', 'This token was already revoked.');
+      ctx.flash('success', ctx.state.t('users.flashRevoked', { name: revoked.name }));
+    } else ctx.flash('info', ctx.state.t('users.alreadyRevoked'));
     backToUsers(ctx);
   });
 

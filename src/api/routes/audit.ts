@@ -18,7 +18,7 @@ export function auditRoutes(deps: ApiDeps): Router {
     const filter = filterOf(ctx);
     const { page, limit, offset } = pageParams(ctx, 50);
     const [{ rows, total }, actions] = await Promise.all([listAudit(deps.sql, filter, { limit, offset }), auditActions(deps.sql)]);
-    ctx.render('audit/index', { title: 'Audit log', nav: 'audit', rows, filter, actions, pagination: paginate(ctx, total, page, limit) });
+    ctx.render('audit/index', { title: ctx.state.t('audit.title'), nav: 'audit', rows, filter, actions, pagination: paginate(ctx, total, page, limit) });
   });
 
   router.get('/api/audit', requireUser, async (ctx) => {

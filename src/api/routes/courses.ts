@@ -25,6 +25,7 @@ import { bulkProgress, startBulk } from '../../courses/bulk';
 import { getBulkAction } from '../../db/bulk-actions';
 import { CONTENT_TYPES, EXPORT_FORMATS, exportFileName, exportStream, type ExportFormat } from '../../courses/export';
 import { selectedCourses, type Selection } from '../../courses/selection';
+import { translator, type Translate } from '../../i18n/i18n';
 
 export const COURSES_PATH = '/admin-dashboard/courses/';
 /** Ticked ids per request: a page of the list is at most 100; "every matching course" goes by filters. */
@@ -75,20 +76,11 @@ function bulkPath(id: string): string {
   return `${COURSES_PATH}bulk/${id}/`;
 }
 
-function summary(p: BulkProgress): string {
+/** What a finished bulk action did, in the language of `t` (English for JSON answers). */
+function summary(p: BulkProgress, t: Translate): string {
   const n = p.processed;
-  const noun = n === 1 ? 'course' : 'courses';
-  if (p.status === 'failed') return `The ${p.action} stopped after ${n} ${noun}: ${p.error ?? 'unknown error'}`;
-  switch (p.action) {
-    case 'activate':
-      return `${n} ${noun} activated.`;
-    case 'deactivate':
-      return `${n} ${noun} deactivated.`;
-    case 'duplicate':
-      return `${n} ${noun} duplicated; the copies are inactive until you activate them.`;
-    case 'delete':
-      return `${n} ${noun} deleted.`;
-  }
+  if (p.status === 'failed') return t('courses.bulk.stopped', { count: n, n, action: t(`courses.action.${p.action}`), error: p.error ?? t('courses.bulk.unknownError') });
+  return t(`courses.bulk.${p.action}`, { count: n, n });
 }
 
 function searchDeps(deps: ApiDeps, ctx?: Context): SearchDeps {
@@ -121,7 +113,7 @@ export function courseRoutes(deps: ApiDeps): Router {
     }
     const params = filtersToParams(filters);
     ctx.render('courses/index', {
-      title: 'Courses',
+      title: ctx.state.t('courses.title'),
       nav: 'courses',
       q,
       filters,
@@ -166,22 +158,24 @@ export function courseRoutes(deps: ApiDeps): Router {
     const action = str(body.action) as BulkAction;
     const filters = bodyFilters(body);
     const back = listUrl(filters);
+    // JSON clients read English; a person reads their language.
+    const t = json ? translator('en') : ctx.state.t;
     const refuse = (status: number, message: string) => {
       if (json) return problem(ctx, status, message);
       ctx.flash('error', message);
       ctx.status = 303;
       ctx.redirect(back);
     };
-    if (!(BULK_ACTIONS as readonly string[]).includes(action)) return refuse(400, `Choose an action: ${BULK_ACTIONS.join(', ')}.`);
+    if (!(BULK_ACTIONS as readonly string[]).includes(action)) return refuse(400, t('courses.bulk.chooseAction', { actions: BULK_ACTIONS.join(', ') }));
     const selection = selectionOf(body);
-    if (!selection) return refuse(400, 'Tick at least one course, or choose "every matching course".');
+    if (!selection) return refuse(400, t('courses.bulk.tickSome'));
 
     const confirmed = str(body.confirm) === 'yes' || body.confirm === true;
     if (action === 'delete' && !confirmed) {
       if (json) return problem(ctx, 400, 'Deleting needs "confirm": true.');
       const total = 'ids' in selection ? selection.ids.length : await countMatching(deps, selection.filters);
       ctx.render('courses/confirm-delete', {
-        title: 'Delete courses?',
+        title: t('courses.confirmDelete.title'),
         nav: 'courses',
         count: total,
         scope: 'ids' in selection ? 'ids' : 'all',
@@ -204,12 +198,12 @@ export function courseRoutes(deps: ApiDeps): Router {
       return;
     }
     if (started.finished) {
-      ctx.flash(started.finished.status === 'succeeded' ? 'success' : 'error', summary(started.finished));
+      ctx.flash(started.finished.status === 'succeeded' ? 'success' : 'error', summary(started.finished, t));
       ctx.status = 303;
       ctx.redirect(back);
       return;
     }
-    ctx.flash('info', 'A large selection: the action runs in the background. This page follows it.');
+    ctx.flash('info', t('courses.bulk.background'));
     ctx.status = 303;
     ctx.redirect(bulkPath(started.bulkId));
   });
@@ -231,10 +225,11 @@ export function courseRoutes(deps: ApiDeps): Router {
     const done = progress.status === 'succeeded' || progress.status === 'failed';
     if (wantsJson(ctx)) {
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = { ...progress, done, message: done ? summary(progress) : null };
+      ctx.body = { ...progress, done, message: done ? summary(progress, translator('en')) : null };
       return;
     }
-    ctx.render('courses/bulk', { title: `${ACTION_LABELS[progress.action]}: progress`, nav: 'courses', progress, done, message: done ? summary(progress) : null, startedBy: record?.started_by ?? null, createdAt: record?.created_at ?? null });
+    const t = ctx.state.t;
+    ctx.render('courses/bulk', { title: t('courses.bulk.progressTitle', { action: t(`courses.action.${progress.action}`) }), nav: 'courses', progress, done, message: done ? summary(progress, t) : null, startedBy: record?.started_by ?? null, createdAt: record?.created_at ?? null });
   });
 
   const exportHandler = async (ctx: Context, format: ExportFormat, selection: Selection) => {
@@ -268,7 +263,7 @@ export function courseRoutes(deps: ApiDeps): Router {
     const selection = selectionOf(body);
     if (!selection) {
       if (wantsJson(ctx)) return problem(ctx, 400, 'Tick at least one course, or choose "every matching course".');
-      ctx.flash('error', 'Tick at least one course, or choose "every matching course".');
+      ctx.flash('error', ctx.state.t('courses.bulk.tickSome'));
       ctx.status = 303;
       ctx.redirect(listUrl(bodyFilters(body)));
       return;

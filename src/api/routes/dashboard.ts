@@ -10,12 +10,13 @@ import { searchStatus } from '../../search/status';
 import { stackedBars, type ChartSeries } from '../../monitoring/charts';
 
 const DAYS = 14;
+/** The chart's series; `label` is a catalogue key (locales/<language>.json). */
 const CHART_STATUSES: { status: string; label: string; tone: string }[] = [
-  { status: 'succeeded', label: 'Succeeded', tone: 'success' },
-  { status: 'succeeded_with_errors', label: 'With errors', tone: 'warning' },
-  { status: 'failed', label: 'Failed', tone: 'danger' },
-  { status: 'running', label: 'Running / waiting', tone: 'info' },
-  { status: 'other', label: 'Discarded / cancelled', tone: 'neutral' },
+  { status: 'succeeded', label: 'dashboard.series.succeeded', tone: 'success' },
+  { status: 'succeeded_with_errors', label: 'dashboard.series.withErrors', tone: 'warning' },
+  { status: 'failed', label: 'dashboard.series.failed', tone: 'danger' },
+  { status: 'running', label: 'dashboard.series.running', tone: 'info' },
+  { status: 'other', label: 'dashboard.series.other', tone: 'neutral' },
 ];
 
 function bucketOf(status: string): string {
@@ -39,7 +40,7 @@ export function dashboardRoutes(deps: ApiDeps): Router {
     const days = [...new Set(perDay.map((r) => r.day))];
     const series: ChartSeries[] = CHART_STATUSES.map((s) => ({
       key: s.status,
-      label: s.label,
+      label: ctx.state.t(s.label),
       tone: s.tone,
       values: days.map((d) => perDay.filter((r) => r.day === d && r.status !== '' && bucketOf(r.status) === s.status).reduce((a, r) => a + r.n, 0)),
     }));
@@ -62,14 +63,14 @@ export function dashboardRoutes(deps: ApiDeps): Router {
       return;
     }
     ctx.render('dashboard/index', {
-      title: 'Dashboard',
+      title: ctx.state.t('dashboard.title'),
       nav: 'dashboard',
       ...data,
       search,
       latest,
       series,
       days,
-      chart: stackedBars(days, series, { label: `Imports per day and status, last ${DAYS} days` }),
+      chart: stackedBars(days, series, { label: ctx.state.t('dashboard.chartLabel', { count: DAYS }) }),
     });
   });
 

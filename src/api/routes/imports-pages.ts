@@ -20,6 +20,7 @@ import { writeFailedRowsCsv } from '../../imports/failed-rows';
 import { ActionRefused, canRevert, cancelImport, decideDryRun, startRevert } from '../../imports/actions';
 import { revertWorkflowId } from '../../workflows/revert-import';
 import { bodyField, importIdParam, importPagePath, IMPORTS_PATH, queryField } from './imports-shared';
+import { translator } from '../../i18n/i18n';
 
 const PER_PAGE = 50;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -76,7 +77,7 @@ export function importPageRoutes(deps: ApiDeps): Router {
       return;
     }
     ctx.render('imports/history', {
-      title: 'Imports',
+      title: ctx.state.t('imports.history.title'),
       nav: 'imports',
       imports: result.rows,
       filters,
@@ -98,7 +99,7 @@ export function importPageRoutes(deps: ApiDeps): Router {
     const id = importIdParam(ctx);
     const view = await importStatus({ sql, temporal: deps.temporal, config: deps.config }, id);
     const imp = await importDetail(sql, id);
-    if (!view || !imp) fail(404, 'There is no such import.');
+    if (!view || !imp) fail(404, 'There is no such import.', { key: 'errors.noSuchImport' });
     const actionParam = queryField(ctx, 'action');
     const action = (PREVIEW_ACTIONS as readonly string[]).includes(actionParam) ? (actionParam as PreviewAction) : undefined;
     const rowsPage = pageNumber(ctx, 'page');
@@ -115,7 +116,7 @@ export function importPageRoutes(deps: ApiDeps): Router {
       deliveriesOfImport(sql, id),
     ]);
     ctx.render('imports/show', {
-      title: `Import · ${imp.file_name}`,
+      title: ctx.state.t('imports.show.title', { file: imp.file_name }),
       nav: 'imports',
       imp,
       view,
@@ -137,7 +138,7 @@ export function importPageRoutes(deps: ApiDeps): Router {
   router.get(`${IMPORTS_PATH}:id/failed-rows.csv`, requireUser, async (ctx) => {
     const id = importIdParam(ctx);
     const imp = await importDetail(sql, id);
-    if (!imp) fail(404, 'There is no such import.');
+    if (!imp) fail(404, 'There is no such import.', { key: 'errors.noSuchImport' });
     const out = new PassThrough();
     const stem = imp.file_name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'import';
     ctx.set('Content-Disposition', `attachment; filename="${stem}-failed-rows.csv"`);
@@ -150,24 +151,31 @@ export function importPageRoutes(deps: ApiDeps): Router {
     });
   });
 
-  /** Runs an action, answers JSON or flash + redirect back to the import's page; refusals are 404/409. */
+  /**
+   * Runs an action, answers JSON or flash + redirect back to the import's page; refusals are 404/409.
+   * `run` resolves to the catalogue key of its outcome (imports.flash.*).
+   */
   const act = (name: 'confirm' | 'discard' | 'cancel' | 'revert', run: (ctx: Context, id: string) => Promise<string>) =>
     async (ctx: Context) => {
       const id = importIdParam(ctx);
       try {
-        const message = await run(ctx, id);
+        // run() answers a catalogue key: JSON clients get the English message, people their language.
+        const key = await run(ctx, id);
+        const message = translator('en')(key);
         await auditFromCtx(ctx, `import.${name}`, id, name === 'revert' ? { force: ['true', 'on', '1'].includes(bodyField(ctx, 'force')) } : null);
         if (wantsJson(ctx)) {
           ctx.status = 202;
           ctx.body = { importId: id, action: name, message, statusUrl: `/api/imports/${id}` };
           return;
         }
-        ctx.flash('success', message);
+        ctx.flash('success', ctx.state.t(key));
       } catch (err) {
         if (!(err instanceof ActionRefused)) throw err;
         if (wantsJson(ctx)) return problem(ctx, err.status, err.message);
-        if (err.status === 404) fail(404, err.message);
-        ctx.flash('error', err.message);
+        if (err.status === 404) fail(404, err.message, err.i18n);
+        // A status code among the values is shown as its label ("En attente de confirmation").
+        const params = Object.fromEntries(Object.entries(err.i18n?.params ?? {}).map(([k, v]) => [k, k === 'status' ? ctx.state.t(`status.${v}`) : v]));
+        ctx.flash('error', err.i18n ? ctx.state.t(err.i18n.key, params) : err.message);
       }
       ctx.status = 303;
       ctx.redirect(importPagePath(id));
@@ -176,20 +184,20 @@ export function importPageRoutes(deps: ApiDeps): Router {
   const clientDeps = { sql, temporal: deps.temporal, config: deps.config };
   router.post(`${IMPORTS_PATH}:id/confirm/`, requireAdmin, formBody(), act('confirm', async (_ctx, id) => {
     await decideDryRun(clientDeps, id, 'confirm');
-    return 'Confirmed: the previewed rows are being applied.';
+    return 'imports.flash.confirmed';
   }));
   router.post(`${IMPORTS_PATH}:id/discard/`, requireAdmin, formBody(), act('discard', async (_ctx, id) => {
     await decideDryRun(clientDeps, id, 'discard');
-    return 'Discarded: nothing was written.';
+    return 'imports.flash.discarded';
   }));
   router.post(`${IMPORTS_PATH}:id/cancel/`, requireAdmin, formBody(), act('cancel', async (_ctx, id) => {
     await cancelImport(clientDeps, id);
-    return 'Cancel requested: the file goes to error/ and anything already written is undone.';
+    return 'imports.flash.cancelRequested';
   }));
   router.post(`${IMPORTS_PATH}:id/revert/`, requireAdmin, formBody(), act('revert', async (ctx, id) => {
     const force = ['true', 'on', '1'].includes(bodyField(ctx, 'force'));
     const r = await startRevert(clientDeps, id, { requestedBy: ctx.state.user!.email, force });
-    return r.started ? 'Revert started: the courses of this import are being put back as they were.' : 'A revert of this import is already running.';
+    return r.started ? 'imports.flash.revertStarted' : 'imports.flash.revertRunning';
   }));
 
   return router;

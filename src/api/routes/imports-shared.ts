@@ -29,6 +29,6 @@ export function queryField(ctx: Context, name: string): string {
 /** The :id of the route, which must be a uuid (a 404 otherwise, before any query). */
 export function importIdParam(ctx: Context): string {
   const id = String(ctx.params.id ?? '');
-  if (!UUID.test(id)) fail(404, 'There is no such import.');
+  if (!UUID.test(id)) fail(404, 'There is no such import.', { key: 'errors.noSuchImport' });
   return id.toLowerCase();
 }

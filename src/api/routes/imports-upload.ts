@@ -8,7 +8,7 @@ import { problem } from '../middleware/errors';
 import { wantsJson } from '../middleware/negotiate';
 import { auditFromCtx } from '../middleware/audit';
 import { IMPORT_MODES, startUploadImport, UploadRefused } from '../../imports/start-upload';
-import { buildTemplate, isTemplateFormat, isTemplateKind, TEMPLATE_FORMATS, TEMPLATE_KINDS } from '../../imports/templates';
+import { buildTemplate, isTemplateFormat, isTemplateKind, TEMPLATE_FORMATS, TEMPLATE_KINDS, type TemplateFormat } from '../../imports/templates';
 import type { ImportMode } from '../../domain/types';
 import { bodyField, importPagePath } from './imports-shared';
 
@@ -50,10 +50,13 @@ function uploadedFile(ctx: Context): UploadedPart | undefined {
   return undefined;
 }
 
+/** The template formats offered, Excel first: what most admins open (the issue's "points to the Excel template first"). */
+const EXCEL_FIRST: readonly TemplateFormat[] = ['xlsx', ...TEMPLATE_FORMATS.filter((f) => f !== 'xlsx')];
+
 function uploadPage(ctx: Context, status = 200, extra: Record<string, unknown> = {}): void {
   ctx.render(
     'imports/upload',
-    { title: 'Import courses', nav: 'import', modes: IMPORT_MODES, templateKinds: TEMPLATE_KINDS, templateFormats: TEMPLATE_FORMATS, form: { mode: 'create_or_update', dryRun: true }, ...extra },
+    { title: ctx.state.t('imports.upload.title'), nav: 'import', modes: IMPORT_MODES, templateKinds: TEMPLATE_KINDS, templateFormats: EXCEL_FIRST, form: { mode: 'create_or_update', dryRun: true }, ...extra },
     status,
   );
 }
@@ -74,7 +77,7 @@ export function uploadRoutes(deps: ApiDeps): Router {
       uploadPage(ctx, status, { formError: message, ...(form ? { form } : {}) });
     };
     const file = uploadedFile(ctx);
-    if (!file) return refuse(400, 'Choose a file to import (CSV, TSV, JSON, Excel .xlsx / .xls or OpenDocument .ods).');
+    if (!file) return refuse(400, json ? 'Choose a file to import (CSV, TSV, JSON, Excel .xlsx / .xls, OpenDocument .ods, XML or YAML).' : ctx.state.t('imports.upload.noFile'));
     const form = readForm(ctx);
     if (typeof form === 'string') return refuse(400, form);
     const user = ctx.state.user!;
@@ -93,7 +96,7 @@ export function uploadRoutes(deps: ApiDeps): Router {
       if (!started.started) {
         const message = `A file with the same content is already being imported (import ${started.importId}); nothing new was started.`;
         if (json) return problem(ctx, 409, message, { importId: started.importId, workflowId: started.workflowId, statusUrl, page: importPagePath(started.importId) });
-        ctx.flash('info', 'This content is already being imported: here is that import. Nothing new was started.');
+        ctx.flash('info', ctx.state.t('imports.upload.duplicate'));
         ctx.status = 303;
         return ctx.redirect(importPagePath(started.importId));
       }
@@ -104,7 +107,7 @@ export function uploadRoutes(deps: ApiDeps): Router {
         ctx.body = { importId: started.importId, workflowId: started.workflowId, statusUrl, page: importPagePath(started.importId), fileName: started.fileName, mode: form.mode, dryRun: form.dryRun };
         return;
       }
-      ctx.flash('success', form.dryRun ? `${started.fileName} is being checked: the preview appears below when ready.` : `${started.fileName} is being imported.`);
+      ctx.flash('success', ctx.state.t(form.dryRun ? 'imports.upload.checking' : 'imports.upload.importing', { file: started.fileName }));
       ctx.status = 303;
       ctx.redirect(importPagePath(started.importId));
     } catch (err) {
@@ -121,9 +124,9 @@ export function uploadRoutes(deps: ApiDeps): Router {
     if (!isTemplateKind(kind) || !isTemplateFormat(format)) {
       const message = `template_type must be one of ${TEMPLATE_KINDS.join(', ')} and format_type one of ${TEMPLATE_FORMATS.join(', ')}.`;
       if (wantsJson(ctx)) return problem(ctx, 400, message);
-      return uploadPage(ctx, 400, { templateError: message });
+      return uploadPage(ctx, 400, { templateError: ctx.state.t('imports.upload.badTemplate', { kinds: TEMPLATE_KINDS.join(', '), formats: TEMPLATE_FORMATS.join(', ') }) });
     }
-    const file = await buildTemplate(kind, format);
+    const file = await buildTemplate(kind, format, ctx.state.language);
     ctx.set('Content-Disposition', `attachment; filename="${file.fileName}"`);
     ctx.set('Cache-Control', 'no-store');
     ctx.type = file.contentType;

@@ -25,7 +25,7 @@ export function monitoringRoutes(deps: ApiDeps): Router {
       return;
     }
     ctx.render('monitoring/index', {
-      title: 'Monitoring',
+      title: ctx.state.t('monitoring.navTitle'),
       nav: 'monitoring',
       s: snapshot,
       isAdmin: ctx.state.user?.role === 'admin',
@@ -58,7 +58,7 @@ export function monitoringRoutes(deps: ApiDeps): Router {
     const json = wantsJson(ctx) || ctx.is('json') === 'json';
     if (!deps.es) {
       if (json) return problem(ctx, 409, 'Elasticsearch is disabled by configuration (ELASTICSEARCH_ENABLED=false): there is nothing to reindex.');
-      ctx.flash('error', 'Elasticsearch is disabled by configuration: there is nothing to reindex.');
+      ctx.flash('error', ctx.state.t('monitoring.esOff'));
       ctx.status = 303;
       ctx.redirect(MONITORING_PATH);
       return;
@@ -70,7 +70,7 @@ export function monitoringRoutes(deps: ApiDeps): Router {
       ctx.body = { ...started, statusUrl: '/admin-dashboard/elasticsearch/status/', message: started.started ? 'Reindex started.' : 'A reindex is already running.' };
       return;
     }
-    ctx.flash(started.started ? 'success' : 'info', started.started ? 'Reindex started: searches keep working while the new index is built.' : 'A reindex is already running.');
+    ctx.flash(started.started ? 'success' : 'info', ctx.state.t(started.started ? 'monitoring.reindexStarted' : 'monitoring.reindexRunning'));
     ctx.status = 303;
     ctx.redirect(MONITORING_PATH);
   });

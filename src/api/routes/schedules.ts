@@ -52,7 +52,9 @@ export function scheduleRoutes(deps: ApiDeps): Router {
   const router = new Router();
 
   router.get('/admin-dashboard/schedules/', requireUser, async (ctx) => {
-    ctx.render('schedules/index', { title: 'Schedules', nav: 'monitoring', namespace: deps.config.temporal.namespace, schedules: await describeSchedules(deps) });
+    // Schedule id -> the catalogue key of its purpose (schedules.purpose.<key>): the memo's purpose is English.
+    const purposeKeys = Object.fromEntries(Object.entries(scheduleIds(deps.config)).map(([key, id]) => [id, key]));
+    ctx.render('schedules/index', { title: ctx.state.t('schedules.title'), nav: 'monitoring', namespace: deps.config.temporal.namespace, schedules: await describeSchedules(deps), purposeKeys });
   });
 
   router.get('/api/schedules', requireUser, async (ctx) => {
@@ -66,15 +68,15 @@ export function scheduleRoutes(deps: ApiDeps): Router {
     switch (ctx.params.action) {
       case 'pause':
         await handle.pause(`paused by ${who}`);
-        ctx.flash('success', `${id} paused`);
+        ctx.flash('success', ctx.state.t('schedules.flashPaused', { id }));
         break;
       case 'unpause':
         await handle.unpause(`resumed by ${who}`);
-        ctx.flash('success', `${id} resumed`);
+        ctx.flash('success', ctx.state.t('schedules.flashResumed', { id }));
         break;
       case 'trigger':
         await handle.trigger();
-        ctx.flash('success', `${id} started now`);
+        ctx.flash('success', ctx.state.t('schedules.flashStarted', { id }));
         break;
       default:
         ctx.throw(404, 'no such action');

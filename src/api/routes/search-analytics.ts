@@ -19,18 +19,19 @@ export function searchAnalyticsRoutes(deps: ApiDeps): Router {
     }
     const days = perDay.map((d) => d.day);
     const series = [
-      { key: 'found', label: 'With results', tone: 'info', values: perDay.map((d) => d.searches - d.zero) },
-      { key: 'zero', label: 'No result', tone: 'warning', values: perDay.map((d) => d.zero) },
+      { key: 'found', label: ctx.state.t('searchAnalytics.withResults'), tone: 'info', values: perDay.map((d) => d.searches - d.zero) },
+      { key: 'zero', label: ctx.state.t('searchAnalytics.noResult'), tone: 'warning', values: perDay.map((d) => d.zero) },
     ];
     ctx.render('search-analytics/index', {
-      title: 'Search analytics',
+      title: ctx.state.t('searchAnalytics.title'),
+      windowDays: DAYS,
       nav: 'search-analytics',
       top,
       zero,
       perDay,
       series,
       total: perDay.reduce((a, d) => a + d.searches, 0),
-      chart: stackedBars(days, series, { label: `Searches per day, last ${DAYS} days` }),
+      chart: stackedBars(days, series, { label: ctx.state.t('searchAnalytics.chartLabel', { count: DAYS }) }),
     });
   });
 

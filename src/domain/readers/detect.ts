@@ -13,6 +13,9 @@ export const ACCEPTED_EXTENSIONS: Readonly<Record<string, FileFormat>> = {
   '.xlsx': 'xlsx',
   '.xls': 'xls',
   '.ods': 'ods',
+  '.xml': 'xml',
+  '.yaml': 'yaml',
+  '.yml': 'yaml',
 };
 
 const ACCEPTED_LIST = Object.keys(ACCEPTED_EXTENSIONS).join(', ');
@@ -104,6 +107,21 @@ export function checkFormatMatchesContent(format: FileFormat, head: Buffer): voi
       // Windows PowerShell 5 writes JSON as UTF-16 (Out-File, Set-Content -Encoding Unicode): the JSON reader decodes it.
       if (kind === 'utf16' && /^[[{]/.test(utf16Head(head).trimStart())) return;
       if (kind === 'text') throw mismatch(`text starting with '${preview(head)}', not a JSON array or object (a CSV file?)`);
+      throw mismatch(DESCRIBE[kind]);
+    case 'xml': {
+      // An XML document starts with its declaration or its root element (XML 1.0 §2.1, after an optional BOM
+      // and white space); UTF-16 with a byte-order mark is decoded by the XML reader.
+      const first = kind === 'utf16' ? utf16Head(head).trimStart() : kind === 'text' ? head.toString('utf8').replace(/^\uFEFF/, '').trimStart() : '';
+      if (first.startsWith('<')) return;
+      if (kind === 'text' || kind === 'json' || kind === 'utf16') throw mismatch(`text starting with '${preview(head)}', not an XML element (a CSV or JSON file?)`);
+      throw mismatch(DESCRIBE[kind]);
+    }
+    case 'yaml':
+      // JSON is YAML 1.2 (a flow sequence or mapping), so '[' and '{' are fine; UTF-16 is decoded by the reader.
+      if (kind === 'text' || kind === 'json' || kind === 'utf16') {
+        if (kind !== 'utf16' && /^\s*</.test(head.toString('utf8').replace(/^\uFEFF/, ''))) throw mismatch(`markup starting with '${preview(head)}' (an XML or HTML file?)`);
+        return;
+      }
       throw mismatch(DESCRIBE[kind]);
     case 'csv':
       // UTF-16 with a byte-order mark is what Excel's "Unicode text" writes; the CSV reader decodes it.

@@ -22,8 +22,11 @@ export interface E2E {
   browser: Browser;
   /** The app's base URL (http://127.0.0.1:<port>). */
   url: string;
-  /** A fresh browser context (own cookies), one page in it. */
-  newPage(): Promise<Page>;
+  /**
+   * A fresh browser context (own cookies), one page in it. Its browser asks for English (`Accept-Language: en`)
+   * unless `acceptLanguage` says otherwise; null sends no Accept-Language at all (the admin then answers in French).
+   */
+  newPage(opts?: { acceptLanguage?: string | null }): Promise<Page>;
   createUser(role: Role): Promise<TestUser>;
   close(): Promise<void>;
 }
@@ -44,8 +47,15 @@ export async function startE2E(label: string, opts: { worker?: boolean; env?: Re
     admin,
     browser,
     url: admin.url,
-    async newPage() {
-      const context = await browser.newContext({ baseURL: admin.url, viewport: { width: 1280, height: 900 } });
+    async newPage(opts = {}) {
+      const acceptLanguage = opts.acceptLanguage === undefined ? 'en' : opts.acceptLanguage;
+      const context = await browser.newContext({
+        baseURL: admin.url,
+        viewport: { width: 1280, height: 900 },
+        // Chromium always sends its locale's Accept-Language (a routed request gets it back): an empty value is the
+        // way to test a browser that states no language.
+        extraHTTPHeaders: { 'Accept-Language': acceptLanguage ?? '' },
+      });
       contexts.push(context);
       const page = await context.newPage();
       // A CSP violation or a script error is a bug: collect them so tests can assert there were none.
@@ -70,12 +80,15 @@ export function jsErrors(page: Page): string[] {
   return (page as Page & { jsErrors?: string[] }).jsErrors ?? [];
 }
 
-/** Signs in through the login form, like a person: fills it, submits, and waits to leave the login page. */
+/**
+ * Signs in through the login form, like a person: fills it, submits, and waits to leave the login page.
+ * The fields are found by id, so it works whatever language the page is in.
+ */
 export async function login(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/admin-dashboard/login/');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin-dashboard/login/')), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin-dashboard/login/')), page.locator('form[action="/admin-dashboard/login/"] button[type=submit]').click()]);
   assert.ok(!page.url().includes('/login/'), `signed in as ${email}`);
 }
 

@@ -22,7 +22,8 @@ export class HttpSession {
   }
 
   async request(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer | ReadableStream<Uint8Array>; form?: Record<string, string> } = {}): Promise<Reply> {
-    const headers: Record<string, string> = { ...this.defaultHeaders, ...init.headers };
+    // Pages answer in the browser's language, French when it states none: route tests read the English texts.
+    const headers: Record<string, string> = { 'Accept-Language': 'en', ...this.defaultHeaders, ...init.headers };
     if (this.cookies.size) headers.Cookie = this.cookieHeader();
     let body = init.body;
     if (init.form) {
