@@ -150,7 +150,7 @@ test('value length and row size: row errors naming the bound, the file goes on',
   const { rows, ms } = await stageAll('json', writeFile(dir, 'oversized.json', jsonWithOversizedRows()));
   assert.equal(rows[0]!.errors, null);
   assert.deepEqual(rows[1]!.errors, [{ field: 'description', message: 'description: a value of 150000 characters; at most 100000 per value', path: '/1/description' }]);
-  assert.deepEqual(rows[2]!.errors, [{ field: '*', message: 'this row is 1.2 MB; at most 1 MB per row' }]);
+  assert.deepEqual(rows[2]!.errors, [{ field: '*', message: 'this row is 1.2 MB; at most 1 MB per row', path: '/2' }]);
   assert.ok(JSON.stringify(rows[2]!.raw).length < 20_000);
   assert.ok(ms < QUICK_MS);
   const many = guardRow(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 'v'.repeat(99_000)])), LIMITS);
