@@ -1,7 +1,7 @@
 // Notice -> a platform-neutral card: what a chat message says, before any platform's markup. Slack, Discord
 // and Teams each turn this into their own format and escape it their own way, so they say the same thing.
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
-import { count, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, safeUrl, titleOf, warningLine, type NoticeLocale, type Title } from './format';
+import { count, countFacts, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, safeUrl, titleOf, warningLine, type NoticeLocale, type Title } from './format';
 import { translator } from '../i18n/i18n';
 
 export interface CardField {
@@ -51,17 +51,7 @@ function importCard(n: ImportNotice, now: Date, locale: NoticeLocale): Omit<Card
       ...(n.startedBy ? [{ name: t('notify.startedBy'), value: oneLine(n.startedBy, 120) }] : []),
     ],
     facts: [
-      // A file refused before any row was read has only zeros to show.
-      ...(c.rows === 0 && n.status === 'failed'
-        ? []
-        : [
-            { name: t('notify.rows'), value: count(c.rows, locale) },
-            { name: t('notify.createdLabel'), value: count(c.created, locale) },
-            { name: t('notify.updatedLabel'), value: count(c.updated, locale) },
-            { name: t('notify.unchangedLabel'), value: count(c.unchanged, locale) },
-            { name: t('notify.skippedLabel'), value: count(c.skipped, locale) },
-            { name: t('notify.failedLabel'), value: count(c.failed, locale) },
-          ]),
+      ...countFacts(n, locale).map(({ label, value }) => ({ name: label, value })),
       { name: t('notify.duration'), value: formatDuration(n.durationMs, locale) },
     ],
     error: n.error ? `${oneLine(n.error.code, 60)}: ${oneLine(n.error.message, 1000)}` : null,

@@ -1,7 +1,7 @@
 // Notice -> the data an email template reads. Every decision (what to show, how to word it, how much of
 // it) is made here in typed code, so the eta templates stay loops and interpolations.
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
-import { count, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, safeUrl, titleOf, warningLine, type NoticeLocale, type Tone } from './format';
+import { count, countFacts, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, safeUrl, titleOf, warningLine, type NoticeLocale, type Tone } from './format';
 import { translator, type Translate } from '../i18n/i18n';
 import type { Language } from '../i18n/languages';
 import { formatNumber } from '../i18n/format';
@@ -101,18 +101,7 @@ export function importView(notice: { type: 'import' } & ImportNotice, locale: No
       { label: t('notify.import'), value: oneLine(notice.importId, 80) },
     ],
     error: notice.error ? { code: oneLine(notice.error.code, 60), message: oneLine(notice.error.message, 1000) } : null,
-    // A file refused before any row was read has only zeros to show.
-    counts:
-      c.rows === 0 && notice.status === 'failed'
-        ? []
-        : [
-            { label: t('notify.rows'), value: count(c.rows, locale) },
-            { label: t('notify.createdLabel'), value: count(c.created, locale) },
-            { label: t('notify.updatedLabel'), value: count(c.updated, locale) },
-            { label: t('notify.unchangedLabel'), value: count(c.unchanged, locale) },
-            { label: t('notify.skippedLabel'), value: count(c.skipped, locale) },
-            { label: t('notify.failedLabel'), value: count(c.failed, locale) },
-          ],
+    counts: countFacts(notice, locale),
     errors: shown.map((e) => ({ row: String(e.row), field: oneLine(e.field, 80) || '—', message: oneLine(e.message, 300) })),
     errorsNote: more ? t('notify.showingErrors', { what: counted('notify.rowErrors', shown.length, locale) }) : null,
     warnings: (notice.warnings ?? []).slice(0, MAX_SHOWN_WARNINGS).map((w) => warningLine(w, locale)),

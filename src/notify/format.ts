@@ -63,6 +63,24 @@ export function formatDuration(ms: number | null, locale: NoticeLocale): string 
 }
 
 /** "12 created, 3 updated" / "12 créés, 3 mis à jour" and, when not zero, unchanged and skipped. */
+/**
+ * The counts of an import as label / value pairs in the notice's language, for an email's table and a card's
+ * facts. A file refused before any row was read has only zeros to show: none then.
+ */
+export function countFacts(notice: Pick<ImportNotice, 'counts' | 'status'>, locale: NoticeLocale): { label: string; value: string }[] {
+  const c = notice.counts;
+  if (c.rows === 0 && notice.status === 'failed') return [];
+  const t = translator(locale.language);
+  return [
+    { label: t('notify.rows'), value: count(c.rows, locale) },
+    { label: t('notify.createdLabel'), value: count(c.created, locale) },
+    { label: t('notify.updatedLabel'), value: count(c.updated, locale) },
+    { label: t('notify.unchangedLabel'), value: count(c.unchanged, locale) },
+    { label: t('notify.skippedLabel'), value: count(c.skipped, locale) },
+    { label: t('notify.failedLabel'), value: count(c.failed, locale) },
+  ];
+}
+
 export function countsPhrase(counts: ActionCounts, locale: NoticeLocale): string {
   const t = translator(locale.language);
   const parts = [t('notify.created', { n: count(counts.created, locale) }), t('notify.updated', { n: count(counts.updated, locale) })];
