@@ -20,7 +20,8 @@ export const DEFAULT_LEARNING_MODE: LearningMode = 'text';
 export const DIFFICULTY_SYNONYMS: Readonly<Record<Difficulty, readonly string[]>> = {
   beginner: ['beginner', 'beginners', 'novice', 'debutant', 'debutants', 'debutante', 'initiation', 'facile', 'easy', 'basic', 'elementary', 'elementaire'],
   intermediate: ['intermediate', 'intermediaire', 'moyen', 'medium'],
-  advanced: ['advanced', 'avance', 'avancee', 'expert', 'experts', 'difficile', 'hard'],
+  // "confirmé" is the third rung of the usual French ladder (débutant, intermédiaire, confirmé, expert).
+  advanced: ['advanced', 'avance', 'avancee', 'avances', 'avancees', 'confirme', 'confirmee', 'confirmes', 'confirmees', 'expert', 'experts', 'experte', 'difficile', 'hard'],
   all_levels: ['all levels', 'all level', 'tous niveaux', 'tous les niveaux', 'tout niveau', 'any level'],
 };
 

@@ -12,6 +12,7 @@
 // overflow the call stack.
 
 import type { ReaderLimits, RowError } from './types';
+import { canonicalField } from './fields';
 import { describeRemoved, noneRemoved, storableText, type RemovedChars } from './pg-text';
 import { TextTooLong } from './source-marks';
 
@@ -234,16 +235,16 @@ export function guardRow(raw: Record<string, unknown>, limits: RowLimits): Guard
         fail({ field: '*', message: `a column name of ${key.length} characters; at most ${limits.maxValueChars}` });
       }
       if (scan.tooDeep) {
-        fail({ field, message: `${field}: ${kindName(value)} nested deeper than ${limits.maxNestingDepth} levels; at most ${limits.maxNestingDepth}` });
+        fail({ field: about(field).field, message: `${about(field).label}: ${kindName(value)} nested deeper than ${limits.maxNestingDepth} levels; at most ${limits.maxNestingDepth}` });
         kept = `(${kindName(value)} nested deeper than ${limits.maxNestingDepth} levels, not kept)`;
       } else {
         if (scan.tooLong > 0) {
-          fail({ field, message: `${field}: a value of ${scan.tooLong} characters; at most ${limits.maxValueChars} per value` });
+          fail({ field: about(field).field, message: `${about(field).label}: a value of ${scan.tooLong} characters; at most ${limits.maxValueChars} per value` });
         }
         kept = storableCopy(value, limits, removed);
       }
       const what = describeRemoved(removed);
-      if (what !== undefined) warnings.push({ field, message: `${field}: ${what}` });
+      if (what !== undefined) warnings.push({ field: about(field).field, message: `${about(field).label}: ${what}` });
       Object.defineProperty(out, field, { value: kept, enumerable: true, writable: true, configurable: true });
       scanField(kept, limits, scan);
       chars += field.length + 4 + scan.chars;
@@ -267,4 +268,14 @@ export function guardRow(raw: Record<string, unknown>, limits: RowLimits): Guard
     }
   }
   return { raw: out, errors, warnings };
+}
+
+/**
+ * A column as problems name it, like normalisation does: the course field, and the column as written when it
+ * differs ("title (column 'titre')"); a column that is no field keeps its own name.
+ */
+function about(column: string): { field: string; label: string } {
+  const field = canonicalField(column);
+  if (field === undefined || field === column) return { field: column, label: column };
+  return { field, label: `${field} (column '${column}')` };
 }

@@ -71,6 +71,8 @@ test('value and row bounds are row errors; text PostgreSQL cannot store is remov
   await t.drop('oversized.json', jsonWithOversizedRows());
   await t.drop('late-nul.csv', csvWithLateNul());
   await t.drop('unstorable.json', jsonWithUnstorableText());
+  // A stray NUL in the first lines: still a text file (only a file full of zeros is binary).
+  await t.drop('early-nul.csv', Buffer.from('titre;prix\nNul au début\u0000;10\nSans souci;5\n', 'utf8'));
 
   const oversized = await finished('oversized.json');
   assert.equal(oversized.status, 'succeeded_with_errors');
@@ -84,6 +86,10 @@ test('value and row bounds are row errors; text PostgreSQL cannot store is remov
   assert.deepEqual(await rowWarnings(nul.id), ['description: removed 2 NUL characters (text PostgreSQL cannot store)']);
   const [course] = await t.sql<{ description: string }[]>`SELECT description FROM courses WHERE title = 'Course with NUL'`;
   assert.equal(course?.description, 'Badbyteshere');
+
+  const early = await finished('early-nul.csv');
+  assert.equal(early.status, 'succeeded', `${early.error_code}: ${early.error_message}`);
+  assert.deepEqual(await rowWarnings(early.id), ['title (column \'titre\'): removed a NUL character (text PostgreSQL cannot store)']);
 
   const unstorable = await finished('unstorable.json');
   assert.equal(unstorable.status, 'succeeded');

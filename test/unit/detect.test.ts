@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkFormatMatchesContent, formatFromFileName } from '../../src/domain/readers/detect';
+import { checkFormatMatchesContent, formatFromFileName, sniffHead } from '../../src/domain/readers/detect';
 import { FileValidationError } from '../../src/domain/types';
 
 function fails(fn: () => unknown, code: string, message?: RegExp): void {
@@ -77,4 +77,12 @@ test('UTF-16 JSON (Windows PowerShell 5) is JSON; UTF-16 without a BOM is text, 
   fails(() => checkFormatMatchesContent('json', Buffer.from('\uFEFFtitle,price\r\n', 'utf16le')), 'format_mismatch', /UTF-16 text/);
   checkFormatMatchesContent('csv', Buffer.from('title,price\r\nÉté,0\r\n', 'utf16le'));
   fails(() => checkFormatMatchesContent('csv', Buffer.from([0, 1, 2, 3, 0, 0, 0, 7, 8, 0, 0, 0xff])), 'format_mismatch', /binary data/);
+});
+
+test('a stray NUL byte in a CSV does not make it binary; a file full of zeros is', () => {
+  const text = Buffer.from('titre;prix\nCours avec un caractère nul\u0000 au milieu;10\nAutre;5\n', 'utf8');
+  assert.equal(sniffHead(text), 'text');
+  const binary = Buffer.alloc(4096, 0);
+  binary.write('%PDF-1.7', 0);
+  assert.equal(sniffHead(binary), 'binary');
 });

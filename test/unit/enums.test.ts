@@ -78,3 +78,7 @@ test('a synonym read as is gives no note; a level found inside a longer phrase i
   const mode = parseLearningMode('Travaux pratiques en ligne');
   assert.deepEqual(mode, { ok: true, value: 'practice', note: "'Travaux pratiques en ligne' read as practice" });
 });
+
+test("the French ladder: débutant, intermédiaire, confirmé, expert", () => {
+  assert.deepEqual(['Débutant', 'Intermédiaire', 'Confirmé', 'confirmée', 'Expert', 'Niveau 3 - confirmé'].map(difficulty), ['beginner', 'intermediate', 'advanced', 'advanced', 'advanced', 'advanced']);
+});

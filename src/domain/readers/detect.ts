@@ -45,8 +45,15 @@ export function sniffHead(head: Buffer): HeadKind {
   if (startsWith(head, ZIP_MAGIC) || startsWith(head, EMPTY_ZIP_MAGIC)) return 'zip';
   if (startsWith(head, OLE2_MAGIC)) return 'ole2';
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'utf16';
-  // UTF-16 without a byte-order mark has zeros too, but at every other byte (encoding.ts).
-  if (head.includes(0)) return looksLikeUtf16(head) ? 'utf16' : 'binary';
+  // UTF-16 without a byte-order mark has zeros too, but at every other byte (encoding.ts). A few NUL bytes in
+  // text (a stray one in a title) do not make it binary: the row guard removes them with a warning. Binary formats
+  // are full of zeros; more than one in a thousand bytes is taken as binary.
+  if (head.includes(0)) {
+    if (looksLikeUtf16(head)) return 'utf16';
+    let zeros = 0;
+    for (const b of head) if (b === 0) zeros++;
+    if (zeros > Math.max(1, head.length / 1000)) return 'binary';
+  }
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   if (i === head.length) return 'empty';
