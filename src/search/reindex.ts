@@ -81,8 +81,29 @@ export async function switchAlias(es: SearchClient, alias: string, target: strin
       actions: [...previous.map((index) => ({ remove: { index, alias } })), { add: { index: target, alias } }],
     });
   }
-  if (previous.length) await es.indices.delete({ index: previous.join(','), ignore_unavailable: true });
+  if (previous.length) {
+    // A search that resolved the alias to an old index just before the switch may still be running on it; deleting
+    // the index under it fails its shards (no_shard_available_action_exception, seen under load). So the old
+    // indices go once no search task names them (Elasticsearch's task management API), OLD_INDEX_DRAIN_MS at most.
+    await searchesDrained(es, previous, OLD_INDEX_DRAIN_MS);
+    await es.indices.delete({ index: previous.join(','), ignore_unavailable: true });
+  }
   return { previous };
+}
+
+/** Milliseconds at most between moving the alias and deleting the old indices, while searches on them finish. */
+export const OLD_INDEX_DRAIN_MS = 5000;
+
+/** Resolves once no running search task names one of `indices` (or after `maxMs`; a failed task listing ends it too). */
+async function searchesDrained(es: SearchClient, indices: string[], maxMs: number): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const res = await es.tasks.list({ actions: 'indices:data/read/search*', detailed: true }).catch(() => null);
+    if (!res) return;
+    const running = Object.values(res.nodes ?? {}).flatMap((n) => Object.values(n.tasks ?? {}));
+    if (!running.some((task) => indices.some((i) => (task.description ?? '').includes(i)))) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A failed reindex leaves the alias where it was and removes its half-built index. */
