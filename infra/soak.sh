@@ -3,8 +3,6 @@
 # It restarts the local PostgreSQL and Temporal server and pauses Elasticsearch: run nothing else on the stack meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash infra/deps.sh
-bash infra/stack.sh up
-eval "$(bash infra/stack.sh env)"
-export LOG_LEVEL="${LOG_LEVEL:-warn}"
+# shellcheck source=lib/provision.sh
+source infra/lib/provision.sh
 exec node --import tsx test/soak/soak.ts "$@"

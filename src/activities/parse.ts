@@ -1,13 +1,12 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { failingFast } from './deps';
 import { readRows } from '../domain/readers';
 import { DEFAULT_READER_LIMITS, FileValidationError, type FileFormat, type RowError, type SourceRow } from '../domain/types';
 import { guardRow, type RowLimits } from '../domain/row-guard';
 import { storableMessage } from '../domain/pg-text';
 import { courseJsonAndHash, normalizeCourse } from '../domain/normalize';
 import { analyzeStaging, clearStaging, insertStagedRows, lastStagedRow, type StagedRow } from '../db/staging';
-import { setImportWarnings, updateImport } from '../db/imports';
+import { updateImport } from '../db/imports';
 import { createFileWarnings } from '../domain/file-warnings';
 import { withValuePaths } from '../domain/value-path';
 
@@ -24,17 +23,12 @@ export function stagedRowJson(row: SourceRow, limits: RowLimits = DEFAULT_READER
   const located = (list: RowError[]) => withValuePaths(row, guarded.raw, list);
   // What the reader interpreted in this record comes first, then the guard's and normalisation's own warnings.
   const readerWarnings = located(storableWarnings(row.warnings, guarded.warnings));
-  if (guarded.errors.length > 0) {
-    const refused: StagedRow = {
-      row_number: row.rowNumber, raw: guarded.raw, course: null, natural_key: null, content_hash: null, errors: located(guarded.errors),
-      warnings: readerWarnings.length ? readerWarnings : null,
-    };
-    return JSON.stringify(refused);
-  }
-  const result = normalizeCourse(guarded.raw);
-  if (!result.ok) {
+  // A row over a bound is not normalised: it fails with the guard's errors.
+  const result = guarded.errors.length > 0 ? undefined : normalizeCourse(guarded.raw);
+  if (result === undefined || !result.ok) {
     const failed: StagedRow = {
-      row_number: row.rowNumber, raw: guarded.raw, course: null, natural_key: null, content_hash: null, errors: located(result.errors),
+      row_number: row.rowNumber, raw: guarded.raw, course: null, natural_key: null, content_hash: null,
+      errors: located(result === undefined ? guarded.errors : result.errors),
       warnings: readerWarnings.length ? readerWarnings : null,
     };
     return JSON.stringify(failed);
@@ -60,46 +54,46 @@ function storableWarnings(reader: RowError[] | undefined, guard: RowError[]): Ro
  * retry resumes after the last row already staged (readers are deterministic).
  */
 export function parse(deps: ActivityDeps) {
-  return (args: { importId: string; storedPath: string; format: FileFormat }): Promise<{ rows: number }> =>
-    failingFast(async () => {
-      const { importId } = args;
-      const { sql, config } = deps;
-      let resumeAfter = 0;
-      if (activityInfo().attempt === 1) await clearStaging(sql, importId);
-      else resumeAfter = await lastStagedRow(sql, importId);
+  // Its errors are classified by guardedStep, which wraps it (activities/index.ts).
+  return async (args: { importId: string; storedPath: string; format: FileFormat }): Promise<{ rows: number }> => {
+    const { importId } = args;
+    const { sql, config } = deps;
+    let resumeAfter = 0;
+    if (activityInfo().attempt === 1) await clearStaging(sql, importId);
+    else resumeAfter = await lastStagedRow(sql, importId);
 
-      const write = async (batch: string[], upTo: number) => {
-        await insertStagedRows(sql, importId, batch);
-        await updateImport(sql, importId, { rows_parsed: upTo, rows_normalized: upTo });
-        heartbeat({ rows: upTo });
-      };
-      let writing: Promise<void> = Promise.resolve();
-      let batch: string[] = [];
-      let rows = 0;
-      // A resumed attempt reads the file from its start again, so it finds the same file warnings.
-      const fileWarnings = createFileWarnings();
-      try {
-        for await (const row of readRows(args.format, args.storedPath, config.limits, fileWarnings.warn)) {
-          rows++;
-          fileWarnings.seeRow(row);
-          if (row.rowNumber <= resumeAfter) continue;
-          batch.push(stagedRowJson(row, config.limits));
-          if (batch.length >= config.batchSize) {
-            await writing;
-            writing = write(batch, rows);
-            writing.catch(() => {}); // awaited before the next write and after the loop
-            batch = [];
-          }
+    const write = async (batch: string[], upTo: number) => {
+      await insertStagedRows(sql, importId, batch);
+      await updateImport(sql, importId, { rows_parsed: upTo, rows_normalized: upTo });
+      heartbeat({ rows: upTo });
+    };
+    let writing: Promise<void> = Promise.resolve();
+    let batch: string[] = [];
+    let rows = 0;
+    // A resumed attempt reads the file from its start again, so it finds the same file warnings.
+    const fileWarnings = createFileWarnings();
+    try {
+      for await (const row of readRows(args.format, args.storedPath, config.limits, fileWarnings.warn)) {
+        rows++;
+        fileWarnings.seeRow(row);
+        if (row.rowNumber <= resumeAfter) continue;
+        batch.push(stagedRowJson(row, config.limits));
+        if (batch.length >= config.batchSize) {
+          await writing;
+          writing = write(batch, rows);
+          writing.catch(() => {}); // awaited before the next write and after the loop
+          batch = [];
         }
-      } finally {
-        // Also when the file fails as a whole: what was interpreted before the failure helps to fix the file.
-        await setImportWarnings(sql, importId, fileWarnings.list());
       }
-      await writing;
-      await write(batch, rows);
-      if (rows === 0) throw new FileValidationError('empty', 'the file has no course rows (only a header, or nothing)');
-      await analyzeStaging(sql, rows);
-      await updateImport(sql, importId, { step: 'normalize' });
-      return { rows };
-    });
+    } finally {
+      // Also when the file fails as a whole: what was interpreted before the failure helps to fix the file.
+      await updateImport(sql, importId, { warnings: fileWarnings.list() });
+    }
+    await writing;
+    await write(batch, rows);
+    if (rows === 0) throw new FileValidationError('empty', 'the file has no course rows (only a header, or nothing)');
+    await analyzeStaging(sql, rows);
+    await updateImport(sql, importId, { step: 'normalize' });
+    return { rows };
+  };
 }

@@ -35,7 +35,7 @@ export async function purgeStagedRows(sql: Sql, olderThanSeconds: number, onProg
 /** Of these import ids, the ones the ledger knows. */
 export async function knownImportIds(sql: Sql, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await sql<{ id: string }[]>`SELECT id FROM imports WHERE id = ANY(${ids as string[]}::uuid[])`;
+  const rows = await sql<{ id: string }[]>`SELECT id FROM imports WHERE id = ANY(${ids}::uuid[])`;
   return new Set(rows.map((r) => r.id));
 }
 

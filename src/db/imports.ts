@@ -56,18 +56,16 @@ export interface ImportProgressUpdate {
   rows_upserted?: number;
   rows_indexed?: number;
   counts?: ActionCounts;
+  /** The parse step's file-level warnings (its one writer; an empty list is stored as null). */
+  warnings?: readonly FileWarning[];
 }
 
 export async function updateImport(sql: Sql, id: string, update: ImportProgressUpdate): Promise<void> {
   const fields = Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined));
   if ('counts' in fields) fields.counts = sql.json(fields.counts as never) as unknown as ActionCounts;
+  if ('warnings' in fields) fields.warnings = (update.warnings!.length ? sql.json(update.warnings as never) : null) as unknown as FileWarning[];
   if (Object.keys(fields).length === 0) return;
   await sql`UPDATE imports SET ${sql(fields)} WHERE id = ${id}`;
-}
-
-/** The parse step's file-level warnings (its one writer); replaces what an earlier attempt wrote. */
-export async function setImportWarnings(sql: Sql, id: string, warnings: readonly FileWarning[]): Promise<void> {
-  await sql`UPDATE imports SET warnings = ${warnings.length ? sql.json(warnings as never) : null} WHERE id = ${id}`;
 }
 
 export async function finishImport(

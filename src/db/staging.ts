@@ -134,12 +134,18 @@ export async function countActions(sql: Sql, importId: string): Promise<ActionCo
   return c ?? { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
 }
 
-export async function sampleRowErrors(sql: Sql, importId: string, limit: number): Promise<RowErrorRef[]> {
-  const rows = await sql<(Omit<RowErrorRef, 'path'> & { path: string | null })[]>`
-    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message, e->>'path' AS path
-    FROM import_rows r, jsonb_array_elements(r.errors) e
-    WHERE r.import_id = ${importId} AND r.errors IS NOT NULL
+/** The first problems (errors or warnings) of an import's rows, one line per problem, in row order. */
+async function sampleRowProblems<T extends object>(sql: Sql, importId: string, column: 'errors' | 'warnings', limit: number): Promise<T[]> {
+  // Errors carry the path of their value (JSON, YAML, XML); warnings are shown without it.
+  return sql<T[]>`
+    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message${column === 'errors' ? sql`, e->>'path' AS path` : sql``}
+    FROM import_rows r, jsonb_array_elements(r.${sql(column)}) e
+    WHERE r.import_id = ${importId} AND r.${sql(column)} IS NOT NULL
     ORDER BY r.row_number LIMIT ${limit}`;
+}
+
+export async function sampleRowErrors(sql: Sql, importId: string, limit: number): Promise<RowErrorRef[]> {
+  const rows = await sampleRowProblems<Omit<RowErrorRef, 'path'> & { path: string | null }>(sql, importId, 'errors', limit);
   // A path only where the format has one (JSON, YAML, XML): no `path: null` in summaries of CSV files.
   return rows.map(({ path, ...e }) => (path ? { ...e, path } : e));
 }
@@ -147,11 +153,7 @@ export async function sampleRowErrors(sql: Sql, importId: string, limit: number)
 /** The first row warnings of an import, one line per warning, in row order. */
 export async function sampleRowWarnings(sql: Sql, importId: string, limit: number): Promise<WarningRef[]> {
   if (limit <= 0) return [];
-  return sql<WarningRef[]>`
-    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message
-    FROM import_rows r, jsonb_array_elements(r.warnings) e
-    WHERE r.import_id = ${importId} AND r.warnings IS NOT NULL
-    ORDER BY r.row_number LIMIT ${limit}`;
+  return sampleRowProblems<WarningRef>(sql, importId, 'warnings', limit);
 }
 
 export async function samplePlannedChanges(sql: Sql, importId: string, limit: number): Promise<PlannedChange[]> {

@@ -14,9 +14,6 @@ import { LESSON_CONTENT_MAX, LESSON_TITLE_MAX, MAX_LESSONS, VIDEO_URL_MAX } from
 import { MAX_TAGS, TAG_MAX_LENGTH } from './tags';
 import { DURATION_MAX_HOURS, PRICE_MAX } from './numbers';
 
-/** The path the server publishes the schema at, and its file in the repository (under public/). */
-export const COURSE_SCHEMA_PATH = '/schemas/course.schema.json';
-
 const lessonSchema = z.looseObject({
   title: z.string().min(1).max(LESSON_TITLE_MAX).describe('The lesson title (required).'),
   content: z.string().max(LESSON_CONTENT_MAX).nullable().optional().describe('Text of the lesson; HTML is reduced to text.'),

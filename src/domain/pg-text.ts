@@ -21,12 +21,17 @@ export interface RemovedChars {
 
 export const noneRemoved = (): RemovedChars => ({ nul: 0, surrogates: 0 });
 
+/** True when `s` holds neither NUL nor a lone surrogate: the fast test above, no regex. */
+export function isStorable(s: string): boolean {
+  return !s.includes('\u0000') && (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
 /**
  * `s` without NUL characters and lone surrogates (paired surrogates, i.e. emoji, stay), counting what was
- * removed into `removed`. Returns `s` itself when there is nothing to remove (one regex test).
+ * removed into `removed`. Returns `s` itself when there is nothing to remove (isStorable).
  */
 export function storableText(s: string, removed: RemovedChars): string {
-  if (!s.includes('\u0000') && (s as unknown as { isWellFormed(): boolean }).isWellFormed()) return s;
+  if (isStorable(s)) return s;
   return s.replace(UNSTORABLE_RE, (m) => {
     if (m === '\u0000') removed.nul++;
     else removed.surrogates++;

@@ -13,7 +13,7 @@
 
 import type { ReaderLimits, RowError } from './types';
 import { canonicalField } from './fields';
-import { describeRemoved, noneRemoved, storableText, type RemovedChars } from './pg-text';
+import { describeRemoved, isStorable, noneRemoved, storableText, type RemovedChars } from './pg-text';
 import { TextTooLong } from './source-marks';
 
 export type RowLimits = Pick<ReaderLimits, 'maxNestingDepth' | 'maxValueChars' | 'maxRowBytes'>;
@@ -38,7 +38,7 @@ const MAX_FIELD_ERRORS = 20;
  * is well-formed by construction), several times faster than a regex over every character of every row.
  */
 function suspect(s: string): boolean {
-  return s.includes('\u0000') || !(s as unknown as { isWellFormed(): boolean }).isWellFormed();
+  return !isStorable(s);
 }
 
 /** What the first walk found in one field's value. */

@@ -43,7 +43,13 @@ function i18n(): I18n {
 /** A translation function: `t('imports.preview.rows', { count: 3 })`. */
 export type Translate = TFunction;
 
-/** t() bound to one language; cheap (i18next caches fixed translators). */
+// One fixed t() per language: i18next's getFixedT builds a new function at each call, and translator() is
+// called for every page rendered and several times per notice.
+const translators = new Map<Language, Translate>();
+
+/** t() bound to one language, built once per language. */
 export function translator(language: Language): Translate {
-  return i18n().getFixedT(language);
+  let t = translators.get(language);
+  if (!t) translators.set(language, (t = i18n().getFixedT(language)));
+  return t;
 }

@@ -13,6 +13,11 @@ export async function freePort(host: string): Promise<number> {
   return address.port;
 }
 
+/** `host:port` for a URL or a bind address, an IPv6 host in brackets (`[::1]:9464`). */
+export function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** True for the errors of `listen` that mean "this port cannot be had", not a bug: in use or not permitted. */
 export function isPortUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;

@@ -4,7 +4,7 @@ import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
 import type { Logger } from '../logger';
 import { bindScrapeSources, registry } from './registry';
-import { isPortUnavailable, listenOn } from './ports';
+import { hostPort, isPortUnavailable, listenOn } from './ports';
 
 export interface MetricsServer {
   url: string;
@@ -54,7 +54,7 @@ export async function startMetricsServer(opts: {
     );
     return null;
   }
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`;
+  const url = `http://${hostPort(host, port)}/metrics`;
   opts.logger.info({ url, port }, 'metrics served');
   return {
     url,

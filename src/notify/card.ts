@@ -1,7 +1,7 @@
 // Notice -> a platform-neutral card: what a chat message says, before any platform's markup. Slack, Discord
 // and Teams each turn this into their own format and escape it their own way, so they say the same thing.
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
-import { count, countFacts, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, safeUrl, titleOf, warningLine, type NoticeLocale, type Title } from './format';
+import { count, countFacts, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_WARNINGS, oneLine, safeLinks, safeUrl, shownRowErrors, titleOf, warningLine, type Link, type NoticeLocale, type Title } from './format';
 import { translator } from '../i18n/i18n';
 
 export interface CardField {
@@ -26,22 +26,13 @@ export interface Card {
   error: string | null;
   lists: CardList[];
   footer: string;
-  links: { label: string; url: string }[];
+  links: Link[];
   timestamp: string;
-}
-
-function links(candidates: [string, string][]): Card['links'] {
-  return candidates.flatMap(([label, url]) => {
-    const safe = safeUrl(url);
-    return safe ? [{ label, url: safe }] : [];
-  });
 }
 
 function importCard(n: ImportNotice, now: Date, locale: NoticeLocale): Omit<Card, 'title'> {
   const t = translator(locale.language);
-  const c = n.counts;
-  const shown = n.errors.slice(0, MAX_SHOWN_ERRORS);
-  const more = n.errors.length > shown.length || c.failed > shown.length;
+  const rowErrors = shownRowErrors(n, locale);
   const warnings = (n.warnings ?? []).slice(0, MAX_SHOWN_WARNINGS);
   return {
     url: safeUrl(n.adminUrl),
@@ -56,12 +47,12 @@ function importCard(n: ImportNotice, now: Date, locale: NoticeLocale): Omit<Card
     ],
     error: n.error ? `${oneLine(n.error.code, 60)}: ${oneLine(n.error.message, 1000)}` : null,
     lists: [
-      ...(shown.length > 0
+      ...(rowErrors.errors.length > 0
         ? [
             {
               heading: t('notify.rowErrorsHeading'),
-              items: shown.map((e) => t('notify.rowLine', { row: e.row, field: oneLine(e.field, 80) || '—', message: oneLine(e.message, 300) })),
-              note: more ? t('notify.showingErrors', { what: counted('notify.rowErrors', shown.length, locale) }) : null,
+              items: rowErrors.errors.map((e) => t('notify.rowLine', e)),
+              note: rowErrors.note,
             },
           ]
         : []),
@@ -76,7 +67,7 @@ function importCard(n: ImportNotice, now: Date, locale: NoticeLocale): Omit<Card
         : []),
     ],
     footer: t('notify.footerImport', { id: oneLine(n.importId, 80), workflow: oneLine(n.workflowId, 120) }),
-    links: links([
+    links: safeLinks([
       [t('notify.openImport'), n.adminUrl],
       [t('notify.temporalRun'), n.temporalUrl],
     ]),
@@ -115,7 +106,7 @@ function digestCard(n: DigestNotice, locale: NoticeLocale): Omit<Card, 'title'> 
     error: null,
     lists,
     footer: t('notify.periodFooter', { period: formatPeriod(n.periodStart, n.periodEnd, locale) }),
-    links: links([[t('notify.openDashboard'), n.adminUrl]]),
+    links: safeLinks([[t('notify.openDashboard'), n.adminUrl]]),
     timestamp: n.periodEnd.toISOString(),
   };
 }
@@ -132,7 +123,7 @@ function alertCard(n: AlertNotice, locale: NoticeLocale): Omit<Card, 'title'> {
     error: null,
     lists: [],
     footer: `alert.${n.kind}`,
-    links: links([[t('notify.openDashboard'), n.adminUrl]]),
+    links: safeLinks([[t('notify.openDashboard'), n.adminUrl]]),
     timestamp: n.since.toISOString(),
   };
 }

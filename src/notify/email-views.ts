@@ -1,15 +1,12 @@
 // Notice -> the data an email template reads. Every decision (what to show, how to word it, how much of
 // it) is made here in typed code, so the eta templates stay loops and interpolations.
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
-import { count, countFacts, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_ERRORS, MAX_SHOWN_WARNINGS, oneLine, safeUrl, titleOf, warningLine, type NoticeLocale, type Tone } from './format';
+import { count, countFacts, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_WARNINGS, oneLine, safeLinks, safeUrl, shownRowErrors, titleOf, warningLine, type Link, type NoticeLocale, type Tone } from './format';
 import { translator, type Translate } from '../i18n/i18n';
 import type { Language } from '../i18n/languages';
 import { formatNumber } from '../i18n/format';
 
-export interface Link {
-  label: string;
-  url: string;
-}
+export type { Link } from './format';
 export interface LabelValue {
   label: string;
   value: string;
@@ -74,17 +71,9 @@ function layoutOf(notice: Notice, preheader: string, locale: NoticeLocale): Layo
   };
 }
 
-function links(candidates: [string, string][]): Link[] {
-  return candidates.flatMap(([label, url]) => {
-    const safe = safeUrl(url);
-    return safe ? [{ label, url: safe }] : [];
-  });
-}
-
 export function importView(notice: { type: 'import' } & ImportNotice, locale: NoticeLocale): ImportView {
   const t = translator(locale.language);
-  const shown = notice.errors.slice(0, MAX_SHOWN_ERRORS);
-  const more = notice.errors.length > shown.length || notice.counts.failed > shown.length;
+  const rowErrors = shownRowErrors(notice, locale);
   const c = notice.counts;
   return {
     ...layoutOf(
@@ -102,10 +91,10 @@ export function importView(notice: { type: 'import' } & ImportNotice, locale: No
     ],
     error: notice.error ? { code: oneLine(notice.error.code, 60), message: oneLine(notice.error.message, 1000) } : null,
     counts: countFacts(notice, locale),
-    errors: shown.map((e) => ({ row: String(e.row), field: oneLine(e.field, 80) || '—', message: oneLine(e.message, 300) })),
-    errorsNote: more ? t('notify.showingErrors', { what: counted('notify.rowErrors', shown.length, locale) }) : null,
+    errors: rowErrors.errors,
+    errorsNote: rowErrors.note,
     warnings: (notice.warnings ?? []).slice(0, MAX_SHOWN_WARNINGS).map((w) => warningLine(w, locale)),
-    links: links([
+    links: safeLinks([
       [t('notify.openImport'), notice.adminUrl],
       [t('notify.temporalRun'), notice.temporalUrl],
     ]),
@@ -167,7 +156,7 @@ export function digestView(notice: { type: 'digest' } & DigestNotice, locale: No
         empty: '',
       },
     ],
-    links: links([[t('notify.openDashboard'), notice.adminUrl]]),
+    links: safeLinks([[t('notify.openDashboard'), notice.adminUrl]]),
   };
 }
 
@@ -181,7 +170,7 @@ export function alertView(notice: { type: 'alert' } & AlertNotice, locale: Notic
       { label: t('notify.since'), value: formatMoment(notice.since, locale) },
     ],
     advice: t(`notify.advice.${notice.kind}`),
-    links: links([[t('notify.openDashboard'), notice.adminUrl]]),
+    links: safeLinks([[t('notify.openDashboard'), notice.adminUrl]]),
   };
 }
 

@@ -62,7 +62,6 @@ export function formatDuration(ms: number | null, locale: NoticeLocale): string 
   return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${String(rest).padStart(2, '0')} s`;
 }
 
-/** "12 created, 3 updated" / "12 créés, 3 mis à jour" and, when not zero, unchanged and skipped. */
 /**
  * The counts of an import as label / value pairs in the notice's language, for an email's table and a card's
  * facts. A file refused before any row was read has only zeros to show: none then.
@@ -81,6 +80,7 @@ export function countFacts(notice: Pick<ImportNotice, 'counts' | 'status'>, loca
   ];
 }
 
+/** "12 created, 3 updated" / "12 créés, 3 mis à jour" and, when not zero, unchanged and skipped. */
 export function countsPhrase(counts: ActionCounts, locale: NoticeLocale): string {
   const t = translator(locale.language);
   const parts = [t('notify.created', { n: count(counts.created, locale) }), t('notify.updated', { n: count(counts.updated, locale) })];
@@ -113,6 +113,32 @@ export function safeUrl(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+/** The links whose URL is http(s) (see safeUrl), each as `{ label, url }`; the others are left out. */
+export function safeLinks(candidates: [string, string][]): Link[] {
+  return candidates.flatMap(([label, url]) => {
+    const safe = safeUrl(url);
+    return safe ? [{ label, url: safe }] : [];
+  });
+}
+
+/**
+ * The row errors an import notice shows, in an email or a card: at most MAX_SHOWN_ERRORS, each bounded for
+ * display, and the note saying there are more (null when there are not).
+ */
+export function shownRowErrors(notice: Pick<ImportNotice, 'errors' | 'counts'>, locale: NoticeLocale): { errors: { row: string; field: string; message: string }[]; note: string | null } {
+  const shown = notice.errors.slice(0, MAX_SHOWN_ERRORS);
+  const more = notice.errors.length > shown.length || notice.counts.failed > shown.length;
+  return {
+    errors: shown.map((e) => ({ row: String(e.row), field: oneLine(e.field, 80) || '—', message: oneLine(e.message, 300) })),
+    note: more ? translator(locale.language)('notify.showingErrors', { what: counted('notify.rowErrors', shown.length, locale) }) : null,
+  };
 }
 
 const ALERT_LOOKS: Record<AlertKind, { emoji: string; tone: Tone }> = {

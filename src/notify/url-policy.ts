@@ -226,6 +226,17 @@ function platformProblem(u: URL, kind: WebhookKind): string | null {
 }
 
 /**
+ * The rules of every outgoing URL, webhook or not: no credentials, https only (plain http only for an allowed
+ * host with allowInsecureForAllowed). `allowed`: isAllowedHost(u, policy). The reason for refusing, or null.
+ */
+function transportProblem(u: URL, policy: UrlPolicy, allowed: boolean): string | null {
+  if (u.username || u.password) return 'credentials in the URL are not accepted';
+  if (u.protocol === 'https:') return null;
+  if (u.protocol === 'http:') return allowed && policy.allowInsecureForAllowed ? null : 'only https is accepted';
+  return `the ${u.protocol} scheme is not accepted (https only)`;
+}
+
+/**
  * The checks that need no DNS: scheme, credentials, platform host and path, literal IP addresses.
  * Returns the reason for refusing, or null. Used at start-up to validate configuration.
  */
@@ -236,12 +247,9 @@ export function webhookUrlProblem(url: string, kind: WebhookKind, policy: UrlPol
   } catch {
     return 'not a valid URL';
   }
-  if (u.username || u.password) return 'credentials in the URL are not accepted';
   const allowed = isAllowedHost(u, policy);
-  if (u.protocol !== 'https:') {
-    if (u.protocol === 'http:' && allowed && policy.allowInsecureForAllowed) return null;
-    return u.protocol === 'http:' ? 'only https is accepted' : `the ${u.protocol} scheme is not accepted (https only)`;
-  }
+  const transport = transportProblem(u, policy, allowed);
+  if (transport) return transport;
   if (allowed) return null;
   const host = normalHost(u.hostname);
   if (isIP(host)) {
@@ -351,10 +359,8 @@ export async function resolvePublicTarget(url: string, policy: UrlPolicy, lookup
   } catch {
     throw new WebhookUrlRefused('(not a URL)', 'not a valid URL');
   }
-  if (u.username || u.password) throw new WebhookUrlRefused(redactUrl(u), 'credentials in the URL are not accepted');
-  const allowed = isAllowedHost(u, policy);
-  if (u.protocol === 'http:' && !(allowed && policy.allowInsecureForAllowed)) throw new WebhookUrlRefused(redactUrl(u), 'only https is accepted');
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new WebhookUrlRefused(redactUrl(u), `the ${u.protocol} scheme is not accepted (https only)`);
+  const problem = transportProblem(u, policy, isAllowedHost(u, policy));
+  if (problem) throw new WebhookUrlRefused(redactUrl(u), problem);
   return pinTarget(u, policy, lookup);
 }
 

@@ -1,6 +1,6 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Logger } from '../logger';
-import { freePort } from '../metrics/ports';
+import { freePort, hostPort } from '../metrics/ports';
 
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -44,7 +44,7 @@ export async function installTemporalRuntime(logger: Logger, level: LogLevel, me
   // The SDK's exporter does not tell which port it bound: port 0 is resolved here to a port that was free.
   const port = metricsPort === 0 ? await freePort(host) : metricsPort;
   try {
-    install(logger, level, `${host.includes(':') ? `[${host}]` : host}:${port}`);
+    install(logger, level, hostPort(host, port));
     return port;
   } catch (err) {
     if (!/in use|EADDRINUSE|os error 98/i.test(err instanceof Error ? err.message : String(err))) throw err;

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +23,13 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
+/** Writes the file into the work folder and imports it: `course-import <file> --wait --json`. */
+async function importFile(name: string, content: string): Promise<Awaited<ReturnType<typeof cli>>> {
+  const file = path.join(work, name);
+  await writeFile(file, content);
+  return cli([file, '--wait', '--json']);
+}
+
 function lastJson(stdout: string): Record<string, unknown> | null {
   const last = stdout.trim().split('\n').pop();
   return last ? (JSON.parse(last) as Record<string, unknown>) : null;
@@ -36,12 +43,11 @@ before(async () => {
 
 after(async () => {
   await t?.close();
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
 test('--wait --json imports a local file and prints the summary as the last line', async () => {
-  const file = path.join(work, 'catalogue.csv');
-  await writeFile(file, 'title,difficulty,learning_mode,price\n"CLI course A",beginner,text,5\n"CLI course B",nope,text,5\n');
-  const r = await cli([file, '--wait', '--json']);
+  const r = await importFile('catalogue.csv', 'title,difficulty,learning_mode,price\n"CLI course A",beginner,text,5\n"CLI course B",nope,text,5\n');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.json?.status, 'succeeded_with_errors');
   assert.deepEqual(r.json?.counts, { rows: 2, created: 1, updated: 0, unchanged: 0, failed: 1 });
@@ -53,9 +59,7 @@ test('--wait --json imports a local file and prints the summary as the last line
 });
 
 test('a failed import exits non-zero with status failed', async () => {
-  const file = path.join(work, 'bad.json');
-  await writeFile(file, '{"courses": [ {"title": ');
-  const r = await cli([file, '--wait', '--json']);
+  const r = await importFile('bad.json', '{"courses": [ {"title": ');
   assert.equal(r.code, 1);
   assert.equal(r.json?.status, 'failed');
   assert.match(String(r.json?.archivedTo), /error\/.+__bad\.json$/);
@@ -77,10 +81,8 @@ test('--dry-run --wait prints the preview; confirm applies it', async () => {
   assert.equal(m, 1);
 });
 
-test('--json lists the warnings: a column that matches no field, a value that was interpreted', async () => {
-  const file = path.join(work, 'warnings.csv');
-  await writeFile(file, 'title,price,couleur,description\n"CLI warned course",12,bleu,"<p>Deux &amp; trois</p>"\n');
-  const r = await cli([file, '--wait', '--json']);
+test('--json lists the warnings: a column that matches no field, named as written', async () => {
+  const r = await importFile('warnings.csv', 'title,price,couleur,description\n"CLI warned course",12,bleu,"<p>Deux &amp; trois</p>"\n');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.json?.status, 'succeeded');
   const warnings = r.json?.warnings as { code?: string; column?: string; row?: number; field?: string; message: string }[];
@@ -89,9 +91,7 @@ test('--json lists the warnings: a column that matches no field, a value that wa
 });
 
 test('an import in which every row failed ends failed, with exit code 1 and its reason', async () => {
-  const file = path.join(work, 'all-bad.csv');
-  await writeFile(file, 'title,difficulty,price\n"CLI all bad A",expertissime,5\n"CLI all bad B",beginner,-1\n');
-  const r = await cli([file, '--wait', '--json']);
+  const r = await importFile('all-bad.csv', 'title,difficulty,price\n"CLI all bad A",expertissime,5\n"CLI all bad B",beginner,-1\n');
   assert.equal(r.code, 1, r.stderr);
   assert.equal(r.json?.status, 'failed');
   assert.deepEqual(r.json?.counts, { rows: 2, created: 0, updated: 0, unchanged: 0, failed: 2 });
@@ -101,9 +101,7 @@ test('an import in which every row failed ends failed, with exit code 1 and its 
 });
 
 test('errors of a JSON file carry the JSON Pointer of the value', async () => {
-  const file = path.join(work, 'pointers.json');
-  await writeFile(file, JSON.stringify({ courses: [{ title: 'CLI pointer ok', price: 3 }, { title: 'CLI pointer bad', prix: 'beaucoup' }] }));
-  const r = await cli([file, '--wait', '--json']);
+  const r = await importFile('pointers.json', JSON.stringify({ courses: [{ title: 'CLI pointer ok', price: 3 }, { title: 'CLI pointer bad', prix: 'beaucoup' }] }));
   assert.equal(r.json?.status, 'succeeded_with_errors', r.stderr);
   const errors = r.json?.errors as { row: number; field: string; path?: string }[];
   assert.deepEqual(errors.map((e) => [e.row, e.field, e.path]), [[2, 'price', '/courses/1/prix']]);

@@ -1,4 +1,4 @@
-// npm run soak [-- --quick]: imports under faults, bounded in time. 20 imports of a ~5 MB file (--quick: 3 small
+// npm run soak [-- --quick]: imports under faults, bounded in time. 20 imports of a ~5 MB file (--quick: 4 small
 // files) while the worker is killed at random moments, Elasticsearch is paused, PostgreSQL is restarted once and
 // the Temporal server is restarted once. Every import must end `succeeded` with exact counts in PostgreSQL and
 // Elasticsearch, and nothing may be left in processing/ or incoming/. Exit code 0 when all of that holds.
@@ -10,7 +10,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createTestEnv, type TestEnv } from '../support/env';
+import { createTestEnv, eventually, type TestEnv } from '../support/env';
 import { coursesToCsv, generateCourses, rng } from '../support/generate';
 import { startImport } from '../../src/temporal/start-import';
 
@@ -39,16 +39,14 @@ async function pidOf(service: 'postgres' | 'temporal' | 'elasticsearch'): Promis
 
 /** Waits until the process is gone (a fast shutdown of a busy PostgreSQL checkpoints first: tens of seconds). */
 async function exited(pid: number, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  await eventually(async () => {
     try {
       process.kill(pid, 0);
+      return false;
     } catch {
-      return;
+      return true;
     }
-    if (Date.now() > deadline) throw new Error(`process ${pid} did not stop within ${timeoutMs / 1000} s`);
-    await sleep(200);
-  }
+  }, `process ${pid} to stop`, timeoutMs);
 }
 
 async function stackUp(): Promise<void> {
@@ -97,7 +95,6 @@ async function main(): Promise<number> {
   // fault, not the file's, so the crash budget is out of the way here (its own test is in worker-restart.test.ts).
   const t: TestEnv = await createTestEnv('soak', { IMPORT_MAX_CRASHES: '1000', ACTIVITY_HEARTBEAT_TIMEOUT: '10s' });
   const worker = new WorkerProcess(t.env);
-  let failures: string[] = [];
   try {
     log(`${FILES} files of ${COURSES_PER_FILE} courses; faults: worker kills, Elasticsearch paused, PostgreSQL and Temporal restarted`);
     const planned: Planned[] = [];
@@ -178,7 +175,7 @@ async function main(): Promise<number> {
     await faults;
     log(`${finished.length} of ${planned.length} imports finished; worker killed ${worker.kills} times`);
 
-    failures = [];
+    const failures: string[] = [];
     for (const p of planned) {
       const f = finished.find((x) => x.id === p.importId);
       if (!f) failures.push(`${p.name}: not finished within ${DEADLINE_MS / 60_000} min`);

@@ -29,6 +29,18 @@ function importNotice(over: Partial<ImportNotice> = {}): ImportNotice {
   };
 }
 
+/** 17 rows, 12 created, 3 updated and 2 row errors (rows 3 and 9): the notice the English and French bodies are read on. */
+function twoRowErrors(): ImportNotice {
+  return importNotice({
+    status: 'succeeded_with_errors',
+    counts: { rows: 17, created: 12, updated: 3, unchanged: 0, skipped: 0, failed: 2 },
+    errors: [
+      { row: 3, field: 'price', message: 'must be a number' },
+      { row: 9, field: 'title', message: 'required' },
+    ],
+  });
+}
+
 test('a file name with markup is escaped in the HTML part and kept readable in the text part', () => {
   const email = renderEmail(importNotice({ fileName: '<script>alert("x")</script>.csv' }), EN);
   assert.ok(!email.html.includes('<script>'), 'no live script tag in the HTML');
@@ -55,17 +67,7 @@ test('row errors and a hostile link never break out of their HTML context', () =
 });
 
 test('the text part has the file, source, counts, duration, errors and both links', () => {
-  const email = renderEmail(
-    importNotice({
-      status: 'succeeded_with_errors',
-      counts: { rows: 17, created: 12, updated: 3, unchanged: 0, skipped: 0, failed: 2 },
-      errors: [
-        { row: 3, field: 'price', message: 'must be a number' },
-        { row: 9, field: 'title', message: 'required' },
-      ],
-    }),
-    EN,
-  );
+  const email = renderEmail(twoRowErrors(), EN);
   assert.equal(email.subject, '⚠️ Import finished with 2 row errors: courses.csv (12 created, 3 updated)');
   for (const expected of [
     /File:\s+courses\.csv/,
@@ -143,17 +145,7 @@ test('the digest and the alerts render through their own templates', () => {
 });
 
 test('an email in French: subject, labels, enumerations, row errors and dates', () => {
-  const email = renderEmail(
-    importNotice({
-      status: 'succeeded_with_errors',
-      counts: { rows: 17, created: 12, updated: 3, unchanged: 0, skipped: 0, failed: 2 },
-      errors: [
-        { row: 3, field: 'price', message: 'must be a number' },
-        { row: 9, field: 'title', message: 'required' },
-      ],
-    }),
-    FR,
-  );
+  const email = renderEmail(twoRowErrors(), FR);
   assert.equal(email.subject, '⚠️ Import terminé avec 2 erreurs de ligne : courses.csv (12 créés, 3 mis à jour)');
   for (const expected of [/Fichier :\s+courses\.csv/, /Statut :\s+Réussi avec erreurs de ligne/, /Source :\s+Envoi/, /Durée :\s+4,2 s/, /Créés : 12 \| Mis à jour : 3/, /ligne 3, price : must be a number/, /Ouvrir l’import : https:/]) {
     assert.match(email.text, expected);

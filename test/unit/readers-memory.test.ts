@@ -3,16 +3,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { readRows } from '../../src/domain/readers';
-import { DEFAULT_READER_LIMITS, type FileFormat } from '../../src/domain/types';
+import { DEFAULT_READER_LIMITS } from '../../src/domain/types';
 import { tempDir } from './helpers/files';
+import { TEN_MB, peakWhileReading, writeTenMb } from './helpers/memory';
 import path from 'node:path';
 
 const dir = tempDir();
-const TEN_MB = 10 * 1024 * 1024;
 const limits = { ...DEFAULT_READER_LIMITS, maxFileBytes: TEN_MB + 1024 * 1024, maxRows: 1_000_000, maxUncompressedBytes: 200 * 1024 * 1024 };
 const RSS_LIMIT = 300 * 1024 * 1024;
 // Growth above the process's RSS before reading: V8 collects lazily, so some growth is normal; holding the
@@ -23,42 +21,11 @@ function row(i: number): string[] {
   return [`Course ${i} ${Math.random().toString(36).slice(2)}`, `Description of course ${i}: ${Math.random().toString(36).repeat(3)}`, String(i % 50), 'beginner', '49,99', 'Intro;Variables;Functions', 'python,web'];
 }
 
-async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
-  const out = createWriteStream(file);
-  for (const line of lines) if (!out.write(line)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
-}
-
-async function peakRssWhileReading(format: FileFormat, file: string): Promise<{ rows: number; peak: number; growth: number }> {
-  const baseline = process.memoryUsage.rss();
-  let peak = baseline;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
-  let rows = 0;
-  try {
-    for await (const _ of readRows(format, file, limits)) {
-      if (++rows % 1000 === 0) peak = Math.max(peak, process.memoryUsage.rss());
-    }
-  } finally {
-    clearInterval(timer);
-  }
-  return { rows, peak, growth: peak - baseline };
-}
-
 test('a 10 MB CSV is streamed', async (t) => {
   const file = path.join(dir, 'big.csv');
-  let count = 0;
-  await writeLines(file, (function* () {
-    let bytes = 0;
-    yield 'title;description;duration;difficulty;price;lessons;tags\n';
-    while (bytes < TEN_MB - 1000) {
-      const line = `${row(count++).join(';')}\n`;
-      bytes += Buffer.byteLength(line);
-      yield line;
-    }
-  })());
+  const count = await writeTenMb(file, { head: 'title;description;duration;difficulty;price;lessons;tags\n', item: (i) => `${row(i).join(';')}\n` });
   assert.ok(statSync(file).size > 9 * 1024 * 1024 && statSync(file).size <= limits.maxFileBytes, `size ${statSync(file).size}`);
-  const { rows, peak, growth } = await peakRssWhileReading('csv', file);
+  const { rows, peak, growth } = await peakWhileReading('csv', file, limits);
   t.diagnostic(`${rows} rows, ${Math.round(statSync(file).size / 1048576)} MB file, peak RSS ${Math.round(peak / 1048576)} MB (+${Math.round(growth / 1048576)} MB)`);
   assert.equal(rows, count);
   assert.ok(growth < GROWTH_LIMIT, `RSS grew by ${Math.round(growth / 1048576)} MB`);
@@ -67,21 +34,16 @@ test('a 10 MB CSV is streamed', async (t) => {
 
 test('a 10 MB JSON array is streamed', async (t) => {
   const file = path.join(dir, 'big.json');
-  let count = 0;
-  await writeLines(file, (function* () {
-    let bytes = 0;
-    yield '[\n';
-    while (bytes < TEN_MB - 1000) {
-      const [title, description, duration, difficulty, price, lessons, tags] = row(count);
-      const line = `${count > 0 ? ',' : ''}${JSON.stringify({ title, description, duration: Number(duration), difficulty, price, lessons: lessons!.split(';'), tags: tags!.split(',') })}\n`;
-      count++;
-      bytes += Buffer.byteLength(line);
-      yield line;
-    }
-    yield ']\n';
-  })());
+  const count = await writeTenMb(file, {
+    head: '[\n',
+    item: (i) => {
+      const [title, description, duration, difficulty, price, lessons, tags] = row(i);
+      return `${i > 0 ? ',' : ''}${JSON.stringify({ title, description, duration: Number(duration), difficulty, price, lessons: lessons!.split(';'), tags: tags!.split(',') })}\n`;
+    },
+    tail: ']\n',
+  });
   assert.ok(statSync(file).size > 9 * 1024 * 1024 && statSync(file).size <= limits.maxFileBytes, `size ${statSync(file).size}`);
-  const { rows, peak, growth } = await peakRssWhileReading('json', file);
+  const { rows, peak, growth } = await peakWhileReading('json', file, limits);
   t.diagnostic(`${rows} rows, ${Math.round(statSync(file).size / 1048576)} MB file, peak RSS ${Math.round(peak / 1048576)} MB (+${Math.round(growth / 1048576)} MB)`);
   assert.equal(rows, count);
   assert.ok(growth < GROWTH_LIMIT, `RSS grew by ${Math.round(growth / 1048576)} MB`);
@@ -97,7 +59,7 @@ test('a large xlsx is streamed', async (t) => {
   for (let i = 0; i < count; i++) ws.addRow(row(i)).commit();
   ws.commit();
   await wb.commit();
-  const { rows, peak, growth } = await peakRssWhileReading('xlsx', file);
+  const { rows, peak, growth } = await peakWhileReading('xlsx', file, limits);
   t.diagnostic(`${rows} rows, ${Math.round(statSync(file).size / 1048576)} MB file, peak RSS ${Math.round(peak / 1048576)} MB (+${Math.round(growth / 1048576)} MB)`);
   assert.equal(rows, count);
   assert.ok(growth < GROWTH_LIMIT, `RSS grew by ${Math.round(growth / 1048576)} MB`);

@@ -5,48 +5,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { readRows } from '../../src/domain/readers';
-import { DEFAULT_READER_LIMITS, type FileFormat } from '../../src/domain/types';
+import { DEFAULT_READER_LIMITS } from '../../src/domain/types';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './helpers/files';
+import { MB, TEN_MB, peakWhileReading, writeTenMb } from './helpers/memory';
 
 const helper = fileURLToPath(new URL('./helpers/count-rows.ts', import.meta.url));
 
 const dir = tempDir();
-const TEN_MB = 10 * 1024 * 1024;
 const limits = { ...DEFAULT_READER_LIMITS, maxFileBytes: TEN_MB, maxRows: 1_000_000 };
-const MB = 1024 * 1024;
-
-async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
-  const out = createWriteStream(file);
-  for (const line of lines) if (!out.write(line)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
-}
-
-async function peakWhileReading(format: FileFormat, file: string): Promise<{ rows: number; growth: number; heapGrowth: number }> {
-  global.gc?.();
-  const baseline = process.memoryUsage();
-  let peak = baseline.rss;
-  let heapPeak = baseline.heapUsed;
-  const sample = () => {
-    const m = process.memoryUsage();
-    peak = Math.max(peak, m.rss);
-    heapPeak = Math.max(heapPeak, m.heapUsed);
-  };
-  const timer = setInterval(sample, 10);
-  let rows = 0;
-  try {
-    for await (const _ of readRows(format, file, limits)) if (++rows % 1000 === 0) sample();
-  } finally {
-    clearInterval(timer);
-  }
-  return { rows, growth: peak - baseline.rss, heapGrowth: heapPeak - baseline.heapUsed };
-}
 
 function course(i: number): { title: string; description: string; price: string; lessons: string[]; tags: string[] } {
   return {
@@ -60,20 +30,16 @@ function course(i: number): { title: string; description: string; price: string;
 
 test('a 10 MB XML file is streamed one course at a time', async (t) => {
   const file = path.join(dir, 'big.xml');
-  let count = 0;
-  await writeLines(file, (function* () {
-    let bytes = 0;
-    yield '<?xml version="1.0" encoding="UTF-8"?>\n<courses>\n';
-    while (bytes < TEN_MB - 1000) {
-      const c = course(count++);
-      const line = `<course><title>${c.title}</title><description>${c.description.replace('&', '&amp;')}</description><price>${c.price}</price><lessons>${c.lessons.map((l, i) => `<lesson order="${i + 1}"><title>${l}</title></lesson>`).join('')}</lessons><tags>${c.tags.map((x) => `<tag>${x}</tag>`).join('')}</tags></course>\n`;
-      bytes += Buffer.byteLength(line);
-      yield line;
-    }
-    yield '</courses>\n';
-  })());
+  const count = await writeTenMb(file, {
+    head: '<?xml version="1.0" encoding="UTF-8"?>\n<courses>\n',
+    item: (i) => {
+      const c = course(i);
+      return `<course><title>${c.title}</title><description>${c.description.replace('&', '&amp;')}</description><price>${c.price}</price><lessons>${c.lessons.map((l, i) => `<lesson order="${i + 1}"><title>${l}</title></lesson>`).join('')}</lessons><tags>${c.tags.map((x) => `<tag>${x}</tag>`).join('')}</tags></course>\n`;
+    },
+    tail: '</courses>\n',
+  });
   assert.ok(statSync(file).size > 9 * MB && statSync(file).size <= limits.maxFileBytes, `size ${statSync(file).size}`);
-  const { rows, growth, heapGrowth } = await peakWhileReading('xml', file);
+  const { rows, growth, heapGrowth } = await peakWhileReading('xml', file, limits);
   t.diagnostic(`${rows} courses, RSS +${Math.round(growth / MB)} MB, heap +${Math.round(heapGrowth / MB)} MB`);
   assert.equal(rows, count);
   // Holding the courses of a 10 MB file would take several times its size; streaming keeps a chunk's worth.
@@ -82,17 +48,13 @@ test('a 10 MB XML file is streamed one course at a time', async (t) => {
 
 test('a 10 MB YAML file is parsed course by course within the worker\'s heap', async (t) => {
   const file = path.join(dir, 'big.yaml');
-  let count = 0;
-  await writeLines(file, (function* () {
-    let bytes = 0;
-    yield 'courses:\n';
-    while (bytes < TEN_MB - 1000) {
-      const c = course(count++);
-      const item = `  - title: "${c.title}"\n    description: "${c.description}"\n    price: "${c.price}"\n    lessons: [${c.lessons.join(', ')}]\n    tags: [${c.tags.join(', ')}]\n`;
-      bytes += Buffer.byteLength(item);
-      yield item;
-    }
-  })());
+  const count = await writeTenMb(file, {
+    head: 'courses:\n',
+    item: (i) => {
+      const c = course(i);
+      return `  - title: "${c.title}"\n    description: "${c.description}"\n    price: "${c.price}"\n    lessons: [${c.lessons.join(', ')}]\n    tags: [${c.tags.join(', ')}]\n`;
+    },
+  });
   assert.ok(statSync(file).size > 9 * MB && statSync(file).size <= limits.maxFileBytes, `size ${statSync(file).size}`);
   // In a child process with the worker's heap flags (package.json "worker"): it must finish, not run out of heap.
   const child = spawnSync(process.execPath, ['--max-semi-space-size=8', '--max-old-space-size=192', '--import', 'tsx', helper, 'yaml', file], { encoding: 'utf8', timeout: 240_000 });

@@ -27,7 +27,7 @@ import { canonicalField } from '../fields';
 import { FIELD_COUNT_KEY, type FieldCountMark } from '../source-marks';
 import { createDecoder, decodingStream, detectFileEncoding, encodingWarning, InvalidBytesError, invalidBytesFailure, type TextEncoding } from './encoding';
 import { readPreamble } from './preamble';
-import { checkFile } from './file-checks';
+import { checkFile, tooManyRows } from './file-checks';
 
 export const CSV_DELIMITERS = [',', ';', '\t'] as const;
 export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
@@ -186,7 +186,7 @@ export async function* readCsv(filePath: string, limits: ReaderLimits, warn: War
 
       rows++;
       if (rows > limits.maxRows) {
-        throw new FileValidationError('too_many_rows', `more than ${limits.maxRows} rows; split the file`);
+        throw tooManyRows(limits.maxRows, 'rows');
       }
       const raw: Record<string, unknown> = {};
       for (let i = 0; i < header.length && i < fields.length; i++) {

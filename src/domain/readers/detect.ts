@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { FileValidationError, type FileFormat } from '../types';
-import { looksLikeUtf16 } from './encoding';
+import { looksLikeUtf16, utf16Encoding } from './encoding';
 
 /** Extension (lower-case, with the dot) → format. ".tsv" is read by the CSV reader, which detects tabs. */
 export const ACCEPTED_EXTENSIONS: Readonly<Record<string, FileFormat>> = {
@@ -62,8 +62,7 @@ export function sniffHead(head: Buffer): HeadKind {
 
 /** The text of a UTF-16 head (BOM or not; the BOM dropped), for a look at its first characters. */
 function utf16Head(head: Buffer): string {
-  const be = head[0] === 0xfe && head[1] === 0xff ? true : head[0] === 0xff && head[1] === 0xfe ? false : looksLikeUtf16(head) === 'utf-16be';
-  return new TextDecoder(be ? 'utf-16be' : 'utf-16le').decode(head.subarray(0, Math.min(head.length, 400) & ~1)).replace(/^\uFEFF/, '');
+  return new TextDecoder(utf16Encoding(head) ?? 'utf-16le').decode(head.subarray(0, Math.min(head.length, 400) & ~1)).replace(/^\uFEFF/, '');
 }
 
 function preview(head: Buffer): string {

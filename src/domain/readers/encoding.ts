@@ -33,8 +33,6 @@ import { FileValidationError, type FileWarning } from '../types';
 import { scorePlausibility, type Plausibility } from './text-plausibility';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'macintosh';
-/** @deprecated the old name: CSV and JSON share the encodings. */
-export type CsvEncoding = TextEncoding;
 
 export interface DetectedEncoding {
   encoding: TextEncoding;
@@ -90,6 +88,13 @@ export function looksLikeUtf16(sample: Uint8Array): 'utf-16le' | 'utf-16be' | un
   if (oddZeros >= pairs * 0.4 && evenZeros <= pairs * 0.02) return 'utf-16le';
   if (evenZeros >= pairs * 0.4 && oddZeros <= pairs * 0.02) return 'utf-16be';
   return undefined;
+}
+
+/** UTF-16 by its byte-order mark (FF FE, FE FF), else by its zero bytes (looksLikeUtf16); undefined otherwise. */
+export function utf16Encoding(sample: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
+  if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be';
+  return looksLikeUtf16(sample);
 }
 
 /** True when every byte is ASCII: the sample then says nothing about the encoding. */

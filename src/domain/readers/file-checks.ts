@@ -20,6 +20,11 @@ export function checkSize(size: number, maxBytes: number, label = 'the file'): v
   throw new FileValidationError('too_large', `${label} is ${formatBytes(size)}${exact}; the limit is ${formatBytes(maxBytes)}`);
 }
 
+/** The failure of a file with more than `maxRows` records (ReaderLimits.maxRows), named 'rows' or 'courses'. */
+export function tooManyRows(maxRows: number, what: 'rows' | 'courses'): FileValidationError {
+  return new FileValidationError('too_many_rows', `more than ${maxRows} ${what}; split the file`);
+}
+
 /** Returns the first 64 KB of the file, after the checks. */
 export async function checkFile(filePath: string, format: FileFormat, limits: ReaderLimits): Promise<Buffer> {
   let handle: FileHandle;

@@ -1,6 +1,6 @@
 // JSON reader. Streams the file with stream-json: a top-level array of courses, or an object whose
 // "courses" property is that array (other properties are ignored). Only one array element is in memory
-// at a time. rowNumber = the element's 1-based position in the array.
+// at a time. rowNumber = the element's 1-based position in the array, path its JSON Pointer ("/courses/2", "/2").
 //
 // Encodings (encoding.ts): UTF-8 with or without BOM, UTF-16 with a BOM (Windows PowerShell 5's Out-File and
 // `Set-Content -Encoding Unicode`), UTF-16 without one, Windows-1252 (PowerShell 5's `-Encoding Default`) and
@@ -29,7 +29,7 @@ import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { verifier } from 'stream-json/utils/verifier.js';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../source-marks';
-import { checkFile } from './file-checks';
+import { checkFile, tooManyRows } from './file-checks';
 import { JsonDepthGuard } from './json-depth';
 import { createDecoder, decodingStream, detectFileEncoding, encodingWarning, InvalidBytesError, invalidBytesFailure, type TextEncoding } from './encoding';
 
@@ -109,12 +109,14 @@ export async function* readJson(filePath: string, limits: ReaderLimits, warn: Wa
   try {
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
       rows++;
-      if (rows > limits.maxRows) throw new FileValidationError('too_many_rows', `more than ${limits.maxRows} courses; split the file`);
+      if (rows > limits.maxRows) throw tooManyRows(limits.maxRows, 'courses');
       const { value } = item;
       const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
       yield {
         rowNumber: item.key + 1,
         raw: isObject ? (value as Record<string, unknown>) : { [NOT_AN_OBJECT_KEY]: describeJsonValue(value) },
+        // JSON Pointer (RFC 6901) of the element: "/courses/2" or "/2".
+        path: `${wrapped ? '/courses' : ''}/${item.key}`,
       };
     }
   } catch (err) {

@@ -7,8 +7,7 @@
 import { FileValidationError, ignoreWarnings, type FileWarning, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { checkFile } from './file-checks';
 import { inspectXlsx } from './zip-inspect';
-import { openXlsxSheet, textRunFailure } from './sheet/ooxml';
-import { XmlTextRunError } from './sheet/xml';
+import { openXlsxWorkbook, workbookFailure } from './sheet/ooxml';
 import { reportSheetChoice, sheetRecords } from './sheet/rows';
 
 /**
@@ -21,39 +20,40 @@ import { reportSheetChoice, sheetRecords } from './sheet/rows';
 export async function* readXlsx(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
   await checkFile(filePath, 'xlsx', limits);
   await inspectXlsx(filePath, limits);
-  // Visible tabs before the one read that have no header: Apple Numbers puts an "Export Summary" tab first
-  // when a document has several tables. The next visible tab is tried; the first error stands if none fits.
-  const withoutHeader: string[] = [];
-  let firstError: FileValidationError | undefined;
-  for (let candidate = 0; ; candidate++) {
-    const book = await openXlsxSheet(filePath, limits, candidate);
-    // Warnings of a tab wait until its header is found: a tab given up on reports nothing.
-    const held: FileWarning[] = [];
-    let headerFound = false;
-    const warnOnceFound: WarnFn = (w) => (headerFound ? warn(w) : held.push(w));
-    try {
-      for await (const record of sheetRecords(book.rows, { sheetName: book.sheet.name, date1904: book.date1904, skipRows: book.skipRows, limits, warn: warnOnceFound })) {
-        if (!headerFound) {
-          headerFound = true;
-          reportSheetChoice(book.sheets, book.sheet.name, warn, withoutHeader);
-          held.forEach(warn);
+  const book = await openXlsxWorkbook(filePath, limits);
+  try {
+    // Visible tabs before the one read that have no header: Apple Numbers puts an "Export Summary" tab first
+    // when a document has several tables. The next visible tab is tried; the first error stands if none fits.
+    const withoutHeader: string[] = [];
+    let firstError: FileValidationError | undefined;
+    for (const [candidate, sheet] of book.visible.entries()) {
+      // Warnings of a tab wait until its header is found: a tab given up on reports nothing.
+      const held: FileWarning[] = [];
+      let headerFound = false;
+      const warnOnceFound: WarnFn = (w) => (headerFound ? warn(w) : held.push(w));
+      try {
+        const skipRows = await book.totalRows(sheet);
+        for await (const record of sheetRecords(book.rows(sheet), { sheetName: sheet.name, date1904: book.date1904, skipRows, limits, warn: warnOnceFound })) {
+          if (!headerFound) {
+            headerFound = true;
+            reportSheetChoice(book.sheets, sheet.name, warn, withoutHeader);
+            held.forEach(warn);
+          }
+          yield record;
         }
-        yield record;
+        return;
+      } catch (err) {
+        const noHeader = !headerFound && err instanceof FileValidationError && err.code === 'missing_columns';
+        if (noHeader && candidate + 1 < book.visible.length) {
+          firstError ??= err;
+          withoutHeader.push(sheet.name);
+          continue;
+        }
+        if (noHeader && firstError) throw firstError;
+        throw workbookFailure(err);
       }
-      return;
-    } catch (err) {
-      const noHeader = !headerFound && err instanceof FileValidationError && err.code === 'missing_columns';
-      if (noHeader && candidate + 1 < book.visibleCount) {
-        firstError ??= err;
-        withoutHeader.push(book.sheet.name);
-        continue;
-      }
-      if (noHeader && firstError) throw firstError;
-      if (err instanceof FileValidationError) throw err;
-      if (err instanceof XmlTextRunError) throw textRunFailure(err);
-      throw new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`);
-    } finally {
-      book.close();
     }
+  } finally {
+    book.close();
   }
 }

@@ -32,8 +32,8 @@ import fs from 'node:fs';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type RowError, type SourceRow, type WarnFn } from '../types';
 import { canonicalField } from '../fields';
-import { checkFile } from './file-checks';
-import { createDecoder, InvalidBytesError, invalidBytesFailure, looksLikeUtf16, type TextEncoding } from './encoding';
+import { checkFile, tooManyRows } from './file-checks';
+import { createDecoder, InvalidBytesError, invalidBytesFailure, type TextEncoding, utf16Encoding } from './encoding';
 
 /** The element names of the structure, as the XSD declares them. */
 export const XML_ROOT = 'courses';
@@ -79,12 +79,6 @@ function fieldValue(node: XmlNode): unknown {
   return textOf(node);
 }
 
-function encodingOf(sample: Buffer): TextEncoding {
-  if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
-  if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be';
-  return looksLikeUtf16(sample) ?? 'utf-8';
-}
-
 /** XML 1.0 §4.3.3: the declared encoding must be the one read; only UTF-8 and UTF-16 (and ASCII, a subset) are. */
 function checkDeclaredEncoding(declared: string | undefined, read: TextEncoding): void {
   if (declared === undefined) return;
@@ -109,7 +103,7 @@ function checkDeclaredEncoding(declared: string | undefined, read: TextEncoding)
  */
 export async function* readXml(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
   const sample = await checkFile(filePath, 'xml', limits);
-  const encoding = encodingOf(sample);
+  const encoding: TextEncoding = utf16Encoding(sample) ?? 'utf-8';
   const decoder = createDecoder(encoding);
   const parser = new SaxesParser({ xmlns: true, position: true });
 
@@ -159,7 +153,7 @@ export async function* readXml(filePath: string, limits: ReaderLimits, warn: War
         return;
       }
       courses++;
-      if (courses > limits.maxRows) throw new FileValidationError('too_many_rows', `more than ${limits.maxRows} courses; split the file`);
+      if (courses > limits.maxRows) throw tooManyRows(limits.maxRows, 'courses');
       course = { raw: {}, warnings: [] };
       return;
     }

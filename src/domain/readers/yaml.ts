@@ -18,10 +18,10 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument, type YAMLError } from 'yaml';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
 import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../source-marks';
-import { checkFile } from './file-checks';
+import { checkFile, tooManyRows } from './file-checks';
 import { checkYamlDepth } from './yaml-depth';
 import { splitYamlCourses } from './yaml-split';
-import { createDecoder, InvalidBytesError, invalidBytesFailure, looksLikeUtf16, type TextEncoding } from './encoding';
+import { createDecoder, InvalidBytesError, invalidBytesFailure, type TextEncoding, utf16Encoding } from './encoding';
 
 /** Aliases (`*name`) resolved at most, per document: a real catalogue reuses a few (a lesson list, an instructor). */
 export const YAML_MAX_ALIASES = 100;
@@ -31,12 +31,6 @@ export const YAML_MAX_ALIASES = 100;
  * `yaml` package's Document takes ~75x the text in heap, so 1 MB stays near 75 MB, within the worker's 192 MB.
  */
 export const YAML_WHOLE_MAX_CHARS = 1024 * 1024;
-
-function encodingOf(sample: Buffer): TextEncoding {
-  if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
-  if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be';
-  return looksLikeUtf16(sample) ?? 'utf-8';
-}
 
 /** The first line of the library's message, without its own position (given again by `at`). */
 function reason(err: YAMLError): string {
@@ -94,7 +88,7 @@ function parseSafe(source: string, lineOffset: number): unknown {
 export async function* readYaml(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
   void warn; // a YAML file has no file-level interpretation to report (its columns are reported by the parse step)
   const sample = await checkFile(filePath, 'yaml', limits);
-  const encoding = encodingOf(sample);
+  const encoding: TextEncoding = utf16Encoding(sample) ?? 'utf-8';
   let text: string;
   try {
     const decoder = createDecoder(encoding);
@@ -110,14 +104,14 @@ export async function* readYaml(filePath: string, limits: ReaderLimits, warn: Wa
   if (split) {
     // Course by course: the rest of the document is checked first (syntax, duplicate keys, tags).
     parseSafe(split.skeleton, 0);
-    if (split.items.length > limits.maxRows) throw new FileValidationError('too_many_rows', `more than ${limits.maxRows} courses; split the file`);
+    if (split.items.length > limits.maxRows) throw tooManyRows(limits.maxRows, 'courses');
     if (split.items.length === 0) throw new FileValidationError('empty', 'the list of courses is empty');
     let rowNumber = 0;
     for (const item of split.items) {
       const parsed = parseSafe(text.slice(item.start, item.end), item.line - 1);
       // One course per item; should a cut ever hold two, each is still read, at its own position.
       for (const course of Array.isArray(parsed) ? parsed : [parsed]) {
-        if (++rowNumber > limits.maxRows) throw new FileValidationError('too_many_rows', `more than ${limits.maxRows} courses; split the file`);
+        if (++rowNumber > limits.maxRows) throw tooManyRows(limits.maxRows, 'courses');
         yield { rowNumber, raw: isRecord(course) ? course : { [NOT_AN_OBJECT_KEY]: describeJsonValue(course) }, path: `${split.wrapped ? '/courses' : ''}/${rowNumber - 1}` };
       }
     }
@@ -138,7 +132,7 @@ export async function* readYaml(filePath: string, limits: ReaderLimits, warn: Wa
       : 'the file must hold a list of courses, or a mapping with a "courses" list');
   }
   if (list.length === 0) throw new FileValidationError('empty', 'the list of courses is empty');
-  if (list.length > limits.maxRows) throw new FileValidationError('too_many_rows', `more than ${limits.maxRows} courses; split the file`);
+  if (list.length > limits.maxRows) throw tooManyRows(limits.maxRows, 'courses');
   for (let i = 0; i < list.length; i++) {
     const item: unknown = list[i];
     yield { rowNumber: i + 1, raw: isRecord(item) ? item : { [NOT_AN_OBJECT_KEY]: describeJsonValue(item) }, path: `${wrapped ? '/courses' : ''}/${i}` };

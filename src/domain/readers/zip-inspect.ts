@@ -28,15 +28,11 @@ export const MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024;
 const SHARED_STRINGS_PART = 'xl/sharedstrings.xml';
 const MIMETYPE_PART = 'mimetype';
 export const ODS_MIMETYPE = 'application/vnd.oasis.opendocument.spreadsheet';
-// Kept to learn the first tab's name: exceljs emits worksheets in zip order, which is not always tab order.
-const WORKBOOK_PART = 'xl/workbook.xml';
 const CAPTURE_MAX = 4 * 1024 * 1024;
 
 export interface XlsxInspection {
   entryCount: number;
   uncompressedBytes: number;
-  /** Name of the first tab as listed in xl/workbook.xml, when found. */
-  firstSheetName: string | undefined;
   /** The content of the `mimetype` entry (OpenDocument), when there is one. */
   mimetype: string | undefined;
 }
@@ -49,16 +45,6 @@ function isXmlPart(name: string): boolean {
 
 function hasUnsafePath(name: string): boolean {
   return name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes('..');
-}
-
-function decodeXmlAttr(s: string): string {
-  return s.replace(/&(amp|lt|gt|quot|apos);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[e] ?? _m);
-}
-
-function firstSheetName(workbookXml: string | undefined): string | undefined {
-  if (!workbookXml) return undefined;
-  const sheet = /<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"/.exec(workbookXml);
-  return sheet ? decodeXmlAttr(sheet[1]!) : undefined;
 }
 
 /** Opens a zip archive for reading its central directory entry by entry (yauzl, lazyEntries). */
@@ -129,7 +115,6 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits, what =
   } catch (err) {
     throw mapZipError(err, what);
   }
-  let workbookXml: string | undefined;
   let mimetype: string | undefined;
   let declared = 0;
   let actual = 0;
@@ -158,7 +143,7 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits, what =
       if (name.endsWith('/')) continue;
 
       const xml = isXmlPart(name);
-      const capture = name === WORKBOOK_PART || name === MIMETYPE_PART;
+      const capture = name === MIMETYPE_PART;
       const capturedChunks: Buffer[] = [];
       let capturedBytes = 0;
       let tail = '';
@@ -186,8 +171,7 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits, what =
       } finally {
         stream.destroy();
       }
-      if (name === WORKBOOK_PART) workbookXml = Buffer.concat(capturedChunks).toString('utf8');
-      if (name === MIMETYPE_PART) mimetype = Buffer.concat(capturedChunks).toString('latin1').trim();
+      if (capture) mimetype = Buffer.concat(capturedChunks).toString('latin1').trim();
     }
   } catch (err) {
     throw mapZipError(err, what);
@@ -197,7 +181,6 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits, what =
   return {
     entryCount: zip.entryCount,
     uncompressedBytes: actual,
-    firstSheetName: firstSheetName(workbookXml),
     mimetype,
   };
 }

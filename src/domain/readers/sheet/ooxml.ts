@@ -29,20 +29,18 @@ export interface SheetEntry {
   part: string | undefined;
 }
 
-/** The chosen worksheet of an .xlsx, ready to stream. */
-export interface XlsxSheet {
+/** An opened .xlsx, its styles and shared strings read once: the rows of any of its visible worksheets. */
+export interface XlsxWorkbook {
   /** Every tab, in tab order. */
   sheets: SheetEntry[];
-  /** The tab that is read: the first visible one with a part, or the one `visibleIndex` asked for. */
-  sheet: SheetEntry;
-  /** How many visible worksheets the workbook has (the candidates for `visibleIndex`). */
-  visibleCount: number;
+  /** The visible worksheets with a part, in tab order: the candidates to read (never empty). */
+  visible: SheetEntry[];
   date1904: boolean;
-  /** Rows of the sheet that are a table's total row → what they are, for the warning. */
-  skipRows: Map<number, string>;
-  /** The sheet's rows in document order; closes the archive when done or abandoned. */
-  rows: AsyncGenerator<SheetRow>;
-  /** Closes the archive (also done by `rows` when it ends); safe to call twice. */
+  /** Rows of a sheet that are a table's total row → what they are, for the warning. */
+  totalRows(sheet: SheetEntry): Promise<Map<number, string>>;
+  /** A sheet's rows in document order. */
+  rows(sheet: SheetEntry): AsyncGenerator<SheetRow>;
+  /** Closes the archive; safe to call twice. */
   close(): void;
 }
 
@@ -258,9 +256,16 @@ async function readSharedStrings(archive: Archive, part: string | undefined, lim
   return strings;
 }
 
-/** The file-level error of an XML text run over the parser's bound (xml.ts). */
-export function textRunFailure(err: XmlTextRunError): FileValidationError {
-  return new FileValidationError('too_complex', `the workbook holds ${err.message} (Excel holds at most 32767 characters per cell)`);
+/**
+ * The file-level error of a failure while reading the workbook: a FileValidationError as is, an XML text run over
+ * the parser's bound (xml.ts) 'too_complex', anything else 'unreadable'.
+ */
+export function workbookFailure(err: unknown): FileValidationError {
+  if (err instanceof FileValidationError) return err;
+  if (err instanceof XmlTextRunError) {
+    return new FileValidationError('too_complex', `the workbook holds ${err.message} (Excel holds at most 32767 characters per cell)`);
+  }
+  return new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`);
 }
 
 /** Total rows of the sheet's tables (§18.5.1.2): the last `totalsRowCount` rows of each table's ref. */
@@ -429,12 +434,11 @@ async function* sheetRows(archive: Archive, part: string, shared: (string | Text
 }
 
 /**
- * Opens an .xlsx (already checked by inspectXlsx) and prepares its first visible worksheet, or its
- * `visibleIndex`-th (0-based) visible worksheet.
+ * Opens an .xlsx (already checked by inspectXlsx): its tabs, styles and shared strings, for its visible worksheets.
  * Throws FileValidationError: 'empty' (no worksheet, or none visible), 'unreadable' (not a workbook:
  * no workbook part, malformed XML in the workbook, styles or shared strings).
  */
-export async function openXlsxSheet(filePath: string, limits: ReaderLimits, visibleIndex = 0): Promise<XlsxSheet> {
+export async function openXlsxWorkbook(filePath: string, limits: ReaderLimits): Promise<XlsxWorkbook> {
   let archive: Archive;
   try {
     archive = await Archive.open(filePath);
@@ -462,24 +466,20 @@ export async function openXlsxSheet(filePath: string, limits: ReaderLimits, visi
     if (sheets.length === 0) throw new FileValidationError('empty', 'the workbook has no worksheet');
     // Chart sheets and dialog sheets have no worksheet relationship: they are not candidates.
     const visible = sheets.filter((s) => s.state === 'visible' && s.part !== undefined && archive.has(s.part));
-    const sheet = visible[visibleIndex];
-    if (!sheet) throw new FileValidationError('empty', 'the workbook has no visible worksheet (every tab is hidden or not a worksheet)');
+    if (visible.length === 0) throw new FileValidationError('empty', 'the workbook has no visible worksheet (every tab is hidden or not a worksheet)');
 
     const formats = await readStyles(archive, relPart('styles'));
     const shared = await readSharedStrings(archive, relPart('sharedStrings'), limits);
-    const skipRows = await readTotalRows(archive, sheet.part!);
-    const rows = (async function* () {
-      try {
-        yield* sheetRows(archive, sheet.part!, shared, formats, limits);
-      } finally {
-        archive.close();
-      }
-    })();
-    return { sheets, sheet, visibleCount: visible.length, date1904: workbook.date1904, skipRows, rows, close: () => archive.close() };
+    return {
+      sheets,
+      visible,
+      date1904: workbook.date1904,
+      totalRows: (sheet) => readTotalRows(archive, sheet.part!),
+      rows: (sheet) => sheetRows(archive, sheet.part!, shared, formats, limits),
+      close: () => archive.close(),
+    };
   } catch (err) {
     archive.close();
-    if (err instanceof FileValidationError) throw err;
-    if (err instanceof XmlTextRunError) throw textRunFailure(err);
-    throw new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`);
+    throw workbookFailure(err);
   }
 }

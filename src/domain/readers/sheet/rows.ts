@@ -11,6 +11,7 @@
 import { canonicalField, type CourseField } from '../../fields';
 import { FileValidationError, type ReaderLimits, type RowError, type SourceRow, type WarnFn } from '../../types';
 import { headerText, isBlankCell, readCell, type SheetRow } from './cells';
+import { tooManyRows } from '../file-checks';
 
 /** How many non-empty rows are searched for the header. */
 export const HEADER_SEARCH_ROWS = 10;
@@ -89,31 +90,33 @@ export async function* sheetRecords(rows: AsyncIterable<SheetRow> | Iterable<She
     // Rows after the header that were already looked at (a lenient pick) are records.
     return looked.slice(found.index + 1);
   };
+  /** The record of a row under the header (undefined for a skipped or empty row), counted against maxRows. */
+  const take = (r: SheetRow): SourceRow | undefined => {
+    const record = toRecord(r, header!, ctx);
+    if (record && ++records > ctx.limits.maxRows) throw tooManyRows(ctx.limits.maxRows, 'rows');
+    return record;
+  };
   for await (const row of rows) {
-    let pending: SheetRow[] = [row];
-    if (header === undefined) {
-      if (rowIsBlank(row)) continue;
-      looked.push(row);
-      const found = findHeader(looked, ctx.date1904, false)
-        ?? (looked.length >= HEADER_SEARCH_ROWS ? findHeader(looked, ctx.date1904, true) ?? noHeader(looked, ctx) : undefined);
-      if (found === undefined) continue;
-      pending = accept(found);
+    if (header !== undefined) {
+      const record = take(row);
+      if (record) yield record;
+      continue;
     }
-    for (const r of pending) {
-      const record = toRecord(r, header!, ctx);
-      if (!record) continue;
-      if (++records > ctx.limits.maxRows) tooMany(ctx);
-      yield record;
+    if (rowIsBlank(row)) continue;
+    looked.push(row);
+    const found = findHeader(looked, ctx.date1904, false)
+      ?? (looked.length >= HEADER_SEARCH_ROWS ? findHeader(looked, ctx.date1904, true) ?? noHeader(looked, ctx) : undefined);
+    if (found === undefined) continue;
+    for (const r of accept(found)) {
+      const record = take(r);
+      if (record) yield record;
     }
   }
   if (header === undefined) {
     if (looked.length === 0) throw new FileValidationError('empty', `the worksheet '${ctx.sheetName}' is empty`);
-    const pending = accept(findHeader(looked, ctx.date1904, true) ?? noHeader(looked, ctx));
-    for (const r of pending) {
-      const record = toRecord(r, header!, ctx);
-      if (!record) continue;
-      if (++records > ctx.limits.maxRows) tooMany(ctx);
-      yield record;
+    for (const r of accept(findHeader(looked, ctx.date1904, true) ?? noHeader(looked, ctx))) {
+      const record = take(r);
+      if (record) yield record;
     }
   }
   if (records === 0) throw new FileValidationError('empty', `the worksheet '${ctx.sheetName}' has a header but no course rows`);
@@ -126,10 +129,6 @@ function noHeader(looked: SheetRow[], ctx: SheetReadContext): never {
     'missing_columns',
     `no header row with a 'title' column in the worksheet '${ctx.sheetName}' (looked at ${rowRange(looked)}, the first ${HEADER_SEARCH_ROWS} non-empty rows at most); columns found: ${found} (row ${first.rowNumber})`,
   );
-}
-
-function tooMany(ctx: SheetReadContext): never {
-  throw new FileValidationError('too_many_rows', `more than ${ctx.limits.maxRows} rows; split the file`);
 }
 
 function toRecord(row: SheetRow, header: HeaderColumn[], ctx: SheetReadContext): SourceRow | undefined {
