@@ -1,7 +1,9 @@
-// One i18next instance for the whole process, loaded synchronously from locales/<language>.json at first use.
+// One i18next instance for the whole process, loaded synchronously at first use from locales/<language>.json
+// and locales/<language>/<area>.json (one file per area of the product, e.g. feeds.json holds the `feeds` keys:
+// a translator edits one area at a time, and features do not all edit one file).
 // Plurals use i18next's JSON v4 suffixes (`key_one`, `key_many`, `key_other`), chosen by Intl.PluralRules, i.e.
 // CLDR's rules for each language: French `0 ligne` / `1 ligne` / `2 lignes`, English `0 rows` / `1 row`.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
@@ -14,9 +16,24 @@ export interface Catalogue {
   [key: string]: string | Catalogue;
 }
 
-/** The catalogue of one language, read from its file. */
+/** The area files of one language: locales/<language>/<area>.json, sorted by name. */
+export function areaFiles(language: Language): string[] {
+  const dir = path.join(localesDir, language);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+}
+
+/**
+ * The catalogue of one language: locales/<language>.json, plus each area file under the key named by the file.
+ * Throws when an area's key is also a key of the main file (a message must live in one place).
+ */
 export function readCatalogue(language: Language): Catalogue {
-  return JSON.parse(readFileSync(path.join(localesDir, `${language}.json`), 'utf8')) as Catalogue;
+  const catalogue = JSON.parse(readFileSync(path.join(localesDir, `${language}.json`), 'utf8')) as Catalogue;
+  for (const file of areaFiles(language)) {
+    const area = file.slice(0, -'.json'.length);
+    if (Object.hasOwn(catalogue, area)) throw new Error(`locales/${language}/${file}: the key '${area}' is also in ${language}.json`);
+    catalogue[area] = JSON.parse(readFileSync(path.join(localesDir, language, file), 'utf8')) as Catalogue;
+  }
+  return catalogue;
 }
 
 let instance: I18n | undefined;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { localesDir, readCatalogue, translator, type Catalogue } from '../../src/i18n/i18n';
+import { areaFiles, localesDir, readCatalogue, translator, type Catalogue } from '../../src/i18n/i18n';
 import { LANGUAGES, LOCALES, type Language } from '../../src/i18n/languages';
 
 // The catalogues locales/<language>.json are edited by translators: every message must exist in every language,
@@ -37,6 +37,11 @@ function placeholders(text: string): string[] {
 test('there is one catalogue per supported language and nothing else', () => {
   const files = readdirSync(localesDir).filter((f) => f.endsWith('.json')).sort();
   assert.deepEqual(files, [...LANGUAGES].map((l) => `${l}.json`).sort());
+});
+
+test('every language has the same area files', () => {
+  const [first, ...others] = LANGUAGES;
+  for (const lang of others) assert.deepEqual(areaFiles(lang), areaFiles(first), `locales/${lang}/ and locales/${first}/ differ`);
 });
 
 test('every message exists in every language', () => {
