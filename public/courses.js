@@ -122,6 +122,8 @@
     form.addEventListener('submit', function (e) {
       var scope = form.querySelector('input[name="scope"]:checked');
       if (scope && scope.value === 'all') return;
+      // An export with nothing ticked is the export of the list as filtered: nothing to tick first.
+      if (e.submitter && e.submitter.name === 'format') return;
       var ticked = document.querySelectorAll('input[name="ids"][form="bulk-form"]:checked').length;
       if (ticked === 0) {
         e.preventDefault();

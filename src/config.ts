@@ -111,6 +111,11 @@ const schema = z.object({
   BULK_INLINE_MAX: positiveInt.default(500),
   BULK_BATCH_SIZE: positiveInt.default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Import from a URL and feeds (issue 12): the same address rules as webhooks, with their own exemptions.
+  URL_IMPORT_ALLOW_HOSTS: z.string().default('').transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
+  URL_IMPORT_ALLOW_INSECURE: bool.default(false),
+  URL_IMPORT_TIMEOUT: durationSeconds.default(120),
+  URL_IMPORT_CA_FILE: z.string().optional(),
 });
 
 /** Every variable the configuration reads (deployment files are checked against this list). */
@@ -156,6 +161,11 @@ export interface Config {
   metrics: { workerPort: number | null; temporalPort: number | null };
   /** Bulk actions on courses: up to inlineMax courses the admin waits for the result; batchSize per activity call. */
   bulk: { inlineMax: number; batchSize: number };
+  /**
+   * Downloads of "import from a URL" and feeds (src/imports/url-download.ts): hosts exempt from the address rules,
+   * plain http for them, the whole download's time limit in seconds, and a PEM file of extra trusted CAs.
+   */
+  urlImport: { allowHosts: string[]; allowInsecure: boolean; timeoutSeconds: number; caFile: string | null };
 }
 
 export class ConfigError extends Error {
@@ -232,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     digest: { time: e.DIGEST_TIME, timezone: e.DIGEST_TIMEZONE },
     i18n: { displayTimeZone: e.DISPLAY_TIMEZONE, notificationLanguage: e.NOTIFICATION_LANGUAGE },
     bulk: { inlineMax: e.BULK_INLINE_MAX, batchSize: e.BULK_BATCH_SIZE },
+    urlImport: { allowHosts: e.URL_IMPORT_ALLOW_HOSTS, allowInsecure: e.URL_IMPORT_ALLOW_INSECURE, timeoutSeconds: e.URL_IMPORT_TIMEOUT, caFile: e.URL_IMPORT_CA_FILE ? path.resolve(e.URL_IMPORT_CA_FILE) : null },
     health: {
       taskQueue: e.HEALTH_TASK_QUEUE,
       heartbeatIntervalSeconds: e.HEARTBEAT_INTERVAL,

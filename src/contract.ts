@@ -52,6 +52,11 @@ export interface ImportInput {
   startedBy: string | null;
   /** From the starter's configuration: workflow code cannot read the environment. */
   timeouts: { dryRunSeconds: number; heartbeatSeconds: number };
+  /**
+   * The column mapping profile the file is read with (issue 12), absent without one. The version is fixed by the
+   * starter when it could look the name up; else the first step takes the latest. Only activities read it.
+   */
+  mappingProfile?: { name: string; version?: number };
 }
 
 export interface RowErrorRef {
@@ -60,6 +65,9 @@ export interface RowErrorRef {
   message: string;
   /** Where the value is in the file, for JSON (a JSON Pointer, RFC 6901), YAML and XML (an XPath-like path); absent for CSV and sheets. */
   path?: string;
+  /** The problem's code and the values of its message (issue 11: shown in the reader's language); absent on rows stored before. */
+  code?: string;
+  params?: Record<string, string | number | boolean | null>;
 }
 
 /**
@@ -71,6 +79,8 @@ export interface WarningRef {
   field?: string;
   column?: string;
   code?: string;
+  /** The values of the message, rendered with `rowMessages.<code>` in the reader's language (issue 11). */
+  params?: Record<string, string | number | boolean | null>;
   message: string;
 }
 
@@ -124,6 +134,14 @@ export interface ImportSummary {
   error?: { code: string; message: string } | null;
   archivedTo: string | null;
 }
+
+/**
+ * A failed import ends its run as Failed (an ApplicationFailure of this type, its details[0] the ImportSummary);
+ * a cancelled one ends as Cancelled, the summary in the run's memo under IMPORT_SUMMARY_MEMO (a cancellation
+ * carries no details). Clients read both with importOutcome() (src/temporal/import-outcome.ts).
+ */
+export const IMPORT_FAILED_TYPE = 'ImportFailed';
+export const IMPORT_SUMMARY_MEMO = 'summary';
 
 export type Decision = 'confirm' | 'discard';
 

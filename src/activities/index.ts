@@ -14,6 +14,7 @@ import { SAMPLE_SIZE } from '../contract';
 
 import { bulkActivities } from './bulk';
 import { reindexActivities } from './reindex';
+import { feedActivities } from './feeds';
 export type { ActivityDeps } from './deps';
 
 /** The steps of an import, bound to their clients. Workflows import only the type of this. */
@@ -39,6 +40,8 @@ export function createActivities(deps: ActivityDeps) {
     // Bulk actions on courses (bulkCourses) and the full reindex (reindexCourses).
     ...bulkActivities(deps),
     ...reindexActivities(deps),
+    // Feeds (issue 12): one run of a feed, download and import when changed.
+    ...feedActivities(deps),
   };
 }
 

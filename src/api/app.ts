@@ -32,10 +32,15 @@ import { auditRoutes } from './routes/audit';
 import { openapiRoutes } from './openapi';
 import { importRoutes } from './routes/imports';
 import { scheduleRoutes } from './routes/schedules';
+import { validationRuleRoutes } from './routes/validation-rules';
 import { courseRoutes } from './routes/courses';
+import { courseEditRoutes } from './routes/course-edit';
 import { searchAnalyticsRoutes } from './routes/search-analytics';
 import { monitoringRoutes } from './routes/monitoring';
 import { dashboardRoutes } from './routes/dashboard';
+import { mappingProfileRoutes } from './routes/mapping-profiles';
+import { feedRoutes } from './routes/feeds';
+import { graphqlRoutes } from './graphql/router';
 
 /** Every router of the admin, in mounting order. The security test enumerates their routes from here. */
 export function featureRouters(deps: ApiDeps): Router[] {
@@ -46,10 +51,15 @@ export function featureRouters(deps: ApiDeps): Router[] {
     openapiRoutes(deps),
     importRoutes(deps),
     scheduleRoutes(deps),
+    validationRuleRoutes(deps),
     courseRoutes(deps),
+    courseEditRoutes(deps),
     searchAnalyticsRoutes(deps),
     monitoringRoutes(deps),
     dashboardRoutes(deps),
+    mappingProfileRoutes(deps),
+    feedRoutes(deps),
+    graphqlRoutes(deps),
   ];
 }
 

@@ -69,9 +69,10 @@ const importPaths: Record<string, PathItem> = {
               type: 'object',
               required: ['file'],
               properties: {
-                file: { type: 'string', format: 'binary', description: 'a .csv, .tsv, .json, .xlsx, .xls, .ods, .xml, .yaml or .yml file (course format: /schemas/course.schema.json, /schemas/courses.xsd)' },
+                file: { type: 'string', format: 'binary', description: 'a .csv, .tsv, .json, .xlsx, .xls, .ods, .xml, .yaml, .yml or .imscc (IMS Common Cartridge 1.1–1.3, one course) file (course format: /schemas/course.schema.json, /schemas/courses.xsd); Moodle "Upload courses" and Canvas SIS courses.csv files are read as CSV' },
                 mode: { enum: ['create_or_update', 'create_only', 'update_only'], default: 'create_or_update' },
                 dry_run: { type: 'boolean', default: false, description: 'test mode: preview, then confirm or discard' },
+                mapping_profile: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'a column mapping profile (see /admin-dashboard/mapping-profiles/) to read the file with; its latest version is recorded with the import' },
               },
             },
           },
@@ -84,6 +85,7 @@ const importPaths: Record<string, PathItem> = {
         403: forbidden,
         413: { description: 'The file is over MAX_FILE_MB', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
         415: { description: 'Unknown file type', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        422: { description: 'No mapping profile has the name given in mapping_profile', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
       },
     },
   },
@@ -105,6 +107,7 @@ const importPaths: Record<string, PathItem> = {
     get: {
       summary: 'An import: status, counts, progress, errors',
       tags: ['imports'],
+      description: 'While the import runs, `stepProgress` is the running step\'s progress: `{step: parse|normalize|upsert|index, done, total, percent, estimated}` (total null when unknown; the parse step\'s total is estimated from the file\'s lines), updated at least every second.',
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
       responses: { 200: { description: 'The import' }, 401: unauthorized, 404: problem },
     },
@@ -241,18 +244,127 @@ const coursePaths: Record<string, PathItem> = {
     get: {
       summary: 'Export every course matching the filters (CSV, JSON or Excel, the import formats)',
       tags: ['courses'],
-      parameters: [{ name: 'format', in: 'query', required: true, schema: { enum: ['csv', 'json', 'xlsx', 'xml', 'yaml'] } }, ...courseFilterParameters],
+      parameters: [{ name: 'format', in: 'query', required: true, description: 'imscc / imscc11: IMS Common Cartridge 1.3 / 1.1 (a zip of one .imscc per course); moodle: Moodle "Upload courses" CSV; canvas: Canvas SIS courses.csv', schema: { enum: ['csv', 'json', 'xlsx', 'xml', 'yaml', 'imscc', 'imscc11', 'moodle', 'canvas'] } }, ...courseFilterParameters],
       responses: { 200: { description: 'The file (streamed), re-importable as it is' }, 400: problem, 401: unauthorized },
     },
     post: {
       summary: 'Export ticked ids or every course matching filters',
       tags: ['courses'],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['format'], properties: { format: { enum: ['csv', 'json', 'xlsx', 'xml', 'yaml'] }, ids: { type: 'array', items: { type: 'integer' } }, filters: { type: 'object' } } } } } },
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['format'], properties: { format: { enum: ['csv', 'json', 'xlsx', 'xml', 'yaml', 'imscc', 'imscc11', 'moodle', 'canvas'], description: 'imscc / imscc11 with exactly one id: that course\'s .imscc; otherwise a zip of cartridges' }, ids: { type: 'array', items: { type: 'integer' } }, filters: { type: 'object' } } } } } },
       responses: { 200: { description: 'The file (streamed)' }, 400: problem, 401: unauthorized },
     },
   },
   '/admin-dashboard/search-analytics/': {
     get: { summary: 'Top queries, queries without result, searches per day (14 days)', tags: ['courses'], responses: { 200: { description: '{days, topQueries, zeroResultQueries, perDay}' }, 401: unauthorized } },
+  },
+};
+
+/** Column mapping profiles (issue 12): list, history, export and import as JSON. */
+const mappingProfilePaths: Record<string, PathItem> = {
+  '/admin-dashboard/mapping-profiles/': {
+    get: { summary: 'The column mapping profiles with their latest version', tags: ['mapping profiles'], responses: { 200: { description: '{ profiles: [{name, version, versions, updated_at, updated_by}] }' }, 401: unauthorized } },
+  },
+  '/admin-dashboard/mapping-profiles/{name}/': {
+    get: {
+      summary: "A profile's latest rules and its history (who saved which version, what changed)",
+      tags: ['mapping profiles'],
+      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 200: { description: '{ name, version, rules, history: [{version, change_note, created_by, created_at}] }' }, 401: unauthorized, 404: problem },
+    },
+  },
+  '/admin-dashboard/mapping-profiles/{name}/export.json': {
+    get: {
+      summary: 'A profile as a JSON document to import into another environment',
+      tags: ['mapping profiles'],
+      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }, { name: 'version', in: 'query', schema: { type: 'integer', minimum: 1 }, description: 'default: the latest' }],
+      responses: { 200: { description: 'The export', content: { 'application/json': { schema: { $ref: '#/components/schemas/MappingProfileExport' } } } }, 401: unauthorized, 404: problem },
+    },
+  },
+  '/admin-dashboard/mapping-profiles/import/': {
+    post: {
+      summary: 'Import a profile exported elsewhere: saved as a new version of its name (nothing when the rules are the same)',
+      tags: ['mapping profiles'],
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/MappingProfileExport' } } } },
+      responses: { 200: { description: 'Unchanged: {name, version, created: false}' }, 201: { description: 'Saved: {name, version, created: true, changes}' }, 401: unauthorized, 403: forbidden, 422: problem },
+    },
+  },
+};
+
+/** Import from a URL and feeds (issue 12). */
+const feedPaths: Record<string, PathItem> = {
+  '/admin-dashboard/courses/import/url/': {
+    post: {
+      summary: 'Import a file from an https:// URL: downloaded (size and time limits, at most 3 redirects, public addresses only unless URL_IMPORT_ALLOW_HOSTS), then imported as an upload',
+      tags: ['imports'],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['url'],
+              properties: {
+                url: { type: 'string', format: 'uri', maxLength: 2048 },
+                mode: { enum: ['create_or_update', 'create_only', 'update_only'], default: 'create_or_update' },
+                dry_run: { type: 'boolean', default: false },
+                mapping_profile: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        202: { description: 'Accepted: {importId, workflowId, statusUrl, page, fileName, sha256, mode, dryRun, mappingProfile}' },
+        400: problem, 401: unauthorized, 403: forbidden,
+        409: { description: 'The same content is already being imported' },
+        413: { description: 'The file is over MAX_FILE_MB (counted while downloading)' },
+        415: { description: 'Not a catalogue file (content type or first bytes)' },
+        422: { description: 'The URL (or a redirect) is refused by the address policy, or the mapping profile is unknown' },
+        502: { description: 'The server answered an HTTP error, too many redirects, or could not be reached' },
+        504: { description: 'The download took longer than URL_IMPORT_TIMEOUT' },
+      },
+    },
+  },
+  '/admin-dashboard/feeds/': {
+    get: { summary: 'The feeds, each with its last run', tags: ['feeds'], responses: { 200: { description: '{ feeds: [{id, name, url, schedule, mode, mapping_profile, paused, last_run, last_import_status}] }' }, 401: unauthorized } },
+    post: {
+      summary: 'Create a feed: a URL imported on a schedule (one Temporal Schedule per feed), only when its content changed',
+      tags: ['feeds'],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['name', 'url', 'schedule'],
+              properties: {
+                name: { type: 'string', maxLength: 100 },
+                url: { type: 'string', format: 'uri', maxLength: 2048 },
+                schedule: { type: 'string', description: 'an interval (30m, 6h, 1d; at least 5m) or a 5-field cron expression read in DISPLAY_TIMEZONE' },
+                mode: { enum: ['create_or_update', 'create_only', 'update_only'], default: 'create_or_update' },
+                mapping_profile: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      responses: { 201: { description: '{id, name, url, schedule, mode, mappingProfile, page}' }, 400: problem, 401: unauthorized, 403: forbidden, 409: problem, 422: problem },
+    },
+  },
+  '/admin-dashboard/feeds/{id}/': {
+    get: { summary: 'A feed and its latest runs (imported, unchanged or failed)', tags: ['feeds'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: '{feed, runs}' }, 401: unauthorized, 404: problem } },
+  },
+  '/admin-dashboard/feeds/{id}/run': {
+    post: { summary: 'Run the feed now', tags: ['feeds'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 202: { description: 'Started' }, 409: { description: 'A manual run is still going on' }, 401: unauthorized, 403: forbidden, 404: problem } },
+  },
+  '/admin-dashboard/feeds/{id}/pause': {
+    post: { summary: 'Pause the feed (its Schedule)', tags: ['feeds'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'Paused' }, 401: unauthorized, 403: forbidden, 404: problem } },
+  },
+  '/admin-dashboard/feeds/{id}/resume': {
+    post: { summary: 'Resume the feed', tags: ['feeds'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'Resumed' }, 401: unauthorized, 403: forbidden, 404: problem } },
+  },
+  '/admin-dashboard/feeds/{id}/delete': {
+    post: { summary: 'Delete the feed, its Schedule and its run history (its imports stay)', tags: ['feeds'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'Deleted' }, 401: unauthorized, 403: forbidden, 404: problem } },
   },
 };
 
@@ -282,7 +394,7 @@ export const openapiDocument = {
   },
   servers: [{ url: '/' }],
   security: [{ bearerAuth: [] }],
-  paths: { ...foundationPaths, ...importPaths, ...coursePaths, ...monitoringPaths },
+  paths: { ...foundationPaths, ...importPaths, ...coursePaths, ...monitoringPaths, ...mappingProfilePaths, ...feedPaths },
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token (cit_…)' } },
     schemas: {
@@ -290,6 +402,41 @@ export const openapiDocument = {
         type: 'object',
         required: ['title', 'status'],
         properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
+      },
+      MappingProfileExport: {
+        type: 'object',
+        required: ['format', 'formatVersion', 'name', 'rules'],
+        properties: {
+          format: { const: 'course-import/mapping-profile' },
+          formatVersion: { const: 1 },
+          name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+          version: { type: 'integer', description: 'the version exported (informative: an import adds the next version of its environment)' },
+          exportedAt: { type: 'string', format: 'date-time' },
+          rules: {
+            type: 'object',
+            required: ['columns'],
+            properties: {
+              columns: {
+                type: 'object',
+                description: 'source column name → rule',
+                additionalProperties: {
+                  type: 'object',
+                  required: ['target'],
+                  additionalProperties: false,
+                  properties: {
+                    target: { description: 'a course field, or null to ignore the column', enum: ['external_id', 'title', 'description', 'category', 'instructor', 'duration', 'difficulty', 'learning_mode', 'price', 'is_free', 'lessons', 'tags', null] },
+                    trimPrefix: { type: 'string' },
+                    valueMap: { type: 'object', additionalProperties: { type: 'string' }, description: 'source value (trimmed, any case) → value for the field' },
+                    split: { type: 'string', description: 'separator splitting the value into a list' },
+                    duration: { enum: ['hours', 'minutes'], description: "converts '1.5 hours', '45 mins' to hours; a bare number is in this unit" },
+                  },
+                },
+              },
+              constants: { type: 'object', additionalProperties: { type: 'string' }, description: 'course field → value used when no column gives one' },
+              otherColumns: { enum: ['keep', 'ignore'], default: 'keep' },
+            },
+          },
+        },
       },
       AuditEntry: {
         type: 'object',

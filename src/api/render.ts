@@ -15,6 +15,7 @@ import { requestLanguage } from './middleware/language';
 import { translator } from '../i18n/i18n';
 import type { Language } from '../i18n/languages';
 import { formatBytes, formatDate, formatDateTime, formatElapsed, formatHours, formatNumber, formatPrice } from '../i18n/format';
+import { fieldLabel, problemText, type ProblemLike } from '../i18n/row-messages';
 
 export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'views');
 
@@ -31,11 +32,16 @@ function createEta(): Eta {
  * it.price('1 299,00 €'), it.hours('12,5 h'), it.bytes, it.elapsed format with Intl; each gives '—' for nothing.
  */
 export function viewHelpers(language: Language, timeZone: string) {
+  const t = translator(language);
   return {
     asset: assetUrl,
     lang: language,
     timeZone,
-    t: translator(language),
+    t,
+    /** A row error / row or file warning in the reader's language (issue 11; its English message when it has no code). */
+    problem: (p: ProblemLike) => problemText(t, p),
+    /** A course field as the reader's language names it ('prix'); a row problem's field only when it has a code. */
+    fieldName: (p: ProblemLike) => (p.field && p.code && p.field !== '*' ? fieldLabel(t, p.field) : (p.field ?? '')),
     date: (d: Date | string | null | undefined) => formatDateTime(d, language, timeZone),
     day: (d: Date | string | null | undefined) => formatDate(d, language, timeZone),
     iso(d: Date | string | null | undefined): string {

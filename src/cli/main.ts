@@ -17,10 +17,15 @@ import { IMPORT_MODES, type ImportMode } from '../domain/types';
 import { ingestPath } from '../ingest/paths';
 import { connectClient } from '../temporal/connect';
 import { startImport } from '../temporal/start-import';
+import { importOutcome } from '../temporal/import-outcome';
 import { scheduleIds } from '../temporal/schedules';
+import { createSql } from '../db/client';
+import { resolveProfile, UnknownMappingProfileError, type ProfileRef } from '../db/mapping-profiles';
+import { downloadSettings, downloadToIncoming, UrlImportRefused } from '../imports/url-download';
+import { stepProgressReporter } from './wait-progress';
 
 const usage = `usage:
-  course-import FILE [--dry-run] [--mode create_only|update_only|create_or_update] [--wait] [--json]
+  course-import FILE|https://URL [--dry-run] [--mode create_only|update_only|create_or_update] [--mapping PROFILE] [--wait] [--json]
   course-import confirm WORKFLOW_ID      apply a dry run exactly as previewed
   course-import discard WORKFLOW_ID      drop a dry run; nothing is written
   course-import digest                   send the daily summary now (triggers its schedule)`;
@@ -51,7 +56,8 @@ async function waitForPreview(handle: WorkflowHandle, workflowId: string, onProg
 }
 
 async function waitForResult(handle: WorkflowHandle, onProgress: (p: Progress) => void): Promise<ImportSummary> {
-  const result = handle.result() as Promise<ImportSummary>;
+  // A failed import ends as a Failed run, a cancelled one as Cancelled: the summary comes with either end.
+  const result = importOutcome(handle);
   let done = false;
   void result.finally(() => (done = true)).catch(() => {});
   while (!done) {
@@ -76,25 +82,55 @@ async function importCommand(client: Client, config: Config, argv: string[]): Pr
       mode: { type: 'string', default: 'create_or_update' },
       wait: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      mapping: { type: 'string' },
     },
   });
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('give exactly one FILE');
   if (!IMPORT_MODES.includes(values.mode as ImportMode)) throw new UsageError(`--mode must be one of ${IMPORT_MODES.join(', ')}`);
-  const st = await stat(file).catch(() => null);
-  if (!st?.isFile()) throw new UsageError(`${file}: no such file`);
+  // An https:// URL instead of a file (issue 12): downloaded into incoming/ under the outgoing-request policy.
+  const isUrl = /^https?:\/\//i.test(file);
+  const st = isUrl ? null : await stat(file).catch(() => null);
+  if (!isUrl && !st?.isFile()) throw new UsageError(`${file}: no such file`);
+  // The profile is looked up before anything is copied: an unknown name leaves nothing behind.
+  let profile: ProfileRef | undefined;
+  if (values.mapping !== undefined) {
+    const found = await lookUpProfile(config, values.mapping);
+    if (found instanceof UnknownMappingProfileError) {
+      process.stderr.write(`course-import: ${found.message}\n`);
+      return 2;
+    }
+    profile = found;
+  }
 
-  // The worker may run elsewhere: the file is copied into the shared ingest area, never read in place.
-  const incoming = ingestPath(config.ingestDir, 'incoming', `${randomUUID()}${path.extname(file).toLowerCase().slice(0, 10)}`);
-  await mkdir(path.dirname(incoming), { recursive: true });
-  await copyFile(file, incoming);
+  let incoming: string;
+  let fileName: string;
+  if (isUrl) {
+    try {
+      const got = await downloadToIncoming(file, config.ingestDir, await downloadSettings(config));
+      if (got.kind !== 'downloaded') throw new UrlImportRefused(502, 'the server answered 304 Not Modified', 'http_status');
+      incoming = got.path;
+      fileName = got.fileName;
+    } catch (err) {
+      if (!(err instanceof UrlImportRefused)) throw err;
+      process.stderr.write(`course-import: ${err.message}\n`);
+      return 2;
+    }
+  } else {
+    // The worker may run elsewhere: the file is copied into the shared ingest area, never read in place.
+    incoming = ingestPath(config.ingestDir, 'incoming', `${randomUUID()}${path.extname(file).toLowerCase().slice(0, 10)}`);
+    fileName = path.basename(file);
+    await mkdir(path.dirname(incoming), { recursive: true });
+    await copyFile(file, incoming);
+  }
   const started = await startImport(client, config, {
     path: incoming,
-    fileName: path.basename(file),
+    fileName,
     source: 'cli',
     mode: values.mode as ImportMode,
     dryRun: values['dry-run'] ?? false,
     startedBy: `cli:${process.env.USER ?? 'unknown'}`,
+    ...(profile ? { mappingProfile: profile.name, mappingProfileVersion: profile.version } : {}),
   });
   if (!started.started) await unlink(incoming).catch(() => {});
   const ui = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${started.workflowId}`;
@@ -106,17 +142,38 @@ async function importCommand(client: Client, config: Config, argv: string[]): Pr
 
   const handle = client.workflow.getHandle(started.workflowId);
   let last = '';
+  // Progress inside a step (issue 11), from the import's ledger row: "  progress: parse 12000/~20000 (60%)".
+  const steps = stepProgressReporter({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, importId: started.importId, out: process.stderr, tty: Boolean(process.stderr.isTTY) });
   const onProgress = (p: Progress) => {
     const line = describeProgress(p);
     if (line !== last) process.stderr.write(`  ${line}\n`);
     last = line;
+    steps.update(p);
   };
-  const summary = values['dry-run']
-    ? ((await waitForPreview(handle, started.workflowId, onProgress)) ?? (await waitForResult(handle, onProgress)))
-    : await waitForResult(handle, onProgress);
+  let summary: ImportSummary;
+  try {
+    summary = values['dry-run']
+      ? ((await waitForPreview(handle, started.workflowId, onProgress)) ?? (await waitForResult(handle, onProgress)))
+      : await waitForResult(handle, onProgress);
+  } finally {
+    await steps.close();
+  }
   printSummary(summary, values.json ?? false);
   if (summary.status === 'preview') process.stderr.write(`confirm with: course-import confirm ${started.workflowId}\ndiscard with: course-import discard ${started.workflowId}\n`);
   return summary.status === 'failed' ? 1 : 0;
+}
+
+/** The latest version of a mapping profile (issue 12), or the error saying it does not exist. */
+async function lookUpProfile(config: Config, name: string): Promise<ProfileRef | UnknownMappingProfileError> {
+  const sql = createSql(config.databaseUrl, 1, config.databaseSchema);
+  try {
+    return await resolveProfile(sql, name);
+  } catch (err) {
+    if (err instanceof UnknownMappingProfileError) return err;
+    throw err;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }
 
 function printSummary(s: ImportSummary, json: boolean): void {
@@ -142,7 +199,7 @@ async function decide(client: Client, decision: 'confirm' | 'discard', workflowI
   if (!workflowId) throw new UsageError(`${decision} needs the WORKFLOW_ID that the dry run printed`);
   const handle = client.workflow.getHandle(workflowId);
   await handle.signal(decision === 'confirm' ? confirmSignal : discardSignal);
-  const summary = (await handle.result()) as ImportSummary;
+  const summary = await importOutcome(handle);
   printSummary(summary, false);
   return summary.status === 'failed' ? 1 : 0;
 }

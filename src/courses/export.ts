@@ -9,13 +9,36 @@ import { toCsv } from '../domain/templates';
 import { writeXlsx } from '../export/xlsx-writer';
 import { normalizeCourse } from '../domain/normalize';
 import { courseToXml, courseToYaml, XML_EPILOGUE, XML_PROLOGUE } from '../domain/course-writers';
+import { LMS_EXPORT_FORMATS, writeLmsExport, type LmsExportFormat } from './lms-export';
 
-export const EXPORT_FORMATS = ['csv', 'json', 'xlsx', 'xml', 'yaml'] as const;
+// imscc / imscc11 (IMS Common Cartridge 1.3 / 1.1), moodle and canvas (their course CSVs): lms-export.ts.
+export const EXPORT_FORMATS = ['csv', 'json', 'xlsx', 'xml', 'yaml', ...LMS_EXPORT_FORMATS] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const EXPORT_COLUMNS = [
   'title', 'description', 'category', 'instructor', 'duration', 'difficulty', 'learning_mode', 'price', 'is_free', 'lessons', 'tags', 'external_id',
+  // Published or not (issue 11): an export → import round trip restores it.
+  'is_active',
 ] as const;
+export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
+
+/**
+ * The columns of an export, from the admin's choice: the known ones ticked, in EXPORT_COLUMNS order; every column
+ * when none is given. `title` is always kept: it names the course (and is its identity without an external id).
+ */
+export function exportColumnsOf(chosen: readonly string[] | null | undefined): ExportColumn[] {
+  if (!chosen || chosen.length === 0) return [...EXPORT_COLUMNS];
+  const set = new Set(chosen);
+  return EXPORT_COLUMNS.filter((c) => c === 'title' || set.has(c));
+}
+
+/** The record with only the chosen columns (JSON / XML / YAML records and flat rows alike). */
+function pick<T extends Record<string, unknown>>(record: T, columns: readonly ExportColumn[]): Record<string, unknown> {
+  if (columns.length === EXPORT_COLUMNS.length) return record;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(record)) if ((columns as readonly string[]).includes(k)) out[k] = record[k];
+  return out;
+}
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -23,6 +46,10 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   xml: 'application/xml; charset=utf-8',
   yaml: 'application/yaml; charset=utf-8',
+  imscc: 'application/zip',
+  imscc11: 'application/zip',
+  moodle: 'text/csv; charset=utf-8',
+  canvas: 'text/csv; charset=utf-8',
 };
 
 /**
@@ -66,6 +93,7 @@ function importJsonWithTags(c: CourseRow, tags: string[]): Record<string, unknow
     ...scalarColumns(c),
     lessons: c.lessons.map((l) => ({ title: l.title, content: l.content, order: l.order, video_url: l.video_url })),
     tags,
+    is_active: c.is_active,
   };
 }
 
@@ -76,27 +104,36 @@ export function toFlatRow(c: CourseRow): Record<(typeof EXPORT_COLUMNS)[number],
     lessons: c.lessons.map((l) => l.title).join(';'),
     tags: userTagsOf(c).join(','),
     external_id: c.external_id,
+    is_active: c.is_active,
   };
 }
 
-async function* flatRows(pages: AsyncIterable<CourseRow[]>): AsyncGenerator<unknown[]> {
-  for await (const page of pages) for (const c of page) yield Object.values(toFlatRow(c));
+async function* flatRows(pages: AsyncIterable<CourseRow[]>, columns: readonly ExportColumn[]): AsyncGenerator<unknown[]> {
+  for await (const page of pages) {
+    for (const c of page) {
+      const row = toFlatRow(c);
+      yield columns.map((k) => row[k]);
+    }
+  }
 }
 
 /** Writes the pages to `out` in the format, then ends `out`; resolves with the number of courses. */
-export async function writeExport(format: ExportFormat, pages: AsyncIterable<CourseRow[]>, out: Writable): Promise<number> {
-  if (format === 'xlsx') return writeXlsx(out, { name: 'courses', header: EXPORT_COLUMNS, rows: flatRows(pages) });
+export async function writeExport(format: ExportFormat, pages: AsyncIterable<CourseRow[]>, out: Writable, options: ExportOptions = {}): Promise<number> {
+  const columns = options.columns ?? [...EXPORT_COLUMNS];
+  if (format === 'xlsx') return writeXlsx(out, { name: 'courses', header: columns, rows: flatRows(pages, columns) });
   let n = 0;
-  const write = async (s: string) => {
+  const write = async (s: string | Buffer) => {
     if (!out.write(s)) await new Promise<void>((resolve) => out.once('drain', resolve));
   };
-  if (format === 'xml' || format === 'yaml') {
+  if (isLmsFormat(format)) {
+    n = await writeLmsExport(format, pages, write, { single: options.single, tags: userTagsOf });
+  } else if (format === 'xml' || format === 'yaml') {
     // The JSON record of each course, written as an XML element / a YAML sequence item (course-writers.ts).
     const item = format === 'xml' ? courseToXml : courseToYaml;
     if (format === 'xml') await write(XML_PROLOGUE);
     for await (const page of pages) {
       if (page.length === 0) continue;
-      await write(page.map((c) => item(toImportJson(c))).join(''));
+      await write(page.map((c) => item(pick(toImportJson(c), columns))).join(''));
       n += page.length;
     }
     await write(format === 'xml' ? XML_EPILOGUE : n === 0 ? '[]\n' : '');
@@ -104,7 +141,7 @@ export async function writeExport(format: ExportFormat, pages: AsyncIterable<Cou
     await write('[');
     for await (const page of pages) {
       for (const c of page) {
-        await write(`${n === 0 ? '\n' : ',\n'}${JSON.stringify(toImportJson(c))}`);
+        await write(`${n === 0 ? '\n' : ',\n'}${JSON.stringify(pick(toImportJson(c), columns))}`);
         n++;
       }
     }
@@ -114,21 +151,32 @@ export async function writeExport(format: ExportFormat, pages: AsyncIterable<Cou
     let first = true;
     for await (const page of pages) {
       if (page.length === 0) continue;
-      const text = toCsv(page.map(toFlatRow), { bom: first });
+      const text = toCsv(page.map((c) => pick(toFlatRow(c), columns)), { bom: first, columns });
       await write(first ? text : text.slice(text.indexOf('\r\n') + 2));
       first = false;
       n += page.length;
     }
-    if (first) await write(toCsv([], { bom: true }).replace(/\r\n$/, `,${EXPORT_COLUMNS.at(-1)}\r\n`));
+    if (first) await write(toCsv([], { bom: true, columns }));
   }
   out.end();
   return n;
 }
 
+/** Options of an export. `single`: the selection is one course (a cartridge export is then that .imscc, not a zip). */
+export interface ExportOptions {
+  single?: boolean;
+  /** The columns of the import formats' exports (exportColumnsOf); every column when absent. */
+  columns?: readonly ExportColumn[];
+}
+
+function isLmsFormat(format: ExportFormat): format is LmsExportFormat {
+  return (LMS_EXPORT_FORMATS as readonly string[]).includes(format);
+}
+
 /** The export as a readable stream (a Koa body), written in the background; errors destroy the stream. */
-export function exportStream(format: ExportFormat, pages: AsyncIterable<CourseRow[]>, onDone?: (n: number) => void, onError?: (err: unknown) => void): PassThrough {
+export function exportStream(format: ExportFormat, pages: AsyncIterable<CourseRow[]>, onDone?: (n: number) => void, onError?: (err: unknown) => void, options: ExportOptions = {}): PassThrough {
   const out = new PassThrough();
-  writeExport(format, pages, out).then(
+  writeExport(format, pages, out, options).then(
     (n) => onDone?.(n),
     (err) => {
       onError?.(err);
@@ -138,6 +186,11 @@ export function exportStream(format: ExportFormat, pages: AsyncIterable<CourseRo
   return out;
 }
 
-export function exportFileName(format: ExportFormat, at = new Date()): string {
-  return `courses-${at.toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${format}`;
+export function exportFileName(format: ExportFormat, at = new Date(), options: ExportOptions = {}): string {
+  const stamp = at.toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  // LMS files: a cartridge (or a zip of cartridges), Moodle's and Canvas's CSVs named after what they are.
+  if (format === 'imscc' || format === 'imscc11') return `courses-${stamp}.${options.single ? 'imscc' : 'zip'}`;
+  if (format === 'moodle') return `moodle-courses-${stamp}.csv`;
+  if (format === 'canvas') return `canvas-courses-${stamp}.csv`;
+  return `courses-${stamp}.${format}`;
 }

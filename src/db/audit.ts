@@ -3,7 +3,7 @@ import type { Sql } from './client';
 export interface AuditEntry {
   /** The staff email, 'token:<name>' for an API token, or 'system'. */
   actor: string;
-  /** 'login', 'login_failed', 'logout', 'import', 'confirm', 'discard', 'cancel', 'revert', 'bulk.<action>', 'reindex', 'user.create', 'token.create', 'token.revoke', … */
+  /** 'login', 'login_failed', 'logout', 'import', 'confirm', 'discard', 'cancel', 'revert', 'bulk.<action>', 'course.create', 'course.update', 'course.undo', 'reindex', 'user.create', 'token.create', 'token.revoke', … */
   action: string;
   target?: string | null;
   ip: string;

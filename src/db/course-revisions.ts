@@ -13,7 +13,8 @@ export async function snapshotBeforeImages(tx: TransactionSql, importId: string)
     SELECT ${importId}::uuid, c.id, to_jsonb(c) || jsonb_build_object('lessons',
       (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.position), '[]'::jsonb) FROM lessons l WHERE l.course_id = c.id))
     FROM courses c JOIN import_rows r ON r.natural_key = c.natural_key
-    WHERE r.import_id = ${importId} AND r.action IN ('create', 'update') AND c.content_hash IS DISTINCT FROM r.content_hash
+    WHERE r.import_id = ${importId} AND r.action IN ('create', 'update')
+      AND (c.content_hash IS DISTINCT FROM r.content_hash OR c.is_active IS DISTINCT FROM coalesce((r.course->>'is_active')::boolean, c.is_active))
     -- Locked until the upsert commits: another import cannot change a course between its image and its update.
     FOR UPDATE OF c
     ON CONFLICT (import_id, course_id) DO NOTHING`;

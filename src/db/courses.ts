@@ -7,9 +7,15 @@ import { snapshotBeforeImages } from './course-revisions';
  * Applies the planned rows of an import in one transaction: courses by natural key, then their lessons.
  * Re-running it changes nothing: an unchanged content hash makes ON CONFLICT skip the row.
  */
-export async function applyImport(sql: Sql, importId: string, mode: ImportInput['mode']): Promise<number> {
+export async function applyImport(
+  sql: Sql,
+  importId: string,
+  mode: ImportInput['mode'],
+  opts: { chunkRows?: number; onProgress?: (rowsDone: number, rowsTotal: number) => void } = {},
+): Promise<number> {
   return sql.begin(async (tx) => {
-    const onConflict =
+    // A new fragment per statement (one for each chunk below).
+    const onConflict = () =>
       mode === 'create_only'
         ? tx`ON CONFLICT (natural_key) DO NOTHING`
         : tx`ON CONFLICT (natural_key) DO UPDATE SET
@@ -17,27 +23,45 @@ export async function applyImport(sql: Sql, importId: string, mode: ImportInput[
             category = EXCLUDED.category, instructor = EXCLUDED.instructor, duration_hours = EXCLUDED.duration_hours,
             difficulty = EXCLUDED.difficulty, learning_mode = EXCLUDED.learning_mode, price = EXCLUDED.price,
             is_free = EXCLUDED.is_free, tags = EXCLUDED.tags, quality_score = EXCLUDED.quality_score,
-            content_hash = EXCLUDED.content_hash, updated_at = now(), updated_by_import = EXCLUDED.updated_by_import
-          WHERE courses.content_hash IS DISTINCT FROM EXCLUDED.content_hash`;
+            content_hash = EXCLUDED.content_hash, updated_at = now(), updated_by_import = EXCLUDED.updated_by_import,
+            -- EXCLUDED.is_active is the file's value, else the course's own (see the SELECT below).
+            is_active = EXCLUDED.is_active
+          WHERE courses.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR courses.is_active IS DISTINCT FROM EXCLUDED.is_active`;
     // Before-images of exactly the courses the statement below is about to change (same key, other hash),
     // so a revert or a cancellation can put them back. create_only never changes an existing course.
     if (mode !== 'create_only') await snapshotBeforeImages(tx, importId);
-    const applied = await tx`
+    // The rows to write, cut into chunks of row numbers: still one transaction (all or nothing), but the caller
+    // hears after each chunk how far it is (the import page's progress bar, issue 11). Within create/update rows
+    // each natural key appears once (markDuplicateKeys), so chunking changes nothing to what is written.
+    const numbers = (await tx<{ n: number }[]>`
+      SELECT row_number AS n FROM import_rows WHERE import_id = ${importId} AND action IN ('create', 'update') ORDER BY row_number`).map((r) => r.n);
+    const chunk = Math.max(1, opts.chunkRows ?? 1000);
+    let appliedCount = 0;
+    for (let start = 0; start < numbers.length; start += chunk) {
+      const lo = numbers[start]!;
+      const hi = numbers[Math.min(numbers.length, start + chunk) - 1]!;
+      const applied = await tx`
       WITH up AS (
         INSERT INTO courses (natural_key, external_id, title, description, category, instructor, duration_hours,
-          difficulty, learning_mode, price, is_free, tags, quality_score, content_hash, created_by_import, updated_by_import)
+          difficulty, learning_mode, price, is_free, tags, quality_score, is_active, content_hash, created_by_import, updated_by_import)
         SELECT r.natural_key, r.course->>'external_id', r.course->>'title', r.course->>'description', r.course->>'category',
           r.course->>'instructor', (r.course->>'duration_hours')::numeric, r.course->>'difficulty', r.course->>'learning_mode',
           (r.course->>'price')::numeric, (r.course->>'is_free')::boolean,
           ARRAY(SELECT jsonb_array_elements_text(r.course->'tags')), (r.course->>'quality_score')::smallint,
+          -- A file without is_active: a new course is active, an existing one keeps its status.
+          coalesce((r.course->>'is_active')::boolean, (SELECT c0.is_active FROM courses c0 WHERE c0.natural_key = r.natural_key), true),
           r.content_hash, ${importId}::uuid, ${importId}::uuid
         FROM import_rows r
-        WHERE r.import_id = ${importId} AND r.action IN ('create', 'update')
-        ${onConflict}
+        WHERE r.import_id = ${importId} AND r.action IN ('create', 'update') AND r.row_number BETWEEN ${lo} AND ${hi}
+        ${onConflict()}
         RETURNING id, natural_key
       )
       UPDATE import_rows r SET course_id = up.id, applied = true
-      FROM up WHERE r.import_id = ${importId} AND r.natural_key = up.natural_key AND r.action IN ('create', 'update')`;
+      FROM up WHERE r.import_id = ${importId} AND r.natural_key = up.natural_key AND r.action IN ('create', 'update')
+        AND r.row_number BETWEEN ${lo} AND ${hi}`;
+      appliedCount += applied.count;
+      opts.onProgress?.(Math.min(numbers.length, start + chunk), numbers.length);
+    }
     await tx`
       DELETE FROM lessons l USING import_rows r
       WHERE r.import_id = ${importId} AND r.applied AND l.course_id = r.course_id`;
@@ -46,6 +70,6 @@ export async function applyImport(sql: Sql, importId: string, mode: ImportInput[
       SELECT r.course_id, (l->>'order')::int, l->>'title', l->>'content', l->>'video_url'
       FROM import_rows r, jsonb_array_elements(r.course->'lessons') l
       WHERE r.import_id = ${importId} AND r.applied`;
-    return applied.count;
+    return appliedCount;
   });
 }

@@ -63,15 +63,22 @@ export interface PreviewRow {
   action: PreviewAction | null;
   title: string | null;
   changes: { field: string; before: unknown; after: unknown }[] | null;
-  errors: { field: string; message: string }[] | null;
-  warnings: { field: string; message: string }[] | null;
+  /** As stored: with `code` and `params` since issue 11 (the page renders them in the reader's language). */
+  errors: { field: string; message: string; code?: string; params?: Record<string, string | number | boolean | null> }[] | null;
+  warnings: { field: string; message: string; code?: string; params?: Record<string, string | number | boolean | null> }[] | null;
+  /** A row to create: its main fields (issue 11: the preview shows what a new course will be, not only its title). */
+  created: { category: string | null; difficulty: string; learning_mode: string; price: number; is_free: boolean; duration_hours: number | null; lessons: number } | null;
 }
 
 /** The plan of each row, as the dry run's preview table shows it. */
 export async function previewRows(sql: Sql, importId: string, action: PreviewAction | undefined, offset: number, limit: number): Promise<Page<PreviewRow>> {
   const where = sql`WHERE import_id = ${importId} ${action ? sql`AND action = ${action}` : sql``}`;
   const rows = await sql<PreviewRow[]>`
-    SELECT row_number, action, coalesce(course->>'title', raw->>'title') AS title, changes, errors, warnings
+    SELECT row_number, action, coalesce(course->>'title', raw->>'title') AS title, changes, errors, warnings,
+      CASE WHEN action = 'create' AND course IS NOT NULL THEN jsonb_build_object(
+        'category', course->'category', 'difficulty', course->'difficulty', 'learning_mode', course->'learning_mode',
+        'price', course->'price', 'is_free', course->'is_free', 'duration_hours', course->'duration_hours',
+        'lessons', jsonb_array_length(coalesce(course->'lessons', '[]'::jsonb))) END AS created
     FROM import_rows ${where} ORDER BY row_number LIMIT ${limit} OFFSET ${offset}`;
   const [c] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM import_rows ${where}`;
   return { rows, total: c?.n ?? 0 };
@@ -83,12 +90,15 @@ export interface RowErrorLine {
   message: string;
   /** Where the value is in a JSON, YAML or XML file (see RowErrorRef.path); null for CSV and sheets. */
   path: string | null;
+  /** The problem's code and values (issue 11), null on rows stored before: pages render them in the reader's language. */
+  code: string | null;
+  params: Record<string, string | number | boolean | null> | null;
 }
 
 /** One line per error (a row may have several), in row order. */
 export async function rowErrorsPage(sql: Sql, importId: string, offset: number, limit: number): Promise<Page<RowErrorLine>> {
   const rows = await sql<RowErrorLine[]>`
-    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message, e->>'path' AS path
+    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message, e->>'path' AS path, e->>'code' AS code, e->'params' AS params
     FROM import_rows r, jsonb_array_elements(r.errors) e
     WHERE r.import_id = ${importId} AND r.errors IS NOT NULL
     ORDER BY r.row_number, e->>'field' LIMIT ${limit} OFFSET ${offset}`;
@@ -101,7 +111,7 @@ export async function rowErrorsPage(sql: Sql, importId: string, offset: number, 
 export interface FailedRow {
   row_number: number;
   raw: Record<string, unknown>;
-  errors: { field: string; message: string }[];
+  errors: { field: string; message: string; code?: string; params?: Record<string, string | number | boolean | null> }[];
 }
 
 /** Rows with errors, as read from the file, a page at a time (keyset on the row number). */

@@ -20,12 +20,17 @@ export interface ImportRecord {
   rows_normalized: number;
   rows_upserted: number;
   rows_indexed: number;
+  /** The rows the parse step expects, estimated before reading (migration 019); null: no estimate for the format. */
+  rows_expected?: number | null;
   counts: ActionCounts | null;
   error_code: string | null;
   error_message: string | null;
   archived_to: string | null;
   /** File-level warnings written by the parse step (null before it ran). */
   warnings: FileWarning[] | null;
+  /** The column mapping profile the import ran with (migration 015), null without one. */
+  mapping_profile_name?: string | null;
+  mapping_profile_version?: number | null;
   /** When the housekeeping Schedule purged the staged rows that changed nothing (null: all still there). */
   staging_purged_at: Date | null;
   created_at: Date;
@@ -55,6 +60,7 @@ export interface ImportProgressUpdate {
   rows_normalized?: number;
   rows_upserted?: number;
   rows_indexed?: number;
+  rows_expected?: number | null;
   counts?: ActionCounts;
   /** The parse step's file-level warnings (its one writer; an empty list is stored as null). */
   warnings?: readonly FileWarning[];

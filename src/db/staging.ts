@@ -45,7 +45,8 @@ export async function insertStagedRows(sql: Sql, importId: string, rowsJson: str
     CROSS JOIN LATERAL (SELECT CASE
         WHEN v.errors IS NOT NULL THEN 'error'
         WHEN c.id IS NULL THEN CASE WHEN i.mode = 'update_only' THEN 'skipped' ELSE 'create' END
-        WHEN c.content_hash = v.content_hash THEN 'unchanged'
+        -- is_active is outside the hash (content-hash.ts): a file that gives it changes a course whose status differs.
+        WHEN c.content_hash = v.content_hash AND (v.course->'is_active' IS NULL OR c.is_active = (v.course->>'is_active')::boolean) THEN 'unchanged'
         WHEN i.mode = 'create_only' THEN 'skipped'
         ELSE 'update'
       END AS action) p
@@ -138,22 +139,37 @@ export async function countActions(sql: Sql, importId: string): Promise<ActionCo
 async function sampleRowProblems<T extends object>(sql: Sql, importId: string, column: 'errors' | 'warnings', limit: number): Promise<T[]> {
   // Errors carry the path of their value (JSON, YAML, XML); warnings are shown without it.
   return sql<T[]>`
-    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message${column === 'errors' ? sql`, e->>'path' AS path` : sql``}
+    SELECT r.row_number AS row, e->>'field' AS field, e->>'message' AS message, e->>'code' AS code, e->'params' AS params${column === 'errors' ? sql`, e->>'path' AS path` : sql``}
     FROM import_rows r, jsonb_array_elements(r.${sql(column)}) e
     WHERE r.import_id = ${importId} AND r.${sql(column)} IS NOT NULL
     ORDER BY r.row_number LIMIT ${limit}`;
 }
 
 export async function sampleRowErrors(sql: Sql, importId: string, limit: number): Promise<RowErrorRef[]> {
-  const rows = await sampleRowProblems<Omit<RowErrorRef, 'path'> & { path: string | null }>(sql, importId, 'errors', limit);
-  // A path only where the format has one (JSON, YAML, XML): no `path: null` in summaries of CSV files.
-  return rows.map(({ path, ...e }) => (path ? { ...e, path } : e));
+  const rows = await sampleRowProblems<NullableRef<RowErrorRef>>(sql, importId, 'errors', limit);
+  // A path only where the format has one (JSON, YAML, XML): no `path: null` in summaries of CSV files; a code only
+  // on rows stored since codes exist.
+  return rows.map(({ path, ...e }) => withCode(path ? { ...e, path } : e));
 }
 
 /** The first row warnings of an import, one line per warning, in row order. */
 export async function sampleRowWarnings(sql: Sql, importId: string, limit: number): Promise<WarningRef[]> {
   if (limit <= 0) return [];
-  return sampleRowProblems<WarningRef>(sql, importId, 'warnings', limit);
+  const rows = await sampleRowProblems<NullableRef<WarningRef>>(sql, importId, 'warnings', limit);
+  return rows.map(withCode);
+}
+
+/** A sampled problem as the query gives it: no code nor params on rows stored before codes existed. */
+type NullableRef<T extends { code?: string; params?: unknown; path?: string }> = Omit<T, 'code' | 'params' | 'path'> & {
+  code: string | null;
+  params: T['params'] | null;
+  path?: string | null;
+};
+
+/** Drops a null code / params (rows stored before issue 11), so the summary holds only what was stored. */
+function withCode<T extends { code: string | null; params: unknown }>(e: T): Omit<T, 'code' | 'params'> & { code?: string; params?: Exclude<T['params'], null> } {
+  const { code, params, ...rest } = e;
+  return code === null ? rest : { ...rest, code, params: (params ?? {}) as Exclude<T['params'], null> };
 }
 
 export async function samplePlannedChanges(sql: Sql, importId: string, limit: number): Promise<PlannedChange[]> {
@@ -170,7 +186,7 @@ export function courseAsJson(sql: Sql) {
     'external_id', c.external_id, 'title', c.title, 'description', c.description, 'category', c.category,
     'instructor', c.instructor, 'duration_hours', c.duration_hours, 'difficulty', c.difficulty,
     'learning_mode', c.learning_mode, 'price', c.price, 'is_free', c.is_free, 'tags', to_jsonb(c.tags),
-    'quality_score', c.quality_score, 'natural_key', c.natural_key,
+    'quality_score', c.quality_score, 'natural_key', c.natural_key, 'is_active', c.is_active,
     'lessons', (SELECT coalesce(jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content, 'order', l.position,
                   'video_url', l.video_url) ORDER BY l.position), '[]'::jsonb) FROM lessons l WHERE l.course_id = c.id))`;
 }

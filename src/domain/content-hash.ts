@@ -51,7 +51,8 @@ export function courseContentHash(course: NormalizedCourse): string {
 
 // Every field of NormalizedCourse but natural_key is compared: the hashed text is then the course's own JSON
 // less that one key, which courseJsonAndHash relies on (a field added to the course and not compared fails here).
-type UncomparedField = Exclude<keyof NormalizedCourse, ComparedField | 'natural_key'>;
+// is_active is not hashed either: a file without it must keep matching the stored hash (the plan compares it apart).
+type UncomparedField = Exclude<keyof NormalizedCourse, ComparedField | 'natural_key' | 'is_active'>;
 const everyFieldCompared: [UncomparedField] extends [never] ? true : false = true;
 void everyFieldCompared;
 
@@ -61,8 +62,10 @@ void everyFieldCompared;
  */
 export function courseJsonAndHash(course: NormalizedCourse): { json: string; contentHash: string } {
   const text = hashedText(course);
+  // is_active (when the file gives it) goes with the course but not into the hash: the plan compares it apart.
+  const active = course.is_active === undefined ? '' : `"is_active":${course.is_active},`;
   return {
-    json: `{"natural_key":${JSON.stringify(course.natural_key)},${text.slice(1)}`,
+    json: `{${active}"natural_key":${JSON.stringify(course.natural_key)},${text.slice(1)}`,
     contentHash: createHash('sha256').update(text).digest('hex'),
   };
 }
@@ -78,7 +81,7 @@ export function canonicalHashedText(course: NormalizedCourse): string {
 export type StoredCourseLike = { readonly [K in keyof NormalizedCourse]?: unknown };
 
 export interface FieldChange {
-  field: ComparedField;
+  field: ComparedField | 'is_active';
   before: unknown;
   after: unknown;
 }
@@ -117,6 +120,10 @@ export function changedFields(before: StoredCourseLike, after: NormalizedCourse)
     const b = comparable(field, before[field]);
     const a = comparable(field, after[field]);
     if (canonicalJson(b) !== canonicalJson(a)) changes.push({ field, before: before[field] ?? null, after: after[field] });
+  }
+  // Published or not, only when the new version says (a file without the column changes no course's status).
+  if (after.is_active !== undefined && before.is_active !== undefined && before.is_active !== after.is_active) {
+    changes.push({ field: 'is_active', before: before.is_active, after: after.is_active });
   }
   return changes;
 }

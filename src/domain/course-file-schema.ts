@@ -42,6 +42,8 @@ export const courseFileCourseSchema = z.looseObject({
     .describe('Lesson titles or lesson objects; or one text "Intro;Variables;Functions".'),
   tags: z.union([z.array(z.string().max(TAG_MAX_LENGTH)).max(MAX_TAGS), z.string()]).nullable().optional()
     .describe('Keywords; or one text "a,b". Lower-cased and completed with generated ones.'),
+  is_active: z.union([z.boolean(), z.string()]).nullable().optional()
+    .describe('Whether the course is published. Missing: an existing course keeps its own, a new one is active. Text: yes/no, oui/non, 1/0.'),
 // An id puts the course (used by both shapes of a file) in $defs once.
 }).meta({ id: 'course', description: 'A course. Properties that match no field are ignored with a warning.' });
 

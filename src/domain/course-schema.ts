@@ -43,6 +43,7 @@ export const normalizedCourseSchema = z
     tags: z.array(nonEmptyText(TAG_MAX_LENGTH)).max(MAX_TAGS),
     quality_score: z.number().int().min(0).max(100),
     natural_key: z.string().regex(/^(ext|title):./s, { message: 'must start with ext: or title:' }),
+    is_active: z.boolean().optional(),
   })
   .refine((c) => c.is_free === (c.price === 0), { message: 'is_free must be true exactly when price is 0', path: ['is_free'] })
   .refine((c) => c.lessons.every((l, i) => l.order === i + 1), { message: 'lesson orders must be 1..n', path: ['lessons'] });

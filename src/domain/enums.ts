@@ -9,7 +9,7 @@
 //   learning_mode → text        (the plain, most common format; the seed's first example)
 
 import { DIFFICULTIES, LEARNING_MODES, type Difficulty, type LearningMode } from './types';
-import { fail, interpreted, ok, show, type Parsed } from './values';
+import { cellError, fail, interpreted, ok, show, type Parsed } from './values';
 import { foldWords } from './text';
 import { isCellError, unwrapCellValue } from './cell-value';
 
@@ -47,15 +47,18 @@ interface EnumMatcher<T extends string> {
   phrases: readonly { value: T; words: readonly string[] }[];
   noun: string;
   accepted: string;
+  /** The prefix of the codes of its problems: 'difficulty' → difficulty_unknown, difficulty_ambiguous, difficulty_read_as. */
+  code: 'difficulty' | 'learning_mode';
 }
 
-function enumMatcher<T extends string>(values: readonly T[], synonyms: Readonly<Record<T, readonly string[]>>, noun: string): EnumMatcher<T> {
+function enumMatcher<T extends string>(values: readonly T[], synonyms: Readonly<Record<T, readonly string[]>>, noun: string, code: EnumMatcher<T>['code']): EnumMatcher<T> {
   const phrases = values.flatMap((value) => [value.replace('_', ' '), ...synonyms[value]].map((p) => ({ value, words: p.split(' ') })));
   return {
     values,
     exact: new Map(phrases.map((p) => [p.words.join(' '), p.value])),
     phrases,
     noun,
+    code,
     accepted: `use ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`,
   };
 }
@@ -63,8 +66,8 @@ function enumMatcher<T extends string>(values: readonly T[], synonyms: Readonly<
 function matchEnum<T extends string>(raw: unknown, m: EnumMatcher<T>): Parsed<T | undefined> {
   const v = unwrapCellValue(raw);
   if (v === undefined || v === null) return ok(undefined);
-  if (isCellError(v)) return fail(`the cell holds a spreadsheet error (${v.error})`);
-  if (typeof v !== 'string') return fail(`${show(v)} is not a known ${m.noun}; ${m.accepted}`);
+  if (isCellError(v)) return cellError(v.error);
+  if (typeof v !== 'string') return fail(`${m.code}_unknown`, { value: show(v) }, `${show(v)} is not a known ${m.noun}; ${m.accepted}`);
   const folded = foldWords(v);
   if (folded === '') return ok(undefined);
   const exact = m.exact.get(folded);
@@ -73,15 +76,15 @@ function matchEnum<T extends string>(raw: unknown, m: EnumMatcher<T>): Parsed<T 
   const words = folded.split(' ');
   const matches = m.values.filter((value) => m.phrases.some((p) => p.value === value && containsPhrase(words, p.words)));
   // Found inside a longer phrase: read, but the row says how ("Beginner Level" → beginner), never silently.
-  if (matches.length === 1) return interpreted(matches[0], `${show(v)} read as ${matches[0]}`);
+  if (matches.length === 1) return interpreted(matches[0], `${m.code}_read_as`, { value: show(v), result: matches[0]! }, `${show(v)} read as ${matches[0]}`);
   if (matches.length > 1) {
-    return fail(`${show(v)} matches several ${m.noun}s (${matches.join(' and ')}); give only one: ${m.accepted}`);
+    return fail(`${m.code}_ambiguous`, { value: show(v), matches: matches.join(' and ') }, `${show(v)} matches several ${m.noun}s (${matches.join(' and ')}); give only one: ${m.accepted}`);
   }
-  return fail(`${show(v)} is not a known ${m.noun}; ${m.accepted}`);
+  return fail(`${m.code}_unknown`, { value: show(v) }, `${show(v)} is not a known ${m.noun}; ${m.accepted}`);
 }
 
-const difficultyMatcher = enumMatcher(DIFFICULTIES, DIFFICULTY_SYNONYMS, 'level');
-const learningModeMatcher = enumMatcher(LEARNING_MODES, LEARNING_MODE_SYNONYMS, 'learning mode');
+const difficultyMatcher = enumMatcher(DIFFICULTIES, DIFFICULTY_SYNONYMS, 'level', 'difficulty');
+const learningModeMatcher = enumMatcher(LEARNING_MODES, LEARNING_MODE_SYNONYMS, 'learning mode', 'learning_mode');
 
 export function parseDifficulty(raw: unknown): Parsed<Difficulty | undefined> {
   return matchEnum(raw, difficultyMatcher);

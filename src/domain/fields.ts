@@ -8,6 +8,9 @@ import { foldAccents } from './text';
 export const COURSE_FIELDS = [
   'external_id', 'title', 'description', 'category', 'instructor', 'duration', 'difficulty', 'learning_mode',
   'price', 'is_free', 'lessons', 'tags',
+  // Whether the course is published (issue 11: an export carries it, so export → import restores it). Optional:
+  // a file without it leaves an existing course as it is and creates active courses.
+  'is_active',
 ] as const;
 export type CourseField = (typeof COURSE_FIELDS)[number];
 
@@ -31,6 +34,17 @@ export const FIELD_ALIASES: Readonly<Record<string, CourseField>> = {
   lecons: 'lessons',
   mots_cles: 'tags',
   id_externe: 'external_id',
+  actif: 'is_active',
+  active: 'is_active',
+  // Moodle's "Upload courses" CSV (issue 13): idnumber is Moodle's course ID number for other systems;
+  // shortname is left as an unknown column (Moodle's key, often a code that is not ours).
+  fullname: 'title',
+  summary: 'description',
+  category_path: 'category',
+  idnumber: 'external_id',
+  // Canvas SIS courses.csv (issue 13): course_id is the SIS id, long_name the course's name.
+  long_name: 'title',
+  course_id: 'external_id',
 };
 
 export function foldColumnName(name: string): string {

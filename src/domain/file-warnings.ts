@@ -23,6 +23,9 @@ const COLUMN_NAME_SHOWN = 200;
  */
 function storableWarning(w: FileWarning): FileWarning {
   const out: FileWarning = { ...w, message: storableMessage(w.message) };
+  if (w.params !== undefined) {
+    out.params = Object.fromEntries(Object.entries(w.params).map(([k, v]) => [k, typeof v === 'string' ? storableMessage(v) : v]));
+  }
   if (w.column !== undefined) out.column = storableMessage(w.column);
   if (w.field !== undefined) out.field = storableMessage(w.field);
   return out;
@@ -54,13 +57,14 @@ export function createFileWarnings(): { warn(w: FileWarning): void; seeRow(row: 
         add({
           code: 'unknown_column',
           column: name,
+          params: { column: name },
           message: `the column '${name}' matches no course field; its values were ignored`,
         });
       }
     },
     list() {
       if (dropped === 0) return [...warnings];
-      return [...warnings, { code: 'warnings_truncated', message: `${dropped} more warning(s) about this file were not kept` }];
+      return [...warnings, { code: 'warnings_truncated', params: { count: dropped }, message: `${dropped} more warning(s) about this file were not kept` }];
     },
   };
 }

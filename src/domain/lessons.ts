@@ -12,7 +12,7 @@ import { isCellError, unwrapCellValue } from './cell-value';
 import { foldColumnName } from './fields';
 import { foldTitle } from './identity';
 import { charLength, cleanLine, cleanMultiline, stripControlChars, truncateChars } from './text';
-import { kindOf, readText, show } from './values';
+import { kindKey, kindOf, readText, show } from './values';
 
 export const MAX_LESSONS = 500;
 export const LESSON_TITLE_MAX = 200;
@@ -77,7 +77,7 @@ function parseItem(item: unknown, position: number, errors: RowError[], warnings
   } else if (v === null || v === undefined) {
     return undefined;
   } else {
-    errors.push({ field: at, message: `${at}: expected a lesson title or a lesson object but got ${kindOf(v)}` });
+    errors.push({ field: at, code: 'lesson_invalid', params: { kind: kindKey(v) }, message: `${at}: expected a lesson title or a lesson object but got ${kindOf(v)}` });
     return undefined;
   }
 
@@ -85,12 +85,12 @@ function parseItem(item: unknown, position: number, errors: RowError[], warnings
   const titleText = readText(fields.title);
   let title = '';
   if (!titleText.ok) {
-    errors.push({ field: `${at}.title`, message: `${at}.title: ${titleText.message}` });
+    errors.push({ field: `${at}.title`, code: titleText.code, params: titleText.params, message: `${at}.title: ${titleText.message}` });
     ok = false;
   } else {
     title = cleanLine(titleText.value ?? '');
     if (charLength(title) > LESSON_TITLE_MAX) {
-      errors.push({ field: `${at}.title`, message: `${at}.title: ${charLength(title)} characters; at most ${LESSON_TITLE_MAX}` });
+      errors.push({ field: `${at}.title`, code: 'too_long', params: { length: charLength(title), max: LESSON_TITLE_MAX }, message: `${at}.title: ${charLength(title)} characters; at most ${LESSON_TITLE_MAX}` });
       ok = false;
     }
   }
@@ -98,12 +98,12 @@ function parseItem(item: unknown, position: number, errors: RowError[], warnings
   let content: string | null = null;
   const contentText = readText(fields.content);
   if (!contentText.ok) {
-    errors.push({ field: `${at}.content`, message: `${at}.content: ${contentText.message}` });
+    errors.push({ field: `${at}.content`, code: contentText.code, params: contentText.params, message: `${at}.content: ${contentText.message}` });
     ok = false;
   } else if (contentText.value !== undefined) {
     const cleaned = cleanMultiline(contentText.value);
     if (charLength(cleaned) > LESSON_CONTENT_MAX) {
-      warnings.push({ field: `${at}.content`, message: `${at}.content: ${charLength(cleaned)} characters, cut to ${LESSON_CONTENT_MAX}` });
+      warnings.push({ field: `${at}.content`, code: 'text_cut', params: { length: charLength(cleaned), max: LESSON_CONTENT_MAX }, message: `${at}.content: ${charLength(cleaned)} characters, cut to ${LESSON_CONTENT_MAX}` });
       content = truncateChars(cleaned, LESSON_CONTENT_MAX);
     } else {
       content = cleaned === '' ? null : cleaned;
@@ -116,7 +116,7 @@ function parseItem(item: unknown, position: number, errors: RowError[], warnings
     const n = typeof rawOrder === 'number' ? rawOrder : typeof rawOrder === 'string' ? Number(rawOrder.trim().replace(',', '.')) : NaN;
     if (Number.isFinite(n)) order = n;
     else {
-      errors.push({ field: `${at}.order`, message: `${at}.order: ${show(rawOrder)} is not a number` });
+      errors.push({ field: `${at}.order`, code: 'lesson_order_not_number', params: { value: show(rawOrder) }, message: `${at}.order: ${show(rawOrder)} is not a number` });
       ok = false;
     }
   }
@@ -124,16 +124,16 @@ function parseItem(item: unknown, position: number, errors: RowError[], warnings
   let video_url: string | null = null;
   const urlText = readText(fields.video_url);
   if (!urlText.ok) {
-    errors.push({ field: `${at}.video_url`, message: `${at}.video_url: ${urlText.message}` });
+    errors.push({ field: `${at}.video_url`, code: urlText.code, params: urlText.params, message: `${at}.video_url: ${urlText.message}` });
     ok = false;
   } else if (urlText.value !== undefined) {
     const url = stripControlChars(urlText.value).trim();
     if (url !== '') {
       if (!isHttpUrl(url)) {
-        errors.push({ field: `${at}.video_url`, message: `${at}.video_url: ${show(url)} is not an http(s) URL` });
+        errors.push({ field: `${at}.video_url`, code: 'video_url_invalid', params: { value: show(url) }, message: `${at}.video_url: ${show(url)} is not an http(s) URL` });
         ok = false;
       } else if (url.length > VIDEO_URL_MAX) {
-        errors.push({ field: `${at}.video_url`, message: `${at}.video_url: ${url.length} characters; at most ${VIDEO_URL_MAX}` });
+        errors.push({ field: `${at}.video_url`, code: 'too_long', params: { length: url.length, max: VIDEO_URL_MAX }, message: `${at}.video_url: ${url.length} characters; at most ${VIDEO_URL_MAX}` });
         ok = false;
       } else {
         video_url = url;
@@ -144,7 +144,8 @@ function parseItem(item: unknown, position: number, errors: RowError[], warnings
   if (!ok) return undefined;
   if (title === '') {
     if (content !== null || video_url !== null) {
-      warnings.push({ field: `${at}.title`, message: `${at}: a lesson without a title was dropped` });
+      // Named after the lesson (the prefix), while the field stays its title (the value's path).
+      warnings.push({ field: `${at}.title`, code: 'lesson_untitled_dropped', params: { subject: at }, message: `${at}: a lesson without a title was dropped` });
     }
     return undefined;
   }
@@ -158,13 +159,13 @@ export function normalizeLessons(raw: unknown): LessonsResult {
   let items: unknown[];
   if (v === undefined || v === null) items = [];
   else if (isCellError(v)) {
-    return { lessons: [], errors: [{ field: 'lessons', message: `lessons: the cell holds a spreadsheet error (${v.error})` }], warnings };
+    return { lessons: [], errors: [{ field: 'lessons', code: 'cell_error', params: { error: v.error }, message: `lessons: the cell holds a spreadsheet error (${v.error})` }], warnings };
   } else if (typeof v === 'string') items = splitLessonText(v);
   else if (Array.isArray(v)) items = v;
   else {
     return {
       lessons: [],
-      errors: [{ field: 'lessons', message: `lessons: expected a list of lessons ("Intro;Variables" or an array) but got ${kindOf(v)}` }],
+      errors: [{ field: 'lessons', code: 'expected_lessons', params: { kind: kindKey(v) }, message: `lessons: expected a list of lessons ("Intro;Variables" or an array) but got ${kindOf(v)}` }],
       warnings,
     };
   }
@@ -187,7 +188,7 @@ export function normalizeLessons(raw: unknown): LessonsResult {
   for (const d of drafts) {
     const key = foldTitle(d.title);
     if (seen.has(key)) {
-      warnings.push({ field: `lessons[${d.source}]`, message: `lessons[${d.source}]: duplicate lesson ${show(d.title)} was dropped` });
+      warnings.push({ field: `lessons[${d.source}]`, code: 'lesson_duplicate', params: { title: show(d.title) }, message: `lessons[${d.source}]: duplicate lesson ${show(d.title)} was dropped` });
       continue;
     }
     seen.add(key);
@@ -195,7 +196,7 @@ export function normalizeLessons(raw: unknown): LessonsResult {
   }
 
   if (unique.length > MAX_LESSONS) {
-    errors.push({ field: 'lessons', message: `lessons: ${unique.length} lessons; at most ${MAX_LESSONS} per course` });
+    errors.push({ field: 'lessons', code: 'too_many_lessons', params: { lessons: unique.length, max: MAX_LESSONS }, message: `lessons: ${unique.length} lessons; at most ${MAX_LESSONS} per course` });
   }
   const lessons = unique.map((d, i) => ({ title: d.title, content: d.content, order: i + 1, video_url: d.video_url }));
   return { lessons: errors.length > 0 ? [] : lessons, errors, warnings };

@@ -15,8 +15,9 @@
 import type { NormalizedCourse, NormalizeResult, RowError } from './types';
 import { FIELD_COUNT_KEY, NOT_AN_OBJECT_KEY, type FieldCountMark } from './source-marks';
 import { pickFields, type CourseField, type PickedField } from './fields';
-import { charLength, cleanLine, cleanMultiline, describeCleaning, stripControlChars, truncateChars, type CleaningCounts } from './text';
+import { charLength, cleaningProblem, cleanLine, cleanMultiline, stripControlChars, truncateChars, type CleaningCounts } from './text';
 import { readText, show, type Parsed } from './values';
+import { problem, type Problem } from './row-codes';
 import { parseBoolean } from './booleans';
 import { parseDurationHours, parsePrice } from './numbers';
 import { DEFAULT_DIFFICULTY, DEFAULT_LEARNING_MODE, parseDifficulty, parseLearningMode } from './enums';
@@ -25,6 +26,11 @@ import { buildTags, parseUserTags } from './tags';
 import { qualityScore } from './quality';
 import { naturalKey } from './identity';
 import { DESCRIPTION_MAX, EXTERNAL_ID_MAX, NAME_MAX, TITLE_MAX } from './course-schema';
+
+/** The kind key of source-marks' describeJsonValue phrase ("a string" → 'string', "an array" → 'array'). */
+function jsonKindKey(phrase: string): string {
+  return phrase.replace(/^an? /, '');
+}
 
 function isFieldCountMark(v: unknown): v is FieldCountMark {
   return typeof v === 'object' && v !== null && typeof (v as FieldCountMark).expected === 'number'
@@ -39,13 +45,20 @@ interface RowProblems {
 }
 
 // Module-level rather than closures inside normalizeCourse: they run for every row of every import.
-function label(row: RowProblems, field: CourseField): string {
+/** The column a field was read from, when its name differs from the field's ("Niveau" for difficulty). */
+function columnOf(row: RowProblems, field: CourseField): string | undefined {
   const column = row.picked.get(field)?.column.trim();
-  return column !== undefined && column !== field ? `${field} (column '${column}')` : field;
+  return column !== undefined && column !== field ? column : undefined;
 }
 
-function report(row: RowProblems, list: RowError[], field: CourseField, message: string): void {
-  list.push({ field, message: `${label(row, field)}: ${message}` });
+/**
+ * A problem on a field: the English message prefixed with the field (and the column when it differs:
+ * "difficulty (column 'Niveau'): …"), the column kept as the `column` parameter so a translation names it too.
+ */
+function report(row: RowProblems, list: RowError[], field: CourseField, p: Problem): void {
+  const column = columnOf(row, field);
+  const label = column === undefined ? field : `${field} (column '${column}')`;
+  list.push({ field, message: `${label}: ${p.message}`, code: p.code, params: column === undefined ? p.params : { ...p.params, column } });
 }
 
 function taken<T>(row: RowProblems, field: CourseField, parsed: Parsed<T>): T | undefined {
@@ -53,8 +66,13 @@ function taken<T>(row: RowProblems, field: CourseField, parsed: Parsed<T>): T | 
     if (parsed.note !== undefined) report(row, row.warnings, field, parsed.note);
     return parsed.value;
   }
-  report(row, row.errors, field, parsed.message);
+  report(row, row.errors, field, parsed);
   return undefined;
+}
+
+/** "N characters; at most M": a text over its bound. */
+function tooLong(length: number, max: number): Problem {
+  return problem('too_long', { length, max }, `${length} characters; at most ${max}`);
 }
 
 // One counter for every text field of every row, reset before each use: no allocation on the hot path.
@@ -65,7 +83,8 @@ function cleaned(row: RowProblems, field: CourseField, text: string, multiline =
   cleaning.tags = 0;
   cleaning.entities = 0;
   const out = multiline ? cleanMultiline(text, cleaning) : cleanLine(text, cleaning);
-  if (cleaning.tags > 0 || cleaning.entities > 0) report(row, row.warnings, field, describeCleaning(cleaning)!);
+  const p = cleaningProblem(cleaning);
+  if (p !== undefined) report(row, row.warnings, field, p);
   return out;
 }
 
@@ -75,7 +94,7 @@ function fieldValue(row: RowProblems, field: CourseField): unknown {
 
 function readName(row: RowProblems, field: 'category' | 'instructor'): string | null {
   const name = cleaned(row, field, taken(row, field, readText(fieldValue(row, field))) ?? '');
-  if (charLength(name) > NAME_MAX) report(row, row.errors, field, `${charLength(name)} characters; at most ${NAME_MAX}`);
+  if (charLength(name) > NAME_MAX) report(row, row.errors, field, tooLong(charLength(name), NAME_MAX));
   return name === '' ? null : name;
 }
 
@@ -84,18 +103,23 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
   const warnings: RowError[] = [];
 
   if (raw[NOT_AN_OBJECT_KEY] !== undefined) {
-    return { ok: false, errors: [{ field: '*', message: `this element is ${String(raw[NOT_AN_OBJECT_KEY])}, not a course object ({"title": …})` }] };
+    const kind = String(raw[NOT_AN_OBJECT_KEY]);
+    return { ok: false, errors: [{ field: '*', code: 'not_an_object', params: { kind: jsonKindKey(kind) }, message: `this element is ${kind}, not a course object ({"title": …})` }] };
   }
   const mark = raw[FIELD_COUNT_KEY];
   if (isFieldCountMark(mark)) {
     if (mark.actual > mark.expected) {
       errors.push({
         field: '*',
+        code: 'too_many_values',
+        params: { actual: mark.actual, expected: mark.expected },
         message: `this line has ${mark.actual} values but the header has ${mark.expected} columns; a value that contains the delimiter must be put in double quotes`,
       });
     } else if (mark.actual < mark.expected) {
       warnings.push({
         field: '*',
+        code: 'too_few_values',
+        params: { actual: mark.actual, expected: mark.expected },
         message: `this line has ${mark.actual} values but the header has ${mark.expected} columns; the missing ones were read as empty`,
       });
     }
@@ -106,17 +130,17 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
   const titleRaw = taken(row, 'title', readText(fieldValue(row, 'title')));
   const title = cleaned(row, 'title', titleRaw ?? '');
   if (title === '' && titleRaw !== undefined && titleRaw.trim() !== '') {
-    report(row, errors, 'title', `${show(titleRaw)} has no text left once HTML and control characters are removed`);
+    report(row, errors, 'title', problem('title_no_text', { value: show(titleRaw) }, `${show(titleRaw)} has no text left once HTML and control characters are removed`));
   } else if (title === '' && !errors.some((e) => e.field === 'title')) {
-    report(row, errors, 'title', 'missing; every course needs a title');
+    report(row, errors, 'title', problem('title_missing', {}, 'missing; every course needs a title'));
   } else if (charLength(title) > TITLE_MAX) {
-    report(row, errors, 'title', `${charLength(title)} characters; at most ${TITLE_MAX}`);
+    report(row, errors, 'title', tooLong(charLength(title), TITLE_MAX));
   }
 
   // Description
   let description = cleaned(row, 'description', taken(row, 'description', readText(fieldValue(row, 'description'))) ?? '', true);
   if (charLength(description) > DESCRIPTION_MAX) {
-    report(row, warnings, 'description', `${charLength(description)} characters, cut to ${DESCRIPTION_MAX}`);
+    report(row, warnings, 'description', problem('text_cut', { length: charLength(description), max: DESCRIPTION_MAX }, `${charLength(description)} characters, cut to ${DESCRIPTION_MAX}`));
     description = truncateChars(description, DESCRIPTION_MAX);
   }
 
@@ -127,7 +151,7 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
   const externalRaw = taken(row, 'external_id', readText(fieldValue(row, 'external_id')));
   const externalId = externalRaw === undefined ? null : stripControlChars(externalRaw).trim() || null;
   if (externalId !== null && charLength(externalId) > EXTERNAL_ID_MAX) {
-    report(row, errors, 'external_id', `${charLength(externalId)} characters; at most ${EXTERNAL_ID_MAX}`);
+    report(row, errors, 'external_id', tooLong(charLength(externalId), EXTERNAL_ID_MAX));
   }
 
   const duration = taken(row, 'duration', parseDurationHours(fieldValue(row, 'duration')));
@@ -146,20 +170,23 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
       if (freeIn === true) {
         isFree = true;
       } else if (freeIn === false) {
-        report(row, errors, 'price', 'missing; a course that is not free needs a price');
+        report(row, errors, 'price', problem('price_missing_not_free', {}, 'missing; a course that is not free needs a price'));
       } else {
-        report(row, errors, 'price', 'missing; give a price (0 for a free course) or set is_free to true');
+        report(row, errors, 'price', problem('price_missing', {}, 'missing; give a price (0 for a free course) or set is_free to true'));
       }
     } else {
       price = priceIn;
       if (freeIn === true && priceIn > 0) {
-        report(row, errors, 'is_free', `is true but the price is ${priceIn}; a free course has price 0 (or leave the price empty)`);
+        report(row, errors, 'is_free', problem('free_with_price', { price: priceIn }, `is true but the price is ${priceIn}; a free course has price 0 (or leave the price empty)`));
       } else if (freeIn === false && priceIn === 0) {
-        report(row, errors, 'is_free', 'is false but the price is 0; give the price of the course, or set is_free to true');
+        report(row, errors, 'is_free', problem('not_free_zero_price', {}, 'is false but the price is 0; give the price of the course, or set is_free to true'));
       }
       isFree = priceIn === 0;
     }
   }
+
+  // Published or not: only when the file says (an export does); a file without it changes no course's status.
+  const isActive = taken(row, 'is_active', parseBoolean(fieldValue(row, 'is_active')));
 
   const lessons = normalizeLessons(fieldValue(row, 'lessons'));
   errors.push(...lessons.errors);
@@ -193,6 +220,7 @@ export function normalizeCourse(raw: Record<string, unknown>): NormalizeResult {
     }),
     natural_key: naturalKey(externalId, title),
   };
+  if (isActive !== undefined) course.is_active = isActive;
 
   return { ok: true, course, warnings };
 }

@@ -16,7 +16,7 @@
 // Every reading that converts the text (h:mm, minutes, "1h30") carries a note, which becomes a row warning.
 
 import { isCellError, unwrapCellValue } from './cell-value';
-import { fail, interpreted, kindOf, ok, show, type Parsed } from './values';
+import { cellError, fail, interpreted, kindKey, kindOf, ok, show, type Parsed } from './values';
 
 export const PRICE_MAX = 100_000;
 export const DURATION_MAX_HOURS = 10_000;
@@ -28,8 +28,19 @@ function groupedInteger(s: string, sep: string): boolean {
   return new RegExp(`^\\d{1,3}(${esc}\\d{3})+$`).test(s);
 }
 
-function ambiguous(text: string, int: string, frac: string): string {
-  return `${show(text)} is ambiguous: it could mean ${int}${frac} or ${int}.${frac}; write it without a thousands separator (${int}${frac}) or with a different number of decimals`;
+function ambiguous(text: string, int: string, frac: string): Parsed<number> {
+  return fail('number_ambiguous', { value: show(text), int, frac }, `${show(text)} is ambiguous: it could mean ${int}${frac} or ${int}.${frac}; write it without a thousands separator (${int}${frac}) or with a different number of decimals`);
+}
+
+function notANumber(text: string): Parsed<never> {
+  return fail('not_a_number', { value: show(text) }, `${show(text)} is not a number`);
+}
+
+/** A failure of parseLocaleNumber on the bare amount, told about the whole text as written ("1,299 €"). */
+function aboutText<T>(parsed: { code: Parameters<typeof fail>[0]; params: Parameters<typeof fail>[1]; message: string }, bare: string, text: string): Parsed<T> {
+  const params = { ...parsed.params };
+  if (params.value === show(bare.trim())) params.value = show(text);
+  return fail(parsed.code, params, parsed.message.replace(show(bare.trim()), show(text)));
 }
 
 /**
@@ -45,14 +56,14 @@ export function parseLocaleNumber(input: string): Parsed<number> {
     if (s[0] !== '+') sign = -1;
     s = s.slice(1).trim();
   }
-  if (!/^[\d.,' ]+$/.test(s) || !/\d/.test(s)) return fail(`${show(text)} is not a number`);
-  if (s.includes("'")) return fail(`${show(text)} is not a number`);
+  if (!/^[\d.,' ]+$/.test(s) || !/\d/.test(s)) return notANumber(text);
+  if (s.includes("'")) return notANumber(text);
 
   let normalized: string;
   if (s.includes(' ')) {
     // Spaces can only be thousands separators, so any "," or "." left is the decimal separator.
     const m = /^(\d{1,3}(?: \d{3})+)(?:([.,])(\d+))?$/.exec(s);
-    if (!m) return fail(`${show(text)} is not a number (spaces are only allowed between groups of three digits)`);
+    if (!m) return fail('number_spaces', { value: show(text) }, `${show(text)} is not a number (spaces are only allowed between groups of three digits)`);
     normalized = m[1]!.replace(/ /g, '') + (m[3] ? `.${m[3]}` : '');
   } else {
     const lastComma = s.lastIndexOf(',');
@@ -63,19 +74,19 @@ export function parseLocaleNumber(input: string): Parsed<number> {
       const decIndex = Math.max(lastComma, lastDot);
       const int = s.slice(0, decIndex);
       const frac = s.slice(decIndex + 1);
-      if (!/^\d+$/.test(frac) || !groupedInteger(int, thouSep)) return fail(`${show(text)} is not a number`);
+      if (!/^\d+$/.test(frac) || !groupedInteger(int, thouSep)) return notANumber(text);
       normalized = `${int.split(thouSep).join('')}.${frac}`;
     } else if (lastComma >= 0 || lastDot >= 0) {
       const sep = lastComma >= 0 ? ',' : '.';
       const parts = s.split(sep);
       if (parts.length > 2) {
-        if (!groupedInteger(s, sep)) return fail(`${show(text)} is not a number`);
+        if (!groupedInteger(s, sep)) return notANumber(text);
         normalized = parts.join('');
       } else {
         const int = parts[0]!;
         const frac = parts[1]!;
-        if (!/^\d*$/.test(int) || !/^\d+$/.test(frac)) return fail(`${show(text)} is not a number`);
-        if (frac.length === 3 && /^[1-9]\d{0,2}$/.test(int)) return fail(ambiguous(text, int, frac));
+        if (!/^\d*$/.test(int) || !/^\d+$/.test(frac)) return notANumber(text);
+        if (frac.length === 3 && /^[1-9]\d{0,2}$/.test(int)) return ambiguous(text, int, frac);
         normalized = `${int === '' ? '0' : int}.${frac}`;
       }
     } else {
@@ -83,7 +94,7 @@ export function parseLocaleNumber(input: string): Parsed<number> {
     }
   }
   const n = Number(normalized);
-  if (!Number.isFinite(n)) return fail(`${show(text)} is not a number`);
+  if (!Number.isFinite(n)) return notANumber(text);
   return ok(sign * n);
 }
 
@@ -114,35 +125,36 @@ const FREE_WORDS = new Set(['gratuit', 'gratuite', 'free']);
 export function parsePrice(raw: unknown): Parsed<number | undefined> {
   const v = unwrapCellValue(raw);
   if (v === undefined || v === null) return ok(undefined);
-  if (isCellError(v)) return fail(`the cell holds a spreadsheet error (${v.error})`);
+  if (isCellError(v)) return cellError(v.error);
   let n: number;
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return fail(`${show(v)} is not a number`);
+    if (!Number.isFinite(v)) return fail('not_a_number', { value: show(v) }, `${show(v)} is not a number`);
     n = v;
   } else if (typeof v === 'string') {
     const text = v.trim();
     if (text === '') return ok(undefined);
-    if (FREE_WORDS.has(text.toLowerCase())) return interpreted(0, `${show(text)} read as 0 (free)`);
-    if (OTHER_CURRENCY_RE.test(text)) return fail(`${show(text)} is not in euros; prices are numbers in euros, e.g. 49.99`);
+    if (FREE_WORDS.has(text.toLowerCase())) return interpreted(0, 'price_free_word', { value: show(text) }, `${show(text)} read as 0 (free)`);
+    if (OTHER_CURRENCY_RE.test(text)) return fail('price_other_currency', { value: show(text) }, `${show(text)} is not in euros; prices are numbers in euros, e.g. 49.99`);
     // The accounting format shows a negative amount in parentheses.
     const paren = /^\((.*)\)$/.exec(text);
     if (paren && parsePrice(paren[1]).ok) {
-      return fail(`${show(text)} is negative (the accounting format's parentheses); a price must be 0 or more`);
+      return fail('price_negative_parens', { value: show(text) }, `${show(text)} is negative (the accounting format's parentheses); a price must be 0 or more`);
     }
     const m = EURO_RE.exec(text);
     const bare = (m ? (m[1] ?? m[2] ?? '') : text).trim();
-    if (bare === '') return fail(`${show(text)} has no amount; write the price in euros, e.g. 49.99`);
+    if (bare === '') return fail('price_no_amount', { value: show(text) }, `${show(text)} has no amount; write the price in euros, e.g. 49.99`);
     // The accounting format shows zero as a dash.
-    if (bare === '-') return interpreted(0, `${show(text)} read as 0 (free): the accounting format's zero`);
+    if (bare === '-') return interpreted(0, 'price_dash', { value: show(text) }, `${show(text)} read as 0 (free): the accounting format's zero`);
     const parsed = parseLocaleNumber(bare);
-    if (!parsed.ok) return fail(parsed.message.replace(show(bare.trim()), show(text)));
+    if (!parsed.ok) return aboutText(parsed, bare, text);
     n = parsed.value;
   } else {
-    return fail(`expected a price but got ${kindOf(v)}`);
+    return fail('expected_price', { kind: kindKey(v) }, `expected a price but got ${kindOf(v)}`);
   }
-  if (n < 0) return fail(`${show(typeof v === 'string' ? v.trim() : v)} is negative; a price must be 0 or more`);
-  if (n > PRICE_MAX) return fail(`${show(typeof v === 'string' ? v.trim() : v)} is over the maximum of ${PRICE_MAX}`);
-  if (decimals(n) > 2) return fail(`${show(typeof v === 'string' ? v.trim() : v)} has more than 2 decimals`);
+  const value = show(typeof v === 'string' ? v.trim() : v);
+  if (n < 0) return fail('price_negative', { value }, `${value} is negative; a price must be 0 or more`);
+  if (n > PRICE_MAX) return fail('price_over_max', { value, max: PRICE_MAX }, `${value} is over the maximum of ${PRICE_MAX}`);
+  if (decimals(n) > 2) return fail('price_decimals', { value }, `${value} has more than 2 decimals`);
   return ok(roundTo(n, 2));
 }
 
@@ -152,18 +164,18 @@ const TIME_OF_DAY_RE = /\s*(?:am|pm|a\.m\.|p\.m\.)$/i;
 
 /** A "h:mm" or "h:mm:ss" duration in hours (not rounded), or why it is not one. `text` contains ":". */
 export function parseClockDuration(text: string): Parsed<number> {
-  if (TIME_OF_DAY_RE.test(text)) return fail(`${show(text)} is a time of day, not a duration; write the number of hours, e.g. 1:30 or 1.5`);
-  if (/^[-\u2212]/.test(text)) return fail(`${show(text)} is negative; a duration must be 0 or more hours`);
+  if (TIME_OF_DAY_RE.test(text)) return fail('duration_time_of_day', { value: show(text) }, `${show(text)} is a time of day, not a duration; write the number of hours, e.g. 1:30 or 1.5`);
+  if (/^[-\u2212]/.test(text)) return fail('duration_negative', { value: show(text) }, `${show(text)} is negative; a duration must be 0 or more hours`);
   const m = CLOCK_RE.exec(text.replace(/^\+/, ''));
   if (!m) {
-    if (/^\d+:\d(?::\d+)?$/.test(text)) return fail(`${show(text)}: minutes are written with two digits (h:mm, e.g. 1:05 or 1:30)`);
-    if (/^\d+:\d{2}:\d(?!\d)/.test(text)) return fail(`${show(text)}: seconds are written with two digits (h:mm:ss)`);
-    return fail(`${show(text)} is not a duration; write hours as h:mm (1:30), h:mm:ss or a number (1.5)`);
+    if (/^\d+:\d(?::\d+)?$/.test(text)) return fail('duration_minutes_digits', { value: show(text) }, `${show(text)}: minutes are written with two digits (h:mm, e.g. 1:05 or 1:30)`);
+    if (/^\d+:\d{2}:\d(?!\d)/.test(text)) return fail('duration_seconds_digits', { value: show(text) }, `${show(text)}: seconds are written with two digits (h:mm:ss)`);
+    return fail('duration_invalid_clock', { value: show(text) }, `${show(text)} is not a duration; write hours as h:mm (1:30), h:mm:ss or a number (1.5)`);
   }
   const minutes = Number(m[2]);
   const seconds = m[3] === undefined ? 0 : Number(m[3]);
-  if (minutes >= 60) return fail(`${show(text)} has ${minutes} minutes; minutes go from 00 to 59`);
-  if (seconds >= 60) return fail(`${show(text)} has ${seconds} seconds; seconds go from 00 to 59`);
+  if (minutes >= 60) return fail('duration_minutes_range', { value: show(text), minutes }, `${show(text)} has ${minutes} minutes; minutes go from 00 to 59`);
+  if (seconds >= 60) return fail('duration_seconds_range', { value: show(text), seconds }, `${show(text)} has ${seconds} seconds; seconds go from 00 to 59`);
   return ok(Number(m[1]) + minutes / 60 + seconds / 3600);
 }
 
@@ -182,15 +194,15 @@ const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 export function parseDurationHours(raw: unknown): Parsed<number | undefined> {
   const v = unwrapCellValue(raw);
   if (v === undefined || v === null) return ok(undefined);
-  if (isCellError(v)) return fail(`the cell holds a spreadsheet error (${v.error})`);
+  if (isCellError(v)) return cellError(v.error);
   let hours: number;
-  let note: string | undefined;
+  let note: { code: 'duration_read_as' | 'duration_read_as_clock'; params: Record<string, string | number>; message: string } | undefined;
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return fail(`${show(v)} is not a number`);
+    if (!Number.isFinite(v)) return fail('not_a_number', { value: show(v) }, `${show(v)} is not a number`);
     hours = v;
   } else if (v instanceof Date) {
     const days = (v.getTime() - EXCEL_EPOCH_MS) / 86_400_000;
-    if (!(days >= 0 && days < 2)) return fail(`${show(v)} is a date, not a number of hours`);
+    if (!(days >= 0 && days < 2)) return fail('duration_date', { value: show(v) }, `${show(v)} is a date, not a number of hours`);
     hours = days * 24;
   } else if (typeof v === 'string') {
     const text = v.trim();
@@ -201,29 +213,36 @@ export function parseDurationHours(raw: unknown): Parsed<number | undefined> {
       const clock = parseClockDuration(clockText);
       if (!clock.ok) return clock;
       hours = clock.value;
-      note = `${show(text)} read as ${roundTo(hours, 2)} hours (${clockText.split(':').length === 3 ? 'h:mm:ss' : 'h:mm'})`;
+      const format = clockText.split(':').length === 3 ? 'h:mm:ss' : 'h:mm';
+      note = { code: 'duration_read_as_clock', params: { value: show(text), hours: roundTo(hours, 2), format }, message: `${show(text)} read as ${roundTo(hours, 2)} hours (${format})` };
     } else if (hm) {
       const minutes = Number(hm[2]);
-      if (minutes >= 60) return fail(`${show(text)} has ${minutes} minutes; use fewer than 60`);
+      if (minutes >= 60) return fail('duration_hm_minutes', { value: show(text), minutes }, `${show(text)} has ${minutes} minutes; use fewer than 60`);
       hours = Number(hm[1]) + minutes / 60;
-      if (minutes !== 0) note = `${show(text)} read as ${roundTo(hours, 2)} hours`;
+      if (minutes !== 0) note = readAs(text, hours);
     } else {
       const min = MINUTES_SUFFIX_RE.exec(text);
       const h = min ? undefined : HOURS_SUFFIX_RE.exec(text);
       const bare = min ? min[1]! : h ? h[1]! : text;
       const parsed = parseLocaleNumber(bare);
       if (!parsed.ok) {
-        return fail(/\d/.test(bare) && !/^[-+\d\s.,]+$/.test(bare)
-          ? `${show(text)} is not a number of hours (units accepted: h, heures, hours, min)`
-          : parsed.message.replace(show(bare.trim()), show(text)));
+        return /\d/.test(bare) && !/^[-+\d\s.,]+$/.test(bare)
+          ? fail('duration_unit', { value: show(text) }, `${show(text)} is not a number of hours (units accepted: h, heures, hours, min)`)
+          : aboutText(parsed, bare, text);
       }
       hours = min ? parsed.value / 60 : parsed.value;
-      if (min && hours >= 0) note = `${show(text)} read as ${roundTo(hours, 2)} hours`;
+      if (min && hours >= 0) note = readAs(text, hours);
     }
   } else {
-    return fail(`expected a number of hours but got ${kindOf(v)}`);
+    return fail('expected_duration', { kind: kindKey(v) }, `expected a number of hours but got ${kindOf(v)}`);
   }
-  if (hours < 0) return fail(`${show(typeof v === 'string' ? v.trim() : v)} is negative; a duration must be 0 or more hours`);
-  if (hours > DURATION_MAX_HOURS) return fail(`${show(typeof v === 'string' ? v.trim() : v)} is over the maximum of ${DURATION_MAX_HOURS} hours`);
-  return note === undefined ? ok(roundTo(hours, 2)) : interpreted(roundTo(hours, 2), note);
+  const value = show(typeof v === 'string' ? v.trim() : v);
+  if (hours < 0) return fail('duration_negative', { value }, `${value} is negative; a duration must be 0 or more hours`);
+  if (hours > DURATION_MAX_HOURS) return fail('duration_over_max', { value, max: DURATION_MAX_HOURS }, `${value} is over the maximum of ${DURATION_MAX_HOURS} hours`);
+  return note === undefined ? ok(roundTo(hours, 2)) : interpreted(roundTo(hours, 2), note.code, note.params, note.message);
+}
+
+/** The note of a duration converted from minutes or "1h30": "'90 min' read as 1.5 hours". */
+function readAs(text: string, hours: number): { code: 'duration_read_as'; params: Record<string, string | number>; message: string } {
+  return { code: 'duration_read_as', params: { value: show(text), hours: roundTo(hours, 2) }, message: `${show(text)} read as ${roundTo(hours, 2)} hours` };
 }

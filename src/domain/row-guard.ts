@@ -12,6 +12,7 @@
 // overflow the call stack.
 
 import type { ReaderLimits, RowError } from './types';
+import type { RowCode, RowParams } from './row-codes';
 import { canonicalField } from './fields';
 import { describeRemoved, isStorable, noneRemoved, storableText, type RemovedChars } from './pg-text';
 import { TextTooLong } from './source-marks';
@@ -200,7 +201,12 @@ export function guardRow(raw: Record<string, unknown>, limits: RowLimits): Guard
   // stops there, so a row of thousands of cells that each reference one long shared string costs little.
   const surelyTooLarge = 4 * limits.maxRowBytes;
   const tooLarge = (): GuardedRow => {
-    errors.push({ field: '*', message: `this row is more than ${sizeWords(surelyTooLarge)}; at most ${sizeWords(limits.maxRowBytes)} per row` });
+    errors.push({
+      field: '*',
+      code: 'row_too_large_over',
+      params: { size: sizeWords(surelyTooLarge), max: sizeWords(limits.maxRowBytes) },
+      message: `this row is more than ${sizeWords(surelyTooLarge)}; at most ${sizeWords(limits.maxRowBytes)} per row`,
+    });
     return { raw: oversizedRowPreview(raw), errors, warnings };
   };
   let chars = 2;
@@ -232,19 +238,27 @@ export function guardRow(raw: Record<string, unknown>, limits: RowLimits): Guard
       scanField(value, limits, scan);
       let kept: unknown;
       if (key.length > limits.maxValueChars) {
-        fail({ field: '*', message: `a column name of ${key.length} characters; at most ${limits.maxValueChars}` });
+        fail({ field: '*', code: 'column_name_too_long', params: { length: key.length, max: limits.maxValueChars }, message: `a column name of ${key.length} characters; at most ${limits.maxValueChars}` });
       }
       if (scan.tooDeep) {
-        fail({ field: about(field).field, message: `${about(field).label}: ${kindName(value)} nested deeper than ${limits.maxNestingDepth} levels; at most ${limits.maxNestingDepth}` });
+        fail({
+          ...about(field, 'value_too_deep', { kind: Array.isArray(value) ? 'list' : 'object', max: limits.maxNestingDepth }),
+          message: `${about(field).label}: ${kindName(value)} nested deeper than ${limits.maxNestingDepth} levels; at most ${limits.maxNestingDepth}`,
+        });
         kept = `(${kindName(value)} nested deeper than ${limits.maxNestingDepth} levels, not kept)`;
       } else {
         if (scan.tooLong > 0) {
-          fail({ field: about(field).field, message: `${about(field).label}: a value of ${scan.tooLong} characters; at most ${limits.maxValueChars} per value` });
+          fail({
+            ...about(field, 'value_too_long', { length: scan.tooLong, max: limits.maxValueChars }),
+            message: `${about(field).label}: a value of ${scan.tooLong} characters; at most ${limits.maxValueChars} per value`,
+          });
         }
         kept = storableCopy(value, limits, removed);
       }
       const what = describeRemoved(removed);
-      if (what !== undefined) warnings.push({ field: about(field).field, message: `${about(field).label}: ${what}` });
+      if (what !== undefined) {
+        warnings.push({ ...about(field, 'chars_removed', { nul: removed.nul, surrogates: removed.surrogates, context: removed.nul > 0 ? (removed.surrogates > 0 ? 'both' : 'nul') : 'surrogates' }), message: `${about(field).label}: ${what}` });
+      }
       Object.defineProperty(out, field, { value: kept, enumerable: true, writable: true, configurable: true });
       scanField(kept, limits, scan);
       chars += field.length + 4 + scan.chars;
@@ -255,7 +269,7 @@ export function guardRow(raw: Record<string, unknown>, limits: RowLimits): Guard
       }
     }
     if (fieldErrors > MAX_FIELD_ERRORS) {
-      errors.push({ field: '*', message: `${fieldErrors - MAX_FIELD_ERRORS} more values of this row are over a limit` });
+      errors.push({ field: '*', code: 'more_over_limit', params: { values: fieldErrors - MAX_FIELD_ERRORS }, message: `${fieldErrors - MAX_FIELD_ERRORS} more values of this row are over a limit` });
     }
   }
   // UTF-8 takes at most 3 bytes per UTF-16 unit: below a third of the bound the row fits. Otherwise it is
@@ -263,7 +277,7 @@ export function guardRow(raw: Record<string, unknown>, limits: RowLimits): Guard
   if (chars * 3 > limits.maxRowBytes) {
     const bytes = Buffer.byteLength(JSON.stringify(out));
     if (bytes > limits.maxRowBytes) {
-      errors.push({ field: '*', message: `this row is ${sizeWords(bytes)}; at most ${sizeWords(limits.maxRowBytes)} per row` });
+      errors.push({ field: '*', code: 'row_too_large', params: { size: sizeWords(bytes), max: sizeWords(limits.maxRowBytes) }, message: `this row is ${sizeWords(bytes)}; at most ${sizeWords(limits.maxRowBytes)} per row` });
       out = oversizedRowPreview(out);
     }
   }
@@ -274,8 +288,13 @@ export function guardRow(raw: Record<string, unknown>, limits: RowLimits): Guard
  * A column as problems name it, like normalisation does: the course field, and the column as written when it
  * differs ("title (column 'titre')"); a column that is no field keeps its own name.
  */
-function about(column: string): { field: string; label: string } {
+function about(column: string): { field: string; label: string };
+/** The same, with a problem's code and params (the column, when it differs, as the `column` parameter). */
+function about(column: string, code: RowCode, params: RowParams): { field: string; code: RowCode; params: RowParams };
+function about(column: string, code?: RowCode, params?: RowParams): { field: string; label: string } | { field: string; code: RowCode; params: RowParams } {
   const field = canonicalField(column);
-  if (field === undefined || field === column) return { field: column, label: column };
+  const differs = field !== undefined && field !== column;
+  if (code !== undefined) return { field: field ?? column, code, params: differs ? { ...params, column } : { ...params } };
+  if (!differs) return { field: column, label: column };
   return { field, label: `${field} (column '${column}')` };
 }

@@ -15,7 +15,7 @@
 import type { Difficulty, RowError } from './types';
 import { isCellError, unwrapCellValue } from './cell-value';
 import { charLength, cleanLine, foldAccents, isAscii } from './text';
-import { kindOf, readText, show } from './values';
+import { kindKey, kindOf, readText, show } from './values';
 
 export const MAX_TAGS = 30;
 export const TAG_MAX_LENGTH = 50;
@@ -79,28 +79,28 @@ export function parseUserTags(raw: unknown): UserTagsResult {
   const v = unwrapCellValue(raw);
   let items: unknown[];
   if (v === undefined || v === null) items = [];
-  else if (isCellError(v)) return { tags: [], errors: [{ field: 'tags', message: `tags: the cell holds a spreadsheet error (${v.error})` }], warnings };
+  else if (isCellError(v)) return { tags: [], errors: [{ field: 'tags', code: 'cell_error', params: { error: v.error }, message: `tags: the cell holds a spreadsheet error (${v.error})` }], warnings };
   else if (typeof v === 'string') items = splitTagText(v);
   else if (Array.isArray(v)) items = v;
-  else return { tags: [], errors: [{ field: 'tags', message: `tags: expected a list of tags ("python, web" or an array) but got ${kindOf(v)}` }], warnings };
+  else return { tags: [], errors: [{ field: 'tags', code: 'expected_tags', params: { kind: kindKey(v) }, message: `tags: expected a list of tags ("python, web" or an array) but got ${kindOf(v)}` }], warnings };
 
   const cleaned: string[] = [];
   for (const item of items) {
     const text = readText(item);
     if (!text.ok || (typeof item === 'object' && item !== null)) {
-      errors.push({ field: 'tags', message: `tags: each tag must be a word or short phrase; got ${kindOf(item)}` });
+      errors.push({ field: 'tags', code: 'tag_invalid', params: { kind: kindKey(item) }, message: `tags: each tag must be a word or short phrase; got ${kindOf(item)}` });
       continue;
     }
     const tag = cleanTag(text.value ?? '');
     if (charLength(tag) > TAG_MAX_LENGTH) {
-      errors.push({ field: 'tags', message: `tags: ${show(tag)} is ${charLength(tag)} characters long; a tag has at most ${TAG_MAX_LENGTH}` });
+      errors.push({ field: 'tags', code: 'tag_too_long', params: { value: show(tag), length: charLength(tag), max: TAG_MAX_LENGTH }, message: `tags: ${show(tag)} is ${charLength(tag)} characters long; a tag has at most ${TAG_MAX_LENGTH}` });
       continue;
     }
     cleaned.push(tag);
   }
   let tags = dedupeTags(cleaned);
   if (tags.length > MAX_TAGS) {
-    warnings.push({ field: 'tags', message: `tags: ${tags.length} tags; only the first ${MAX_TAGS} were kept` });
+    warnings.push({ field: 'tags', code: 'too_many_tags', params: { tags: tags.length, max: MAX_TAGS }, message: `tags: ${tags.length} tags; only the first ${MAX_TAGS} were kept` });
     tags = tags.slice(0, MAX_TAGS);
   }
   return { tags, errors, warnings };

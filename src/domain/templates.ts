@@ -111,6 +111,8 @@ export interface CsvOptions {
   delimiter?: ',' | ';';
   /** Start with a UTF-8 byte-order mark so Excel reads accents right (default true). */
   bom?: boolean;
+  /** Exactly these columns, in this order (an export's chosen columns); default: the standard ones, then any other key. */
+  columns?: readonly string[];
 }
 
 /**
@@ -120,8 +122,8 @@ export interface CsvOptions {
  */
 export function toCsv(rows: readonly Record<string, unknown>[], options: CsvOptions = {}): string {
   const delimiter = options.delimiter ?? ',';
-  const columns = [...CSV_COLUMNS];
-  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  const columns = options.columns ? [...options.columns] : [...CSV_COLUMNS];
+  if (!options.columns) for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
   const line = (cells: string[]) => cells.map((c) => quote(c, delimiter)).join(delimiter);
   const out = [line(columns.map(neutralizeFormula))];
   for (const row of rows) {

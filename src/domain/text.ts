@@ -3,6 +3,7 @@
 // so an emoji counts as one and a cut never splits a surrogate pair.
 
 import { decodeHTMLStrict } from 'entities';
+import { problem, type Problem } from './row-codes';
 
 // HTML in text from web and CMS exports (WordPress, Moodle, Drupal… export descriptions as HTML): tags are
 // removed and character references decoded, and the cleaning functions can count both so that the row says
@@ -41,6 +42,15 @@ const ENTITY_RE = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,3
 export interface CleaningCounts {
   tags: number;
   entities: number;
+}
+
+/** The warning of a cleaned text (code, params, English), or undefined when nothing was changed. */
+export function cleaningProblem(counts: CleaningCounts): Problem | undefined {
+  const message = describeCleaning(counts);
+  if (message === undefined) return undefined;
+  if (counts.entities === 0) return problem('html_tags_removed', { count: counts.tags }, message);
+  if (counts.tags === 0) return problem('entities_decoded', { count: counts.entities }, message);
+  return problem('html_cleaned', { tags: counts.tags, entities: counts.entities }, message);
 }
 
 /** "3 HTML tags removed, 2 entities decoded", or undefined when nothing was changed. */

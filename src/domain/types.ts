@@ -2,6 +2,7 @@
 // NormalizedCourse or a list of RowError. Nothing here does I/O.
 
 import { storableMessage } from './pg-text';
+import type { RowCode, RowParams } from './row-codes';
 
 export const DIFFICULTIES = ['beginner', 'intermediate', 'advanced', 'all_levels'] as const;
 export type Difficulty = (typeof DIFFICULTIES)[number];
@@ -9,7 +10,7 @@ export type Difficulty = (typeof DIFFICULTIES)[number];
 export const LEARNING_MODES = ['text', 'video', 'practice', 'mixed'] as const;
 export type LearningMode = (typeof LEARNING_MODES)[number];
 
-export const FILE_FORMATS = ['csv', 'json', 'xlsx', 'xls', 'ods', 'xml', 'yaml'] as const;
+export const FILE_FORMATS = ['csv', 'json', 'xlsx', 'xls', 'ods', 'xml', 'yaml', 'imscc'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
 export const IMPORT_MODES = ['create_only', 'update_only', 'create_or_update'] as const;
@@ -43,6 +44,12 @@ export interface FileWarning {
   code: string;
   /** The English sentence (the CLI and logs are English). */
   message: string;
+  /**
+   * The values of the message (issue 11): pages, emails and chat notices render `rowMessages.<code>` with them in
+   * the reader's language (src/i18n/row-messages.ts). Absent on warnings stored before, or from readers that do
+   * not give them: the English message is shown then.
+   */
+  params?: RowParams;
   /** The row / line of the file it is about (same numbering as SourceRow.rowNumber), when it is about one. */
   row?: number;
   /** The column name as written in the file, when it is about one. */
@@ -82,12 +89,22 @@ export interface NormalizedCourse {
   quality_score: number;
   /** Identity of the course across imports: `ext:<external_id>` or `title:<folded title>`. */
   natural_key: string;
+  /**
+   * Whether the course is published, when the file says (issue 11: exports carry it). Absent: an existing course
+   * keeps its own, a new one is active. Not part of the content hash (content-hash.ts): compared on its own.
+   */
+  is_active?: boolean;
 }
 
 export interface RowError {
   /** Column / property the problem is about, or '*' for the row as a whole. */
   field: string;
+  /** English, prefixed with the field (and its column when it differs): the CLI, logs and rows stored before codes. */
   message: string;
+  /** Stable code of the problem (row-codes.ts): the key of its message in locales/<language>/rowMessages.json. */
+  code: RowCode;
+  /** Plain JSON values of the message (row-codes.ts names the conventions). */
+  params: RowParams;
   /**
    * JSON, YAML and XML rows: where the value is in the file, a JSON Pointer (RFC 6901, "/courses/2/prix") or an
    * XPath-like path ("/courses/course[3]/prix"); set by withValuePaths (value-path.ts) from SourceRow.path.
@@ -113,6 +130,8 @@ export class FileValidationError extends Error {
       | 'empty'
       | 'missing_columns'
       | 'too_many_rows'
+      // The import names a column mapping profile that does not exist (any more).
+      | 'unknown_mapping_profile'
       // Within the size limit but beyond a bound on what it expands to in memory: nesting too deep, a
       // shared-strings table or a spreadsheet that expands too far (ReaderLimits names each bound).
       | 'too_complex',
@@ -158,6 +177,12 @@ export interface ReaderLimits {
   maxOdsContentBytes: number;
   /** .ods: cells with a value once OpenDocument's repeated rows and columns are expanded (what SheetJS builds). */
   maxSheetCells: number;
+  /**
+   * Not a bound: when the import reads its file through a column mapping profile (issue 12), the course field each
+   * column name feeds, so that the CSV and sheet readers find the header (the title column) by the profile's names.
+   * Absent: the field names and their aliases (fields.ts canonicalField).
+   */
+  headerField?: (columnName: string) => import('./fields').CourseField | undefined;
 }
 
 /**

@@ -4,17 +4,19 @@
 
 import { isCellError, unwrapCellValue } from './cell-value';
 import { restoreNeutralized } from './formula';
+import { KIND_WORDS, problem, type KindKey, type Problem, type RowCode, type RowParams } from './row-codes';
 
 /**
  * A value read from a cell, or why it could not be. `note` on success says the value was interpreted rather
  * than read as is ("'1:30' read as 1.5 hours"): normalisation stores it as the row's warning on that field.
  */
-export type Parsed<T> = { ok: true; value: T; note?: string } | { ok: false; message: string };
+export type Parsed<T> = { ok: true; value: T; note?: Problem } | ({ ok: false } & Problem);
 
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-/** A success whose value was interpreted: `note` (without the field name) becomes a warning of the row. */
-export const interpreted = <T>(value: T, note: string): Parsed<T> => ({ ok: true, value, note });
-export const fail = <T = never>(message: string): Parsed<T> => ({ ok: false, message });
+/** A success whose value was interpreted: the note (code, params, English without the field) becomes a warning of the row. */
+export const interpreted = <T>(value: T, code: RowCode, params: RowParams, note: string): Parsed<T> => ({ ok: true, value, note: problem(code, params, note) });
+/** A failure: its code, the message's parameters and the English text without the field's name. */
+export const fail = <T = never>(code: RowCode, params: RowParams, message: string): Parsed<T> => ({ ok: false, code, params, message });
 
 /** Characters of a value looked at to show it: a message shows 60. */
 const SHOWN_SOURCE_CHARS = 200;
@@ -95,12 +97,18 @@ export function show(v: unknown): string {
   return `'${shown.replace(/[\uD800-\uDBFF]$/, '')}'`;
 }
 
-export function kindOf(v: unknown): string {
+/** What a value is, as a code (the `kind` parameter of a message). */
+export function kindKey(v: unknown): KindKey {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (v instanceof Date) return 'a date';
-  if (typeof v === 'object') return 'an object';
-  return `a ${typeof v}`;
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof Date) return 'date';
+  if (typeof v === 'object') return 'object';
+  return typeof v;
+}
+
+/** What a value is, in English: "a list", "an object", "null". */
+export function kindOf(v: unknown): string {
+  return KIND_WORDS[kindKey(v)];
 }
 
 function dateToText(d: Date): string {
@@ -116,11 +124,16 @@ function dateToText(d: Date): string {
 export function readText(raw: unknown): Parsed<string | undefined> {
   const v = unwrapCellValue(raw);
   if (v === undefined || v === null) return ok(undefined);
-  if (isCellError(v)) return fail(`the cell holds a spreadsheet error (${v.error})`);
+  if (isCellError(v)) return cellError(v.error);
   if (typeof v === 'string') return ok(restoreNeutralized(v));
-  if (typeof v === 'number') return Number.isFinite(v) ? ok(String(v)) : fail(`${show(v)} is not a valid value`);
+  if (typeof v === 'number') return Number.isFinite(v) ? ok(String(v)) : fail('invalid_value', { value: show(v) }, `${show(v)} is not a valid value`);
   if (typeof v === 'boolean') return ok(String(v));
   if (typeof v === 'bigint') return ok(v.toString());
   if (v instanceof Date) return ok(dateToText(v));
-  return fail(`expected text but got ${kindOf(v)}`);
+  return fail('expected_text', { kind: kindKey(v) }, `expected text but got ${kindOf(v)}`);
+}
+
+/** The failure of a cell that holds a spreadsheet error (`#DIV/0!`, or the reason a reader gave). */
+export function cellError<T = never>(error: string): Parsed<T> {
+  return fail('cell_error', { error }, `the cell holds a spreadsheet error (${error})`);
 }

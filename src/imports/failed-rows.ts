@@ -2,7 +2,7 @@
 // as the file named them, plus an `error` column (ignored by the importer). Cells are formula-neutralised.
 import type { Writable } from 'node:stream';
 import type { Sql } from '../db/client';
-import { failedRowColumns, failedRowsBatch } from '../db/import-history';
+import { failedRowColumns, failedRowsBatch, type FailedRow } from '../db/import-history';
 import { canonicalField } from '../domain/fields';
 import { unwrapCellValue } from '../domain/cell-value';
 import { neutralizeFormula } from '../domain/templates';
@@ -41,8 +41,18 @@ function csvLine(cells: string[]): string {
     .join(',');
 }
 
-/** Writes the CSV (UTF-8 with a BOM, CRLF) to `out` batch by batch; resolves with the number of rows. */
-export async function writeFailedRowsCsv(sql: Sql, importId: string, out: Writable, batchSize = 1000): Promise<number> {
+/**
+ * Writes the CSV (UTF-8 with a BOM, CRLF) to `out` batch by batch; resolves with the number of rows. `describe`
+ * words each error of the `error` column: the English message by default; the admin page passes the
+ * downloader's language (issue 11: a person reads that column to fix the rows).
+ */
+export async function writeFailedRowsCsv(
+  sql: Sql,
+  importId: string,
+  out: Writable,
+  batchSize = 1000,
+  describe: (e: FailedRow['errors'][number]) => string = (e) => `${e.field}: ${e.message}`,
+): Promise<number> {
   const columns = orderColumns(await failedRowColumns(sql, importId));
   const write = (s: string) => new Promise<void>((resolve, reject) => (out.write(s, (err) => (err ? reject(err) : resolve()))));
   await write(`\uFEFF${csvLine([...columns, 'error'])}\r\n`);
@@ -53,7 +63,7 @@ export async function writeFailedRowsCsv(sql: Sql, importId: string, out: Writab
     if (batch.length === 0) break;
     let chunk = '';
     for (const row of batch) {
-      const error = row.errors.map((e) => `${e.field}: ${e.message}`).join(' | ');
+      const error = row.errors.map(describe).join(' | ');
       chunk += `${csvLine([...columns.map((c) => cellText(c, row.raw[c])), `row ${row.row_number}: ${error}`])}\r\n`;
     }
     await write(chunk);

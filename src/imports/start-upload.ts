@@ -13,6 +13,7 @@ import { checkFormatMatchesContent, formatFromFileName } from '../domain/readers
 import { FileValidationError, type ImportMode } from '../domain/types';
 import { displayFileName } from '../domain/display-text';
 import { startImport, type StartedImport } from '../temporal/start-import';
+import { resolveProfile } from '../db/mapping-profiles';
 
 export const IMPORT_MODES: readonly ImportMode[] = ['create_or_update', 'create_only', 'update_only'];
 
@@ -38,6 +39,8 @@ export interface UploadOptions {
   dryRun: boolean;
   startedBy: string;
   source: Extract<ImportSource, 'upload' | 'api'>;
+  /** A column mapping profile's name (issue 12): UnknownMappingProfileError (db/mapping-profiles.ts) when unknown. */
+  mappingProfile?: string | null;
 }
 
 /**
@@ -78,6 +81,11 @@ export async function startUploadImport(
   opts: UploadOptions,
 ): Promise<StartedImport & { fileName: string }> {
   const fileName = await checkUpload(file);
+  // An unknown profile refuses the upload before anything is recorded; its version is fixed now.
+  const profile = opts.mappingProfile ? await resolveProfile(deps.sql, opts.mappingProfile).catch(async (err: unknown) => {
+    await unlink(file.path).catch(() => {});
+    throw err;
+  }) : undefined;
   const [sha256, { size }] = await Promise.all([sha256File(file.path), stat(file.path)]);
   const importId = randomUUID();
   await recordQueuedImport(deps.sql, {
@@ -85,6 +93,7 @@ export async function startUploadImport(
   });
   const started = await startImport(deps.temporal, deps.config, {
     path: file.path, fileName, source: opts.source, mode: opts.mode, dryRun: opts.dryRun, startedBy: opts.startedBy, importId, sha256,
+    ...(profile ? { mappingProfile: profile.name, mappingProfileVersion: profile.version } : {}),
   }).catch(async (err: unknown) => {
     await forgetQueuedImport(deps.sql, importId);
     throw err;

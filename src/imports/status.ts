@@ -6,6 +6,7 @@ import type { Sql } from '../db/client';
 import { importDetail, type ImportDetail } from '../db/import-history';
 import { sampleRowErrors, sampleRowWarnings } from '../db/staging';
 import { progressQuery, type ActionCounts, type Progress, type RowErrorRef, type WarningRef } from '../contract';
+import { furthest, stepProgress, type StepProgress } from './step-progress';
 
 export const OPEN_STATUSES: readonly string[] = ['queued', 'processing', 'awaiting_confirmation'];
 export const FIRST_ERRORS = 20;
@@ -18,10 +19,14 @@ export interface ImportStatusView {
   mode: string;
   dryRun: boolean;
   startedBy: string | null;
+  /** The column mapping profile the import reads its file with (issue 12), null without one. */
+  mappingProfile: { name: string; version: number | null } | null;
   status: string;
   step: string | null;
   open: boolean;
   progress: { parsed: number; normalized: number; upserted: number; indexed: number };
+  /** How far the running step is, out of how many rows (issue 11); null between steps with rows to count. */
+  stepProgress: StepProgress | null;
   counts: ActionCounts | null;
   error: { code: string; message: string } | null;
   errors: RowErrorRef[];
@@ -51,6 +56,11 @@ async function liveProgress(client: Client, workflowId: string): Promise<Progres
 export function statusView(imp: ImportDetail, config: Pick<Config, 'temporal'>, live: Progress | null, errors: RowErrorRef[], rowWarnings: WarningRef[] = []): ImportStatusView {
   const open = OPEN_STATUSES.includes(imp.status) && !imp.finished_at;
   const useLive = open && live !== null && live.importId === imp.id;
+  const ledger = { parsed: imp.rows_parsed, normalized: imp.rows_normalized, upserted: imp.rows_upserted, indexed: imp.rows_indexed };
+  // The workflow's counters move between steps, the ledger's within one (the activities write them as they go).
+  const progress = useLive ? furthest({ parsed: live.parsed, normalized: live.normalized, upserted: live.upserted, indexed: live.indexed }, ledger) : ledger;
+  const step = useLive ? live.step : imp.step;
+  const counts = (useLive ? live.counts : null) ?? imp.counts;
   return {
     importId: imp.id,
     workflowId: imp.workflow_id,
@@ -59,13 +69,13 @@ export function statusView(imp: ImportDetail, config: Pick<Config, 'temporal'>, 
     mode: imp.mode,
     dryRun: imp.dry_run,
     startedBy: imp.started_by,
+    mappingProfile: imp.mapping_profile_name ? { name: imp.mapping_profile_name, version: imp.mapping_profile_version ?? null } : null,
     status: useLive ? live.status : imp.status,
-    step: useLive ? live.step : imp.step,
+    step,
     open,
-    progress: useLive
-      ? { parsed: live.parsed, normalized: live.normalized, upserted: live.upserted, indexed: live.indexed }
-      : { parsed: imp.rows_parsed, normalized: imp.rows_normalized, upserted: imp.rows_upserted, indexed: imp.rows_indexed },
-    counts: (useLive ? live.counts : null) ?? imp.counts,
+    progress,
+    stepProgress: open ? stepProgress(step, progress, { expected: imp.rows_expected, counts }) : null,
+    counts,
     error: imp.error_code ? { code: imp.error_code, message: imp.error_message ?? '' } : useLive ? live.error : null,
     errors,
     warnings: [...(imp.warnings ?? []), ...rowWarnings],

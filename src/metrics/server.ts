@@ -5,6 +5,8 @@ import type { SearchClient } from '../search/client';
 import type { Logger } from '../logger';
 import { bindScrapeSources, registry } from './registry';
 import { hostPort, isPortUnavailable, listenOn } from './ports';
+import type { Client } from '@temporalio/client';
+import { bindComponentSources } from './components';
 
 export interface MetricsServer {
   url: string;
@@ -22,13 +24,16 @@ export interface MetricsServer {
 export async function startMetricsServer(opts: {
   sql: Sql;
   es: SearchClient | null;
-  config: Pick<Config, 'metrics' | 'elasticsearch' | 'ingestDir'>;
+  config: Pick<Config, 'metrics' | 'elasticsearch' | 'ingestDir' | 'temporal' | 'health'>;
   logger: Logger;
   port?: number | null;
+  /** For `course_import_component_up{component="worker"}` (the task queue's pollers); without it that series is left out. */
+  temporal?: Client | null;
 }): Promise<MetricsServer | null> {
   const wanted = opts.port === undefined ? opts.config.metrics.workerPort : opts.port;
   if (wanted === null) return null;
   bindScrapeSources({ sql: opts.sql, es: opts.es, alias: opts.config.elasticsearch.alias, ingestDir: opts.config.ingestDir });
+  bindComponentSources({ sql: opts.sql, temporal: opts.temporal ?? null, config: opts.config });
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404).end('not found\n');

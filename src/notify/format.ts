@@ -7,6 +7,7 @@ import { stripBidiControls } from '../domain/display-text';
 import { translator } from '../i18n/i18n';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/languages';
 import { formatDate, formatDateTime, formatNumber } from '../i18n/format';
+import { fieldLabel, problemText, type ProblemLike } from '../i18n/row-messages';
 
 /** How a notice should look: drives colours and emoji. */
 export type Tone = 'good' | 'warning' | 'danger' | 'neutral' | 'info';
@@ -135,8 +136,10 @@ export function safeLinks(candidates: [string, string][]): Link[] {
 export function shownRowErrors(notice: Pick<ImportNotice, 'errors' | 'counts'>, locale: NoticeLocale): { errors: { row: string; field: string; message: string }[]; note: string | null } {
   const shown = notice.errors.slice(0, MAX_SHOWN_ERRORS);
   const more = notice.errors.length > shown.length || notice.counts.failed > shown.length;
+  const t = translator(locale.language);
   return {
-    errors: shown.map((e) => ({ row: String(e.row), field: oneLine(e.field, 80) || '—', message: oneLine(e.message, 300) })),
+    // In the notice's language when the error has a code (issue 11); the English message otherwise.
+    errors: shown.map((e) => ({ row: String(e.row), field: oneLine(shownField(t, e), 80) || '—', message: oneLine(problemText(t, e), 300) })),
     note: more ? translator(locale.language)('notify.showingErrors', { what: counted('notify.rowErrors', shown.length, locale) }) : null,
   };
 }
@@ -207,10 +210,17 @@ export function subjectOf(notice: Notice, locale: NoticeLocale): string {
 }
 
 /** One warning as a line: "row 3, duration: …" for a row warning, the message alone for a file warning. */
-export function warningLine(w: { row?: number; field?: string; message: string }, locale: NoticeLocale): string {
+export function warningLine(w: ProblemLike & { row?: number; field?: string }, locale: NoticeLocale): string {
   const t = translator(locale.language);
-  const where = [w.row !== undefined ? t('notify.row', { row: w.row }) : '', w.field ? oneLine(w.field, 80) : ''].filter(Boolean).join(', ');
-  return where ? t('notify.warningAt', { where, message: oneLine(w.message, 300) }) : oneLine(w.message, 300);
+  const where = [w.row !== undefined ? t('notify.row', { row: w.row }) : '', w.field ? oneLine(shownField(t, w), 80) : ''].filter(Boolean).join(', ');
+  // In the notice's language when the warning has a code and its values (issue 11); the English message otherwise.
+  const message = oneLine(problemText(t, w), 300);
+  return where ? t('notify.warningAt', { where, message }) : message;
+}
+
+/** A problem's field as a reader of the notice's language names it ('prix'); as stored when it has no code. */
+function shownField(t: ReturnType<typeof translator>, p: ProblemLike): string {
+  return p.field && p.code && p.field !== '*' ? fieldLabel(t, p.field) : (p.field ?? '');
 }
 
 /** How many warnings a notice shows at most, in an email or a card. */

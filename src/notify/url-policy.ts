@@ -377,6 +377,8 @@ export interface PinnedRequestInit {
   body?: string | Buffer;
   /** Aborts the connection, the request and the response body. */
   signal?: AbortSignal;
+  /** The certificate authorities TLS trusts for this request (PEM), instead of Node's bundled roots. */
+  ca?: string | Buffer | (string | Buffer)[];
 }
 
 /** A `lookup` for http.request that answers every query with the one checked address. */
@@ -403,7 +405,7 @@ export function pinnedRequest(target: PinnedTarget, init: PinnedRequestInit): Pr
   return new Promise<PinnedResponse>((resolve, reject) => {
     const req = send(
       target.url,
-      { method: init.method, headers, agent: false, lookup: pinnedLookup(target.address), signal: init.signal },
+      { method: init.method, headers, agent: false, lookup: pinnedLookup(target.address), signal: init.signal, ...(init.ca ? { ca: init.ca } : {}) },
       (res) => {
         const h = new Headers();
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);

@@ -18,6 +18,8 @@ import { checkSize } from '../domain/readers/file-checks';
 import { FileValidationError } from '../domain/types';
 import { displayFileName } from '../domain/display-text';
 import { isOpenForWriting } from './open-files';
+import { profileNameProblem } from '../domain/mapping';
+import { resolveProfile, UnknownMappingProfileError, type ProfileRef } from '../db/mapping-profiles';
 
 export interface DropWatcherDeps {
   client: Client;
@@ -54,7 +56,8 @@ export class DropWatcher {
     }
     await this.reconcileProcessing();
     this.watcher = chokidar.watch(this.dropDir, {
-      depth: 0,
+      // drop/<file>, and drop/<profile name>/<file>: a subfolder named after a column mapping profile (issue 12).
+      depth: 1,
       ignoreInitial: false,
       followSymlinks: false,
       // A file is handled once its size has been stable for a moment (WATCHER_STABLE_MS), and then only once no
@@ -64,6 +67,7 @@ export class DropWatcher {
     });
     this.watcher.on('add', (p) => void this.handle(p));
     this.watcher.on('change', (p) => void this.handle(p));
+    this.watcher.on('addDir', (p) => this.scanNewSubfolder(p));
     this.watcher.on('error', (err) => this.log.error({ err }, 'watch error'));
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
     await this.beat();
@@ -101,9 +105,11 @@ export class DropWatcher {
       // The name as shown (ledger, reports, logs, notices): no control or bidirectional characters.
       const fileName = displayFileName(path.basename(filePath), 'file');
       const { limits } = this.deps.config;
+      let profile: ProfileRef | undefined;
       try {
         formatFromFileName(fileName);
         checkSize(st.size, limits.maxFileBytes, fileName);
+        profile = await this.profileOfFolder(filePath);
       } catch (err) {
         if (err instanceof FileValidationError) return await this.reject(filePath, fileName, st.size, err);
         throw err;
@@ -114,7 +120,8 @@ export class DropWatcher {
         source: 'drop',
         mode: 'create_or_update',
         dryRun: false,
-        startedBy: 'drop-folder',
+        startedBy: profile ? `drop-folder:${profile.name}` : 'drop-folder',
+        ...(profile ? { mappingProfile: profile.name, mappingProfileVersion: profile.version } : {}),
       });
       this.log.info({ file: fileName, ...started }, started.started ? 'import started' : 'same content already being imported');
       if (!started.started) await this.setAsideDuplicate(filePath, fileName, started);
@@ -122,6 +129,43 @@ export class DropWatcher {
       this.log.error({ err, file: filePath }, 'could not start the import; the file stays in drop/ and is retried at the next start');
     } finally {
       this.inFlight.delete(filePath);
+    }
+  }
+
+  /**
+   * A subfolder of drop/ (a mapping profile's) that appears while watching: a file put into it right after it was
+   * made (`mkdir -p drop/x && cp f drop/x/`) can land before chokidar watches it and would never be seen. Its
+   * content is read once the watch is surely in place (one stability interval later); a file chokidar reports as
+   * well is handled once (handle() is guarded, and the same content starts one workflow).
+   */
+  private scanNewSubfolder(dir: string): void {
+    if (path.resolve(dir) === path.resolve(this.dropDir)) return;
+    const timer = setTimeout(() => {
+      void readdir(dir, { withFileTypes: true })
+        .then((entries) => Promise.all(entries.filter((e) => e.isFile() && !isIgnoredName(e.name)).map((e) => this.handle(path.join(dir, e.name)))))
+        .catch((err: unknown) => this.log.warn({ err, dir }, 'could not read a new subfolder of drop/'));
+    }, this.deps.config.watcherStableMs);
+    timer.unref();
+  }
+
+  /**
+   * The mapping profile of a file's folder: none in drop/ itself; in drop/<name>/, the latest version of the profile
+   * <name>. A subfolder that names no profile refuses the file (to error/ with a report, and a warning in the log)
+   * rather than importing it without the mapping it was put there for.
+   */
+  private async profileOfFolder(filePath: string): Promise<ProfileRef | undefined> {
+    const folder = path.dirname(path.resolve(filePath));
+    if (folder === path.resolve(this.dropDir)) return undefined;
+    const name = path.basename(folder);
+    const problem = profileNameProblem(name);
+    if (problem) throw new FileValidationError('unknown_mapping_profile', `the folder drop/${displayFileName(name, 'folder')}/ names no mapping profile (${problem}); put the file in drop/ or in drop/<profile name>/`);
+    try {
+      return await resolveProfile(this.deps.sql, name);
+    } catch (err) {
+      if (err instanceof UnknownMappingProfileError) {
+        throw new FileValidationError('unknown_mapping_profile', `the folder drop/${name}/ names no mapping profile: ${err.message}; create it on the Mapping profiles page (or import it as JSON), then drop the file again`);
+      }
+      throw err;
     }
   }
 
@@ -207,6 +251,8 @@ export class DropWatcher {
         startedBy: record.started_by,
         importId: record.id,
         sha256: record.sha256,
+        // The version it started with, from the ledger (its rules' snapshot is there too).
+        ...(record.mapping_profile_name ? { mappingProfile: record.mapping_profile_name, mappingProfileVersion: record.mapping_profile_version ?? null } : {}),
       });
       this.log.info({ file: record.file_name, previous: status, ...started }, 'import resumed from processing/');
     }

@@ -7,6 +7,7 @@ import { ensureCourseIndex } from '../search/indexer';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connect';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { ensureSchedules } from '../temporal/schedules';
+import { ensureFeedSchedules } from '../temporal/feed-schedules';
 import { createNotifier } from '../notify/deliver';
 import { bundleInChildProcess, createWorker } from './create-worker';
 import { startMetricsServer } from '../metrics/server';
@@ -32,6 +33,9 @@ async function main() {
     log.warn({ err }, 'could not check the search attributes (Temporal Cloud: create ImportStatus, ImportSource, ImportFileName as Keyword)');
   }
   await ensureSchedules(client, config);
+  // Feeds (issue 12): a feed whose Schedule is missing (namespace restored or moved) gets it back.
+  const feedSchedules = await ensureFeedSchedules(client, config, sql);
+  if (feedSchedules.length) log.info({ feeds: feedSchedules }, 'feed schedules re-created');
 
   const connection = await connectWorker(config.temporal);
   const deps = { sql, es, config, logger: log, notifier: createNotifier(config.notifications) };
@@ -39,7 +43,7 @@ async function main() {
   // worker's own task queue (a schedule of its own, src/temporal/schedules.ts): one Temporal worker per process.
   const worker = await createWorker({ connection, config, deps, workflowBundle: await bundleInChildProcess() });
   // WORKER_METRICS_PORT=off turns the endpoint off, 0 takes any free port; a busy port only turns it off.
-  const metrics = await startMetricsServer({ sql, es, config, logger: log });
+  const metrics = await startMetricsServer({ sql, es, config, logger: log, temporal: client });
   log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metrics: metrics?.url ?? 'off', temporalMetricsPort: temporalMetricsPort ?? 'off' }, 'worker started');
   await worker.run();
   await metrics?.close();

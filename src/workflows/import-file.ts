@@ -7,19 +7,25 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   condition,
   isCancellation,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ImportActivities } from '../activities';
 import { deliverNotice } from './deliver-notice';
+import { markdownText } from '../temporal/import-metadata';
 import {
+  IMPORT_FAILED_TYPE,
+  IMPORT_SUMMARY_MEMO,
   confirmSignal,
   discardSignal,
   previewQuery,
@@ -58,6 +64,32 @@ async function undoImport(acts: ActivityProxy, importId: string): Promise<{ code
 
 type ActivityProxy = ReturnType<typeof proxyActivities<ImportActivities>>;
 
+/**
+ * The run's "current details" in the Temporal Web UI (markdown, served by the worker through the metadata
+ * query, so no command and no history event): where the import is, then what it did.
+ */
+function showDetails(fileName: string, progress: Progress): void {
+  const c = progress.counts;
+  const counts = c ? ` · ${c.rows} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.failed} failed` : '';
+  const reason = progress.error ? `\n\n${markdownText(progress.error.message)}` : '';
+  setCurrentDetails(`**${progress.status}** · ${progress.step}${counts}\n\n${markdownText(fileName)}${reason}`);
+}
+
+/**
+ * Ends a run whose import failed or was cancelled the way the Web UI shows it: Failed with the reason as the
+ * failure message (ApplicationFailure type IMPORT_FAILED_TYPE, non-retryable, the summary in its details),
+ * Cancelled with the summary in the memo (a cancellation carries no details). Called once reporting and
+ * archiving are done. Runs started before this rule replay without the marker and complete with the summary.
+ */
+function endAsRunStatus(summary: ImportSummary): void {
+  if (summary.status !== 'failed' && summary.status !== 'cancelled') return;
+  if (!patched('failed-import-fails-the-run')) return;
+  const reason = summary.error?.message ?? `import ${summary.status}`;
+  if (summary.status === 'failed') throw ApplicationFailure.create({ type: IMPORT_FAILED_TYPE, message: reason, nonRetryable: true, details: [summary] });
+  upsertMemo({ [IMPORT_SUMMARY_MEMO]: summary });
+  throw new CancelledFailure(reason);
+}
+
 export async function importFile(input: ImportInput): Promise<ImportSummary> {
   const { workflowId } = workflowInfo();
   const quick = proxyActivities<ImportActivities>({ startToCloseTimeout: '2m', retry });
@@ -91,8 +123,14 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
   const setStatus = (status: ImportStatus) => {
     progress.status = status;
     upsertSearchAttributes([{ key: searchAttributes.status, value: status }]);
+    showDetails(input.fileName, progress);
   };
   setStatus('processing');
+  // The step shown as the run's current details follows the progress (a query, not a command).
+  const step = (name: Progress['step']) => {
+    progress.step = name;
+    showDetails(input.fileName, progress);
+  };
 
   let status: ImportStatus = 'failed';
   // Set before the upsert starts: from then on a cancellation must undo what the upsert may have committed.
@@ -100,10 +138,10 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
   try {
     const moved = await quick.moveToProcessing(input);
 
-    progress.step = 'parse';
+    step('parse');
     progress.parsed = (await long.parse({ importId: input.importId, storedPath: moved.storedPath, format: moved.format })).rows;
 
-    progress.step = 'normalize';
+    step('normalize');
     preview = await long.normalize({ importId: input.importId, mode: input.mode, dryRun: input.dryRun });
     progress.normalized = preview.counts.rows;
     progress.counts = preview.counts;
@@ -118,7 +156,7 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
 
     let confirmed = true;
     if (input.dryRun) {
-      progress.step = 'awaitConfirmation';
+      step('awaitConfirmation');
       setStatus('awaiting_confirmation');
       // No decision before the timeout discards by itself: a forgotten preview writes nothing.
       await condition(() => decision !== undefined, `${input.timeouts.dryRunSeconds}s`);
@@ -127,12 +165,12 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     }
 
     if (confirmed) {
-      progress.step = 'upsert';
+      step('upsert');
       mayHaveWritten = true;
       progress.counts = await long.upsert({ importId: input.importId, mode: input.mode });
       progress.upserted = progress.counts.created + progress.counts.updated;
 
-      progress.step = 'index';
+      step('index');
       progress.indexed = (await long.index({ importId: input.importId })).indexed;
       status = progress.counts.failed > 0 ? 'succeeded_with_errors' : 'succeeded';
     } else {
@@ -154,7 +192,7 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
   if (status !== 'failed' && CancellationScope.current().consideredCancelled) status = 'cancelled';
 
   // Reporting and archiving happen whatever happened above, cancellation included.
-  return CancellationScope.nonCancellable(async () => {
+  const result = await CancellationScope.nonCancellable(async () => {
     if (status === 'cancelled') progress.error = mayHaveWritten ? await undoImport(long, input.importId) : cancelledBeforeWriting;
     const summary: ImportSummary = {
       importId: input.importId,
@@ -167,7 +205,7 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
       error: progress.error,
       archivedTo: null,
     };
-    progress.step = 'notify';
+    step('notify');
     const notice = await quick.notify(summary);
     if (notice) {
       // A child of its own, abandoned when this import ends: delivery retries never hold the file back.
@@ -180,7 +218,7 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
       });
     }
 
-    progress.step = 'archive';
+    step('archive');
     summary.archivedTo = (
       await quick.archive({
         importId: input.importId,
@@ -194,4 +232,6 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     setStatus(status);
     return summary;
   });
+  endAsRunStatus(result);
+  return result;
 }

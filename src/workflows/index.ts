@@ -6,3 +6,4 @@ export { dailyDigest } from './daily-digest';
 export { bulkCourses } from './bulk-courses';
 export { reindexCourses } from './reindex';
 export { housekeeping } from './housekeeping';
+export { feedRun } from './feed-run';

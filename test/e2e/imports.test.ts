@@ -50,11 +50,13 @@ async function uploadFile(page: Page, file: { name: string; buffer: Buffer }, te
 
 async function uploadOnce(page: Page, file: { name: string; buffer: Buffer }, testMode: boolean): Promise<string> {
   await page.goto('/admin-dashboard/courses/import/');
-  await page.getByLabel('File', { exact: true }).setInputFiles({ name: file.name, mimeType: 'application/octet-stream', buffer: file.buffer });
-  const box = page.getByLabel(/Test mode/);
+  // The page has two import forms (a file, a URL): this is the file's.
+  const form = page.locator('form[enctype="multipart/form-data"]');
+  await form.getByLabel('File', { exact: true }).setInputFiles({ name: file.name, mimeType: 'application/octet-stream', buffer: file.buffer });
+  const box = form.getByLabel(/Test mode/);
   if (testMode) await box.check();
   else await box.uncheck();
-  await Promise.all([page.waitForURL(/\/admin-dashboard\/imports\/[0-9a-f-]{36}\/$/), page.getByRole('button', { name: 'Import', exact: true }).click()]);
+  await Promise.all([page.waitForURL(/\/admin-dashboard\/imports\/[0-9a-f-]{36}\/$/), form.getByRole('button', { name: 'Import', exact: true }).click()]);
   return /imports\/([0-9a-f-]{36})\//.exec(page.url())![1]!;
 }
 
@@ -103,7 +105,7 @@ describe('imports in the browser', () => {
     await page.goto('/admin-dashboard/courses/import/');
     await page.getByLabel('Template', { exact: true }).selectOption('bulk');
     await page.getByLabel('Format', { exact: true }).selectOption('csv');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
     assert.equal(download.suggestedFilename(), 'courses-bulk-template.csv');
     const saved = path.join(downloads, download.suggestedFilename());
     await download.saveAs(saved);

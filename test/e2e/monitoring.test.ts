@@ -8,6 +8,7 @@ import { jsErrors, login, startE2E, type E2E } from './support/browser';
 import { startImport } from '../../src/temporal/start-import';
 import { discardSignal } from '../../src/contract';
 import { toCsv } from '../../src/domain/templates';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 let e: E2E;
 
@@ -43,7 +44,7 @@ describe('monitoring', () => {
     assert.equal(await row.getByRole('link', { name: 'monitored.csv' }).getAttribute('href'), `/admin-dashboard/imports/${started.importId}/`);
 
     await t.client.workflow.getHandle(started.workflowId).signal(discardSignal);
-    await t.client.workflow.getHandle(started.workflowId).result();
+    await importOutcome(t.client.workflow.getHandle(started.workflowId));
     await page.getByText('No import is running.').waitFor({ timeout: 30_000 });
     assert.deepEqual(jsErrors(page), []);
   });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { count, createTestEnv, type TestEnv } from '../support/env';
+import { WorkflowFailedError } from '@temporalio/client';
 
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, '..', '..');
@@ -51,7 +52,8 @@ test('--wait --json imports a local file and prints the summary as the last line
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.json?.status, 'succeeded_with_errors');
   assert.deepEqual(r.json?.counts, { rows: 2, created: 1, updated: 0, unchanged: 0, failed: 1 });
-  assert.deepEqual(r.json?.errors, [{ row: 3, field: 'difficulty', message: (r.json?.errors as { message: string }[])[0]!.message }]);
+  // Each error carries its code and the values of its message (issue 11) beside the English message.
+  assert.deepEqual(r.json?.errors, [{ row: 3, field: 'difficulty', code: 'difficulty_unknown', params: { value: "'nope'" }, message: (r.json?.errors as { message: string }[])[0]!.message }]);
   assert.match(String(r.json?.archivedTo), /processed\/.+__catalogue\.csv$/);
   assert.match(r.stderr, /Temporal Web UI: http:\/\/.+\/workflows\/import-.+-[0-9a-f]{64}/);
   const [row] = await t.sql`SELECT source FROM imports WHERE id = ${r.json?.importId as string}`;
@@ -63,6 +65,12 @@ test('a failed import exits non-zero with status failed', async () => {
   assert.equal(r.code, 1);
   assert.equal(r.json?.status, 'failed');
   assert.match(String(r.json?.archivedTo), /error\/.+__bad\.json$/);
+  // The same summary as before, though the run itself is Failed in Temporal with the reason as its message.
+  const reason = (r.json?.error as { message: string } | null)?.message;
+  assert.ok(reason, 'the --json line carries the reason');
+  const handle = t.client.workflow.getHandle(String(r.json?.workflowId));
+  assert.equal((await handle.describe()).status.name, 'FAILED');
+  await assert.rejects(handle.result(), (err: unknown) => err instanceof WorkflowFailedError && err.cause?.message === reason);
 });
 
 test('--dry-run --wait prints the preview; confirm applies it', async () => {

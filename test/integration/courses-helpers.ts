@@ -6,6 +6,7 @@ import { startImport } from '../../src/temporal/start-import';
 import type { ImportSummary } from '../../src/contract';
 import type { CourseQuery } from '../../src/courses/filters';
 import { parseCourseQuery } from '../../src/courses/filters';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 export async function importFile(t: TestEnv, fileName: string, content: string | Buffer): Promise<ImportSummary> {
   const file = path.join(t.folder('incoming'), `${Date.now()}-${Math.random().toString(36).slice(2)}-${fileName}`);
@@ -14,7 +15,7 @@ export async function importFile(t: TestEnv, fileName: string, content: string |
   // The workflow id is the content's hash across the namespace: the same file open in another test run would be
   // waited on forever under its task queue. Fail at once instead.
   if (!started.started) throw new Error(`the same content is being imported elsewhere (${started.workflowId})`);
-  return t.client.workflow.getHandle(started.workflowId).result() as Promise<ImportSummary>;
+  return importOutcome(t.client.workflow.getHandle(started.workflowId));
 }
 
 export async function importJson(t: TestEnv, rows: Record<string, unknown>[], fileName = 'courses.json'): Promise<ImportSummary> {

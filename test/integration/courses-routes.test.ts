@@ -171,7 +171,8 @@ describe('bulk actions over HTTP', () => {
     assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="courses-.*\.csv"/);
     const text = await res.text();
     const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    assert.equal(lines[0], 'title,description,category,instructor,duration,difficulty,learning_mode,price,is_free,lessons,tags,external_id');
+    // is_active last (issue 11: the status goes through an export → import round trip).
+    assert.equal(lines[0], 'title,description,category,instructor,duration,difficulty,learning_mode,price,is_free,lessons,tags,external_id,is_active');
     assert.equal(lines.length, 2);
     const xlsx = await fetch(`${base}/admin-dashboard/courses/export/?format=xlsx`, bearer(viewerToken));
     assert.equal(xlsx.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

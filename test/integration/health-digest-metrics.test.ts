@@ -16,11 +16,11 @@ import { ensureSchedules, scheduleIds } from '../../src/temporal/schedules';
 import { createNotifier } from '../../src/notify/deliver';
 import { startMetricsServer } from '../../src/metrics/server';
 import { startImport } from '../../src/temporal/start-import';
-import type { ImportSummary } from '../../src/contract';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app';
 import { HttpSession } from '../e2e/support/http';
 import { createUser } from '../e2e/support/users';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 let t: TestEnv;
 let smtp: SmtpPeer;
@@ -126,13 +126,14 @@ test('the daily summary arrives when its schedule is triggered', async () => {
   const file = path.join(t.folder('incoming'), 'digest.csv');
   await writeFile(file, 'title,price\n"Digest course",12\n"Broken",abc\n');
   const started = await startImport(t.client, t.config, { path: file, fileName: 'digest.csv', source: 'cli', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
-  await t.client.workflow.getHandle(started.workflowId).result();
+  await importOutcome(t.client.workflow.getHandle(started.workflowId));
 
   const count = smtp.messages.length;
   await t.client.schedule.getHandle(scheduleIds(t.config).digest).trigger();
   const digest = await eventually(async () => smtp.messages.slice(count).find((m) => /summary|digest|résumé/i.test(m.subject)), 'the digest email', 60_000);
   assert.match(digest.text, /digest\.csv|1 created|created/i);
-  assert.match(digest.text, /price/i, 'the most frequent errors are listed');
+  // In the notification language (French by default): the price field is 'prix'.
+  assert.match(digest.text, /prix/i, 'the most frequent errors are listed');
 });
 
 test('/metrics moves after an import', async () => {
@@ -145,7 +146,7 @@ test('/metrics moves after an import', async () => {
     const file = path.join(t.folder('incoming'), 'metrics.csv');
     await writeFile(file, 'title,price\n"Metrics course",3\n');
     const started = await startImport(t.client, t.config, { path: file, fileName: 'metrics.csv', source: 'upload', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
-    const summary = (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
+    const summary = await importOutcome(t.client.workflow.getHandle(started.workflowId));
     assert.equal(summary.status, 'succeeded');
     const afterText = await scrape();
     const series = 'course_import_imports_total{status="succeeded",source="upload"}';
@@ -156,6 +157,40 @@ test('/metrics moves after an import', async () => {
     assert.match(afterText, /course_import_ingest_files\{folder="processed"\} \d+/);
   } finally {
     await metrics.close();
+  }
+});
+
+test('/metrics says whether the watcher and the workers are up, as the admin does', async () => {
+  const scrapeUp = async (url: string, component: string): Promise<number | null> => {
+    const m = new RegExp(`^course_import_component_up\\{component="${component}"\\} (\\S+)$`, 'm').exec(await (await fetch(url)).text());
+    return m ? Number(m[1]) : null;
+  };
+  await t.sql`DELETE FROM component_heartbeats WHERE component = 'watcher'`;
+  const metrics = await startMetricsServer({ sql: t.sql, es: t.es, config: t.config, logger, port: 0, temporal: t.client });
+  assert.ok(metrics, 'port 0 always binds');
+  try {
+    assert.equal(await scrapeUp(metrics.url, 'watcher'), 0, 'no watcher running');
+    // The test worker polls the import task queue (Temporal lists a poller once it has polled).
+    await eventually(async () => (await scrapeUp(metrics.url, 'worker')) === 1, 'the worker to show up', 30_000);
+    const watcher = new DropWatcher({ client: t.client, sql: t.sql, config: t.config, logger });
+    await watcher.start();
+    try {
+      assert.equal(await scrapeUp(metrics.url, 'watcher'), 1);
+    } finally {
+      await watcher.close();
+    }
+    assert.equal(await scrapeUp(metrics.url, 'watcher'), 0, 'a stopped watcher is down at once');
+  } finally {
+    await metrics.close();
+  }
+  // A task queue no worker polls: the worker is down.
+  const idle = { ...t.config, temporal: { ...t.config.temporal, taskQueue: `${t.config.temporal.taskQueue}-nobody` } };
+  const lonely = await startMetricsServer({ sql: t.sql, es: t.es, config: idle, logger, port: 0, temporal: t.client });
+  assert.ok(lonely);
+  try {
+    assert.equal(await scrapeUp(lonely.url, 'worker'), 0);
+  } finally {
+    await lonely.close();
   }
 });
 

@@ -12,6 +12,7 @@ import { housekeeping } from '../../src/workflows';
 import type { ImportSummary } from '../../src/contract';
 import type { HousekeepingResult } from '../../src/activities/housekeeping';
 import { lastHousekeeping } from '../../src/db/housekeeping';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 let t: TestEnv;
 
@@ -28,7 +29,7 @@ async function runImport(name: string, content: string): Promise<ImportSummary> 
   const file = path.join(t.folder('incoming'), `${randomUUID()}.csv`);
   await writeFile(file, content);
   const started = await startImport(t.client, t.config, { path: file, fileName: name, source: 'cli', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
-  return (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
+  return await importOutcome(t.client.workflow.getHandle(started.workflowId));
 }
 
 async function oldFile(folder: 'incoming' | 'processing', name: string, hoursAgo: number): Promise<void> {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { heartbeat, sleep as activitySleep, ApplicationFailure } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
+import { importOutcome } from '../../src/temporal/import-outcome';
 import { Worker } from '@temporalio/worker';
 import { createTestEnv, eventually, workflowBundle, type TestEnv } from '../support/env';
 import { connectWorker } from '../../src/temporal/connect';
@@ -122,7 +123,16 @@ async function awaitingDecision(handle: Awaited<ReturnType<typeof start>>['handl
 
 /** The run's end as an operator sees it: a Failed run gives its reason, a Cancelled one says so. */
 async function outcome(handle: Awaited<ReturnType<typeof start>>['handle']): Promise<ImportSummary> {
-  return (await handle.result()) as ImportSummary;
+  return importOutcome(handle);
+}
+
+/** How the run ended, as the Web UI lists it (COMPLETED, FAILED, CANCELLED), and its failure message if any. */
+async function runEnd(handle: Awaited<ReturnType<typeof start>>['handle']): Promise<{ status: string; message: string | null }> {
+  const message = await handle.result().then(
+    () => null,
+    (err: unknown) => (err instanceof WorkflowFailedError ? (err.cause?.message ?? '') : Promise.reject(err)),
+  );
+  return { status: (await handle.describe()).status.name, message };
 }
 
 describe('importFile with stub activities', () => {
@@ -133,6 +143,7 @@ describe('importFile with stub activities', () => {
     assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'normalize', 'upsert', 'index', 'notify', 'archive']);
     assert.equal(calls.get(importId)!.archived!.status, 'succeeded');
     assert.deepEqual(summary.warnings.map((w) => w.code), ['unknown_column']);
+    assert.deepEqual(await runEnd(handle), { status: 'COMPLETED', message: null });
   });
 
   test('row errors: succeeded_with_errors, the errors in the summary', async () => {
@@ -150,6 +161,8 @@ describe('importFile with stub activities', () => {
     assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'normalize', 'notify', 'archive']);
     assert.equal(calls.get(importId)!.notified!.error?.code, 'all_rows_failed');
     assert.equal(calls.get(importId)!.archived!.error?.code, 'all_rows_failed');
+    assert.deepEqual(await runEnd(handle), { status: 'FAILED', message: 'every row of the file has errors (3 of 3): nothing was imported' });
+    assert.equal(summary.archivedTo, '/stub/error/x', 'the run fails only after the archive step');
   });
 
   test('a file that fails as a whole: straight to notify and archive, the reason travels with the summary', async () => {
@@ -158,6 +171,8 @@ describe('importFile with stub activities', () => {
     assert.equal(summary.status, 'failed');
     assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'notify', 'archive']);
     assert.deepEqual(calls.get(importId)!.notified!.error, { code: 'malformed', message: 'invalid JSON at line 1, column 24' });
+    assert.deepEqual(summary.error, { code: 'malformed', message: 'invalid JSON at line 1, column 24' });
+    assert.deepEqual(await runEnd(handle), { status: 'FAILED', message: 'invalid JSON at line 1, column 24' });
   });
 
   test('dry run confirmed: waits for the decision, then writes', async () => {
@@ -175,6 +190,7 @@ describe('importFile with stub activities', () => {
     await handle.signal(discardSignal);
     assert.equal((await outcome(handle)).status, 'discarded');
     assert.ok(!calls.get(importId)!.steps.includes('upsert'));
+    assert.equal((await runEnd(handle)).status, 'COMPLETED', 'a discarded preview is no failure');
   });
 
   test('dry run with no decision before its timeout: discarded by itself', async () => {
@@ -187,18 +203,22 @@ describe('importFile with stub activities', () => {
     const { handle, importId } = await start('cancel-before-upsert.csv');
     await eventually(async () => calls.get(importId)?.steps.includes('parse'), 'the parse to start', 30_000);
     await handle.cancel();
-    const summary = await outcome(handle).catch((err: unknown) => (err instanceof WorkflowFailedError ? null : Promise.reject(err)));
+    const summary = await outcome(handle);
     const c = calls.get(importId)!;
     assert.ok(!c.steps.includes('restoreCourses'), 'nothing was written, nothing is undone');
     assert.equal(c.archived!.status, 'cancelled');
-    if (summary) assert.equal(summary.status, 'cancelled');
+    assert.equal(summary.status, 'cancelled');
+    assert.deepEqual(summary.error, { code: 'cancelled', message: 'cancelled before any course was written' });
+    assert.equal((await runEnd(handle)).status, 'CANCELLED');
   });
 
   test('cancelled after the upsert: what it wrote is undone, then archived as cancelled', async () => {
     const { handle, importId } = await start('cancel-after-upsert.csv');
     await eventually(async () => calls.get(importId)?.steps.includes('index'), 'the index step to start', 30_000);
     await handle.cancel();
-    await outcome(handle).catch((err: unknown) => (err instanceof WorkflowFailedError ? null : Promise.reject(err)));
+    const summary = await outcome(handle);
+    assert.equal(summary.status, 'cancelled');
+    assert.equal((await runEnd(handle)).status, 'CANCELLED');
     const c = calls.get(importId)!;
     assert.deepEqual(c.steps.slice(-4), ['restoreCourses', 'syncRevertedCourses', 'notify', 'archive']);
     assert.equal(c.archived!.status, 'cancelled');

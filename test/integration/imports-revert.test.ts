@@ -14,6 +14,7 @@ import { importDetail } from '../../src/db/import-history';
 import { cancelImport, startRevert, ActionRefused } from '../../src/imports/actions';
 import { revertWorkflowId, type RevertResult } from '../../src/workflows/revert-import';
 import { toCsv, toJson } from '../../src/domain/templates';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 let t: TestEnv;
 let n = 0;
@@ -38,7 +39,7 @@ async function start(fileName: string, content: string, dryRun = false) {
 
 async function runImport(fileName: string, content: string): Promise<ImportSummary> {
   const { handle } = await start(fileName, content);
-  return (await handle.result()) as ImportSummary;
+  return await importOutcome(handle);
 }
 
 /** Everything a user could see of the catalogue: every course column and every lesson, and the search index. */
@@ -129,7 +130,7 @@ describe('cancel', () => {
     const { handle, importId } = await start('cancel-preview.csv', toCsv([{ ...base[0], title: 'Never Written' }]), true);
     await eventually(async () => (await handle.query(progressQuery)).status === 'awaiting_confirmation', 'the preview');
     await cancelImport(deps(), importId);
-    const summary = (await handle.result()) as ImportSummary;
+    const summary = await importOutcome(handle);
     assert.equal(summary.status, 'cancelled');
     const rec = await getImport(t.sql, importId);
     assert.equal(rec?.status, 'cancelled');
@@ -152,7 +153,7 @@ describe('cancel', () => {
     // Cancel once the upsert runs or has committed (during the index step, 25 documents per bulk request).
     await eventually(async () => ['upsert', 'index'].includes((await handle.query(progressQuery)).step), 'the upsert or index step', 120_000);
     await cancelImport(deps(), importId);
-    const summary = (await handle.result()) as ImportSummary;
+    const summary = await importOutcome(handle);
     assert.equal(summary.status, 'cancelled');
 
     const rec = await getImport(t.sql, importId);

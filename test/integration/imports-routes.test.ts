@@ -10,6 +10,7 @@ import { createTestEnv, eventually, type TestEnv } from '../support/env';
 import { createApp } from '../../src/api/app';
 import { authRoutes } from '../../src/api/routes/auth';
 import { importRoutes } from '../../src/api/routes/imports';
+import { auditRoutes } from '../../src/api/routes/audit';
 import { insertUser } from '../../src/db/users';
 import { insertApiToken } from '../../src/db/api-tokens';
 import { hashPassword } from '../../src/api/passwords';
@@ -17,6 +18,10 @@ import { newApiToken } from '../../src/api/secrets';
 import { logger } from '../../src/logger';
 import { toCsv } from '../../src/domain/templates';
 import type { ImportStatusView } from '../../src/imports/status';
+import { WorkflowFailedError } from '@temporalio/client';
+import { workflowMetadataQuery } from '@temporalio/workflow';
+import { importOutcome } from '../../src/temporal/import-outcome';
+import { escapeHtml } from '../../src/search/queries';
 
 let t: TestEnv;
 let server: Server;
@@ -87,8 +92,8 @@ before(async () => {
   t = await createTestEnv('improutes', { MAX_FILE_MB: '0.05' });
   await t.startWorker();
   const deps = { config: t.config, sql: t.sql, es: t.es, temporal: t.client, logger: logger.child({ test: 'imports-routes' }) };
-  // The app's own middleware list with only the routers these tests use: sign-in and imports.
-  const app = createApp(deps, [authRoutes(deps), importRoutes(deps)]);
+  // The app's own middleware list with only the routers these tests use: sign-in, imports and the audit trail.
+  const app = createApp(deps, [authRoutes(deps), importRoutes(deps), auditRoutes(deps)]);
   server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -353,5 +358,133 @@ describe('cancel and revert over REST', () => {
     assert.equal((await t.sql`SELECT count(*)::int AS n FROM courses WHERE title = 'Rev Shared'`)[0]!.n, 0);
     const audit = await t.sql`SELECT action, actor FROM audit_log WHERE action = 'import.revert' ORDER BY id`;
     assert.deepEqual(audit.map((r) => [r.action, r.actor]), [['import.revert', 'token:ci'], ['import.revert', 'token:ci']]);
+  });
+});
+
+describe("the run as the Temporal Web UI shows it, and the same summary over REST and in the admin", () => {
+  /** How the Web UI lists the run: its status, its failure message, and the file it is about (user metadata). */
+  async function runInWebUi(workflowId: string): Promise<{ status: string; message: string | null; summary: string | undefined; details: string | undefined }> {
+    const handle = t.client.workflow.getHandle(workflowId);
+    const message = await handle.result().then(
+      () => null,
+      (err: unknown) => (err instanceof WorkflowFailedError ? (err.cause?.message ?? '') : Promise.reject(err)),
+    );
+    const d = await handle.describe();
+    return { status: d.status.name, message, summary: await d.staticSummary(), details: await d.staticDetails() };
+  }
+
+  test('a failed import is a Failed run whose message is the reason, found by ExecutionStatus; REST, admin and clients keep the summary', async () => {
+    const res = await apiUpload('run_status-broken.json', `{"courses": [ {"title": "${RUN}`);
+    assert.equal(res.status, 202);
+    const { importId, workflowId } = (await res.json()) as { importId: string; workflowId: string };
+    const done = await finished(importId);
+    assert.equal(done.status, 'failed');
+    assert.ok(done.error?.message, 'REST tells the reason');
+    assert.match(done.archivedTo ?? '', /\/error\//, 'archived before the run failed');
+
+    const run = await runInWebUi(workflowId);
+    assert.equal(run.status, 'FAILED');
+    assert.equal(run.message, done.error!.message, 'the failure message is the reason REST gives');
+    assert.equal(run.summary, 'run\\_status-broken.json · api · create or update', 'the file, source and mode at a glance');
+    assert.match(run.details ?? '', new RegExp(`\\*\\*Import id:\\*\\* ${importId}`));
+    // Its current details (the Web UI asks the worker): the status, and the reason.
+    const current = (await t.client.workflow.getHandle(workflowId).query(workflowMetadataQuery)).currentDetails ?? '';
+    assert.ok(current.startsWith('**failed** · done'), current);
+    assert.ok(current.includes('run\\_status-broken.json'), current);
+    // The Web UI's filter finds it (visibility catches up within a moment).
+    await eventually(async () => {
+      for await (const wf of t.client.workflow.list({ query: `ExecutionStatus = 'Failed' AND WorkflowId = '${workflowId}'` })) return wf.status.name === 'FAILED';
+      return false;
+    }, "ExecutionStatus = 'Failed' to list the run");
+
+    // Clients awaiting the run still get the summary, the same as REST.
+    const summary = await importOutcome(t.client.workflow.getHandle(workflowId));
+    assert.equal(summary.status, 'failed');
+    assert.equal(summary.importId, importId);
+    assert.deepEqual(summary.error, done.error);
+    assert.equal(summary.archivedTo, done.archivedTo);
+
+    const s = new Session();
+    await s.login('viewer@example.com');
+    const page = await (await s.fetch(`/admin-dashboard/imports/${importId}/`)).text();
+    assert.ok(page.includes(escapeHtml(done.error!.message)), 'the admin page shows the same reason');
+  });
+
+  test('a cancelled import is a Cancelled run; the summary stays readable', async () => {
+    const res = await apiUpload('run-status-cancel.csv', csv([course('Run Status Cancel')]), { dry_run: 'true' });
+    const { importId, workflowId } = (await res.json()) as { importId: string; workflowId: string };
+    await eventually(async () => (await statusOf(importId)).status === 'awaiting_confirmation', 'the preview');
+    const cancel = await fetch(`${base}/admin-dashboard/imports/${importId}/cancel/`, bearer(adminToken, { method: 'POST', body: new URLSearchParams() }));
+    assert.equal(cancel.status, 202);
+    const done = await finished(importId);
+    assert.equal(done.status, 'cancelled');
+
+    const run = await runInWebUi(workflowId);
+    assert.equal(run.status, 'CANCELLED');
+    assert.equal(run.summary, 'run-status-cancel.csv · api · create or update, dry run');
+    const summary = await importOutcome(t.client.workflow.getHandle(workflowId));
+    assert.equal(summary.status, 'cancelled');
+    assert.deepEqual(summary.error, done.error);
+    assert.equal(summary.archivedTo, done.archivedTo);
+
+    // Its page: the rows were not created, and nothing of the file is in the catalogue.
+    const s = new Session();
+    await s.login('viewer@example.com');
+    const page = await (await s.fetch(`/admin-dashboard/imports/${importId}/`)).text();
+    assert.match(page, /id="nothing-written">Cancelled before any course was written/);
+    assert.match(page, /data-action="create" data-not-applied>not created</);
+    assert.doesNotMatch(page, />create<\/span>/, 'no row reads "create"');
+    // The audit trail links the cancellation to the import.
+    const audit = await (await s.fetch('/admin-dashboard/audit/?action=import.cancel')).text();
+    assert.ok(audit.includes(`<a href="/admin-dashboard/imports/${importId}/"`), 'the audit target is a link to the import');
+  });
+});
+
+describe("an import's page says one thing", () => {
+  /** The page as a content admin reads it: everything before the technical details disclosure. */
+  const visible = (html: string) => html.slice(0, html.indexOf('<details class="card" id="technical">'));
+
+  test('a preview offers Discard, not Cancel; once confirmed it loses its Test mode badge and shows what it did', async () => {
+    const s = new Session();
+    await s.login('admin@example.com');
+    const res = await s.upload('page-state.csv', csv([course('Page State One')]), { dry_run: 'true' });
+    const id = importIdFrom(res.headers.get('location'));
+    await eventually(async () => (await statusOf(id)).status === 'awaiting_confirmation', 'the preview');
+    const preview = await (await s.fetch(`/admin-dashboard/imports/${id}/`)).text();
+    assert.match(preview, /id="test-mode-badge"/);
+    assert.ok(preview.includes(`action="/admin-dashboard/imports/${id}/discard/"`), 'Discard is offered');
+    assert.ok(!preview.includes(`action="/admin-dashboard/imports/${id}/cancel/"`), 'Cancel is not offered beside it');
+
+    assert.equal((await s.post(`/admin-dashboard/imports/${id}/confirm/`)).status, 303);
+    assert.equal((await finished(id)).status, 'succeeded');
+    const page = await (await s.fetch(`/admin-dashboard/imports/${id}/`)).text();
+    assert.doesNotMatch(page, /id="test-mode-badge"/, 'a confirmed import is no longer a test');
+    assert.match(page, /<dt>Created<\/dt><dd>1<\/dd>/);
+    assert.doesNotMatch(page, /id="nothing-written"/);
+    // Internal names and server paths only under Technical details.
+    const top = visible(page);
+    assert.match(top, /data-live="step"[^>]*>Finished</);
+    assert.match(top, /id="archived-to">processed\/[0-9a-f-]{36}__page-state\.csv</);
+    assert.ok(!top.includes(t.config.ingestDir), 'no absolute server path above the technical details');
+    assert.doesNotMatch(top, /moveToProcessing/);
+    const technical = page.slice(page.indexOf('<details class="card" id="technical">'));
+    assert.ok(technical.includes(t.config.ingestDir), 'operators still find the server path');
+    assert.match(technical, /<td>moveToProcessing<\/td>/);
+  });
+
+  test('a discarded preview does not read "Created 1": its counts and rows are what it would have done', async () => {
+    const s = new Session();
+    await s.login('admin@example.com');
+    const res = await s.upload('page-discard.csv', csv([course('Page Discard One')]), { dry_run: 'true' });
+    const id = importIdFrom(res.headers.get('location'));
+    await eventually(async () => (await statusOf(id)).status === 'awaiting_confirmation', 'the preview');
+    assert.equal((await s.post(`/admin-dashboard/imports/${id}/discard/`)).status, 303);
+    assert.equal((await finished(id)).status, 'discarded');
+    const page = await (await s.fetch(`/admin-dashboard/imports/${id}/`)).text();
+    assert.doesNotMatch(page, /<dt>Created<\/dt>/);
+    assert.match(page, /<dt>To create<\/dt><dd>1<\/dd>/);
+    assert.match(page, /id="nothing-written">The preview was discarded: nothing was written/);
+    assert.match(page, /What each row would have done/);
+    assert.match(page, /data-not-applied>not created</);
   });
 });

@@ -12,6 +12,7 @@ import type { ImportSummary } from '../../src/contract';
 import { buildTemplate, TEMPLATE_FORMATS, TEMPLATE_KINDS } from '../../src/imports/templates';
 import { sampleCourses } from '../../src/domain/templates';
 import { writeXlsx } from '../../src/export/xlsx-writer';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 let t: TestEnv;
 
@@ -31,7 +32,7 @@ after(async () => {
 async function importOwn(incoming: string, fileName: string): Promise<ImportSummary> {
   for (let attempt = 0; ; attempt++) {
     const started = await startImport(t.client, t.config, { path: incoming, fileName, source: 'upload', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
-    const result = t.client.workflow.getHandle(started.workflowId).result() as Promise<ImportSummary>;
+    const result = importOutcome(t.client.workflow.getHandle(started.workflowId));
     if (started.started) return result;
     assert.ok(attempt < 5, `${fileName}: the same content stayed busy in other runs`);
     await result.catch(() => undefined);

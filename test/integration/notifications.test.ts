@@ -14,6 +14,7 @@ import { createApp } from '../../src/api/app';
 import { logger } from '../../src/logger';
 import { HttpSession } from '../e2e/support/http';
 import { createUser } from '../e2e/support/users';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 let t: TestEnv;
 let smtp: SmtpPeer;
@@ -46,7 +47,7 @@ async function runImport(fileName: string, content: string, startedBy: string): 
   const file = path.join(t.folder('incoming'), `${Date.now()}-${fileName}`);
   await writeFile(file, content);
   const started = await startImport(t.client, t.config, { path: file, fileName, source: 'upload', mode: 'create_or_update', dryRun: false, startedBy });
-  return (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
+  return await importOutcome(t.client.workflow.getHandle(started.workflowId));
 }
 
 const requestsTo = (p: string) => hooks.requests.filter((r) => r.path === p);

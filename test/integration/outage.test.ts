@@ -8,7 +8,8 @@ import path from 'node:path';
 import { createTestEnv, eventually, type TestEnv } from '../support/env';
 import { startFlakyProxy, type FlakyProxy } from '../support/flaky-proxy';
 import { startImport } from '../../src/temporal/start-import';
-import { progressQuery, type ImportSummary } from '../../src/contract';
+import { progressQuery } from '../../src/contract';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 let t: TestEnv;
 let proxy: FlakyProxy;
@@ -45,7 +46,7 @@ test('Elasticsearch down during an import: the import waits, then finishes when 
   assert.equal(row!.status, 'processing');
 
   proxy.up();
-  const summary = (await handle.result()) as ImportSummary;
+  const summary = await importOutcome(handle);
   assert.equal(summary.status, 'succeeded');
   const res = await t.es.search({ index: t.config.elasticsearch.alias, query: { match: { title: 'outage' } } });
   assert.equal(res.hits.hits.length, 1);

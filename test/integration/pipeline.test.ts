@@ -8,7 +8,8 @@ import { DropWatcher } from '../../src/watcher/drop-watcher';
 import { logger } from '../../src/logger';
 import { getImport, type ImportRecord } from '../../src/db/imports';
 import { startImport } from '../../src/temporal/start-import';
-import { confirmSignal, discardSignal, previewQuery, progressQuery, type ImportSummary } from '../../src/contract';
+import { confirmSignal, discardSignal, previewQuery, progressQuery } from '../../src/contract';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures');
 
@@ -186,7 +187,7 @@ describe('dry run', () => {
     assert.equal((await getImport(t.sql, started.importId))?.status, 'awaiting_confirmation');
 
     await handle.signal(confirmSignal);
-    const summary = (await handle.result()) as ImportSummary;
+    const summary = await importOutcome(handle);
     assert.equal(summary.status, 'succeeded');
     assert.equal(summary.counts.created, 2);
     const titles = await t.sql`SELECT title FROM courses WHERE title LIKE 'Preview %' ORDER BY title`;
@@ -206,7 +207,7 @@ describe('dry run', () => {
     assert.deepEqual(fields.description, ['First', 'First, revised']);
 
     await handle.signal(discardSignal);
-    const summary = (await handle.result()) as ImportSummary;
+    const summary = await importOutcome(handle);
     assert.equal(summary.status, 'discarded');
     const [course] = await t.sql`SELECT price, description FROM courses WHERE title = 'Preview One'`;
     assert.equal(course!.price, 10);
@@ -218,7 +219,7 @@ describe('dry run', () => {
     const incoming = path.join(t.folder('incoming'), `timeout-${Date.now()}.csv`);
     await writeFile(incoming, 'title,difficulty,price\n"Forgotten preview",beginner,15\n');
     const started = await startImport(t.client, t2, { path: incoming, fileName: 'forgotten.csv', source: 'upload', mode: 'create_or_update', dryRun: true, startedBy: 'test' });
-    const summary = (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
+    const summary = await importOutcome(t.client.workflow.getHandle(started.workflowId));
     assert.equal(summary.status, 'discarded');
     assert.equal(summary.counts.created, 1, 'the preview had a course to create');
     const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses WHERE title = 'Forgotten preview'`);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createTestEnv, eventually, type TestEnv } from '../support/env';
 import { coursesToCsv, generateCourses } from '../support/generate';
 import { startImport } from '../../src/temporal/start-import';
-import type { ImportSummary } from '../../src/contract';
+import { importOutcome } from '../../src/temporal/import-outcome';
 
 const root = path.join(import.meta.dirname, '..', '..');
 let t: TestEnv;
@@ -54,7 +54,7 @@ test('a worker killed mid-import and restarted finishes the import exactly once'
   assert.ok(mid!.rows_parsed < courses.length, `killed before the end of the parse (${mid!.rows_parsed} rows staged)`);
 
   await spawnWorker();
-  const summary = (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
+  const summary = await importOutcome(t.client.workflow.getHandle(started.workflowId));
   assert.equal(summary.status, 'succeeded');
   assert.equal(summary.counts.created, courses.length);
 
@@ -89,7 +89,7 @@ test('a file whose step keeps ending with its worker fails after IMPORT_MAX_CRAS
     worker.kill('SIGKILL');
     worker = await spawnWorker();
   }
-  const summary = (await t.client.workflow.getHandle(started.workflowId).result()) as ImportSummary;
+  const summary = await importOutcome(t.client.workflow.getHandle(started.workflowId));
   assert.equal(summary.status, 'failed');
   assert.equal(summary.error?.code, 'worker_crashed');
   assert.match(summary.error?.message ?? '', /the file crashed the worker: its parse step ended with the worker 3 times/);
@@ -102,6 +102,6 @@ test('a file whose step keeps ending with its worker fails after IMPORT_MAX_CRAS
   const next = path.join(t.folder('incoming'), 'after-crasher.csv');
   await writeFile(next, 'title,price\n"After the crasher",5\n');
   const after = await startImport(t.client, t.config, { path: next, fileName: 'after-crasher.csv', source: 'cli', mode: 'create_or_update', dryRun: false, startedBy: 'test' });
-  const ok = (await t.client.workflow.getHandle(after.workflowId).result()) as ImportSummary;
+  const ok = await importOutcome(t.client.workflow.getHandle(after.workflowId));
   assert.equal(ok.status, 'succeeded');
 });

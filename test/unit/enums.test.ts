@@ -74,9 +74,9 @@ test('a synonym read as is gives no note; a level found inside a longer phrase i
   const exact = parseDifficulty('Débutant');
   assert.ok(exact.ok && exact.note === undefined);
   const phrase = parseDifficulty('Beginner Level');
-  assert.deepEqual(phrase, { ok: true, value: 'beginner', note: "'Beginner Level' read as beginner" });
+  assert.deepEqual(phrase, { ok: true, value: 'beginner', note: { code: 'difficulty_read_as', params: { value: "'Beginner Level'", result: 'beginner' }, message: "'Beginner Level' read as beginner" } });
   const mode = parseLearningMode('Travaux pratiques en ligne');
-  assert.deepEqual(mode, { ok: true, value: 'practice', note: "'Travaux pratiques en ligne' read as practice" });
+  assert.deepEqual(mode, { ok: true, value: 'practice', note: { code: 'learning_mode_read_as', params: { value: "'Travaux pratiques en ligne'", result: 'practice' }, message: "'Travaux pratiques en ligne' read as practice" } });
 });
 
 test("the French ladder: débutant, intermédiaire, confirmé, expert", () => {

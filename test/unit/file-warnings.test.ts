@@ -34,5 +34,5 @@ test('reader warnings keep their order, and the list is bounded with a last line
   const list = w.list();
   assert.equal(list.length, FILE_WARNINGS_MAX + 1);
   assert.equal(list[0]!.code, 'encoding_guessed');
-  assert.deepEqual(list.at(-1), { code: 'warnings_truncated', message: '21 more warning(s) about this file were not kept' });
+  assert.deepEqual(list.at(-1), { code: 'warnings_truncated', params: { count: 21 }, message: '21 more warning(s) about this file were not kept' });
 });

@@ -106,7 +106,7 @@ test('title and description are cleaned of HTML and control characters', () => {
 test('length bounds: title ≤ 200 (error), description cut at 5000 (warning), category / instructor ≤ 100 (error)', () => {
   assert.equal(course({ title: 't'.repeat(200), price: 0 }).title.length, 200);
   const long = errors({ title: 't'.repeat(201), price: 0 });
-  assert.deepEqual(long, [{ field: 'title', message: 'title: 201 characters; at most 200' }]);
+  assert.deepEqual(long, [{ field: 'title', code: 'too_long', params: { length: 201, max: 200 }, message: 'title: 201 characters; at most 200' }]);
 
   const r = normalizeCourse({ title: 'T', description: 'word '.repeat(2000), price: 0 });
   assert.ok(r.ok);
@@ -119,7 +119,7 @@ test('length bounds: title ≤ 200 (error), description cut at 5000 (warning), c
 });
 
 test('a missing or blank title is an error', () => {
-  assert.deepEqual(errors({ price: 0 }), [{ field: 'title', message: 'title: missing; every course needs a title' }]);
+  assert.deepEqual(errors({ price: 0 }), [{ field: 'title', code: 'title_missing', params: {}, message: 'title: missing; every course needs a title' }]);
   assert.equal(errors({ title: '   ', price: 0 })[0]?.field, 'title');
   assert.match(errors({ title: '<b></b>', price: 0 })[0]!.message, /no text left/);
 });
@@ -138,8 +138,8 @@ test('is_free and price agree, or the row fails', () => {
   assert.match(freeButPriced[0]!.message, /is true but the price is 49\.99/);
 
   assert.equal(errors({ title: 'A', price: '0', is_free: 'false' })[0]?.field, 'is_free');
-  assert.deepEqual(errors({ title: 'A', is_free: 'non' }), [{ field: 'price', message: 'price: missing; a course that is not free needs a price' }]);
-  assert.deepEqual(errors({ title: 'A' }), [{ field: 'price', message: 'price: missing; give a price (0 for a free course) or set is_free to true' }]);
+  assert.deepEqual(errors({ title: 'A', is_free: 'non' }), [{ field: 'price', code: 'price_missing_not_free', params: {}, message: 'price: missing; a course that is not free needs a price' }]);
+  assert.deepEqual(errors({ title: 'A' }), [{ field: 'price', code: 'price_missing', params: {}, message: 'price: missing; give a price (0 for a free course) or set is_free to true' }]);
 });
 
 test('every problem of a row is reported, each with its field and a human message', () => {

@@ -119,7 +119,7 @@ test('booleans in English, French, digits, letters and natives, any case', () =>
 function note(v: unknown): string | undefined {
   const r = parseDurationHours(v);
   assert.ok(r.ok);
-  return r.note;
+  return r.note?.message;
 }
 function hoursError(v: unknown): string {
   const r = parseDurationHours(v);
@@ -164,7 +164,7 @@ test('durations: the hostile neighbours of h:mm are refused with a reason', () =
 function priceNote(v: unknown): string | undefined {
   const r = parsePrice(v);
   assert.ok(r.ok, `expected ${JSON.stringify(v)} to be read`);
-  return r.note;
+  return r.note?.message;
 }
 
 test('prices in the French accounting format: dash for zero, spaces, NBSP and narrow NBSP thousands', () => {

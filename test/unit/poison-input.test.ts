@@ -113,7 +113,7 @@ test('a course with a value nested deeper than the bound: refused at read time (
   let deep: unknown = 'x';
   for (let i = 0; i < 100_000; i++) deep = { a: [deep] };
   const staged = JSON.parse(stagedRowJson({ rowNumber: 2, raw: { title: 'Deep', price: 0, tags: deep } })) as StagedRow;
-  assert.deepEqual(staged.errors, [{ field: 'tags', message: 'tags: an object nested deeper than 32 levels; at most 32' }]);
+  assert.deepEqual(staged.errors, [{ field: 'tags', code: 'value_too_deep', params: { kind: 'object', max: 32 }, message: 'tags: an object nested deeper than 32 levels; at most 32' }]);
   assert.equal(staged.raw.tags, '(an object nested deeper than 32 levels, not kept)');
   // A JSON text inside a CSV cell (lessons and tags accept one) is parsed and reported without recursion.
   const cell = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
@@ -130,7 +130,7 @@ test('text PostgreSQL cannot store is removed, with a row warning: NUL past the 
   assert.equal(nul.errors, null);
   assert.equal(nul.raw.description, 'Badbyteshere');
   assert.equal(nul.course!.description, 'Badbyteshere');
-  assert.deepEqual(nul.warnings, [{ field: 'description', message: 'description: removed 2 NUL characters (text PostgreSQL cannot store)' }]);
+  assert.deepEqual(nul.warnings, [{ field: 'description', code: 'chars_removed', params: { nul: 2, surrogates: 0, context: 'nul' }, message: 'description: removed 2 NUL characters (text PostgreSQL cannot store)' }]);
 
   const json = await stageAll('json', writeFile(dir, 'unstorable.json', jsonWithUnstorableText()));
   const [first, second] = json.rows;
@@ -149,8 +149,8 @@ test('text PostgreSQL cannot store is removed, with a row warning: NUL past the 
 test('value length and row size: row errors naming the bound, the file goes on', async () => {
   const { rows, ms } = await stageAll('json', writeFile(dir, 'oversized.json', jsonWithOversizedRows()));
   assert.equal(rows[0]!.errors, null);
-  assert.deepEqual(rows[1]!.errors, [{ field: 'description', message: 'description: a value of 150000 characters; at most 100000 per value', path: '/1/description' }]);
-  assert.deepEqual(rows[2]!.errors, [{ field: '*', message: 'this row is 1.2 MB; at most 1 MB per row', path: '/2' }]);
+  assert.deepEqual(rows[1]!.errors, [{ field: 'description', code: 'value_too_long', params: { length: 150000, max: 100000 }, message: 'description: a value of 150000 characters; at most 100000 per value', path: '/1/description' }]);
+  assert.deepEqual(rows[2]!.errors, [{ field: '*', code: 'row_too_large', params: { size: '1.2 MB', max: '1 MB' }, message: 'this row is 1.2 MB; at most 1 MB per row', path: '/2' }]);
   assert.ok(JSON.stringify(rows[2]!.raw).length < 20_000);
   assert.ok(ms < QUICK_MS);
   const many = guardRow(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 'v'.repeat(99_000)])), LIMITS);

@@ -60,7 +60,7 @@ test('time, duration and percentage cells, by the column they are in', () => {
   // A [h]:mm duration of 48 h and more: hours, with a warning naming the column and the time shown.
   const long = readCell({ t: 'n', v: 5, fmt: '[h]:mm' }, ctx('duration', 'durée'));
   assert.equal(long.value, 120);
-  assert.deepEqual(long.warning, { field: 'duration', message: "duration (column 'durée'): the time 120:00 read as 120 hours" });
+  assert.deepEqual(long.warning, { field: 'duration', code: 'sheet_time_read', params: { value: '120:00', hours: 120, column: 'durée' }, message: "duration (column 'durée'): the time 120:00 read as 120 hours" });
   // 0:00 is zero hours, not a missing value.
   assert.equal(readCell({ t: 'n', v: 0, fmt: '[h]:mm' }, ctx('duration', 'duration')).value, 0);
   // A clock format past 24 h: the warning shows the elapsed time, not the wrapped clock.

@@ -48,7 +48,10 @@ test('a row error of the third course of a wrapped JSON file points at its value
 });
 
 test('withValuePaths adds the path to each error of a row that has one, and leaves other rows alone', () => {
-  const errors: RowError[] = [{ field: 'price', message: 'price: x' }, { field: '*', message: 'row' }];
+  const errors: RowError[] = [
+    { field: 'price', message: 'price: x', code: 'not_a_number', params: { value: "'x'" } },
+    { field: '*', message: 'row', code: 'too_many_values', params: { actual: 3, expected: 2 } },
+  ];
   assert.deepEqual(withValuePaths({ path: '/courses/course[2]' }, { prix: 'x' }, errors).map((e) => e.path), ['/courses/course[2]/prix', '/courses/course[2]']);
   assert.equal(withValuePaths({}, { prix: 'x' }, errors), errors);
   assert.equal(errors[0]!.path, undefined);

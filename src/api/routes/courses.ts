@@ -21,9 +21,10 @@ import {
 } from '../../courses/filters';
 import { countMatching as countCourses, runCourseSearch, searchSettings, suggest, type SearchDeps } from '../../courses/search';
 import { getCourse, importsOfCourse } from '../../db/course-queries';
+import { courseEdits } from '../../db/course-edits';
 import { bulkProgress, startBulk } from '../../courses/bulk';
 import { getBulkAction } from '../../db/bulk-actions';
-import { CONTENT_TYPES, EXPORT_FORMATS, exportFileName, exportStream, type ExportFormat } from '../../courses/export';
+import { CONTENT_TYPES, EXPORT_COLUMNS, EXPORT_FORMATS, exportColumnsOf, exportFileName, exportStream, type ExportColumn, type ExportFormat } from '../../courses/export';
 import { selectedCourses, type Selection } from '../../courses/selection';
 import { translator, type Translate } from '../../i18n/i18n';
 
@@ -83,6 +84,17 @@ function summary(p: BulkProgress, t: Translate): string {
   return t(`courses.bulk.${p.action}`, { count: n, n });
 }
 
+/** Courses a confirmation page names at most (issue 11: the first 50, and the count). */
+export const CONFIRM_LIST_MAX = 50;
+
+/** The first `limit` courses of a selection, in the order an export reads them: id and title. */
+async function firstSelected(deps: ApiDeps, selection: Selection, limit: number): Promise<{ id: number; title: string }[]> {
+  const sdeps = { sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias };
+  const narrowed: Selection = 'ids' in selection ? { ids: [...selection.ids].sort((a, b) => a - b).slice(0, limit) } : selection;
+  for await (const page of selectedCourses(sdeps, narrowed, limit)) return page.slice(0, limit).map((c) => ({ id: Number(c.id), title: c.title }));
+  return [];
+}
+
 function searchDeps(deps: ApiDeps, ctx?: Context): SearchDeps {
   return { sql: deps.sql, es: deps.es, ...searchSettings(deps.config), logger: ctx?.state.log ?? deps.logger };
 }
@@ -139,6 +151,7 @@ export function courseRoutes(deps: ApiDeps): Router {
       isAdmin: ctx.state.user?.role === 'admin',
       actions: BULK_ACTIONS,
       actionLabels: ACTION_LABELS,
+      exportColumns: EXPORT_COLUMNS,
     });
   });
 
@@ -174,10 +187,13 @@ export function courseRoutes(deps: ApiDeps): Router {
     if (action === 'delete' && !confirmed) {
       if (json) return problem(ctx, 400, 'Deleting needs "confirm": true.');
       const total = 'ids' in selection ? selection.ids.length : await countMatching(deps, selection.filters);
+      // The first courses it would delete, named, so the admin sees what "every matching course" means.
+      const listed = await firstSelected(deps, selection, CONFIRM_LIST_MAX);
       ctx.render('courses/confirm-delete', {
         title: t('courses.confirmDelete.title'),
         nav: 'courses',
         count: total,
+        listed,
         scope: 'ids' in selection ? 'ids' : 'all',
         ids: 'ids' in selection ? selection.ids : [],
         hiddenFilters: [...filtersToParams(filters).entries()],
@@ -232,18 +248,26 @@ export function courseRoutes(deps: ApiDeps): Router {
     ctx.render('courses/bulk', { title: t('courses.bulk.progressTitle', { action: t(`courses.action.${progress.action}`) }), nav: 'courses', progress, done, message: done ? summary(progress, t) : null, startedBy: record?.started_by ?? null, createdAt: record?.created_at ?? null });
   });
 
-  const exportHandler = async (ctx: Context, format: ExportFormat, selection: Selection) => {
+  const exportHandler = async (ctx: Context, format: ExportFormat, selection: Selection, columns: ExportColumn[]) => {
     const sdeps = { sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias };
     await auditFromCtx(ctx, 'courses.export', 'ids' in selection ? `${selection.ids.length} selected courses` : 'every matching course', {
       format,
       ...('ids' in selection ? { ids: selection.ids.slice(0, 100) } : { filters: selection.filters }),
     });
     const log = ctx.state.log;
-    ctx.set('Content-Disposition', `attachment; filename="${exportFileName(format)}"`);
+    // One selected course exported as a cartridge is that .imscc; more are a zip of cartridges (lms-export.ts).
+    const exportOptions = { single: 'ids' in selection && selection.ids.length === 1, columns };
+    ctx.set('Content-Disposition', `attachment; filename="${exportFileName(format, new Date(), exportOptions)}"`);
     ctx.set('Cache-Control', 'no-store');
     ctx.type = CONTENT_TYPES[format];
     // Streamed a page at a time: the response starts before the last course is read.
-    ctx.body = exportStream(format, selectedCourses(sdeps, selection), undefined, (err) => log.error({ err }, 'export failed mid-stream'));
+    ctx.body = exportStream(format, selectedCourses(sdeps, selection), undefined, (err) => log.error({ err }, 'export failed mid-stream'), exportOptions);
+  };
+
+  // The admin's choice of columns (`columns`, repeated or comma-separated); unknown names are ignored, none is every column.
+  const columnsOf = (v: unknown): ExportColumn[] => {
+    const items = (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).slice(0, 50);
+    return exportColumnsOf(items.flatMap((x) => (typeof x === 'string' ? x.split(',') : [])).map((x) => x.trim()));
   };
 
   const formatOf = (v: unknown): ExportFormat => {
@@ -254,21 +278,15 @@ export function courseRoutes(deps: ApiDeps): Router {
 
   // GET: every course matching the filters of the query string (a link, or curl).
   router.get(`${COURSES_PATH}export/`, requireUser, async (ctx) => {
-    await exportHandler(ctx, formatOf(ctx.query.format), { filters: filtersOf(parseCourseQuery(ctx.query)) });
+    await exportHandler(ctx, formatOf(ctx.query.format), { filters: filtersOf(parseCourseQuery(ctx.query)) }, columnsOf(ctx.query.columns));
   });
 
   // POST: the list's form (ticked ids or scope=all with its filters), or JSON {format, ids | filters}.
   router.post(`${COURSES_PATH}export/`, requireUser, formBody(), async (ctx) => {
     const body = bodyOf(ctx);
-    const selection = selectionOf(body);
-    if (!selection) {
-      if (wantsJson(ctx)) return problem(ctx, 400, 'Tick at least one course, or choose "every matching course".');
-      ctx.flash('error', ctx.state.t('courses.bulk.tickSome'));
-      ctx.status = 303;
-      ctx.redirect(listUrl(bodyFilters(body)));
-      return;
-    }
-    await exportHandler(ctx, formatOf(body.format), selection);
+    // Nothing ticked: the export is of the list as filtered (issue 11: exporting the current filter needs no ticking).
+    const selection = selectionOf(body) ?? { filters: bodyFilters(body) };
+    await exportHandler(ctx, formatOf(body.format), selection, columnsOf(body.columns));
   });
   // Registered last: import/, bulk/, export/ (and other routers' pages under courses/) answer first; a
   // non-numeric segment is passed on.
@@ -277,12 +295,12 @@ export function courseRoutes(deps: ApiDeps): Router {
     const id = Number(ctx.params.id);
     const course = Number.isSafeInteger(id) ? await getCourse(deps.sql, id) : null;
     if (!course) fail(404, 'There is no such course.');
-    const imports = await importsOfCourse(deps.sql, course.id);
+    const [imports, edits] = await Promise.all([importsOfCourse(deps.sql, course.id), courseEdits(deps.sql, course.id)]);
     if (wantsJson(ctx)) {
-      ctx.body = { course, imports };
+      ctx.body = { course, imports, edits };
       return;
     }
-    ctx.render('courses/show', { title: course.title, nav: 'courses', course, imports, isAdmin: ctx.state.user?.role === 'admin' });
+    ctx.render('courses/show', { title: course.title, nav: 'courses', course, imports, edits, isAdmin: ctx.state.user?.role === 'admin' });
   });
 
   return router;

@@ -15,10 +15,13 @@ import { IMPORT_SOURCES, IMPORT_STATUSES, type ImportSource, type ImportStatus }
 import { importDetail, listImports, PREVIEW_ACTIONS, previewRows, rowErrorsPage, type HistoryFilters, type PreviewAction } from '../../db/import-history';
 import { laterImportsTouchingSameCourses } from '../../db/course-revisions';
 import { importStatus } from '../../imports/status';
+import { importPageState } from '../../imports/page-state';
 import { importTimeline, timelineFromLedger, type Timeline } from '../../imports/timeline';
 import { writeFailedRowsCsv } from '../../imports/failed-rows';
+import { problemText } from '../../i18n/row-messages';
 import { ActionRefused, canRevert, cancelImport, decideDryRun, startRevert } from '../../imports/actions';
 import { revertWorkflowId } from '../../workflows/revert-import';
+import { revertAffectedCourses } from '../../db/revert-preview';
 import { bodyField, importIdParam, importPagePath, IMPORTS_PATH, queryField } from './imports-shared';
 import { translator } from '../../i18n/i18n';
 
@@ -104,7 +107,7 @@ export function importPageRoutes(deps: ApiDeps): Router {
     const action = (PREVIEW_ACTIONS as readonly string[]).includes(actionParam) ? (actionParam as PreviewAction) : undefined;
     const rowsPage = pageNumber(ctx, 'page');
     const errorsPage = pageNumber(ctx, 'epage');
-    const [rows, errors, timeline, later, revert, deliveries] = await Promise.all([
+    const [rows, errors, timeline, later, revert, deliveries, revertAffected] = await Promise.all([
       previewRows(sql, id, action, (rowsPage - 1) * PER_PAGE, PER_PAGE),
       rowErrorsPage(sql, id, (errorsPage - 1) * PER_PAGE, PER_PAGE),
       importTimeline(deps.temporal, imp).catch((err: unknown): Timeline => {
@@ -114,6 +117,8 @@ export function importPageRoutes(deps: ApiDeps): Router {
       canRevert(imp) ? laterImportsTouchingSameCourses(sql, id) : Promise.resolve([]),
       revertState(deps, id),
       deliveriesOfImport(sql, id),
+      // The courses a revert would delete or restore, named on its confirmation (first 50 and the count).
+      canRevert(imp) ? revertAffectedCourses(sql, id, 50) : Promise.resolve({ total: 0, courses: [] }),
     ]);
     ctx.render('imports/show', {
       title: ctx.state.t('imports.show.title', { file: imp.file_name }),
@@ -129,9 +134,12 @@ export function importPageRoutes(deps: ApiDeps): Router {
       timeline,
       later,
       revert,
+      revertAffected,
       deliveries,
       canRevert: canRevert(imp) && revert !== 'RUNNING',
       isAdmin: ctx.state.user?.role === 'admin',
+      // One reading of the import for every part of the page (counts, badges, rows, buttons): src/imports/page-state.ts.
+      state: importPageState(view, imp, deps.config.ingestDir),
     });
   });
 
@@ -145,7 +153,9 @@ export function importPageRoutes(deps: ApiDeps): Router {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/csv; charset=utf-8';
     ctx.body = out;
-    writeFailedRowsCsv(sql, id, out).catch((err: unknown) => {
+    // The error column in the downloader's language (issue 11): problems with a code are rendered, older ones kept.
+    const t = ctx.state.t;
+    writeFailedRowsCsv(sql, id, out, 1000, (e) => (e.code ? problemText(t, e) : `${e.field}: ${e.message}`)).catch((err: unknown) => {
       ctx.state.log.error({ err, importId: id }, 'failed rows export broke off');
       out.destroy(err instanceof Error ? err : new Error(String(err)));
     });

@@ -1,4 +1,5 @@
 // The upload page and endpoint (form and REST), and the template downloads.
+import { listRules } from '../../db/validation-rules';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ApiDeps } from '../deps';
@@ -11,6 +12,10 @@ import { IMPORT_MODES, startUploadImport, UploadRefused } from '../../imports/st
 import { buildTemplate, isTemplateFormat, isTemplateKind, TEMPLATE_FORMATS, TEMPLATE_KINDS, type TemplateFormat } from '../../imports/templates';
 import type { ImportMode } from '../../domain/types';
 import { bodyField, importPagePath } from './imports-shared';
+import { listProfiles, UnknownMappingProfileError } from '../../db/mapping-profiles';
+import { profileNameProblem } from '../../domain/mapping';
+import { draftFromUpload, draftPagePath } from './mapping-profiles';
+import type { Language } from '../../i18n/languages';
 
 export const IMPORT_PATH = '/admin-dashboard/courses/import/';
 export const TEMPLATE_PATH = '/admin-dashboard/courses/template/';
@@ -20,6 +25,8 @@ const TRUE = new Set(['1', 'true', 'on', 'yes']);
 interface UploadForm {
   mode: ImportMode;
   dryRun: boolean;
+  /** A column mapping profile's name (issue 12), '' for none. */
+  mappingProfile: string;
 }
 
 /** mode and dry_run; the seed's `update_existing` (false = create only) is understood too. */
@@ -32,7 +39,9 @@ function readForm(ctx: Context): UploadForm | string {
     mode = modeField as ImportMode;
   } else if (updateExisting && !TRUE.has(updateExisting.toLowerCase())) mode = 'create_only';
   const dry = bodyField(ctx, 'dry_run') || bodyField(ctx, 'test_mode');
-  return { mode, dryRun: TRUE.has(dry.toLowerCase()) };
+  const mappingProfile = bodyField(ctx, 'mapping_profile');
+  if (mappingProfile && profileNameProblem(mappingProfile)) return `mapping_profile: ${profileNameProblem(mappingProfile)}.`;
+  return { mode, dryRun: TRUE.has(dry.toLowerCase()), mappingProfile };
 }
 
 interface UploadedPart {
@@ -50,13 +59,26 @@ function uploadedFile(ctx: Context): UploadedPart | undefined {
   return undefined;
 }
 
+/**
+ * The size limit as configured (MAX_FILE_MB), in megabytes of the reader's language: `8 MB`, `0,05 Mo` (CLDR's
+ * short unit name). Said on the form before an upload and in the refusal of a file over it.
+ */
+export function fileLimitText(maxFileBytes: number, language: Language): string {
+  return new Intl.NumberFormat(language, { style: 'unit', unit: 'megabyte', unitDisplay: 'short', maximumFractionDigits: 2 }).format(maxFileBytes / 1024 / 1024);
+}
+
 /** The template formats offered, Excel first: what most admins open (the issue's "points to the Excel template first"). */
 const EXCEL_FIRST: readonly TemplateFormat[] = ['xlsx', ...TEMPLATE_FORMATS.filter((f) => f !== 'xlsx')];
 
-function uploadPage(ctx: Context, status = 200, extra: Record<string, unknown> = {}): void {
+async function uploadPage(ctx: Context, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
+  // The mapping profiles offered on the form (issue 12).
+  const profiles = await listProfiles(ctx.deps.sql);
+  // The validation rules in force (issue 12): an uploader knows them before sending.
+  const validationRules = await listRules(ctx.deps.sql);
   ctx.render(
     'imports/upload',
-    { title: ctx.state.t('imports.upload.title'), nav: 'import', modes: IMPORT_MODES, templateKinds: TEMPLATE_KINDS, templateFormats: EXCEL_FIRST, form: { mode: 'create_or_update', dryRun: true }, ...extra },
+    // maxFileBytes: the size limit, stated on the form before anything is sent (issue 11).
+    { title: ctx.state.t('imports.upload.title'), nav: 'import', modes: IMPORT_MODES, templateKinds: TEMPLATE_KINDS, templateFormats: EXCEL_FIRST, form: { mode: 'create_or_update', dryRun: true, mappingProfile: '' }, profiles, maxFileBytes: ctx.deps.config.limits.maxFileBytes, maxFileText: fileLimitText(ctx.deps.config.limits.maxFileBytes, ctx.state.language), validationRules, ...extra },
     status,
   );
 }
@@ -68,13 +90,37 @@ export function uploadRoutes(deps: ApiDeps): Router {
 
   router.get(IMPORT_PATH, requireUser, (ctx) => uploadPage(ctx));
 
-  router.post(IMPORT_PATH, requireAdmin, uploadBody(deps.config), async (ctx) => {
+  /**
+   * A file over the size limit, sent by the form (not by a REST client, which gets the problem+json 413): the
+   * upload page again, with status 413, the form and the limit stated in the page's language (issue 11). The
+   * partial file is already gone (uploadBody removes it before it throws).
+   * The form's script (public/upload.js, which sends the file itself to show its progress) marks its request with
+   * `X-Upload-Form: 1`: its redirect comes back as 200 `{ location }`, so the script leaves for the page the
+   * redirect names without a request of its own consuming the page's flash message.
+   */
+  const formUpload = async (ctx: Context, next: () => Promise<unknown>) => {
+    try {
+      await next();
+    } catch (err) {
+      if ((err as { status?: number }).status !== 413 || wantsJson(ctx)) throw err;
+      ctx.set('Connection', 'close');
+      await uploadPage(ctx, 413, { formError: ctx.state.t('progress.tooLarge', { limit: fileLimitText(deps.config.limits.maxFileBytes, ctx.state.language) }) });
+    }
+    if (ctx.get('X-Upload-Form') === '1' && ctx.status === 303) {
+      const location = ctx.response.get('Location');
+      ctx.remove('Location');
+      ctx.status = 200;
+      ctx.body = { location };
+    }
+  };
+
+  router.post(IMPORT_PATH, requireAdmin, formUpload, uploadBody(deps.config), async (ctx) => {
     const json = wantsJson(ctx);
     const refuse = async (status: number, message: string, form?: UploadForm) => {
       // A refused request keeps nothing: the file it stored is removed before the answer.
       await discardUploads(ctx);
       if (json) return problem(ctx, status, message);
-      uploadPage(ctx, status, { formError: message, ...(form ? { form } : {}) });
+      await uploadPage(ctx, status, { formError: message, ...(form ? { form } : {}) });
     };
     const file = uploadedFile(ctx);
     if (!file) return refuse(400, json ? 'Choose a file to import (CSV, TSV, JSON, Excel .xlsx / .xls, OpenDocument .ods, XML or YAML).' : ctx.state.t('imports.upload.noFile'));
@@ -84,12 +130,25 @@ export function uploadRoutes(deps: ApiDeps): Router {
     // From the moment a workflow was started for it (or one already running has its own copy), the file is not ours.
     let owned = false;
     try {
+      // The form's "Map columns", or a file without a title column and no profile chosen: the mapping page (issue 12).
+      if (!json && !form.mappingProfile) {
+        const asked = bodyField(ctx, 'map_columns') !== '';
+        const draftId = await draftFromUpload(deps, { path: file.filepath, originalName: file.originalFilename }, user.email, asked);
+        if (draftId) {
+          owned = true;
+          if (!asked) ctx.flash('info', ctx.state.t('mappings.upload.needsMapping', { file: file.originalFilename ?? '' }));
+          await auditFromCtx(ctx, 'mapping.draft', draftId, { fileName: file.originalFilename ?? null });
+          ctx.status = 303;
+          return ctx.redirect(draftPagePath(draftId, form));
+        }
+      }
       const started = await startUploadImport(deps, { path: file.filepath, originalName: file.originalFilename }, {
         mode: form.mode,
         dryRun: form.dryRun,
         startedBy: user.email,
         // REST calls with a token are the "API" source of the history's filter; the form is "upload".
         source: ctx.state.via === 'token' ? 'api' : 'upload',
+        mappingProfile: form.mappingProfile || null,
       });
       owned = true;
       const statusUrl = `/api/imports/${started.importId}`;
@@ -100,11 +159,11 @@ export function uploadRoutes(deps: ApiDeps): Router {
         ctx.status = 303;
         return ctx.redirect(importPagePath(started.importId));
       }
-      await auditFromCtx(ctx, 'import.start', started.importId, { fileName: started.fileName, mode: form.mode, dryRun: form.dryRun });
+      await auditFromCtx(ctx, 'import.start', started.importId, { fileName: started.fileName, mode: form.mode, dryRun: form.dryRun, ...(form.mappingProfile ? { mappingProfile: form.mappingProfile } : {}) });
       if (json) {
         ctx.status = 202;
         ctx.set('Location', statusUrl);
-        ctx.body = { importId: started.importId, workflowId: started.workflowId, statusUrl, page: importPagePath(started.importId), fileName: started.fileName, mode: form.mode, dryRun: form.dryRun };
+        ctx.body = { importId: started.importId, workflowId: started.workflowId, statusUrl, page: importPagePath(started.importId), fileName: started.fileName, mode: form.mode, dryRun: form.dryRun, mappingProfile: form.mappingProfile || null };
         return;
       }
       ctx.flash('success', ctx.state.t(form.dryRun ? 'imports.upload.checking' : 'imports.upload.importing', { file: started.fileName }));
@@ -112,6 +171,7 @@ export function uploadRoutes(deps: ApiDeps): Router {
       ctx.redirect(importPagePath(started.importId));
     } catch (err) {
       if (err instanceof UploadRefused) return refuse(err.status, err.message, form);
+      if (err instanceof UnknownMappingProfileError) return refuse(422, err.message, form);
       // Anything else before a workflow took the file (Temporal or PostgreSQL unreachable…): it must not stay.
       if (!owned) await discardUploads(ctx);
       throw err;

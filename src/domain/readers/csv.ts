@@ -174,7 +174,9 @@ export async function* readCsv(filePath: string, limits: ReaderLimits, warn: War
 
       if (header === undefined) {
         header = fields.map((f) => f.trim());
-        if (!header.some((name) => canonicalField(name) === 'title')) {
+        // A mapping profile's column names count as the fields they feed (issue 12).
+        const fieldOf = limits.headerField ?? canonicalField;
+        if (!header.some((name) => fieldOf(name) === 'title')) {
           const found = header.filter((h) => h !== '').map((h) => `'${h}'`).join(', ') || 'none';
           const hint = header.length === 1
             ? `; the header was read as a single column — are the columns separated by ',', ';' or tabs?`

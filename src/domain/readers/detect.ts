@@ -16,6 +16,8 @@ export const ACCEPTED_EXTENSIONS: Readonly<Record<string, FileFormat>> = {
   '.xml': 'xml',
   '.yaml': 'yaml',
   '.yml': 'yaml',
+  // IMS Common Cartridge 1.1 / 1.3 (issue 13): one course per cartridge (readers/imscc.ts).
+  '.imscc': 'imscc',
 };
 
 const ACCEPTED_LIST = Object.keys(ACCEPTED_EXTENSIONS).join(', ');
@@ -128,6 +130,11 @@ export function checkFormatMatchesContent(format: FileFormat, head: Buffer): voi
         if (kind !== 'utf16' && /^\s*</.test(head.toString('utf8').replace(/^\uFEFF/, ''))) throw mismatch(`markup starting with '${preview(head)}' (an XML or HTML file?)`);
         return;
       }
+      throw mismatch(DESCRIBE[kind]);
+    case 'imscc':
+      // A cartridge is a zip (IMS CC 1.3 §2.3); its manifest is checked by the cartridge reader.
+      if (kind === 'zip') return;
+      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}', not a zip archive (an imsmanifest.xml on its own?)`);
       throw mismatch(DESCRIBE[kind]);
     case 'csv':
       // UTF-16 with a byte-order mark is what Excel's "Unicode text" writes; the CSV reader decodes it.

@@ -246,7 +246,8 @@ export function encodingWarning(detected: DetectedEncoding): FileWarning | undef
   const what = detected.encoding.startsWith('utf-16')
     ? `the file is ${ENCODING_NAMES[detected.encoding]} without a byte-order mark`
     : `the file is not UTF-8; read as ${ENCODING_NAMES[detected.encoding]}`;
-  return { code: 'encoding_guessed', message: `${what}; check its accents, or save it as UTF-8 to be sure` };
+  const params = { encoding: ENCODING_NAMES[detected.encoding], context: detected.encoding.startsWith('utf-16') ? 'utf16' : 'singleByte' };
+  return { code: 'encoding_guessed', params, message: `${what}; check its accents, or save it as UTF-8 to be sure` };
 }
 
 /** A byte sequence that is not valid in the file's encoding: `offset` is the byte where it starts. */

@@ -8,12 +8,15 @@ import { readXlsx } from './xlsx';
 import { readOds, readXls } from './sheetjs';
 import { readXml } from './xml';
 import { readYaml } from './yaml';
+import { readImscc } from './imscc';
+import { withLmsLayout } from './lms-csv';
 
 /** The rows of a file, by its format; file-level warnings go to `warn`. Throws FileValidationError (file-level). */
 export function readRows(format: FileFormat, filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncIterable<SourceRow> {
   switch (format) {
     case 'csv':
-      return readCsv(filePath, limits, warn);
+      // Moodle / Canvas course lists are CSV files read with a built-in layout (lms-csv.ts).
+      return withLmsLayout(readCsv(filePath, limits, warn), warn);
     case 'json':
       return readJson(filePath, limits, warn);
     case 'xlsx':
@@ -26,11 +29,13 @@ export function readRows(format: FileFormat, filePath: string, limits: ReaderLim
       return readXml(filePath, limits, warn);
     case 'yaml':
       return readYaml(filePath, limits, warn);
+    case 'imscc':
+      return readImscc(filePath, limits, warn);
     default:
       // The format comes from the database at run time; refuse anything the type doesn't know.
       throw new FileValidationError('unknown_format', `unknown file format: ${String(format satisfies never)}`);
   }
 }
 
-export { readCsv, readJson, readXlsx, readXls, readOds, readXml, readYaml };
+export { readCsv, readJson, readXlsx, readXls, readOds, readXml, readYaml, readImscc };
 export { checkFormatMatchesContent, formatFromFileName, ACCEPTED_EXTENSIONS } from './detect';

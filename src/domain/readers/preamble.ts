@@ -43,6 +43,7 @@ export function readPreamble(text: string): Preamble {
       result.warnings.push({
         code: 'type_line_skipped',
         row: result.lines + 1,
+        params: { line: result.lines + 1, text: type[0].trim().slice(0, 80) },
         message: `line ${result.lines + 1} ('${type[0].trim().slice(0, 80)}') is PowerShell's type information, not a header: skipped (Export-Csv -NoTypeInformation leaves it out)`,
       });
       result.skipChars += type[0].length;

@@ -148,7 +148,7 @@ export async function* readXml(filePath: string, limits: ReaderLimits, warn: War
         skipping = depth;
         if (!warnedElements.has(name) && warnedElements.size < 100) {
           warnedElements.add(name);
-          warn({ code: 'unknown_element', column: name, message: `the element <${name}> under <${XML_ROOT}> is not a <${XML_COURSE}>; it was ignored` });
+          warn({ code: 'unknown_element', column: name, params: { element: name }, message: `the element <${name}> under <${XML_ROOT}> is not a <${XML_COURSE}>; it was ignored` });
         }
         return;
       }
@@ -188,7 +188,12 @@ export async function* readXml(filePath: string, limits: ReaderLimits, warn: War
       if (node.children.length > 0 && node.text.trim() === '') node.text = '';
       if (depth === 3 && course) {
         if (Object.hasOwn(course.raw, node.name)) {
-          course.warnings.push({ field: node.name, message: `${node.name}: the element <${node.name}> appears more than once (line ${node.line}); the first one was read` });
+          course.warnings.push({
+            field: node.name,
+            code: 'xml_duplicate_element',
+            params: { element: node.name, line: node.line },
+            message: `${node.name}: the element <${node.name}> appears more than once (line ${node.line}); the first one was read`,
+          });
         } else {
           course.raw[node.name] = fieldValue(node);
         }

@@ -90,7 +90,12 @@ function readNumber(v: number, fmt: string | undefined, ctx: CellContext): ReadC
     const hours = Math.round(v * 24 * HOURS_DIGITS) / HOURS_DIGITS;
     return {
       value: hours,
-      warning: { field: 'duration', message: `${label(ctx, 'duration')}: the time ${shown} read as ${hours} hours` },
+      warning: {
+        field: 'duration',
+        code: 'sheet_time_read',
+        params: ctx.column.trim() !== 'duration' ? { value: shown, hours, column: ctx.column.trim() } : { value: shown, hours },
+        message: `${label(ctx, 'duration')}: the time ${shown} read as ${hours} hours`,
+      },
     };
   }
   const date = serialToDate(v, ctx.date1904);

@@ -35,8 +35,8 @@ function rowIsBlank(row: SheetRow): boolean {
   return row.cells.every(isBlankCell);
 }
 
-function isStrictHeader(names: string[]): boolean {
-  const fields = names.filter((n) => n !== '').map((n) => canonicalField(n));
+function isStrictHeader(names: string[], fieldOf: (name: string) => CourseField | undefined): boolean {
+  const fields = names.filter((n) => n !== '').map((n) => fieldOf(n));
   if (!fields.includes('title')) return false;
   return fields.length === 1 || fields.filter((f) => f !== undefined).length >= 2;
 }
@@ -54,15 +54,15 @@ interface FoundHeader {
 }
 
 /** The header among the candidate rows (non-empty, in order): strict rule, or any row naming the title. */
-function findHeader(candidates: SheetRow[], date1904: boolean, lenient: boolean): FoundHeader | undefined {
+function findHeader(candidates: SheetRow[], date1904: boolean, lenient: boolean, fieldOf: (name: string) => CourseField | undefined = canonicalField): FoundHeader | undefined {
   for (const [index, r] of candidates.entries()) {
     const names = Array.from(r.cells, (cell) => headerText(cell, date1904));
-    const matches = lenient ? names.some((n) => canonicalField(n) === 'title') : isStrictHeader(names);
+    const matches = lenient ? names.some((n) => fieldOf(n) === 'title') : isStrictHeader(names, fieldOf);
     if (!matches) continue;
     let width = names.length;
     while (width > 0 && names[width - 1] === '') width--;
     // Array.from, not map: the cells are a sparse array and its holes are columns too.
-    return { index, columns: Array.from(names.slice(0, width), (name) => ({ name, field: name === '' ? undefined : canonicalField(name) })) };
+    return { index, columns: Array.from(names.slice(0, width), (name) => ({ name, field: name === '' ? undefined : fieldOf(name) })) };
   }
   return undefined;
 }
@@ -75,6 +75,8 @@ function findHeader(candidates: SheetRow[], date1904: boolean, lenient: boolean)
  */
 export async function* sheetRecords(rows: AsyncIterable<SheetRow> | Iterable<SheetRow>, ctx: SheetReadContext): AsyncGenerator<SourceRow> {
   const looked: SheetRow[] = [];
+  // A mapping profile's column names count as the fields they feed (issue 12).
+  const fieldOf = ctx.limits.headerField ?? canonicalField;
   let header: HeaderColumn[] | undefined;
   let records = 0;
   const accept = (found: FoundHeader): SheetRow[] => {
@@ -83,6 +85,7 @@ export async function* sheetRecords(rows: AsyncIterable<SheetRow> | Iterable<She
       ctx.warn({
         code: 'header_row',
         row: row.rowNumber,
+        params: { row: row.rowNumber, sheet: ctx.sheetName, from: looked[0]!.rowNumber, to: looked[found.index - 1]!.rowNumber },
         message: `the header is row ${row.rowNumber} of the worksheet '${ctx.sheetName}'; ${rowRange(looked.slice(0, found.index))} above it (a title or notes) skipped`,
       });
     }
@@ -104,8 +107,8 @@ export async function* sheetRecords(rows: AsyncIterable<SheetRow> | Iterable<She
     }
     if (rowIsBlank(row)) continue;
     looked.push(row);
-    const found = findHeader(looked, ctx.date1904, false)
-      ?? (looked.length >= HEADER_SEARCH_ROWS ? findHeader(looked, ctx.date1904, true) ?? noHeader(looked, ctx) : undefined);
+    const found = findHeader(looked, ctx.date1904, false, fieldOf)
+      ?? (looked.length >= HEADER_SEARCH_ROWS ? findHeader(looked, ctx.date1904, true, fieldOf) ?? noHeader(looked, ctx) : undefined);
     if (found === undefined) continue;
     for (const r of accept(found)) {
       const record = take(r);
@@ -114,7 +117,7 @@ export async function* sheetRecords(rows: AsyncIterable<SheetRow> | Iterable<She
   }
   if (header === undefined) {
     if (looked.length === 0) throw new FileValidationError('empty', `the worksheet '${ctx.sheetName}' is empty`);
-    for (const r of accept(findHeader(looked, ctx.date1904, true) ?? noHeader(looked, ctx))) {
+    for (const r of accept(findHeader(looked, ctx.date1904, true, fieldOf) ?? noHeader(looked, ctx))) {
       const record = take(r);
       if (record) yield record;
     }
@@ -135,7 +138,7 @@ function toRecord(row: SheetRow, header: HeaderColumn[], ctx: SheetReadContext):
   const skipped = ctx.skipRows.get(row.rowNumber);
   if (skipped !== undefined) {
     if (!rowIsBlank(row)) {
-      ctx.warn({ code: 'total_row_skipped', row: row.rowNumber, message: `row ${row.rowNumber} skipped: ${skipped}, not a course` });
+      ctx.warn({ code: 'total_row_skipped', row: row.rowNumber, params: { row: row.rowNumber }, message: `row ${row.rowNumber} skipped: ${skipped}, not a course` });
     }
     return undefined;
   }
@@ -174,6 +177,7 @@ export function reportSheetChoice(tabs: readonly TabInfo[], chosen: string, warn
     const names = withoutHeader.map((n) => `'${n}'`).join(', ');
     warn({
       code: 'sheet_read',
+      params: { context: 'noHeader', sheet: chosen, skipped: names },
       message: `read the worksheet '${chosen}': the visible tab${withoutHeader.length > 1 ? 's' : ''} before it (${names}) ha${withoutHeader.length > 1 ? 've' : 's'} no header row with a title column (an export summary or notes?); the other tabs are ignored`,
     });
     return;
@@ -182,5 +186,6 @@ export function reportSheetChoice(tabs: readonly TabInfo[], chosen: string, warn
   const hiddenBefore = tabs.slice(0, Math.max(index, 0)).filter((t) => t.state !== 'visible').map((t) => `'${t.name}'`);
   const skipped = hiddenBefore.length === 0 ? '' : `; skipped the hidden tab${hiddenBefore.length > 1 ? 's' : ''} ${hiddenBefore.join(', ')}`;
   const which = index === 0 ? 'the first' : 'the first visible one';
-  warn({ code: 'sheet_read', message: `read the worksheet '${chosen}' (${which} of ${tabs.length}${skipped}); the other tabs are ignored` });
+  const context = index === 0 ? 'first' : hiddenBefore.length > 0 ? 'firstVisibleHidden' : 'firstVisible';
+  warn({ code: 'sheet_read', params: { context, sheet: chosen, tabs: tabs.length, hidden: hiddenBefore.join(', ') }, message: `read the worksheet '${chosen}' (${which} of ${tabs.length}${skipped}); the other tabs are ignored` });
 }

@@ -1,0 +1,215 @@
+// The GraphQL endpoints (issue 13): /graphql (GraphQL over HTTP with graphql-http, plus the GraphQL multipart
+// request convention for uploads), /graphql/stream (subscriptions over server-sent events with graphql-sse),
+// /graphql/schema.graphql (the persisted schema), and the admins' explorer page /admin-dashboard/graphql/.
+//
+// Security is the app's: sessions and API tokens are read by the app's middleware before this router, CSRF is
+// checked by the global csrf middleware for every POST made with a session cookie (X-CSRF-Token header, or
+// `_csrf` in the query string of a multipart request), and every route here requires a user. /graphql is
+// outside /api/, so the global guard does not cover it: requireUser does. Viewers may POST (a GraphQL query
+// is a POST): what they may not do is run a mutation, refused per operation by the resolvers (resolvers.ts).
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { createHandler as createHttpHandler, type Request as HttpRequest } from 'graphql-http';
+import { createHandler as createSseHandler } from 'graphql-sse/lib/use/koa';
+import { GraphQLError, printSchema, specifiedRules, validate, type GraphQLFormattedError } from 'graphql';
+import type { ApiDeps } from '../deps';
+import { allowViewerWrite, requireAdmin, requireUser } from '../middleware/auth';
+import { discardUploads, formBody, uploadBody } from '../middleware/body';
+import { graphqlSchema } from './schema';
+import { limitRules, parseLimited } from './limits';
+import { UploadedFile, type GraphQLContext } from './resolvers';
+
+export const GRAPHQL_PATH = '/graphql';
+export const GRAPHQL_STREAM_PATH = '/graphql/stream';
+export const GRAPHQL_SCHEMA_PATH = '/graphql/schema.graphql';
+export const GRAPHQL_EXPLORER_PATH = '/admin-dashboard/graphql/';
+
+function contextOf(koa: Context, deps: ApiDeps): GraphQLContext {
+  // requireUser ran before: there is a user.
+  return { koa, deps, user: koa.state.user!, memo: new Map() };
+}
+
+/**
+ * Errors a resolver did not mean to show (a database or Temporal failure) are logged and replaced by a generic
+ * message, as the REST API's 500 pages are: their text can hold internal details.
+ */
+function maskErrors<T extends { errors?: ReadonlyArray<GraphQLError> }>(result: T, koa: Context): T {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((e) => {
+    if (!e.originalError || e.originalError instanceof GraphQLError) return e;
+    koa.state.log?.error({ err: e.originalError, path: e.path }, 'graphql resolver failed');
+    return new GraphQLError('Something went wrong on our side. The error is logged; try again or ask an administrator.', { nodes: e.nodes, path: e.path, extensions: { code: 'INTERNAL' } });
+  });
+  return { ...result, errors };
+}
+
+function badRequest(koa: Context, message: string): void {
+  koa.status = 400;
+  koa.type = 'application/json';
+  koa.body = { errors: [{ message, extensions: { code: 'BAD_REQUEST' } } satisfies GraphQLFormattedError] };
+}
+
+/** Sets `value` at a dotted path ("variables.input.file") of the operations object; false when there is no such place. */
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): boolean {
+  const keys = dotted.split('.');
+  let node: unknown = target;
+  for (const key of keys.slice(0, -1)) {
+    if (!node || typeof node !== 'object') return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  const last = keys[keys.length - 1]!;
+  if (!node || typeof node !== 'object' || !(last in node)) return false;
+  (node as Record<string, unknown>)[last] = value;
+  return true;
+}
+
+/** The files a multipart request's operations hold, to remove those no import took once the request is answered. */
+const uploadsOf = new WeakMap<Context, UploadedFile[]>();
+
+interface UploadedPart {
+  filepath: string;
+  originalFilename?: string | null;
+}
+
+/**
+ * The GraphQL multipart request convention (https://github.com/jaydenseric/graphql-multipart-request-spec):
+ * `operations` (the JSON request with null where files go), `map` (file field -> paths in operations), then the
+ * files. The files were stored by uploadBody (size limit, one file, incoming/); this puts an UploadedFile at each
+ * mapped path. Returns the operations object, or an error message. Batched operations (an array) are refused.
+ */
+function multipartOperations(koa: Context): Record<string, unknown> | string {
+  const created: UploadedFile[] = [];
+  uploadsOf.set(koa, created);
+  const body = (koa.request.body ?? {}) as Record<string, unknown>;
+  const text = (name: string): string => {
+    const v = body[name];
+    return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
+  };
+  let operations: unknown;
+  let map: unknown;
+  try {
+    operations = JSON.parse(text('operations'));
+    map = JSON.parse(text('map') || '{}');
+  } catch {
+    return 'operations and map must be JSON (GraphQL multipart request).';
+  }
+  if (!operations || typeof operations !== 'object' || Array.isArray(operations)) return 'operations must be one GraphQL request object (batching is not supported).';
+  if (!map || typeof map !== 'object' || Array.isArray(map)) return 'map must be an object of file field names to paths.';
+  const files = (koa.request.files ?? {}) as Record<string, UploadedPart | UploadedPart[] | undefined>;
+  for (const [field, paths] of Object.entries(map as Record<string, unknown>)) {
+    const f = files[field];
+    const part = Array.isArray(f) ? f[0] : f;
+    if (!part) return `map names a file "${field.slice(0, 40)}" that was not sent.`;
+    if (!Array.isArray(paths) || paths.length !== 1 || typeof paths[0] !== 'string') return `map["${field.slice(0, 40)}"] must list exactly one path.`;
+    const file = new UploadedFile(part.filepath, part.originalFilename ?? null);
+    created.push(file);
+    if (!paths[0].startsWith('variables.') || !setPath(operations as Record<string, unknown>, paths[0], file)) {
+      return `map["${field.slice(0, 40)}"]: ${paths[0].slice(0, 80)} is not a null variable of operations.`;
+    }
+  }
+  return operations as Record<string, unknown>;
+}
+
+/** The body parser of /graphql: JSON (1 MB) for queries, multipart (MAX_FILE_MB, one file) for uploads. */
+function graphqlBody(deps: ApiDeps) {
+  const json = formBody();
+  const upload = uploadBody(deps.config);
+  return (koa: Context, next: Next) => (koa.is('multipart') ? upload(koa, next) : json(koa, next));
+}
+
+/** graphql-http's handler, given a request built from Koa's (so a multipart request reaches it as JSON). */
+function httpHandler(deps: ApiDeps) {
+  const schema = graphqlSchema();
+  const handle = createHttpHandler<Context, GraphQLContext, GraphQLContext>({
+    schema,
+    parse: (source) => parseLimited(source),
+    validationRules: limitRules,
+    context: (req) => req.context,
+    onOperation: (req, _args, result) => ('errors' in result ? maskErrors(result, req.context.koa) : result),
+  });
+  return async (koa: Context) => {
+    const context = contextOf(koa, deps);
+    let body: Record<string, unknown> | string | null;
+    let contentType = koa.get('Content-Type');
+    if (koa.is('multipart')) {
+      const ops = multipartOperations(koa);
+      if (typeof ops === 'string') return badRequest(koa, ops);
+      body = ops;
+      contentType = 'application/json';
+    } else {
+      const parsed = koa.request.body as unknown;
+      body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    }
+    const req: HttpRequest<Context, GraphQLContext> = {
+      method: koa.method,
+      url: koa.url,
+      headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? contentType : koa.get(name) || null) },
+      body: koa.method === 'GET' ? null : body,
+      raw: koa,
+      context,
+    };
+    const [out, init] = await handle(req);
+    koa.status = init.status;
+    for (const [name, value] of Object.entries(init.headers ?? {})) koa.set(name, String(value));
+    koa.body = out ?? '';
+    koa.set('Cache-Control', 'no-store');
+  };
+}
+
+/** graphql-sse's Koa handler (distinct connections mode: one stream per operation). */
+function sseHandler(deps: ApiDeps) {
+  const schema = graphqlSchema();
+  return createSseHandler<GraphQLContext>({
+    schema,
+    // Our parse (token limit) and validation (depth, cost) instead of the library's plain ones.
+    onSubscribe: (req, params) => {
+      const document = parseLimited(params.query);
+      return { schema, document, operationName: params.operationName ?? null, variableValues: params.variables ?? {}, contextValue: contextOf(req.context, deps) };
+    },
+    validate: (s, document) => validate(s, document, [...specifiedRules, ...limitRules]),
+    onNext: (ctx, _req, result) => maskErrors(result, ctx.koa),
+  });
+}
+
+/** The GraphQL routes (see the file's header). */
+export function graphqlRoutes(deps: ApiDeps): Router {
+  const router = new Router();
+  // A viewer's POST is a query; their mutations are refused operation by operation (see the header).
+  allowViewerWrite(/^\/graphql(\/stream)?\/?$/);
+  const http = httpHandler(deps);
+  const sse = sseHandler(deps);
+  const body = graphqlBody(deps);
+
+  router.get(GRAPHQL_PATH, requireUser, http);
+  router.post(GRAPHQL_PATH, requireUser, body, async (koa) => {
+    try {
+      await http(koa);
+    } finally {
+      // Files of a request whose operation did not start an import (refused, invalid, a viewer's) are removed.
+      // (One file per request at most: uploadBody's limit.)
+      if (!(uploadsOf.get(koa) ?? []).some((f) => f.consumed)) await discardUploads(koa);
+    }
+  });
+
+  const stream = async (koa: Context, next: Next) => {
+    try {
+      await sse(koa, next);
+    } catch (err) {
+      // A malformed document (over the token limit, a syntax error) is the client's; anything else is ours.
+      if (err instanceof GraphQLError) return badRequest(koa, err.message);
+      throw err;
+    }
+  };
+  router.get(GRAPHQL_STREAM_PATH, requireUser, stream);
+  router.post(GRAPHQL_STREAM_PATH, requireUser, formBody(), stream);
+
+  router.get(GRAPHQL_SCHEMA_PATH, requireUser, (koa) => {
+    koa.type = 'text/plain; charset=utf-8';
+    koa.body = printSchema(graphqlSchema());
+  });
+
+  router.get(GRAPHQL_EXPLORER_PATH, requireAdmin, (koa) => {
+    koa.render('graphql/explorer', { title: koa.state.t('graphql.title'), nav: 'graphql', endpoint: GRAPHQL_PATH, schemaUrl: GRAPHQL_SCHEMA_PATH });
+  });
+  return router;
+}
