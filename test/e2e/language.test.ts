@@ -101,9 +101,10 @@ describe('languages in the browser', () => {
     ].join('\n');
     await page.goto('/admin-dashboard/courses/import/');
     await page.getByRole('heading', { name: 'Importer des cours' }).waitFor();
-    await page.getByLabel('Fichier', { exact: true }).setInputFiles({ name: 'cours-fr.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await page.getByLabel(/Mode test/).check();
-    await Promise.all([page.waitForURL(/\/admin-dashboard\/imports\/[0-9a-f-]{36}\/$/), page.getByRole('button', { name: 'Importer', exact: true }).click()]);
+    const upload = page.getByRole('region', { name: 'Envoyer un fichier' });
+    await upload.getByLabel('Fichier', { exact: true }).setInputFiles({ name: 'cours-fr.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await upload.getByLabel(/Mode test/).check();
+    await Promise.all([page.waitForURL(/\/admin-dashboard\/imports\/[0-9a-f-]{36}\/$/), upload.getByRole('button', { name: 'Importer', exact: true }).click()]);
     assert.match((await page.locator('.flash-stack').textContent()) ?? '', /cours-fr\.csv est en cours de vérification/);
 
     await page.getByRole('heading', { name: 'Aperçu : rien n’a encore été écrit' }).waitFor({ timeout: 60_000 });
