@@ -1,5 +1,5 @@
 // ctx.render(view, data, status): views/<view>.eta rendered with autoEscape inside views/layout.eta.
-// Every view receives, besides its own data: it.user, it.csrfToken, it.flash, it.title, it.nav, it.temporalUiUrl,
+// Every view receives, besides its own data: it.user, it.csrfToken, it.flash, it.title, it.nav, it.temporalUiUrl, it.workflowUrl(id),
 // it.asset(name), it.path, it.lang and the language-bound helpers of viewHelpers() (it.t, it.date, it.number, …).
 // `<%= x %>` escapes; `<%~ x %>` is raw and is only for include(), it.body and catalogue texts whose markup is the
 // catalogue's own and whose values hold no user text. Partials are included from the views root and get only what
@@ -10,6 +10,7 @@ import { Eta } from 'eta';
 import type { Context, Middleware } from 'koa';
 import type { ApiDeps } from './deps';
 import { takeFlash } from './middleware/session';
+import { workflowWebUiUrl } from '../temporal/web-ui';
 import { assetUrl } from './middleware/static';
 import { requestLanguage } from './middleware/language';
 import { translator } from '../i18n/i18n';
@@ -72,6 +73,7 @@ export function renderer(deps: ApiDeps): Middleware {
         csrfToken: ctx.state.csrfToken ?? '',
         flash: takeFlash(ctx),
         temporalUiUrl: deps.config.temporal.uiUrl,
+        workflowUrl: (workflowId: string) => workflowWebUiUrl(deps.config.temporal, workflowId),
         path: ctx.path,
         requestId: ctx.state.requestId,
       };

@@ -23,6 +23,7 @@ import { createSql } from '../db/client';
 import { resolveProfile, UnknownMappingProfileError, type ProfileRef } from '../db/mapping-profiles';
 import { downloadSettings, downloadToIncoming, UrlImportRefused } from '../imports/url-download';
 import { stepProgressReporter } from './wait-progress';
+import { workflowWebUiUrl } from '../temporal/web-ui';
 
 const usage = `usage:
   course-import FILE|https://URL [--dry-run] [--mode create_only|update_only|create_or_update] [--mapping PROFILE] [--wait] [--json]
@@ -133,7 +134,7 @@ async function importCommand(client: Client, config: Config, argv: string[]): Pr
     ...(profile ? { mappingProfile: profile.name, mappingProfileVersion: profile.version } : {}),
   });
   if (!started.started) await unlink(incoming).catch(() => {});
-  const ui = `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${started.workflowId}`;
+  const ui = workflowWebUiUrl(config.temporal, started.workflowId);
   process.stderr.write(`${started.started ? 'import started' : 'this content is already being imported'}: ${started.importId}\n  Temporal Web UI: ${ui}\n`);
   if (!values.wait) {
     if (values.json) process.stdout.write(JSON.stringify(started) + '\n');

@@ -1,6 +1,6 @@
 // What an admin can do to an import from its page: confirm or discard a dry run (signals to the waiting
 // run, nothing is uploaded again), cancel a running import, revert a finished one (the revertImport workflow).
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Sql } from '../db/client';
 import { importDetail, type ImportDetail } from '../db/import-history';
@@ -10,6 +10,7 @@ import { revertImport } from '../workflows';
 import { revertWorkflowId } from '../workflows/revert-import';
 import { laterImportsMessage, REVERTABLE_STATUSES } from '../activities/revert';
 import { OPEN_STATUSES } from './status';
+import { startOnce } from '../temporal/start-once';
 
 /** A decision the import's state refuses; `message` is English (REST, CLI), `i18n` says it in a person's language. */
 export class ActionRefused extends Error {
@@ -67,16 +68,10 @@ export async function startRevert(deps: Deps, id: string, opts: { requestedBy: s
   const later = await laterImportsTouchingSameCourses(deps.sql, id);
   if (later.length > 0 && !opts.force) throw new ActionRefused(409, `Not reverted: ${laterImportsMessage(later)}.`, { key: 'imports.refused.laterImports', params: { files: later.map((l) => l.file_name).join(', ') } });
   const workflowId = revertWorkflowId(id);
-  try {
-    await deps.temporal.workflow.start(revertImport, {
-      taskQueue: deps.config.temporal.taskQueue,
-      workflowId,
-      args: [{ importId: id, requestedBy: opts.requestedBy, force: opts.force }],
-      workflowIdConflictPolicy: 'FAIL',
-    });
-    return { workflowId, started: true };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
-    throw err;
-  }
+  const started = await startOnce(deps.temporal, revertImport, {
+    taskQueue: deps.config.temporal.taskQueue,
+    workflowId,
+    args: [{ importId: id, requestedBy: opts.requestedBy, force: opts.force }],
+  });
+  return { workflowId, started };
 }

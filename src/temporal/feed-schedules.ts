@@ -1,11 +1,12 @@
 // One Temporal Schedule per feed (issue 12): it starts the feedRun workflow on the feed's interval or cron
 // expression. Pausing the feed pauses its Schedule; "run now" starts one run at once.
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleSpec } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleSpec } from '@temporalio/client';
 import type { Config } from '../config';
 import { feedRun } from '../workflows';
 import type { Feed } from '../db/feeds';
 import { parseFeedSchedule, type FeedScheduleSpec } from '../feeds/schedule-spec';
 import type { Sql } from '../db/client';
+import { startOnce } from './start-once';
 
 /** The Schedule of a feed; prefixed by the task queue like the other Schedules (scheduleIds), so deployments can share a namespace. */
 export function feedScheduleId(config: Pick<Config, 'temporal'>, feedId: string): string {
@@ -61,20 +62,12 @@ export async function deleteFeedSchedule(client: Client, config: Pick<Config, 't
  * manual run of this feed is still going on (its workflow id is fixed, so two clicks start one run).
  */
 export async function runFeedNow(client: Client, config: Pick<Config, 'temporal'>, feedId: string): Promise<boolean> {
-  try {
-    await client.workflow.start(feedRun, {
-      taskQueue: config.temporal.taskQueue,
-      workflowId: `${feedScheduleId(config, feedId)}-now`,
-      args: [{ feedId, trigger: 'manual' }],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      workflowRunTimeout: '1h',
-    });
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
-    throw err;
-  }
+  return startOnce(client, feedRun, {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `${feedScheduleId(config, feedId)}-now`,
+    args: [{ feedId, trigger: 'manual' }],
+    workflowRunTimeout: '1h',
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { importWorkflowId, searchAttributes, type ImportInput, type ImportSource } from '../contract';
 import type { ImportMode } from '../domain/types';
@@ -8,6 +8,7 @@ import { sha256File } from '../ingest/hash';
 import { displayFileName } from '../domain/display-text';
 import { importFile } from '../workflows';
 import { importMetadata } from './import-metadata';
+import { startOnce } from './start-once';
 import type { Sql } from '../db/client';
 import { resolveProfile } from '../db/mapping-profiles';
 
@@ -70,26 +71,20 @@ export async function startImport(client: Client, config: Pick<Config, 'temporal
     // Only when there is one: the input of a run without a profile stays what it always was.
     ...(mappingProfile ? { mappingProfile } : {}),
   };
-  try {
-    await client.workflow.start(importFile, {
-      taskQueue: config.temporal.taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      // In the memo so that a second starter learns the import id without needing a worker to answer a query.
-      memo: { importId: input.importId, path: input.path },
-      ...importMetadata(input),
-      typedSearchAttributes: [
-        { key: searchAttributes.status, value: 'queued' },
-        { key: searchAttributes.source, value: req.source },
-        { key: searchAttributes.fileName, value: input.fileName },
-      ],
-    });
-    return { importId: input.importId, workflowId, started: true };
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const { memo } = await client.workflow.getHandle(workflowId).describe();
-    return { importId: String(memo?.importId ?? ''), workflowId, started: false, runningPath: String(memo?.path ?? '') };
-  }
+  const started = await startOnce(client, importFile, {
+    taskQueue: config.temporal.taskQueue,
+    workflowId,
+    args: [input],
+    // In the memo so that a second starter learns the import id without needing a worker to answer a query.
+    memo: { importId: input.importId, path: input.path },
+    ...importMetadata(input),
+    typedSearchAttributes: [
+      { key: searchAttributes.status, value: 'queued' },
+      { key: searchAttributes.source, value: req.source },
+      { key: searchAttributes.fileName, value: input.fileName },
+    ],
+  });
+  if (started) return { importId: input.importId, workflowId, started: true };
+  const { memo } = await client.workflow.getHandle(workflowId).describe();
+  return { importId: String(memo?.importId ?? ''), workflowId, started: false, runningPath: String(memo?.path ?? '') };
 }

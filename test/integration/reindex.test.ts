@@ -6,7 +6,7 @@ import { createTestEnv, type TestEnv } from '../support/env';
 import { course, importJson, query } from './courses-helpers';
 import { generateCourses } from '../support/generate';
 import { searchCourses } from '../../src/search/queries';
-import { startReindex } from '../../src/search/start-reindex';
+import { startReindex } from '../../src/temporal/start-reindex';
 import { searchStatus } from '../../src/search/status';
 import { aliasIndices } from '../../src/search/reindex';
 import { reindexProgressQuery, type ReindexProgress } from '../../src/contract';

@@ -21,7 +21,7 @@ import { profileNameProblem } from '../../domain/mapping';
 import { bulkProgress, startBulk } from '../../courses/bulk';
 import type { Selection } from '../../courses/selection';
 import { getBulkAction } from '../../db/bulk-actions';
-import { reindexProgress, startReindex } from '../../search/start-reindex';
+import { reindexProgress, startReindex } from '../../temporal/start-reindex';
 import { consumerStatus, runningImports } from '../../monitoring/status';
 import { translator } from '../../i18n/i18n';
 import type { BulkAction, BulkProgress, ImportSource, ImportStatus } from '../../contract';

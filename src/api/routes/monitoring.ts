@@ -9,7 +9,7 @@ import { wantsJson } from '../middleware/negotiate';
 import { auditFromCtx } from '../middleware/audit';
 import { consumerStatus, monitoringSnapshot } from '../../monitoring/status';
 import { searchStatus } from '../../search/status';
-import { reindexProgress, startReindex } from '../../search/start-reindex';
+import { reindexProgress, startReindex } from '../../temporal/start-reindex';
 
 export const MONITORING_PATH = '/admin-dashboard/pipeline/monitoring/';
 
@@ -29,7 +29,6 @@ export function monitoringRoutes(deps: ApiDeps): Router {
       nav: 'monitoring',
       s: snapshot,
       isAdmin: ctx.state.user?.role === 'admin',
-      workflowUrl: (id: string) => `${deps.config.temporal.uiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(id)}`,
     });
   });
 

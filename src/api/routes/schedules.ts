@@ -54,7 +54,7 @@ export function scheduleRoutes(deps: ApiDeps): Router {
   router.get('/admin-dashboard/schedules/', requireUser, async (ctx) => {
     // Schedule id -> the catalogue key of its purpose (schedules.purpose.<key>): the memo's purpose is English.
     const purposeKeys = Object.fromEntries(Object.entries(scheduleIds(deps.config)).map(([key, id]) => [id, key]));
-    ctx.render('schedules/index', { title: ctx.state.t('schedules.title'), nav: 'monitoring', namespace: deps.config.temporal.namespace, schedules: await describeSchedules(deps), purposeKeys });
+    ctx.render('schedules/index', { title: ctx.state.t('schedules.title'), nav: 'monitoring', schedules: await describeSchedules(deps), purposeKeys });
   });
 
   router.get('/api/schedules', requireUser, async (ctx) => {

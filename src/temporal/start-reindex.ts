@@ -1,9 +1,10 @@
 // Starting the reindexCourses workflow: one per alias at a time (the workflow id is derived from the alias).
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { reindexProgressQuery, reindexWorkflowId, type ReindexProgress } from '../contract';
 import { reindexCourses } from '../workflows/reindex';
+import { startOnce } from './start-once';
 
 export interface StartedReindex {
   reindexId: string;
@@ -12,23 +13,17 @@ export interface StartedReindex {
   started: boolean;
 }
 
+/**
+ * Starts a reindex of the alias into a new index (the reindexCourses workflow), or reports the one already running.
+ * @throws what the Temporal client throws when the server cannot be reached.
+ */
 export async function startReindex(client: Client, config: Pick<Config, 'temporal' | 'elasticsearch'>): Promise<StartedReindex> {
   const workflowId = reindexWorkflowId(config.elasticsearch.alias);
   const reindexId = randomUUID();
-  try {
-    await client.workflow.start(reindexCourses, {
-      taskQueue: config.temporal.taskQueue,
-      workflowId,
-      args: [{ reindexId, startedAtMs: Date.now() }],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    });
-    return { reindexId, workflowId, started: true };
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const p = await client.workflow.getHandle(workflowId).query(reindexProgressQuery).catch(() => null);
-    return { reindexId: p?.reindexId ?? '', workflowId, started: false };
-  }
+  const started = await startOnce(client, reindexCourses, { taskQueue: config.temporal.taskQueue, workflowId, args: [{ reindexId, startedAtMs: Date.now() }] });
+  if (started) return { reindexId, workflowId, started: true };
+  const p = await client.workflow.getHandle(workflowId).query(reindexProgressQuery).catch(() => null);
+  return { reindexId: p?.reindexId ?? '', workflowId, started: false };
 }
 
 /** The progress of the alias's reindex (running or the last one Temporal still remembers). */
