@@ -16,7 +16,11 @@ export interface ApiDeps {
   logger: Logger;
 }
 
-export type Role = 'admin' | 'viewer';
+// Defined beside the tables that store them (layers point down: src/db/ imports nothing from src/api/).
+export type { Role } from '../db/users';
+export type { FlashKind, FlashMessage } from '../db/sessions';
+import type { Role } from '../db/users';
+import type { FlashKind } from '../db/sessions';
 
 export interface AuthUser {
   /** The staff account's id; 0 for an API token (it is no account: use tokenId). */
@@ -30,11 +34,6 @@ export interface AuthUser {
   language?: Language | null;
 }
 
-export type FlashKind = 'success' | 'error' | 'info' | 'warning';
-export interface FlashMessage {
-  kind: FlashKind;
-  message: string;
-}
 
 declare module 'koa' {
   interface DefaultState {

@@ -1,5 +1,5 @@
 import type { Sql } from './client';
-import type { Role } from '../api/deps';
+import type { Role } from './users';
 
 export interface ApiTokenRecord {
   id: number;

@@ -1,6 +1,13 @@
 import type { Sql } from './client';
-import type { FlashMessage, Role } from '../api/deps';
+import type { Role } from './users';
 import type { Language } from '../i18n/languages';
+
+export type FlashKind = 'success' | 'error' | 'info' | 'warning';
+/** A one-time message shown on the next page the session renders (stored with the session). */
+export interface FlashMessage {
+  kind: FlashKind;
+  message: string;
+}
 
 export interface SessionRecord {
   id_hash: string;

@@ -1,6 +1,8 @@
 import type { Sql } from './client';
-import type { Role } from '../api/deps';
 import type { Language } from '../i18n/languages';
+
+/** A staff account's role: admins change things, viewers read (every route checks it). */
+export type Role = 'admin' | 'viewer';
 
 export interface StaffUser {
   id: number;
