@@ -56,9 +56,3 @@ export async function importsByWorkflowIds(sql: Sql, workflowIds: string[]): Pro
     ORDER BY workflow_id, created_at DESC`;
 }
 
-/** Imports the ledger says are under way (a fallback when Temporal's visibility cannot be listed). */
-export async function unfinishedImports(sql: Sql, limit: number): Promise<ImportRecord[]> {
-  return sql<ImportRecord[]>`
-    SELECT * FROM imports WHERE finished_at IS NULL AND status IN ('queued', 'processing', 'awaiting_confirmation')
-    ORDER BY created_at DESC LIMIT ${limit}`;
-}

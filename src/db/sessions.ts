@@ -71,7 +71,3 @@ export async function deleteExpiredSessions(sql: Sql, idleSeconds: number): Prom
   return rows.length;
 }
 
-export async function sessionExists(sql: Sql, idHash: string): Promise<boolean> {
-  const rows = await sql`SELECT 1 FROM sessions WHERE id_hash = ${idHash}`;
-  return rows.length === 1;
-}

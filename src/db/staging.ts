@@ -74,11 +74,6 @@ export async function lastStagedRow(sql: Sql, importId: string): Promise<number>
   return row?.n ?? 0;
 }
 
-export async function countStaged(sql: Sql, importId: string): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM import_rows WHERE import_id = ${importId}`;
-  return row?.n ?? 0;
-}
-
 /**
  * A course that appears twice in one file: the first occurrence is imported, the others become row errors (and
  * their planned action "error").
