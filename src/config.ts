@@ -116,6 +116,10 @@ const schema = z.object({
   URL_IMPORT_ALLOW_INSECURE: bool.default(false),
   URL_IMPORT_TIMEOUT: durationSeconds.default(120),
   URL_IMPORT_CA_FILE: z.string().optional(),
+  // Category taxonomy (issue 14): what an import does with a category value no category matches, and the
+  // confidence from which the auto-categoriser's suggestion is applied rather than left for review.
+  UNKNOWN_CATEGORY_POLICY: z.enum(['create', 'refuse', 'suggest']).default('suggest'),
+  AUTO_CATEGORY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
 });
 
 /** Every variable the configuration reads (deployment files are checked against this list). */
@@ -166,6 +170,11 @@ export interface Config {
    * plain http for them, the whole download's time limit in seconds, and a PEM file of extra trusted CAs.
    */
   urlImport: { allowHosts: string[]; allowInsecure: boolean; timeoutSeconds: number; caFile: string | null };
+  /**
+   * Categories on import (issue 14): an unknown value is created as a category, refused (row error) or sent to the
+   * auto-categoriser ('suggest'); a suggestion with a confidence in [0, 1] at or above autoThreshold is applied.
+   */
+  categories: { unknownPolicy: 'create' | 'refuse' | 'suggest'; autoThreshold: number };
 }
 
 export class ConfigError extends Error {
@@ -242,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     digest: { time: e.DIGEST_TIME, timezone: e.DIGEST_TIMEZONE },
     i18n: { displayTimeZone: e.DISPLAY_TIMEZONE, notificationLanguage: e.NOTIFICATION_LANGUAGE },
     bulk: { inlineMax: e.BULK_INLINE_MAX, batchSize: e.BULK_BATCH_SIZE },
+    categories: { unknownPolicy: e.UNKNOWN_CATEGORY_POLICY, autoThreshold: e.AUTO_CATEGORY_THRESHOLD },
     urlImport: { allowHosts: e.URL_IMPORT_ALLOW_HOSTS, allowInsecure: e.URL_IMPORT_ALLOW_INSECURE, timeoutSeconds: e.URL_IMPORT_TIMEOUT, caFile: e.URL_IMPORT_CA_FILE ? path.resolve(e.URL_IMPORT_CA_FILE) : null },
     health: {
       taskQueue: e.HEALTH_TASK_QUEUE,

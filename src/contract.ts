@@ -100,6 +100,18 @@ export interface PlannedChange {
   fields: string[];
 }
 
+/**
+ * Why an import failed or was cancelled: a code, its parameters (plain JSON: counts, sizes in bytes, names) and the
+ * English sentence the CLI and the logs show. Pages, emails and chat notices render `importFailures.<code>` in the
+ * reader's language from the code and parameters (src/i18n/failure-messages.ts); `params` is absent on failures
+ * recorded before it existed, which are then shown with their English message.
+ */
+export interface FailureReason {
+  code: string;
+  message: string;
+  params?: Record<string, string | number | boolean | null>;
+}
+
 export interface Progress {
   importId: string;
   status: ImportStatus;
@@ -109,7 +121,7 @@ export interface Progress {
   upserted: number;
   indexed: number;
   counts: ActionCounts | null;
-  error: { code: string; message: string } | null;
+  error: FailureReason | null;
 }
 
 export interface Preview {
@@ -131,7 +143,7 @@ export interface ImportSummary {
   /** File warnings, then a bounded sample of row warnings (see Preview.warnings). */
   warnings: WarningRef[];
   /** Why the import failed or was cancelled, as the workflow learned it; null otherwise. */
-  error?: { code: string; message: string } | null;
+  error?: FailureReason | null;
   archivedTo: string | null;
 }
 
@@ -155,13 +167,16 @@ export const SAMPLE_SIZE = 50;
 
 // ---- Bulk actions on courses (workflow bulkCourses) and the full reindex (workflow reindexCourses) ----
 
-export const BULK_ACTIONS = ['activate', 'deactivate', 'duplicate', 'delete'] as const;
+// suggest_categories (issue 14): the auto-categoriser's suggestions for the courses, pending in the review queue.
+export const BULK_ACTIONS = ['activate', 'deactivate', 'duplicate', 'delete', 'suggest_categories'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /** Filters of the course list, as bulk actions "on every matching course" carry them (see src/courses/filters.ts). */
 export interface BulkFilters {
   q: string;
   category: string[];
+  /** Taxonomy category ids (issue 14); absent in filters stored before it. */
+  category_id?: number[];
   difficulty: string[];
   learning_mode: string[];
   is_free: boolean | null;

@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActivityDeps } from './deps';
-import type { ImportStatus, RowErrorRef } from '../contract';
+import type { FailureReason, ImportStatus, RowErrorRef } from '../contract';
 import { moveFile } from '../ingest/move';
 import { ingestPath, storedName } from '../ingest/paths';
 import { finishImport } from '../db/imports';
@@ -10,7 +10,7 @@ export interface ArchiveArgs {
   importId: string;
   fileName: string;
   status: ImportStatus;
-  error: { code: string; message: string } | null;
+  error: FailureReason | null;
   rowErrors: RowErrorRef[];
 }
 

@@ -19,6 +19,7 @@ import { resolveSelection } from '../courses/selection';
 import { documentsByIds } from '../db/search-documents';
 import { bulkIndexEverywhere, deleteEverywhere, refreshEverywhere } from '../search/indexer';
 import { writeTargets } from '../search/targets';
+import { suggestForCourses } from '../categorise/suggest-courses';
 
 export function bulkActivities(deps: ActivityDeps) {
   const { sql, es } = deps;
@@ -60,6 +61,10 @@ export function bulkActivities(deps: ActivityDeps) {
           }
           break;
         }
+        case 'suggest_categories':
+          // Pending suggestions for review (issue 14): nothing changes on the courses until a reviewer decides.
+          await suggestForCourses(sql, ids);
+          break;
         case 'duplicate': {
           const done = await existingCopies(sql, input.bulkId, ids);
           const todo = await coursesByIds(sql, ids.filter((id) => !done.has(id)));

@@ -12,7 +12,7 @@ export interface ActivityDeps {
   sql: Sql;
   /** null when Elasticsearch is disabled by configuration. */
   es: SearchClient | null;
-  config: Pick<Config, 'ingestDir' | 'limits' | 'batchSize' | 'elasticsearch' | 'publicUrl' | 'temporal' | 'health' | 'maxCrashes' | 'retention' | 'urlImport' | 'dryRunTimeoutSeconds' | 'heartbeatTimeoutSeconds'>;
+  config: Pick<Config, 'ingestDir' | 'limits' | 'batchSize' | 'elasticsearch' | 'publicUrl' | 'temporal' | 'health' | 'maxCrashes' | 'retention' | 'urlImport' | 'dryRunTimeoutSeconds' | 'heartbeatTimeoutSeconds' | 'categories'>;
   notifier: Notifier;
   logger: Logger;
 }
@@ -34,7 +34,7 @@ export function asActivityFailure(err: unknown, attempt = 1): unknown {
       type: FILE_VALIDATION_FAILURE,
       message: err.message,
       nonRetryable: true,
-      details: [{ code: err.code }],
+      details: [{ code: err.code, ...(err.params ? { params: err.params } : {}) }],
     });
   }
   if (err instanceof ApplicationFailure) return err;

@@ -15,6 +15,7 @@ import { SAMPLE_SIZE } from '../contract';
 import { bulkActivities } from './bulk';
 import { reindexActivities } from './reindex';
 import { feedActivities } from './feeds';
+import { categoriseActivities } from './categorise';
 export type { ActivityDeps } from './deps';
 
 /** The steps of an import, bound to their clients. Workflows import only the type of this. */
@@ -42,6 +43,8 @@ export function createActivities(deps: ActivityDeps) {
     ...reindexActivities(deps),
     // Feeds (issue 12): one run of a feed, download and import when changed.
     ...feedActivities(deps),
+    // Auto-categorisation (issue 14): training a model version, suggestions for existing courses.
+    ...categoriseActivities(deps),
   };
 }
 

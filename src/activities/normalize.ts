@@ -12,6 +12,8 @@ import {
   writeChanges,
 } from '../db/staging';
 import { getImport, updateImport } from '../db/imports';
+import { categoriseRows } from './categorise-rows';
+import { loadCategoriser } from '../categorise/load';
 
 /** The file's warnings first (they concern every row), then the first row warnings: SAMPLE_SIZE in all at most. */
 async function warningsSample(sql: ActivityDeps['sql'], importId: string): Promise<WarningRef[]> {
@@ -29,6 +31,8 @@ export function normalize(deps: ActivityDeps) {
     const { sql, config } = deps;
     const { importId } = args;
     await markDuplicateKeys(sql, importId);
+    // The taxonomy category of each row to write (issue 14): matched, created, refused or suggested by the model.
+    await categoriseRows(deps, importId, loadCategoriser, (row) => heartbeat({ categorised: row }));
 
     let after = 0;
     for (;;) {

@@ -5,6 +5,7 @@ import { getImport } from '../db/imports';
 import { claimDelivery, finishDelivery, noteDeliveryError } from '../db/notifications';
 import { channelIdsFor, deliver, reviveNotice } from '../notify/deliver';
 import { eventOf, IMPORT_OUTCOMES, type Notice } from '../notify/messages';
+import { workflowWebUiUrl } from '../temporal/web-ui';
 
 export interface SendNoticeArgs {
   /** Stable for one notice (e.g. `import:<id>`): with the channel, the idempotency key of the delivery. */
@@ -45,9 +46,9 @@ export function notificationActivities(deps: ActivityDeps) {
         errors: summary.errors.slice(0, 20),
         warnings: (summary.warnings ?? []).slice(0, 20),
         // From the summary: the ledger's error columns are written by the archive step, after this one.
-        error: summary.error ?? (record?.error_code ? { code: record.error_code, message: record.error_message ?? '' } : null),
+        error: summary.error ?? (record?.error_code ? { code: record.error_code, message: record.error_message ?? '', ...(record.error_params ? { params: record.error_params } : {}) } : null),
         adminUrl: `${publicUrl}/admin-dashboard/imports/${summary.importId}/`,
-        temporalUrl: `${temporal.uiUrl}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(summary.workflowId)}`,
+        temporalUrl: workflowWebUiUrl(temporal, summary.workflowId),
       };
       // No channel wants it: no delivery workflow at all (one workflow per file instead of two, under load).
       return channelIdsFor(notice, deps.notifier.config).length > 0 ? notice : null;

@@ -4,6 +4,7 @@ import type { ActionCounts, ImportMode } from '../contract';
 import { applyImport } from '../db/courses';
 import { countActions } from '../db/staging';
 import { updateImport } from '../db/imports';
+import { createPendingCategories, linkImportSuggestions } from '../db/categories';
 
 /** The page polls every second: a counter written at most this often still moves on every poll. */
 const PROGRESS_EVERY_MS = 500;
@@ -36,12 +37,16 @@ export function upsert(deps: ActivityDeps) {
     const alive = setInterval(() => heartbeat(), 1000);
     let written: number;
     try {
+      // Categories the `create` policy asked for (issue 14) exist before the courses that point at them.
+      await createPendingCategories(deps.sql, args.importId);
       written = await applyImport(deps.sql, args.importId, args.mode, { chunkRows: deps.config.batchSize, onProgress });
     } finally {
       clearInterval(alive);
     }
     // The last progress write lands before the final count, never after it.
     await pending;
+    // The import's category suggestions now know their course (issue 14).
+    await linkImportSuggestions(deps.sql, args.importId);
     const counts = await countActions(deps.sql, args.importId);
     await updateImport(deps.sql, args.importId, { rows_upserted: counts.created + counts.updated, step: 'index', counts });
     deps.logger.info({ importId: args.importId, written, counts }, 'courses upserted');

@@ -40,6 +40,8 @@ import { monitoringRoutes } from './routes/monitoring';
 import { dashboardRoutes } from './routes/dashboard';
 import { mappingProfileRoutes } from './routes/mapping-profiles';
 import { feedRoutes } from './routes/feeds';
+import { categoryRoutes } from './routes/categories';
+import { categoryReviewRoutes } from './routes/category-review';
 import { graphqlRoutes } from './graphql/router';
 
 /** Every router of the admin, in mounting order. The security test enumerates their routes from here. */
@@ -59,6 +61,8 @@ export function featureRouters(deps: ApiDeps): Router[] {
     dashboardRoutes(deps),
     mappingProfileRoutes(deps),
     feedRoutes(deps),
+    categoryRoutes(deps),
+    categoryReviewRoutes(deps),
     graphqlRoutes(deps),
   ];
 }

@@ -153,7 +153,8 @@ const importPaths: Record<string, PathItem> = {
 /** The course list's filters, shared by the search and the export. */
 const courseFilterParameters = [
         { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'full text: title, description, instructor, tags, lessons (French and English, accents ignored)' },
-        { name: 'category', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true },
+        { name: 'category', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true, description: 'the category as written in the source' },
+        { name: 'category_id', in: 'query', schema: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 50 }, style: 'form', explode: true, description: 'taxonomy categories (issue 14; GET /admin-dashboard/categories/ lists them)' },
         { name: 'difficulty', in: 'query', schema: { type: 'array', items: { enum: ['beginner', 'intermediate', 'advanced', 'all_levels'] } }, style: 'form', explode: true },
         { name: 'learning_mode', in: 'query', schema: { type: 'array', items: { enum: ['text', 'video', 'practice', 'mixed'] } }, style: 'form', explode: true },
         { name: 'is_free', in: 'query', schema: { type: 'boolean' } },
@@ -182,7 +183,15 @@ const coursePaths: Record<string, PathItem> = {
         { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
         { name: 'per_page', in: 'query', schema: { enum: [10, 20, 50, 100] } },
       ],
-      responses: { 200: { description: '{query, total, backend, tookMs, hits[{id, title, …, highlight{field: [escaped HTML with <mark>]}}], facets{category, difficulty, learning_mode, is_free, is_active: [{value, count}]}}' }, 401: unauthorized },
+      responses: { 200: { description: '{query, total, backend, tookMs, hits[{id, title, …, highlight{field: [escaped HTML with <mark>]}}], facets{category, category_id (value: the category id, label: its name in the reader\'s language), difficulty, learning_mode, is_free, is_active: [{value, count, label?}]}}' }, 401: unauthorized },
+    },
+  },
+  '/admin-dashboard/categories/': {
+    get: {
+      summary: 'The category taxonomy (issue 14): every category with its course count, and the near-duplicate pairs the assisted merge proposes',
+      tags: ['courses'],
+      description: 'JSON with `Accept: application/json` or an API token.',
+      responses: { 200: { description: '{categories[{id, slug, nameFr, nameEn, synonyms, parentId, active, mergedInto, courses}], duplicates[{keep, merge, reason: same_folded|translation|similar, score}]}' }, 401: unauthorized },
     },
   },
   '/admin-dashboard/courses/{id}/': {
@@ -214,7 +223,7 @@ const coursePaths: Record<string, PathItem> = {
               type: 'object',
               required: ['action'],
               properties: {
-                action: { enum: ['activate', 'deactivate', 'duplicate', 'delete'] },
+                action: { enum: ['activate', 'deactivate', 'duplicate', 'delete', 'suggest_categories'] },
                 ids: { type: 'array', items: { type: 'integer' }, maxItems: 1000 },
                 filters: { type: 'object', description: 'the query parameters of GET /admin-dashboard/courses/ as an object' },
                 confirm: { type: 'boolean' },
@@ -384,6 +393,39 @@ const monitoringPaths: Record<string, PathItem> = {
   },
 };
 
+/** GraphQL (issue 13): described here only as endpoints; the API itself is the schema at /graphql/schema.graphql. */
+const graphqlPaths: Record<string, PathItem> = {
+  '/graphql': {
+    post: {
+      summary: 'GraphQL over HTTP: queries, and mutations for administrators (viewers: queries only)',
+      tags: ['graphql'],
+      description:
+        'A GraphQL request as JSON ({query, variables, operationName}); a file for startImport as a GraphQL multipart request (operations, map, then the file). Same authentication as REST; with a session cookie, send the X-CSRF-Token header. Limits: depth 8, cost 5000, 100 items a page, 5000 tokens, 1 MB. The schema: /graphql/schema.graphql.',
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['query'], properties: { query: { type: 'string' }, variables: { type: ['object', 'null'] }, operationName: { type: ['string', 'null'] } } } }, 'multipart/form-data': {} } },
+      responses: { 200: { description: 'A GraphQL response ({data, errors})', content: { 'application/graphql-response+json': {}, 'application/json': {} } }, 400: { description: 'Invalid document or over a limit (GraphQL errors)' }, 401: unauthorized, 403: forbidden },
+    },
+    get: {
+      summary: 'GraphQL queries over GET (?query=…), or, for a browser asking for HTML, the GraphiQL page',
+      tags: ['graphql'],
+      description: 'With `Accept: application/graphql-response+json` (or application/json) and a `query` parameter: a query (never a mutation). A browser (Accept text/html, no query) is redirected to the GraphiQL page /admin-dashboard/graphql/, served from the app\'s own assets.',
+      parameters: [{ name: 'query', in: 'query', required: false, schema: { type: 'string' } }, { name: 'variables', in: 'query', required: false, schema: { type: 'string' }, description: 'JSON' }, { name: 'operationName', in: 'query', required: false, schema: { type: 'string' } }],
+      responses: { 200: { description: 'A GraphQL response' }, 302: { description: 'To the GraphiQL page' }, 401: unauthorized },
+    },
+  },
+  '/graphql/stream': {
+    post: {
+      summary: 'GraphQL subscriptions (importProgress) as server-sent events, graphql-sse protocol (distinct connections)',
+      tags: ['graphql'],
+      description: 'The body is a GraphQL request for a subscription; the answer is text/event-stream: `next` events with each result, then `complete` (importProgress ends with the import\'s summary).',
+      requestBody: { required: true, content: { 'application/json': {} } },
+      responses: { 200: { description: 'An event stream', content: { 'text/event-stream': {} } }, 400: { description: 'Invalid document or over a limit' }, 401: unauthorized },
+    },
+  },
+  '/graphql/schema.graphql': {
+    get: { summary: 'The GraphQL schema (SDL), as committed in src/api/graphql/schema.graphql', tags: ['graphql'], responses: { 200: { description: 'text/plain' }, 401: unauthorized } },
+  },
+};
+
 export const openapiDocument = {
   openapi: '3.1.0',
   info: {
@@ -394,7 +436,7 @@ export const openapiDocument = {
   },
   servers: [{ url: '/' }],
   security: [{ bearerAuth: [] }],
-  paths: { ...foundationPaths, ...importPaths, ...coursePaths, ...monitoringPaths, ...mappingProfilePaths, ...feedPaths },
+  paths: { ...foundationPaths, ...importPaths, ...coursePaths, ...monitoringPaths, ...mappingProfilePaths, ...feedPaths, ...graphqlPaths },
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token (cit_…)' } },
     schemas: {

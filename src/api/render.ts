@@ -17,6 +17,7 @@ import { translator } from '../i18n/i18n';
 import type { Language } from '../i18n/languages';
 import { formatBytes, formatDate, formatDateTime, formatElapsed, formatHours, formatNumber, formatPrice } from '../i18n/format';
 import { fieldLabel, problemText, type ProblemLike } from '../i18n/row-messages';
+import { failureText, type FailureLike } from '../i18n/failure-messages';
 
 export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'views');
 
@@ -41,6 +42,8 @@ export function viewHelpers(language: Language, timeZone: string) {
     t,
     /** A row error / row or file warning in the reader's language (issue 11; its English message when it has no code). */
     problem: (p: ProblemLike) => problemText(t, p),
+    /** Why an import failed, in the reader's language from its code and parameters (issue 11; English detail otherwise). */
+    failure: (e: FailureLike) => failureText(t, e),
     /** A course field as the reader's language names it ('prix'); a row problem's field only when it has a code. */
     fieldName: (p: ProblemLike) => (p.field && p.code && p.field !== '*' ? fieldLabel(t, p.field) : (p.field ?? '')),
     date: (d: Date | string | null | undefined) => formatDateTime(d, language, timeZone),

@@ -27,6 +27,13 @@ const list = (allowed?: readonly string[]) =>
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
     .transform((v) => v.map((s) => s.trim()).filter((s) => s !== '' && s.length <= 200 && (!allowed || allowed.includes(s))).slice(0, 50));
 
+/** Taxonomy category ids (issue 14): positive integers, at most 50. */
+const ids = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+  .transform((v) => [...new Set(v.filter((s) => /^\d{1,9}$/.test(s.trim())).map((s) => Number(s.trim())).filter((n) => n > 0))].slice(0, 50));
+
 const tristate = z
   .union([z.string(), z.array(z.string())])
   .optional()
@@ -51,6 +58,7 @@ const one = z
 const querySchema = z.object({
   q: one.transform((v) => (v ?? '').trim().slice(0, 200)),
   category: list(),
+  category_id: ids,
   difficulty: list(DIFFICULTIES),
   learning_mode: list(LEARNING_MODES),
   is_free: tristate,
@@ -70,6 +78,7 @@ export function parseCourseQuery(input: Record<string, unknown>): CourseQuery {
   return {
     q: p.q,
     category: p.category,
+    category_id: p.category_id,
     difficulty: p.difficulty,
     learning_mode: p.learning_mode,
     is_free: p.is_free,
@@ -86,6 +95,7 @@ export function filtersOf(q: CourseQuery | CourseFilters): CourseFilters {
   return {
     q: q.q,
     category: q.category,
+    category_id: q.category_id ?? [],
     difficulty: q.difficulty,
     learning_mode: q.learning_mode,
     is_free: q.is_free,
@@ -100,6 +110,7 @@ export function filtersToParams(f: CourseFilters): URLSearchParams {
   const p = new URLSearchParams();
   if (f.q) p.set('q', f.q);
   for (const k of ['category', 'difficulty', 'learning_mode'] as const) for (const v of f[k]) p.append(k, v);
+  for (const id of f.category_id ?? []) p.append('category_id', String(id));
   if (f.is_free !== null) p.set('is_free', String(f.is_free));
   if (f.is_active !== null) p.set('is_active', String(f.is_active));
   if (f.price_min !== null) p.set('price_min', String(f.price_min));
@@ -120,6 +131,8 @@ export function activeFilters(f: CourseFilters): Record<string, unknown> {
 export interface FacetBucket {
   value: string;
   count: number;
+  /** What the page shows for the value when it is not the value itself: a taxonomy category's name (issue 14). */
+  label?: string;
 }
 
 export interface CourseHit {
@@ -142,7 +155,8 @@ export interface CourseHit {
 export interface CourseSearchResult {
   total: number;
   hits: CourseHit[];
-  facets: Record<'category' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active', FacetBucket[]>;
+  /** `category` counts the source values as written, `category_id` the taxonomy categories (issue 14). */
+  facets: Record<'category' | 'category_id' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active', FacetBucket[]>;
   tookMs: number;
   backend: 'elasticsearch' | 'postgresql';
 }

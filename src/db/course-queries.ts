@@ -65,7 +65,7 @@ function matchingIdsOf(sql: Sql, q: string): Fragment {
  */
 export const FALLBACK_TEXT_SCAN_MS = 800;
 
-type FacetName = 'category' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active';
+type FacetName = 'category' | 'category_id' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active';
 
 /**
  * The WHERE clause of the filters; `except` leaves one facet's own filter out (for its counts). `matched` is a
@@ -76,6 +76,7 @@ function whereOf(sql: Sql, f: CourseFilters, except?: FacetName, matched?: Fragm
   const q = f.q.trim();
   if (q) parts.push(sql`c.id IN ${matched ?? matchingIdsOf(sql, q)}`);
   if (f.category.length && except !== 'category') parts.push(sql`c.category = ANY(${f.category}::text[])`);
+  if (f.category_id?.length && except !== 'category_id') parts.push(sql`c.category_id = ANY(${f.category_id}::int[])`);
   if (f.difficulty.length && except !== 'difficulty') parts.push(sql`c.difficulty = ANY(${f.difficulty}::text[])`);
   if (f.learning_mode.length && except !== 'learning_mode') parts.push(sql`c.learning_mode = ANY(${f.learning_mode}::text[])`);
   if (f.is_free !== null && except !== 'is_free') parts.push(sql`c.is_free = ${f.is_free}`);
@@ -143,6 +144,8 @@ async function searchWith(sql: Sql, q: CourseQuery, matched?: Fragment): Promise
   const facets = {} as Record<FacetName, FacetBucket[]>;
   const columns: Record<FacetName, Fragment> = {
     category: sql`c.category`,
+    // By taxonomy category (issue 14), as the Elasticsearch facet.
+    category_id: sql`c.category_id::text`,
     difficulty: sql`c.difficulty`,
     learning_mode: sql`c.learning_mode`,
     is_free: sql`c.is_free::text`,
@@ -305,12 +308,6 @@ export async function importsOfCourse(sql: Sql, courseId: number, limit = 50): P
 export async function exportPage(sql: Sql, ids: number[] | null, f: CourseFilters | null, afterId: number, limit: number): Promise<CourseRow[]> {
   const where = ids ? sql`c.id = ANY(${ids}::bigint[])` : f ? whereOf(sql, f) : sql`true`;
   return sql<CourseRow[]>`SELECT ${courseColumns(sql)} FROM courses c WHERE ${where} AND c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
-}
-
-export async function selectionExportPage(sql: Sql, bulkId: string, afterId: number, limit: number): Promise<CourseRow[]> {
-  return sql<CourseRow[]>`
-    SELECT ${courseColumns(sql)} FROM courses c JOIN bulk_selections s ON s.course_id = c.id AND s.bulk_id = ${bulkId}
-    WHERE c.id > ${afterId} ORDER BY c.id LIMIT ${limit}`;
 }
 
 export interface CourseTotals {

@@ -25,8 +25,11 @@ export async function applyImport(
             is_free = EXCLUDED.is_free, tags = EXCLUDED.tags, quality_score = EXCLUDED.quality_score,
             content_hash = EXCLUDED.content_hash, updated_at = now(), updated_by_import = EXCLUDED.updated_by_import,
             -- EXCLUDED.is_active is the file's value, else the course's own (see the SELECT below).
-            is_active = EXCLUDED.is_active
-          WHERE courses.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR courses.is_active IS DISTINCT FROM EXCLUDED.is_active`;
+            is_active = EXCLUDED.is_active,
+            -- The taxonomy category the plan chose (issue 14); none chosen: the course keeps its own.
+            category_id = coalesce(EXCLUDED.category_id, courses.category_id)
+          WHERE courses.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR courses.is_active IS DISTINCT FROM EXCLUDED.is_active
+            OR (EXCLUDED.category_id IS NOT NULL AND courses.category_id IS DISTINCT FROM EXCLUDED.category_id)`;
     // Before-images of exactly the courses the statement below is about to change (same key, other hash),
     // so a revert or a cancellation can put them back. create_only never changes an existing course.
     if (mode !== 'create_only') await snapshotBeforeImages(tx, importId);
@@ -43,14 +46,14 @@ export async function applyImport(
       const applied = await tx`
       WITH up AS (
         INSERT INTO courses (natural_key, external_id, title, description, category, instructor, duration_hours,
-          difficulty, learning_mode, price, is_free, tags, quality_score, is_active, content_hash, created_by_import, updated_by_import)
+          difficulty, learning_mode, price, is_free, tags, quality_score, is_active, content_hash, created_by_import, updated_by_import, category_id)
         SELECT r.natural_key, r.course->>'external_id', r.course->>'title', r.course->>'description', r.course->>'category',
           r.course->>'instructor', (r.course->>'duration_hours')::numeric, r.course->>'difficulty', r.course->>'learning_mode',
           (r.course->>'price')::numeric, (r.course->>'is_free')::boolean,
           ARRAY(SELECT jsonb_array_elements_text(r.course->'tags')), (r.course->>'quality_score')::smallint,
           -- A file without is_active: a new course is active, an existing one keeps its status.
           coalesce((r.course->>'is_active')::boolean, (SELECT c0.is_active FROM courses c0 WHERE c0.natural_key = r.natural_key), true),
-          r.content_hash, ${importId}::uuid, ${importId}::uuid
+          r.content_hash, ${importId}::uuid, ${importId}::uuid, r.category_id
         FROM import_rows r
         WHERE r.import_id = ${importId} AND r.action IN ('create', 'update') AND r.row_number BETWEEN ${lo} AND ${hi}
         ${onConflict()}

@@ -21,7 +21,7 @@ export interface Page<T> {
 
 export type HistoryRow = Pick<
   ImportRecord,
-  'id' | 'workflow_id' | 'file_name' | 'source' | 'mode' | 'dry_run' | 'status' | 'step' | 'started_by' | 'counts' | 'created_at' | 'finished_at' | 'error_message'
+  'id' | 'workflow_id' | 'file_name' | 'source' | 'mode' | 'dry_run' | 'status' | 'step' | 'started_by' | 'counts' | 'created_at' | 'finished_at' | 'error_message' | 'error_code' | 'error_params'
 > & { reverted_at: Date | null };
 
 function likePattern(s: string): string {
@@ -38,7 +38,7 @@ export async function listImports(sql: Sql, f: HistoryFilters, offset: number, l
     ${f.fileName ? sql`AND file_name ILIKE ${likePattern(f.fileName)}` : sql``}`;
   const rows = await sql<HistoryRow[]>`
     SELECT id, workflow_id, file_name, source, mode, dry_run, status, step, started_by, counts, created_at, finished_at,
-      error_message, reverted_at
+      error_message, error_code, error_params, reverted_at
     FROM imports ${where} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
   const [c] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM imports ${where}`;
   return { rows, total: c?.n ?? 0 };

@@ -1,5 +1,5 @@
 import type { Sql } from './client';
-import type { ActionCounts, ImportInput, ImportStatus, Step } from '../contract';
+import type { ActionCounts, FailureReason, ImportInput, ImportStatus, Step } from '../contract';
 import type { FileFormat, FileWarning } from '../domain/types';
 
 export interface ImportRecord {
@@ -25,6 +25,8 @@ export interface ImportRecord {
   counts: ActionCounts | null;
   error_code: string | null;
   error_message: string | null;
+  /** The failure's parameters (migration 024), for the reader's language; null before it existed or without any. */
+  error_params?: FailureReason['params'] | null;
   archived_to: string | null;
   /** File-level warnings written by the parse step (null before it ran). */
   warnings: FileWarning[] | null;
@@ -77,11 +79,12 @@ export async function updateImport(sql: Sql, id: string, update: ImportProgressU
 export async function finishImport(
   sql: Sql,
   id: string,
-  result: { status: ImportStatus; archivedTo: string | null; error: { code: string; message: string } | null },
+  result: { status: ImportStatus; archivedTo: string | null; error: FailureReason | null },
 ): Promise<void> {
+  const params = result.error?.params ? sql.json(result.error.params as never) : null;
   await sql`
     UPDATE imports SET status = ${result.status}, step = 'done', archived_to = ${result.archivedTo},
-      error_code = ${result.error?.code ?? null}, error_message = ${result.error?.message ?? null},
+      error_code = ${result.error?.code ?? null}, error_message = ${result.error?.message ?? null}, error_params = ${params},
       finished_at = coalesce(finished_at, now())
     WHERE id = ${id}`;
 }
@@ -89,12 +92,13 @@ export async function finishImport(
 /** A file refused before any workflow started (watcher: too large, unknown extension). */
 export async function recordRejectedFile(
   sql: Sql,
-  rec: { id: string; fileName: string; sha256: string; sizeBytes: number; source: ImportInput['source']; code: string; message: string; archivedTo: string },
+  rec: { id: string; fileName: string; sha256: string; sizeBytes: number; source: ImportInput['source']; code: string; message: string; params?: FailureReason['params']; archivedTo: string },
 ): Promise<void> {
+  const params = rec.params ? sql.json(rec.params as never) : null;
   await sql`
-    INSERT INTO imports (id, workflow_id, sha256, file_name, source, mode, size_bytes, status, step, error_code, error_message, archived_to, started_at, finished_at)
+    INSERT INTO imports (id, workflow_id, sha256, file_name, source, mode, size_bytes, status, step, error_code, error_message, error_params, archived_to, started_at, finished_at)
     VALUES (${rec.id}, '', ${rec.sha256}, ${rec.fileName}, ${rec.source}, 'create_or_update', ${rec.sizeBytes}, 'failed', 'done',
-            ${rec.code}, ${rec.message}, ${rec.archivedTo}, now(), now())`;
+            ${rec.code}, ${rec.message}, ${params}, ${rec.archivedTo}, now(), now())`;
 }
 
 export async function getImport(sql: Sql, id: string): Promise<ImportRecord | null> {

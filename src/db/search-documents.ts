@@ -12,6 +12,10 @@ export interface CourseDocument extends Omit<NormalizedCourse, 'lessons' | 'natu
   lessons: Pick<NormalizedLesson, 'title' | 'content'>[];
   /** Completion input: the title, and also the instructor and tags, which admins type just as often. */
   suggest: { input: string[] };
+  /** The taxonomy category (issue 14) and its names; null when the course has none. */
+  category_id: number | null;
+  category_name_fr: string | null;
+  category_name_en: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -28,6 +32,10 @@ const documentJson = (sql: Sql) => sql`
     'category', c.category, 'instructor', c.instructor, 'duration_hours', c.duration_hours,
     'difficulty', c.difficulty, 'learning_mode', c.learning_mode, 'price', c.price, 'is_free', c.is_free,
     'tags', c.tags, 'quality_score', c.quality_score, 'is_active', c.is_active,
+    -- The taxonomy category (issue 14): its id for facets and filters, its names in both languages for search.
+    'category_id', c.category_id,
+    'category_name_fr', (SELECT k.name_fr FROM categories k WHERE k.id = c.category_id),
+    'category_name_en', (SELECT k.name_en FROM categories k WHERE k.id = c.category_id),
     'created_at', c.created_at, 'updated_at', c.updated_at,
     'lessons', (SELECT coalesce(json_agg(json_build_object('title', l.title, 'content', l.content) ORDER BY l.position), '[]'::json)
                 FROM lessons l WHERE l.course_id = c.id),
@@ -63,4 +71,15 @@ export async function documentsUpdatedSince(sql: Sql, since: Date, afterId: numb
 export async function documentsByIds(sql: Sql, ids: number[]): Promise<IndexableCourse[]> {
   if (ids.length === 0) return [];
   return sql<IndexableCourse[]>`SELECT ${documentJson(sql)} FROM courses c WHERE c.id = ANY(${ids}::bigint[]) ORDER BY c.id`;
+}
+
+/**
+ * The courses of a taxonomy category (null: of every category), a page at a time in id order: what a rename, a
+ * merge or the seeding of the taxonomy re-indexes (issue 14).
+ */
+export async function documentsOfCategory(sql: Sql, categoryId: number | null, afterId: number, limit: number): Promise<IndexableCourse[]> {
+  return sql<IndexableCourse[]>`
+    SELECT ${documentJson(sql)} FROM courses c
+    WHERE ${categoryId === null ? sql`c.category_id IS NOT NULL` : sql`c.category_id = ${categoryId}`} AND c.id > ${afterId}
+    ORDER BY c.id LIMIT ${limit}`;
 }

@@ -13,7 +13,8 @@ export type RowParamValue = string | number | boolean | null;
  * The parameters of a row problem's message. Conventions the renderer knows: `kind` is a KindKey (translated as
  * "a list" / "une liste"), `column` is the column as written in the file when it differs from the field,
  * `subject` replaces the field as the message's prefix, `context` picks a variant of the message (i18next's
- * `key_<context>`), `count` picks the plural form.
+ * `key_<context>`), `count` picks the plural form, `category_fr` / `category_en` give `category` in the reader's
+ * language (a taxonomy category's names).
  */
 export type RowParams = Record<string, RowParamValue>;
 
@@ -106,6 +107,12 @@ export const ROW_CODES = [
   'rule_duration_below',
   'rule_duration_above',
   'rule_quality_below',
+  // the category taxonomy and auto-categorisation (issue 14, src/activities/categorise-rows.ts)
+  'category_matched',
+  'category_created',
+  'category_unknown',
+  'category_suggested',
+  'category_review_needed',
 ] as const;
 export type RowCode = (typeof ROW_CODES)[number];
 

@@ -204,7 +204,8 @@ export function guardRow(raw: Record<string, unknown>, limits: RowLimits): Guard
     errors.push({
       field: '*',
       code: 'row_too_large_over',
-      params: { size: sizeWords(surelyTooLarge), max: sizeWords(limits.maxRowBytes) },
+      // Sizes in bytes: the reader's renderer writes them in their language (`1,5 Mo`); the message is English.
+      params: { size: surelyTooLarge, max: limits.maxRowBytes },
       message: `this row is more than ${sizeWords(surelyTooLarge)}; at most ${sizeWords(limits.maxRowBytes)} per row`,
     });
     return { raw: oversizedRowPreview(raw), errors, warnings };
@@ -277,7 +278,7 @@ export function guardRow(raw: Record<string, unknown>, limits: RowLimits): Guard
   if (chars * 3 > limits.maxRowBytes) {
     const bytes = Buffer.byteLength(JSON.stringify(out));
     if (bytes > limits.maxRowBytes) {
-      errors.push({ field: '*', code: 'row_too_large', params: { size: sizeWords(bytes), max: sizeWords(limits.maxRowBytes) }, message: `this row is ${sizeWords(bytes)}; at most ${sizeWords(limits.maxRowBytes)} per row` });
+      errors.push({ field: '*', code: 'row_too_large', params: { size: bytes, max: limits.maxRowBytes }, message: `this row is ${sizeWords(bytes)}; at most ${sizeWords(limits.maxRowBytes)} per row` });
       out = oversizedRowPreview(out);
     }
   }

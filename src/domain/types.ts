@@ -136,6 +136,11 @@ export class FileValidationError extends Error {
       // shared-strings table or a spreadsheet that expands too far (ReaderLimits names each bound).
       | 'too_complex',
     message: string,
+    /**
+     * The message's values, for the reader's language (importFailures.<code> of the catalogues): sizes in bytes,
+     * counts, names as written; `context` picks a variant. Absent where only the English message says it.
+     */
+    readonly params?: Record<string, string | number | boolean | null>,
   ) {
     // The message is stored (imports.error_message, text) and can quote the file (column names): held to what
     // PostgreSQL stores and to a length a report can show.

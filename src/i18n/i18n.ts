@@ -67,6 +67,17 @@ const translators = new Map<Language, Translate>();
 /** t() bound to one language, built once per language. */
 export function translator(language: Language): Translate {
   let t = translators.get(language);
-  if (!t) translators.set(language, (t = i18n().getFixedT(language)));
+  if (!t) {
+    translators.set(language, (t = i18n().getFixedT(language)));
+    languages.set(t, language);
+  }
   return t;
+}
+
+// The language each translator() is bound to, so a renderer given only t() can format numbers for that reader.
+const languages = new WeakMap<Translate, Language>();
+
+/** The language of a t() made by translator(); the default language (French) for any other function. */
+export function languageOf(t: Translate): Language {
+  return languages.get(t) ?? DEFAULT_LANGUAGE;
 }

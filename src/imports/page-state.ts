@@ -78,3 +78,25 @@ export function importPageState(view: Pick<ImportStatusView, 'status' | 'step' |
     errorMessage: view.error ? withoutServerPaths(view.error.message, ingestDir) : null,
   };
 }
+
+/** What a line of the history or the dashboard says about an import, agreeing with its own page. */
+export interface ImportListState {
+  /** Still only a preview: a dry run that was not confirmed (the "Test mode" badge). */
+  testMode: boolean;
+  /** The created / updated counts are what the import wrote; false for a preview, a discarded or a cancelled one (shown as '—'). */
+  wrote: boolean;
+}
+
+/**
+ * The reading of one import in a list (history, dashboard), from its ledger row alone: a confirmed dry run
+ * (it wrote, or is writing) loses its "Test mode" badge, and a preview that never wrote (waiting, discarded, or
+ * ended before a decision) or an import cancelled (its writes undone) does not show "Created N". Pure.
+ */
+export function importListState(row: { dry_run: boolean; status: string; step: string | null }): ImportListState {
+  const wrote = WROTE.includes(row.status);
+  const writing = row.status === 'processing' && WRITING_STEPS.includes(row.step ?? '');
+  const confirmed = wrote || writing;
+  // A cancelled import's writes were undone: its counts are not what the catalogue holds either.
+  const undone = row.status === 'cancelled' || row.status === 'discarded';
+  return { testMode: row.dry_run && !confirmed, wrote: confirmed || (!row.dry_run && !undone) };
+}

@@ -5,8 +5,9 @@ import type { Config } from '../config';
 import type { Sql } from '../db/client';
 import { importDetail, type ImportDetail } from '../db/import-history';
 import { sampleRowErrors, sampleRowWarnings } from '../db/staging';
-import { progressQuery, type ActionCounts, type Progress, type RowErrorRef, type WarningRef } from '../contract';
+import { progressQuery, type ActionCounts, type FailureReason, type Progress, type RowErrorRef, type WarningRef } from '../contract';
 import { furthest, stepProgress, type StepProgress } from './step-progress';
+import { workflowWebUiUrl } from '../temporal/web-ui';
 
 export const OPEN_STATUSES: readonly string[] = ['queued', 'processing', 'awaiting_confirmation'];
 export const FIRST_ERRORS = 20;
@@ -28,7 +29,7 @@ export interface ImportStatusView {
   /** How far the running step is, out of how many rows (issue 11); null between steps with rows to count. */
   stepProgress: StepProgress | null;
   counts: ActionCounts | null;
-  error: { code: string; message: string } | null;
+  error: FailureReason | null;
   errors: RowErrorRef[];
   /** The file's warnings (all of them, bounded when stored), then the first row warnings. */
   warnings: WarningRef[];
@@ -40,10 +41,9 @@ export interface ImportStatusView {
   links: { self: string; page: string; temporal: string | null };
 }
 
+/** The import's run in the Temporal Web UI, or null for a ledger row that never got a workflow id. */
 export function temporalRunUrl(config: Pick<Config, 'temporal'>, workflowId: string): string | null {
-  if (!workflowId) return null;
-  const t = config.temporal;
-  return `${t.uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(t.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return workflowId ? workflowWebUiUrl(config.temporal, workflowId) : null;
 }
 
 /** The run's own view, when a worker answers quickly; the ledger mirrors it anyway, a bit behind. */
@@ -76,7 +76,7 @@ export function statusView(imp: ImportDetail, config: Pick<Config, 'temporal'>, 
     progress,
     stepProgress: open ? stepProgress(step, progress, { expected: imp.rows_expected, counts }) : null,
     counts,
-    error: imp.error_code ? { code: imp.error_code, message: imp.error_message ?? '' } : useLive ? live.error : null,
+    error: imp.error_code ? { code: imp.error_code, message: imp.error_message ?? '', ...(imp.error_params ? { params: imp.error_params } : {}) } : useLive ? live.error : null,
     errors,
     warnings: [...(imp.warnings ?? []), ...rowWarnings],
     createdAt: imp.created_at,

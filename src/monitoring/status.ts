@@ -223,7 +223,7 @@ export async function monitoringSnapshot(deps: MonitoringDeps): Promise<Monitori
     workers,
     watcher,
     search,
-    failures: failures.map((f) => ({ id: f.id, fileName: f.file_name, at: (f.finished_at ?? f.created_at).toISOString(), code: f.error_code, message: f.error_message })),
+    failures: failures.map((f) => ({ id: f.id, fileName: f.file_name, at: (f.finished_at ?? f.created_at).toISOString(), code: f.error_code, message: f.error_message, params: f.error_params ?? null })),
     housekeeping,
     supervisors,
   };

@@ -3,6 +3,7 @@
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
 import { count, countFacts, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_WARNINGS, oneLine, safeLinks, safeUrl, shownRowErrors, titleOf, warningLine, type Link, type NoticeLocale, type Title } from './format';
 import { translator } from '../i18n/i18n';
+import { failureText } from '../i18n/failure-messages';
 
 export interface CardField {
   name: string;
@@ -45,7 +46,7 @@ function importCard(n: ImportNotice, now: Date, locale: NoticeLocale): Omit<Card
       ...countFacts(n, locale).map(({ label, value }) => ({ name: label, value })),
       { name: t('notify.duration'), value: formatDuration(n.durationMs, locale) },
     ],
-    error: n.error ? `${oneLine(n.error.code, 60)}: ${oneLine(n.error.message, 1000)}` : null,
+    error: n.error ? `${oneLine(n.error.code, 60)}: ${oneLine(failureText(t, n.error), 1000)}` : null,
     lists: [
       ...(rowErrors.errors.length > 0
         ? [

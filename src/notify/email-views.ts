@@ -3,6 +3,7 @@
 import type { AlertNotice, DigestNotice, ImportNotice, Notice } from './messages';
 import { count, countFacts, counted, formatDuration, formatMoment, formatPeriod, MAX_SHOWN_WARNINGS, oneLine, safeLinks, safeUrl, shownRowErrors, titleOf, warningLine, type Link, type NoticeLocale, type Tone } from './format';
 import { translator, type Translate } from '../i18n/i18n';
+import { failureText } from '../i18n/failure-messages';
 import type { Language } from '../i18n/languages';
 import { formatNumber } from '../i18n/format';
 
@@ -89,7 +90,8 @@ export function importView(notice: { type: 'import' } & ImportNotice, locale: No
       { label: t('notify.duration'), value: formatDuration(notice.durationMs, locale) },
       { label: t('notify.import'), value: oneLine(notice.importId, 80) },
     ],
-    error: notice.error ? { code: oneLine(notice.error.code, 60), message: oneLine(notice.error.message, 1000) } : null,
+    // In the notice's language from the failure's code and parameters (issue 11); the English message is the detail.
+    error: notice.error ? { code: oneLine(notice.error.code, 60), message: oneLine(failureText(t, notice.error), 1000) } : null,
     counts: countFacts(notice, locale),
     errors: rowErrors.errors,
     errorsNote: rowErrors.note,

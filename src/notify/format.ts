@@ -5,6 +5,7 @@ import type { ActionCounts } from '../contract';
 import type { AlertKind, ImportNotice, Notice } from './messages';
 import { stripBidiControls } from '../domain/display-text';
 import { translator } from '../i18n/i18n';
+import { failureText } from '../i18n/failure-messages';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/languages';
 import { formatDate, formatDateTime, formatNumber } from '../i18n/format';
 import { fieldLabel, problemText, type ProblemLike } from '../i18n/row-messages';
@@ -192,8 +193,8 @@ function importTitle(notice: ImportNotice, locale: NoticeLocale): Title {
       return { emoji: '⚠️', text: t('notify.title.succeeded_with_errors', { file, counts, errors: counted('notify.rowErrors', n, locale) }), tone: 'warning' };
     }
     case 'failed': {
-      // The reason is the pipeline's English sentence (stored that way; see issue 11 on row errors as codes).
-      const reason = oneLine(notice.error?.message ?? t('notify.unknownError'), 120);
+      // In the notice's language from the failure's code and parameters (issue 11).
+      const reason = oneLine(notice.error ? failureText(t, notice.error) : t('notify.unknownError'), 120);
       return { emoji: '❌', text: t('notify.title.failed', { file, reason }), tone: 'danger' };
     }
     case 'discarded':

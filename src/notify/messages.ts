@@ -1,6 +1,6 @@
 // The notices the pipeline sends, independent of any channel. Email templates and webhook payloads are
 // built from these shapes only, so a sender never reaches into the database or the workflow.
-import type { ActionCounts, RowErrorRef, WarningRef } from '../contract';
+import type { ActionCounts, FailureReason, RowErrorRef, WarningRef } from '../contract';
 
 export const IMPORT_OUTCOMES = ['succeeded', 'succeeded_with_errors', 'failed', 'discarded', 'cancelled'] as const;
 export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
@@ -19,8 +19,8 @@ export interface ImportNotice {
   errors: RowErrorRef[];
   /** The first warnings (file warnings first, then row warnings; a bounded sample). Absent in notices queued before warnings existed. */
   warnings?: WarningRef[];
-  /** Why the file as a whole failed; null unless status is 'failed'. */
-  error: { code: string; message: string } | null;
+  /** Why the file as a whole failed (its code and parameters render it in the notice's language); null unless status is 'failed'. */
+  error: FailureReason | null;
   /** The import's page in the admin UI. */
   adminUrl: string;
   /** The run in the Temporal Web UI. */

@@ -1,6 +1,6 @@
 import { errors, type estypes } from '@elastic/elasticsearch';
 import type { SearchClient } from './client';
-import { courseMappings, indexSettings } from './mapping';
+import { CATEGORY_FIELDS, courseMappings, indexSettings } from './mapping';
 import type { IndexableCourse } from '../db/search-documents';
 
 export class BulkItemError extends Error {
@@ -16,7 +16,10 @@ export class BulkItemError extends Error {
 
 /** Creates `<alias>_v1` behind the alias on first use; several processes may race here. */
 export async function ensureCourseIndex(es: SearchClient, alias: string): Promise<void> {
-  if (await es.indices.existsAlias({ name: alias })) return;
+  if (await es.indices.existsAlias({ name: alias })) {
+    await ensureCategoryFields(es, alias);
+    return;
+  }
   const name = `${alias}_v1`;
   try {
     await es.indices.create({ index: name, settings: indexSettings, mappings: courseMappings, aliases: { [alias]: {} } });
@@ -24,6 +27,21 @@ export async function ensureCourseIndex(es: SearchClient, alias: string): Promis
     if (err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception') return;
     throw err;
   }
+}
+
+// Aliases whose indices already have the category fields, in this process (one mapping call per process).
+const categoryFieldsPut = new Set<string>();
+
+/**
+ * Adds the taxonomy's fields (issue 14) to the indices behind an alias created before them: the mapping is strict,
+ * so without them every document would be refused. Adding fields is allowed on a live index; putting the same
+ * mapping again changes nothing, so several processes may do it.
+ */
+async function ensureCategoryFields(es: SearchClient, alias: string): Promise<void> {
+  if (categoryFieldsPut.has(alias)) return;
+  const properties = Object.fromEntries(CATEGORY_FIELDS.map((f) => [f, courseMappings.properties![f]!]));
+  await es.indices.putMapping({ index: alias, properties });
+  categoryFieldsPut.add(alias);
 }
 
 /** Sends one `_bulk` request and fails on any item that did not land (the bulk helper would drop them). */

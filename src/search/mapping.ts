@@ -48,6 +48,12 @@ export const courseMappings: estypes.MappingTypeMapping = {
     },
     description: multilingualText,
     category: { type: 'keyword', fields: { text: { type: 'text', analyzer: 'folded' } } },
+    // The taxonomy category (issue 14): the id for facets and filters (one facet per category whatever the source
+    // language), the names in both languages for search. Added to an existing index by ensureCourseIndex
+    // (additive mapping change, CATEGORY_FIELDS); a reindex, or re-indexing the categorised courses, fills them.
+    category_id: { type: 'integer' },
+    category_name_fr: { type: 'text', analyzer: 'folded', fields: { fr: { type: 'text', analyzer: 'french' } } },
+    category_name_en: { type: 'text', analyzer: 'folded', fields: { en: { type: 'text', analyzer: 'english' } } },
     instructor: { type: 'text', analyzer: 'folded', fields: { raw: { type: 'keyword' } } },
     duration_hours: { type: 'float' },
     difficulty: { type: 'keyword' },
@@ -69,3 +75,6 @@ export const courseMappings: estypes.MappingTypeMapping = {
     updated_at: { type: 'date' },
   },
 };
+
+/** The fields issue 14 added: put into an index created before them (an additive change, no new index needed). */
+export const CATEGORY_FIELDS = ['category_id', 'category_name_fr', 'category_name_en'] as const;

@@ -33,6 +33,7 @@ export const SEARCH_FIELDS = [
   'instructor^3',
   'tags^3',
   'category.text^2',
+  'category_name_fr^2', 'category_name_fr.fr^2', 'category_name_en^2', 'category_name_en.en^2',
   'description', 'description.fr', 'description.en',
   'lessons.title^1.5', 'lessons.title.fr^1.5', 'lessons.title.en^1.5',
   'lessons.content', 'lessons.content.fr', 'lessons.content.en',
@@ -58,6 +59,8 @@ export function textQuery(q: string): estypes.QueryDslQueryContainer {
 type FacetName = keyof CourseSearchResult['facets'];
 const FACET_FIELDS: Record<FacetName, string> = {
   category: 'category',
+  // One bucket per taxonomy category (issue 14), whatever the language of the values it was matched from.
+  category_id: 'category_id',
   difficulty: 'difficulty',
   learning_mode: 'learning_mode',
   is_free: 'is_free',
@@ -68,6 +71,7 @@ const FACET_FIELDS: Record<FacetName, string> = {
 function filterClauses(f: CourseFilters): { facet: FacetName | 'price'; clause: estypes.QueryDslQueryContainer }[] {
   const out: { facet: FacetName | 'price'; clause: estypes.QueryDslQueryContainer }[] = [];
   if (f.category.length) out.push({ facet: 'category', clause: { terms: { category: f.category } } });
+  if (f.category_id?.length) out.push({ facet: 'category_id', clause: { terms: { category_id: f.category_id } } });
   if (f.difficulty.length) out.push({ facet: 'difficulty', clause: { terms: { difficulty: f.difficulty } } });
   if (f.learning_mode.length) out.push({ facet: 'learning_mode', clause: { terms: { learning_mode: f.learning_mode } } });
   if (f.is_free !== null) out.push({ facet: 'is_free', clause: { term: { is_free: f.is_free } } });

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../config';
-import { dailyDigest, healthCheck, housekeeping } from '../workflows';
+import { dailyDigest, healthCheck, housekeeping, trainCategoryModel } from '../workflows';
 
 export interface ScheduleIds {
   digest: string;
@@ -10,12 +10,14 @@ export interface ScheduleIds {
   healthByWorker: string;
   /** Staging retention and the janitor of ingest folders, hourly, served by the worker. */
   housekeeping: string;
+  /** The auto-categorisation model's daily retraining (issue 14), served by the worker. */
+  categoryModel: string;
 }
 
 /** Per task queue, so several deployments (or test suites) can share a namespace. */
 export function scheduleIds(config: Pick<Config, 'temporal'>): ScheduleIds {
   const q = config.temporal.taskQueue;
-  return { digest: `${q}-daily-digest`, health: `${q}-health-check`, healthByWorker: `${q}-health-check-worker`, housekeeping: `${q}-housekeeping` };
+  return { digest: `${q}-daily-digest`, health: `${q}-health-check`, healthByWorker: `${q}-health-check-worker`, housekeeping: `${q}-housekeeping`, categoryModel: `${q}-category-model` };
 }
 
 function definitions(config: Pick<Config, 'temporal' | 'digest' | 'health'>): ScheduleOptions[] {
@@ -51,6 +53,17 @@ function definitions(config: Pick<Config, 'temporal' | 'digest' | 'health'>): Sc
       action: { type: 'startWorkflow', workflowType: housekeeping, taskQueue: config.temporal.taskQueue, args: [], workflowRunTimeout: '1h' },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
       memo: { purpose: 'Purges staged rows of finished imports after STAGING_RETENTION and removes files no import owns from incoming/ and processing/' },
+    },
+    {
+      // Nightly, in the digest's time zone, when imports are rare: the day's corrections feed the next model.
+      scheduleId: ids.categoryModel,
+      spec: { calendars: [{ hour: 3, minute: 30 }], timezone: config.digest.timezone },
+      action: {
+        type: 'startWorkflow', workflowType: trainCategoryModel, taskQueue: config.temporal.taskQueue,
+        args: [{ requestedBy: 'schedule' }], workflowRunTimeout: '2h',
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6h' },
+      memo: { purpose: 'Retrains the auto-categorisation model on the catalogue and activates it when it is not worse (issue 14)' },
     },
   ];
 }

@@ -202,7 +202,7 @@ export class DropWatcher {
     const sha256 = await sha256File(filePath);
     await writeFile(`${dest}.report.json`, JSON.stringify({ importId: id, file: fileName, status: 'failed', error: { code: err.code, message: err.message } }, null, 2) + '\n');
     await moveFile(filePath, dest);
-    await recordRejectedFile(this.deps.sql, { id, fileName, sha256, sizeBytes: size, source: 'drop', code: err.code, message: err.message, archivedTo: dest });
+    await recordRejectedFile(this.deps.sql, { id, fileName, sha256, sizeBytes: size, source: 'drop', code: err.code, message: err.message, params: err.params, archivedTo: dest });
     this.log.warn({ file: fileName, importId: id, code: err.code, reason: err.message }, 'file refused');
   }
 

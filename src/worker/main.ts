@@ -4,6 +4,7 @@ import { createSql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { createSearchClient } from '../search/client';
 import { ensureCourseIndex } from '../search/indexer';
+import { seedTaxonomyAtStart } from '../categories/reindex';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connect';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { ensureSchedules } from '../temporal/schedules';
@@ -24,6 +25,8 @@ async function main() {
 
   const es = config.elasticsearch.enabled ? createSearchClient(config.elasticsearch.url) : null;
   if (es) await ensureCourseIndex(es, config.elasticsearch.alias);
+  // Issue 14: the category taxonomy seeded from the categories already present (once, while it is empty).
+  await seedTaxonomyAtStart({ sql, es, alias: config.elasticsearch.alias, bulkSize: config.elasticsearch.bulkSize, concurrency: config.elasticsearch.bulkConcurrency }, log);
 
   const client = await connectClient(config.temporal);
   try {

@@ -33,6 +33,7 @@ import {
   searchAttributes,
   type ActionCounts,
   type Decision,
+  type FailureReason,
   type ImportInput,
   type ImportStatus,
   type ImportSummary,
@@ -50,16 +51,21 @@ function everyRowFailed(counts: ActionCounts): boolean {
 
 const emptyCounts: ActionCounts = { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
 
-const cancelledBeforeWriting = { code: 'cancelled', message: 'cancelled before any course was written' };
+// Each reason carries its code and parameters (FailureReason) so pages and notices say it in the reader's language.
+const cancelledBeforeWriting: FailureReason = { code: 'cancelled', message: 'cancelled before any course was written', params: {} };
 
 /**
  * Cancelled once the upsert may have committed: the revertImport workflow's own activities put PostgreSQL
  * back (created courses deleted, changed ones restored from their before-images), then Elasticsearch.
  */
-async function undoImport(acts: ActivityProxy, importId: string): Promise<{ code: string; message: string }> {
+async function undoImport(acts: ActivityProxy, importId: string): Promise<FailureReason> {
   const undone = await acts.restoreCourses({ importId });
   await acts.syncRevertedCourses({ importId });
-  return { code: 'cancelled', message: `cancelled after the upsert: ${undone.deleted} created course(s) deleted, ${undone.restored} restored as before` };
+  return {
+    code: 'cancelled',
+    message: `cancelled after the upsert: ${undone.deleted} created course(s) deleted, ${undone.restored} restored as before`,
+    params: { context: 'undone', deleted: undone.deleted, restored: undone.restored },
+  };
 }
 
 type ActivityProxy = ReturnType<typeof proxyActivities<ImportActivities>>;
@@ -179,11 +185,11 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
   } catch (err) {
     if (isCancellation(err)) status = 'cancelled';
     else if (err instanceof ApplicationFailure && err.type === 'AllRowsFailed') {
-      progress.error = { code: 'all_rows_failed', message: err.message };
+      progress.error = { code: 'all_rows_failed', message: err.message, params: preview ? { failed: preview.counts.failed, rows: preview.counts.rows } : {} };
       status = 'failed';
     } else if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
-      const details = err.cause.details?.[0] as { code?: string } | undefined;
-      progress.error = { code: details?.code ?? err.cause.type ?? 'failed', message: err.cause.message };
+      const details = err.cause.details?.[0] as { code?: string; params?: FailureReason['params'] } | undefined;
+      progress.error = { code: details?.code ?? err.cause.type ?? 'failed', message: err.cause.message, ...(details?.params ? { params: details.params } : {}) };
       status = 'failed';
     } else throw err;
   }

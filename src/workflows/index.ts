@@ -7,3 +7,4 @@ export { bulkCourses } from './bulk-courses';
 export { reindexCourses } from './reindex';
 export { housekeeping } from './housekeeping';
 export { feedRun } from './feed-run';
+export { trainCategoryModel } from './train-category-model';

@@ -438,21 +438,53 @@ describe('sessions and anonymous requests', () => {
     assert.equal(badToken.status, 401);
   });
 
-  test('the explorer page is for admins, self-hosted under the CSP', async () => {
+  test('the OpenAPI document lists the GraphQL endpoints', async () => {
+    const doc = (await (await fetch(`${a.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary: string }>> };
+    assert.ok(doc.paths['/graphql']?.post?.summary.includes('GraphQL'));
+    assert.match(doc.paths['/graphql']?.get?.summary ?? '', /GraphiQL/);
+    assert.match(doc.paths['/graphql/stream']?.post?.summary ?? '', /server-sent events/);
+  });
+
+  test('the GraphiQL page and its assets are served by the app under its CSP, for signed-in users only', async () => {
     const admin = await createUser(a.t.sql, 'admin');
     const s = new HttpSession(a.url);
     await s.login(admin.email, admin.password);
+    // A browser's GET /graphql (HTML first in Accept, no query) is sent to the page; a GraphQL GET is answered.
+    const browser = await s.request('GET', '/graphql', { headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    assert.equal(browser.status, 302);
+    assert.equal(browser.headers.get('location'), '/admin-dashboard/graphql/');
+    const graphqlGet = await s.request('GET', `/graphql?query=${encodeURIComponent('{ me { role } }')}`, { headers: { Accept: 'application/graphql-response+json' } });
+    assert.equal(graphqlGet.status, 200, graphqlGet.text);
     const page = await s.get('/admin-dashboard/graphql/');
     assert.equal(page.status, 200);
-    assert.match(page.text, /<script src="\/static\/graphql\.js[^"]*" defer><\/script>/);
-    assert.doesNotMatch(page.text, /https?:\/\/(?!127\.0\.0\.1)[^"]*\.js/, 'no script from elsewhere');
-    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const scripts = [...page.text.matchAll(/<script src="([^"]+)" defer><\/script>/g)].map((m) => m[1]!);
+    assert.deepEqual(
+      scripts.map((src) => src.replace(/\?v=[0-9a-f]+$/, '')),
+      ['/static/app.js', '/graphql/assets/react.production.min.js', '/graphql/assets/react-dom.production.min.js', '/graphql/assets/graphql-sse.min.js', '/graphql/assets/graphiql.min.js', '/static/graphiql.js'],
+    );
+    assert.doesNotMatch(page.text, /<script>|<script(?![^>]*\ssrc=)[^>]*>/, 'no inline script');
+    // The CSP: scripts from the app only; this response's nonce for styles; data: fonts (embedded in graphiql.min.css).
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const nonce = page.text.match(/data-nonce="([^"]+)"/)![1]!;
+    assert.match(csp, /(^|; )script-src 'self'(;|$)/);
+    assert.ok(csp.includes(`style-src 'self' 'nonce-${nonce}'`), csp);
+    assert.match(csp, /font-src 'self' data:(;|$)/);
+    assert.notEqual((await s.get('/admin-dashboard/graphql/')).text.match(/data-nonce="([^"]+)"/)![1], nonce, 'a new nonce for each response');
+    // The bundle is the graphiql package's, cacheable under its hashed URL; other names are not served.
+    const bundle = await s.get(scripts[4]!);
+    assert.equal(bundle.status, 200);
+    assert.match(bundle.headers.get('content-type') ?? '', /text\/javascript/);
+    assert.match(bundle.headers.get('cache-control') ?? '', /immutable/);
+    assert.match(bundle.text, /\.GraphiQL=/);
+    assert.equal((await s.get('/graphql/assets/package.json')).status, 404);
+    assert.equal((await s.get('/graphql/assets/..%2Fpackage.json')).status, 404);
+    // A viewer opens it too (their mutations are refused by the API); nobody signed in gets nothing.
     const viewer = await createUser(a.t.sql, 'viewer');
     const v = new HttpSession(a.url);
     await v.login(viewer.email, viewer.password);
-    assert.equal((await v.get('/admin-dashboard/graphql/')).status, 403);
-    const script = await s.get(page.text.match(/src="(\/static\/graphql\.js[^"]*)"/)![1]!);
-    assert.equal(script.status, 200);
+    assert.equal((await v.get('/admin-dashboard/graphql/')).status, 200);
+    const anonymous = await fetch(`${a.url}${scripts[4]!}`, { redirect: 'manual' });
+    assert.notEqual(anonymous.status, 200);
   });
 });
 

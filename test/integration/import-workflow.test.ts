@@ -208,7 +208,7 @@ describe('importFile with stub activities', () => {
     assert.ok(!c.steps.includes('restoreCourses'), 'nothing was written, nothing is undone');
     assert.equal(c.archived!.status, 'cancelled');
     assert.equal(summary.status, 'cancelled');
-    assert.deepEqual(summary.error, { code: 'cancelled', message: 'cancelled before any course was written' });
+    assert.deepEqual(summary.error, { code: 'cancelled', message: 'cancelled before any course was written', params: {} });
     assert.equal((await runEnd(handle)).status, 'CANCELLED');
   });
 

@@ -15,6 +15,7 @@ import { BrowserSession } from '../support/browser-session';
 import { createApp } from '../../src/api/app';
 import { authRoutes } from '../../src/api/routes/auth';
 import { courseRoutes } from '../../src/api/routes/courses';
+import { importPageRoutes } from '../../src/api/routes/imports-pages';
 import { insertUser } from '../../src/db/users';
 import { hashPassword } from '../../src/api/passwords';
 import { logger } from '../../src/logger';
@@ -23,6 +24,8 @@ let t: TestEnv;
 let server: Server | undefined;
 let base = '';
 const PASSWORD = 'correct horse battery staple 42';
+/** The import of the cartridge written by another tool, whose page is read in French below. */
+let foreignImportId = '';
 
 const cartridgeCourses = [
   course('LMS Python', {
@@ -135,6 +138,7 @@ describe('IMS Common Cartridge', () => {
     assert.equal(s.counts.created, 1);
     const codes = s.warnings.map((w) => (w as { code?: string }).code);
     for (const code of ['cartridge_resource_skipped', 'cartridge_price', 'cartridge_identifier']) assert.ok(codes.includes(code), `${code} in ${JSON.stringify(s.warnings)}`);
+    foreignImportId = s.importId;
     const [row] = await t.sql<{ title: string; external_id: string; lessons: { title: string; content: string | null; video_url: string | null }[] }[]>`
       SELECT c.title, c.external_id, (SELECT jsonb_agg(jsonb_build_object('title', l.title, 'content', l.content, 'video_url', l.video_url) ORDER BY l.position) FROM lessons l WHERE l.course_id = c.id) AS lessons
       FROM courses c WHERE c.external_id = 'BLACKBOARD-CHEM-1'`;
@@ -193,7 +197,7 @@ describe('Moodle and Canvas CSV', () => {
 describe('on the courses page and in REST', () => {
   before(async () => {
     const deps = { config: t.config, sql: t.sql, es: t.es, temporal: t.client, logger: logger.child({ test: 'lms-exchange' }) };
-    server = createServer(createApp(deps, [authRoutes(deps), courseRoutes(deps)]).callback());
+    server = createServer(createApp(deps, [authRoutes(deps), courseRoutes(deps), importPageRoutes(deps)]).callback());
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await insertUser(t.sql, { email: 'viewer@example.com', role: 'viewer', passwordHash: await hashPassword(PASSWORD), createdBy: null });
@@ -219,6 +223,18 @@ describe('on the courses page and in REST', () => {
     assert.match(Buffer.from(await moodle.arrayBuffer()).toString('utf8'), /^\uFEFFshortname,fullname,category_path,idnumber,summary,visible\r\n/);
     const canvas = await post([['format', 'canvas'], ['ids', String(python)]]);
     assert.equal(Buffer.from(await canvas.arrayBuffer()).toString('utf8'), '\uFEFFcourse_id,short_name,long_name,account_id,term_id,status\r\nLMS-PY,LMS Python,LMS Python,,,active\r\n');
+  });
+
+  test("a foreign cartridge's warnings read in French on its import's page", async () => {
+    assert.ok(foreignImportId, 'the foreign cartridge was imported above');
+    const session = new BrowserSession(() => base);
+    await session.login('viewer@example.com', PASSWORD, '/admin-dashboard/courses/');
+    const page = await (await session.fetch(`/admin-dashboard/imports/${foreignImportId}/`, { headers: { 'Accept-Language': 'fr' } })).text();
+    const text = page.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    assert.ok(text.includes("les métadonnées de la cartouche n'ont pas d'identifiant ; l'identifiant de son manifeste, BLACKBOARD-CHEM-1, sert d'identifiant externe (external_id)"), text);
+    assert.ok(text.includes("la cartouche n'indique pas de prix ; le cours est importé comme gratuit"));
+    assert.ok(text.includes("1 élément du type de ressource imsqti_xmlv1p2/imscc_xmlv1p1/assessment (par ex. « Quiz 1 ») n'a pas été importé : seuls les contenus web et les liens web deviennent des leçons"));
+    assert.doesNotMatch(text, /the cartridge has no price/);
   });
 
   test('the export needs a signed-in user', async () => {

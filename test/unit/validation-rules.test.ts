@@ -34,9 +34,12 @@ test('required fields, categories, bounds and quality each give a coded problem'
   ]);
   assert.equal(r.warnings.length, 0);
   const fr = translator('fr');
-  assert.equal(problemText(fr, r.errors[2]!), 'prix : 10 dépasse le prix maximum de 5 fixé par les règles d\'import');
-  // The English rendering is the English message.
-  for (const e of r.errors) assert.equal(problemText(translator('en'), e), e.message);
+  // Prices and hours are written for the reader by Intl (French: a no-break space before €).
+  assert.equal(problemText(fr, r.errors[2]!), 'prix : 10,00\u00a0€ dépasse le prix maximum de 5,00\u00a0€ fixé par les règles d\'import');
+  // The English rendering says what the English message says, its quantities formatted (€10.00, 1 hr).
+  const en = translator('en');
+  assert.equal(problemText(en, r.errors[2]!), 'price: €10.00 is above the maximum price of €5.00 set by the import rules');
+  for (const e of [r.errors[0]!, r.errors[1]!, r.errors[4]!]) assert.equal(problemText(en, e), e.message);
 });
 
 test('categories are compared without case or accents; an unknown one can be a warning only', () => {

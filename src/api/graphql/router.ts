@@ -1,6 +1,7 @@
 // The GraphQL endpoints (issue 13): /graphql (GraphQL over HTTP with graphql-http, plus the GraphQL multipart
 // request convention for uploads), /graphql/stream (subscriptions over server-sent events with graphql-sse),
-// /graphql/schema.graphql (the persisted schema), and the admins' explorer page /admin-dashboard/graphql/.
+// /graphql/schema.graphql (the persisted schema), and the GraphiQL page /admin-dashboard/graphql/ (also what a
+// browser gets for GET /graphql), with its assets under /graphql/assets/ (graphiql.ts).
 //
 // Security is the app's: sessions and API tokens are read by the app's middleware before this router, CSRF is
 // checked by the global csrf middleware for every POST made with a session cookie (X-CSRF-Token header, or
@@ -13,16 +14,25 @@ import { createHandler as createHttpHandler, type Request as HttpRequest } from 
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/koa';
 import { GraphQLError, printSchema, specifiedRules, validate, type GraphQLFormattedError } from 'graphql';
 import type { ApiDeps } from '../deps';
-import { allowViewerWrite, requireAdmin, requireUser } from '../middleware/auth';
+import { allowViewerWrite, requireUser } from '../middleware/auth';
 import { discardUploads, formBody, uploadBody } from '../middleware/body';
 import { graphqlSchema } from './schema';
 import { limitRules, parseLimited } from './limits';
 import { UploadedFile, type GraphQLContext } from './resolvers';
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssetUrl, graphiqlCsp, newNonce, serveGraphiqlAsset } from './graphiql';
 
 export const GRAPHQL_PATH = '/graphql';
 export const GRAPHQL_STREAM_PATH = '/graphql/stream';
 export const GRAPHQL_SCHEMA_PATH = '/graphql/schema.graphql';
-export const GRAPHQL_EXPLORER_PATH = '/admin-dashboard/graphql/';
+export const GRAPHIQL_PATH = '/admin-dashboard/graphql/';
+
+/**
+ * Whether a GET /graphql is a browser opening the page rather than a GraphQL-over-HTTP request: no `query`
+ * parameter and HTML preferred to JSON by the Accept header (a browser's navigation sends text/html first).
+ */
+function wantsGraphiql(koa: Context): boolean {
+  return koa.query.query === undefined && koa.accepts('application/graphql-response+json', 'application/json', 'text/html') === 'text/html';
+}
 
 function contextOf(koa: Context, deps: ApiDeps): GraphQLContext {
   // requireUser ran before: there is a user.
@@ -180,7 +190,10 @@ export function graphqlRoutes(deps: ApiDeps): Router {
   const sse = sseHandler(deps);
   const body = graphqlBody(deps);
 
-  router.get(GRAPHQL_PATH, requireUser, http);
+  router.get(GRAPHQL_PATH, requireUser, async (koa) => {
+    if (wantsGraphiql(koa)) return koa.redirect(GRAPHIQL_PATH);
+    await http(koa);
+  });
   router.post(GRAPHQL_PATH, requireUser, body, async (koa) => {
     try {
       await http(koa);
@@ -208,8 +221,20 @@ export function graphqlRoutes(deps: ApiDeps): Router {
     koa.body = printSchema(graphqlSchema());
   });
 
-  router.get(GRAPHQL_EXPLORER_PATH, requireAdmin, (koa) => {
-    koa.render('graphql/explorer', { title: koa.state.t('graphql.title'), nav: 'graphql', endpoint: GRAPHQL_PATH, schemaUrl: GRAPHQL_SCHEMA_PATH });
+  // GraphiQL, for any signed-in user: a viewer explores and runs queries, their mutations are refused (resolvers).
+  router.get(GRAPHIQL_PATH, requireUser, (koa) => {
+    const nonce = newNonce();
+    koa.render('graphql/graphiql', {
+      title: koa.state.t('graphql.title'),
+      nav: 'graphql',
+      endpoint: GRAPHQL_PATH,
+      streamEndpoint: GRAPHQL_STREAM_PATH,
+      schemaUrl: GRAPHQL_SCHEMA_PATH,
+      nonce,
+      vendor: graphiqlAssetUrl,
+    });
+    koa.set('Content-Security-Policy', graphiqlCsp(koa.response.get('Content-Security-Policy'), nonce));
   });
+  router.get(`${GRAPHIQL_ASSETS_PATH}:name`, requireUser, serveGraphiqlAsset);
   return router;
 }

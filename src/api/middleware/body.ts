@@ -28,7 +28,7 @@ function formatMb(bytes: number): string {
 }
 
 /** Lets the client finish sending what it started, so it reads our answer instead of a reset connection. */
-async function drain(req: NodeJS.ReadableStream & { readableEnded?: boolean; complete?: boolean }, timeoutMs: number): Promise<void> {
+export async function drain(req: NodeJS.ReadableStream & { readableEnded?: boolean; complete?: boolean }, timeoutMs: number): Promise<void> {
   if (req.readableEnded || req.complete) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);

@@ -22,6 +22,8 @@ import {
 } from '../../courses/edit';
 import { DIFFICULTIES, LEARNING_MODES, type RowError } from '../../domain/types';
 import { COURSES_PATH } from './courses';
+import { problemText } from '../../i18n/row-messages';
+import type { Translate } from '../../i18n/i18n';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NEW_PATH = `${COURSES_PATH}new/`;
@@ -46,7 +48,7 @@ function courseIdOf(ctx: Context): number {
  * Where each error goes on the form: a course field (`title`, `price`…), a lesson row of the form (`lessons[2].title`
  * counts the lessons kept, 1-based: mapped back to the row of the form, removed rows skipped), or the form as a whole.
  */
-function placeErrors(values: CourseFormValues, errors: RowError[]): { fields: Record<string, string[]>; lessonRows: Record<number, string[]>; general: string[] } {
+function placeErrors(t: Translate, values: CourseFormValues, errors: RowError[]): { fields: Record<string, string[]>; lessonRows: Record<number, string[]>; general: string[] } {
   const kept = values.lessons.map((l, i) => (l.remove ? -1 : i)).filter((i) => i >= 0);
   const fields: Record<string, string[]> = {};
   const lessonRows: Record<number, string[]> = {};
@@ -54,9 +56,12 @@ function placeErrors(values: CourseFormValues, errors: RowError[]): { fields: Re
   for (const e of errors) {
     const lesson = /^lessons\[(\d+)\]/.exec(e.field);
     const row = lesson ? kept[Number(lesson[1]) - 1] : undefined;
-    if (row !== undefined) (lessonRows[row] ??= []).push(e.message);
-    else if (e.field !== '*' && !lesson) (fields[e.field] ??= []).push(e.message);
-    else general.push(e.message);
+    // In the reader's language from the error's code and parameters, as an import's rows are (the English
+    // message is only the fallback of a problem without a code).
+    const text = problemText(t, e);
+    if (row !== undefined) (lessonRows[row] ??= []).push(text);
+    else if (e.field !== '*' && !lesson) (fields[e.field] ??= []).push(text);
+    else general.push(text);
   }
   return { fields, lessonRows, general };
 }
@@ -64,7 +69,8 @@ function placeErrors(values: CourseFormValues, errors: RowError[]): { fields: Re
 /** A warning line per normalisation warning, in the flash after a save (the import shows the same). */
 function flashWarnings(ctx: Context, warnings: RowError[]): void {
   if (warnings.length === 0) return;
-  ctx.flash('warning', ctx.state.t('courseEdit.warnings', { list: warnings.map((w) => w.message).join(' · ') }));
+  const t = ctx.state.t;
+  ctx.flash('warning', t('courseEdit.warnings', { list: warnings.map((w) => problemText(t, w)).join(' · ') }));
 }
 
 export function courseEditRoutes(deps: ApiDeps): Router {
@@ -73,7 +79,7 @@ export function courseEditRoutes(deps: ApiDeps): Router {
 
   const renderForm = (ctx: Context, o: { courseId: number | null; values: CourseFormValues; errors?: RowError[]; formError?: string | null; status?: number }) => {
     const t = ctx.state.t;
-    const placed = placeErrors(o.values, o.errors ?? []);
+    const placed = placeErrors(t, o.values, o.errors ?? []);
     // Rows left blank are not shown again (the form always ends with one blank row); errors follow their row.
     const shown = o.values.lessons.map((l, i) => ({ l, errors: placed.lessonRows[i] })).filter(({ l }) => l.title.trim() || l.content.trim() || l.video_url.trim());
     const values = { ...o.values, lessons: shown.map((r) => r.l) };

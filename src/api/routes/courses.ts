@@ -27,13 +27,14 @@ import { getBulkAction } from '../../db/bulk-actions';
 import { CONTENT_TYPES, EXPORT_COLUMNS, EXPORT_FORMATS, exportColumnsOf, exportFileName, exportStream, type ExportColumn, type ExportFormat } from '../../courses/export';
 import { selectedCourses, type Selection } from '../../courses/selection';
 import { translator, type Translate } from '../../i18n/i18n';
+import { labelCategoryFacet } from '../../courses/category-facet';
 
 export const COURSES_PATH = '/admin-dashboard/courses/';
 /** Ticked ids per request: a page of the list is at most 100; "every matching course" goes by filters. */
 const MAX_IDS = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const ACTION_LABELS: Record<BulkAction, string> = { activate: 'Activate', deactivate: 'Deactivate', duplicate: 'Duplicate', delete: 'Delete' };
+const ACTION_LABELS: Record<BulkAction, string> = { activate: 'Activate', deactivate: 'Deactivate', duplicate: 'Duplicate', delete: 'Delete', suggest_categories: 'Suggest categories' };
 
 type Body = Record<string, unknown>;
 
@@ -118,6 +119,8 @@ export function courseRoutes(deps: ApiDeps): Router {
   router.get(COURSES_PATH, requireUser, async (ctx) => {
     const q = parseCourseQuery(ctx.query);
     const { result, notice } = await search(deps, ctx, q);
+    // The category facet counts by taxonomy category: each bucket named in the reader's language (issue 14).
+    await labelCategoryFacet(deps.sql, result, wantsJson(ctx) ? 'en' : ctx.state.language);
     const filters = filtersOf(q);
     if (wantsJson(ctx)) {
       ctx.body = { query: q, total: result.total, backend: result.backend, tookMs: result.tookMs, hits: result.hits, facets: result.facets };

@@ -8,6 +8,7 @@ import { courseTotals } from '../../db/course-queries';
 import { folderStatus } from '../../monitoring/status';
 import { searchStatus } from '../../search/status';
 import { stackedBars, type ChartSeries } from '../../monitoring/charts';
+import { importListState } from '../../imports/page-state';
 
 const DAYS = 14;
 /** The chart's series; `label` is a catalogue key (locales/<language>.json). */
@@ -68,6 +69,8 @@ export function dashboardRoutes(deps: ApiDeps): Router {
       ...data,
       search,
       latest,
+      // A confirmed test run loses its badge, a discarded preview shows no "Created N" (as on the import's page).
+      listState: importListState,
       series,
       days,
       chart: stackedBars(days, series, { label: ctx.state.t('dashboard.chartLabel', { count: DAYS }) }),

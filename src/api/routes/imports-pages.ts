@@ -15,7 +15,7 @@ import { IMPORT_SOURCES, IMPORT_STATUSES, type ImportSource, type ImportStatus }
 import { importDetail, listImports, PREVIEW_ACTIONS, previewRows, rowErrorsPage, type HistoryFilters, type PreviewAction } from '../../db/import-history';
 import { laterImportsTouchingSameCourses } from '../../db/course-revisions';
 import { importStatus } from '../../imports/status';
-import { importPageState } from '../../imports/page-state';
+import { importListState, importPageState, withoutServerPaths } from '../../imports/page-state';
 import { importTimeline, timelineFromLedger, type Timeline } from '../../imports/timeline';
 import { writeFailedRowsCsv } from '../../imports/failed-rows';
 import { problemText } from '../../i18n/row-messages';
@@ -24,6 +24,7 @@ import { revertWorkflowId } from '../../workflows/revert-import';
 import { revertAffectedCourses } from '../../db/revert-preview';
 import { bodyField, importIdParam, importPagePath, IMPORTS_PATH, queryField } from './imports-shared';
 import { translator } from '../../i18n/i18n';
+import { importSuggestions } from '../../db/categories';
 
 const PER_PAGE = 50;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -83,6 +84,10 @@ export function importPageRoutes(deps: ApiDeps): Router {
       title: ctx.state.t('imports.history.title'),
       nav: 'imports',
       imports: result.rows,
+      // A confirmed test run loses its badge, a discarded preview shows no "Created N" (as on the import's page).
+      listState: importListState,
+      // A failed import's reason without absolute server paths, as its own page shows it.
+      cleanMessage: (m: string) => withoutServerPaths(m, deps.config.ingestDir),
       filters,
       file: queryField(ctx, 'file'),
       statuses: IMPORT_STATUSES,
@@ -107,7 +112,7 @@ export function importPageRoutes(deps: ApiDeps): Router {
     const action = (PREVIEW_ACTIONS as readonly string[]).includes(actionParam) ? (actionParam as PreviewAction) : undefined;
     const rowsPage = pageNumber(ctx, 'page');
     const errorsPage = pageNumber(ctx, 'epage');
-    const [rows, errors, timeline, later, revert, deliveries, revertAffected] = await Promise.all([
+    const [rows, errors, timeline, later, revert, deliveries, revertAffected, categorySuggestions] = await Promise.all([
       previewRows(sql, id, action, (rowsPage - 1) * PER_PAGE, PER_PAGE),
       rowErrorsPage(sql, id, (errorsPage - 1) * PER_PAGE, PER_PAGE),
       importTimeline(deps.temporal, imp).catch((err: unknown): Timeline => {
@@ -119,6 +124,8 @@ export function importPageRoutes(deps: ApiDeps): Router {
       deliveriesOfImport(sql, id),
       // The courses a revert would delete or restore, named on its confirmation (first 50 and the count).
       canRevert(imp) ? revertAffectedCourses(sql, id, 50) : Promise.resolve({ total: 0, courses: [] }),
+      // The auto-categoriser's suggestions for this import's rows (issue 14): the first 50 and the counts.
+      importSuggestions(sql, id, 50),
     ]);
     ctx.render('imports/show', {
       title: ctx.state.t('imports.show.title', { file: imp.file_name }),
@@ -136,6 +143,8 @@ export function importPageRoutes(deps: ApiDeps): Router {
       revert,
       revertAffected,
       deliveries,
+      categorySuggestions,
+      categoryThreshold: deps.config.categories.autoThreshold,
       canRevert: canRevert(imp) && revert !== 'RUNNING',
       isAdmin: ctx.state.user?.role === 'admin',
       // One reading of the import for every part of the page (counts, badges, rows, buttons): src/imports/page-state.ts.

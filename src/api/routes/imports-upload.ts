@@ -4,7 +4,8 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ApiDeps } from '../deps';
 import { allowViewerWrite, requireAdmin, requireUser } from '../middleware/auth';
-import { discardUploads, formBody, uploadBody } from '../middleware/body';
+import { discardUploads, drain, formBody, uploadBody } from '../middleware/body';
+import { takeFlash } from '../middleware/session';
 import { problem } from '../middleware/errors';
 import { wantsJson } from '../middleware/negotiate';
 import { auditFromCtx } from '../middleware/audit';
@@ -83,17 +84,57 @@ async function uploadPage(ctx: Context, status = 200, extra: Record<string, unkn
   );
 }
 
+/**
+ * A refused upload sent by the plain form (scripts off): its address carries the CSRF token (`?_csrf=`, the only
+ * place a multipart form can put it before its body is read), so the refusal is not rendered there; the browser is
+ * sent back to the upload page (303, post/redirect/get) with the reason, and the choices made on the form in the
+ * query (mode, test mode, profile: nothing secret). The script's own requests (X-Upload-Form) and REST clients are
+ * answered in place, as before.
+ */
+function isPlainFormPost(ctx: Context): boolean {
+  return !wantsJson(ctx) && ctx.get('X-Upload-Form') !== '1' && Object.hasOwn(ctx.query, '_csrf');
+}
+
+function redirectRefused(ctx: Context, message: string, form?: UploadForm): void {
+  ctx.flash('error', message);
+  const q = new URLSearchParams({ refused: '1' });
+  if (form) {
+    q.set('mode', form.mode);
+    q.set('dry_run', form.dryRun ? 'true' : 'false');
+    if (form.mappingProfile) q.set('mapping_profile', form.mappingProfile);
+  }
+  ctx.status = 303;
+  ctx.redirect(`${IMPORT_PATH}?${q.toString()}`);
+}
+
+/** The upload page after a refused plain-form upload: the reason in the form's error box, the choices kept. */
+async function refusedUploadPage(ctx: Context): Promise<void> {
+  // The reason was queued as an error flash; shown in the form's own box (#upload-error), the other messages as usual.
+  const queued = takeFlash(ctx);
+  const reasons = queued.filter((f) => f.kind === 'error').map((f) => f.message);
+  for (const f of queued) if (f.kind !== 'error') ctx.flash(f.kind, f.message);
+  const mode = String(ctx.query.mode ?? '');
+  const profile = String(ctx.query.mapping_profile ?? '').slice(0, 200);
+  const form: UploadForm = {
+    mode: (IMPORT_MODES as readonly string[]).includes(mode) ? (mode as ImportMode) : 'create_or_update',
+    dryRun: String(ctx.query.dry_run ?? 'true') !== 'false',
+    mappingProfile: profile && !profileNameProblem(profile) ? profile : '',
+  };
+  await uploadPage(ctx, 200, { form, ...(reasons.length ? { formError: reasons.join(' ') } : {}) });
+}
+
 export function uploadRoutes(deps: ApiDeps): Router {
   const router = new Router();
   // A template download changes nothing: viewers may ask for one too.
   allowViewerWrite(/^\/admin-dashboard\/courses\/template\/?$/);
 
-  router.get(IMPORT_PATH, requireUser, (ctx) => uploadPage(ctx));
+  router.get(IMPORT_PATH, requireUser, (ctx) => (ctx.query.refused === '1' ? refusedUploadPage(ctx) : uploadPage(ctx)));
 
   /**
    * A file over the size limit, sent by the form (not by a REST client, which gets the problem+json 413): the
-   * upload page again, with status 413, the form and the limit stated in the page's language (issue 11). The
-   * partial file is already gone (uploadBody removes it before it throws).
+   * upload page again, with status 413, the form and the limit stated in the page's language (issue 11); from the
+   * plain form (scripts off) the same page by a redirect, so the address bar keeps no token. The partial file is
+   * already gone (uploadBody removes it before it throws).
    * The form's script (public/upload.js, which sends the file itself to show its progress) marks its request with
    * `X-Upload-Form: 1`: its redirect comes back as 200 `{ location }`, so the script leaves for the page the
    * redirect names without a request of its own consuming the page's flash message.
@@ -102,9 +143,18 @@ export function uploadRoutes(deps: ApiDeps): Router {
     try {
       await next();
     } catch (err) {
-      if ((err as { status?: number }).status !== 413 || wantsJson(ctx)) throw err;
+      const status = (err as { status?: number }).status ?? 500;
+      // Another refusal of the body (an empty file, two files) from the plain form: back to the form, no token shown.
+      if (status !== 413 && status >= 400 && status < 500 && isPlainFormPost(ctx)) return redirectRefused(ctx, (err as Error).message);
+      if (status !== 413 || wantsJson(ctx)) throw err;
       ctx.set('Connection', 'close');
-      await uploadPage(ctx, 413, { formError: ctx.state.t('progress.tooLarge', { limit: fileLimitText(deps.config.limits.maxFileBytes, ctx.state.language) }) });
+      const formError = ctx.state.t('progress.tooLarge', { limit: fileLimitText(deps.config.limits.maxFileBytes, ctx.state.language) });
+      if (isPlainFormPost(ctx)) {
+        // A browser shows a refusal page even when the rest of its body is not read, but follows a redirect only
+        // once it has sent it all (else: connection reset); the wait is bounded like uploadBody's own.
+        await drain(ctx.req, 30_000);
+        redirectRefused(ctx, formError);
+      } else await uploadPage(ctx, 413, { formError });
     }
     if (ctx.get('X-Upload-Form') === '1' && ctx.status === 303) {
       const location = ctx.response.get('Location');
@@ -120,6 +170,7 @@ export function uploadRoutes(deps: ApiDeps): Router {
       // A refused request keeps nothing: the file it stored is removed before the answer.
       await discardUploads(ctx);
       if (json) return problem(ctx, status, message);
+      if (isPlainFormPost(ctx)) return redirectRefused(ctx, message, form);
       await uploadPage(ctx, status, { formError: message, ...(form ? { form } : {}) });
     };
     const file = uploadedFile(ctx);

@@ -181,7 +181,12 @@ export async function* readCsv(filePath: string, limits: ReaderLimits, warn: War
           const hint = header.length === 1
             ? `; the header was read as a single column — are the columns separated by ',', ';' or tabs?`
             : '';
-          throw new FileValidationError('missing_columns', `no 'title' column in the header (line ${startLine}, delimiter ${delimiterName(delimiter)}); columns found: ${found}${hint}`);
+          throw new FileValidationError(
+            'missing_columns',
+            `no 'title' column in the header (line ${startLine}, delimiter ${delimiterName(delimiter)}); columns found: ${found}${hint}`,
+            // For the reader's language: a tab is named by the catalogue, another delimiter is shown as is.
+            { context: header.length === 1 ? 'csvOneColumn' : 'csv', line: startLine, delimiter: delimiter === '\t' ? 'tab' : `'${delimiter}'`, found: found === 'none' ? '—' : found },
+          );
         }
         continue;
       }
@@ -218,5 +223,5 @@ export async function* readCsv(filePath: string, limits: ReaderLimits, warn: War
     records.destroy();
   }
   if (header === undefined) throw new FileValidationError('empty', 'the file has no header line');
-  if (rows === 0) throw new FileValidationError('empty', 'the file has a header but no course rows');
+  if (rows === 0) throw new FileValidationError('empty', 'the file has a header but no course rows', { context: 'noRows' });
 }

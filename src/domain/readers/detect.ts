@@ -27,7 +27,11 @@ export function formatFromFileName(name: string): FileFormat {
   const format = ACCEPTED_EXTENSIONS[ext];
   if (format) return format;
   const what = ext === '' ? 'has no extension' : `has the extension ${ext}`;
-  throw new FileValidationError('unknown_format', `${path.basename(name)} ${what}; accepted: ${ACCEPTED_LIST}`);
+  throw new FileValidationError('unknown_format', `${path.basename(name)} ${what}; accepted: ${ACCEPTED_LIST}`, {
+    ...(ext === '' ? { context: 'noExtension' } : { context: 'extension', extension: ext }),
+    file: path.basename(name),
+    accepted: ACCEPTED_LIST,
+  });
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -89,7 +93,7 @@ const DESCRIBE: Record<HeadKind, string> = {
  */
 export function checkFormatMatchesContent(format: FileFormat, head: Buffer): void {
   const kind = sniffHead(head);
-  if (kind === 'empty') throw new FileValidationError('empty', 'the file is empty');
+  if (kind === 'empty') throw new FileValidationError('empty', 'the file is empty', { context: 'file' });
   const mismatch = (what: string) =>
     new FileValidationError('format_mismatch', `the file is named .${format} but its content is ${what}`);
   switch (format) {

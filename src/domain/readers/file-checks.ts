@@ -17,12 +17,17 @@ export function formatBytes(n: number): string {
 export function checkSize(size: number, maxBytes: number, label = 'the file'): void {
   if (size <= maxBytes) return;
   const exact = formatBytes(size) === formatBytes(maxBytes) ? ` (${size.toLocaleString('en')} bytes)` : '';
-  throw new FileValidationError('too_large', `${label} is ${formatBytes(size)}${exact}; the limit is ${formatBytes(maxBytes)}`);
+  // Sizes in bytes for the reader's language; `file` is the file's name when the label names it.
+  throw new FileValidationError('too_large', `${label} is ${formatBytes(size)}${exact}; the limit is ${formatBytes(maxBytes)}`, {
+    size,
+    max: maxBytes,
+    ...(label === 'the file' ? {} : { context: 'named', file: label }),
+  });
 }
 
 /** The failure of a file with more than `maxRows` records (ReaderLimits.maxRows), named 'rows' or 'courses'. */
 export function tooManyRows(maxRows: number, what: 'rows' | 'courses'): FileValidationError {
-  return new FileValidationError('too_many_rows', `more than ${maxRows} ${what}; split the file`);
+  return new FileValidationError('too_many_rows', `more than ${maxRows} ${what}; split the file`, { max: maxRows, context: what });
 }
 
 /** Returns the first 64 KB of the file, after the checks. */
@@ -37,7 +42,7 @@ export async function checkFile(filePath: string, format: FileFormat, limits: Re
     const stat = await handle.stat();
     if (!stat.isFile()) throw new FileValidationError('unreadable', 'not a regular file');
     checkSize(stat.size, limits.maxFileBytes);
-    if (stat.size === 0) throw new FileValidationError('empty', 'the file is empty');
+    if (stat.size === 0) throw new FileValidationError('empty', 'the file is empty', { context: 'file' });
     const head = Buffer.alloc(Math.min(SAMPLE_BYTES, stat.size));
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const sample = head.subarray(0, bytesRead);

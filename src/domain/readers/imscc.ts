@@ -34,6 +34,8 @@
 import { SaxesParser } from 'saxes';
 import type { Entry, ZipFile } from 'yauzl';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
+import type { CartridgeWarningCode } from '../cartridge-codes';
+import type { RowParams } from '../row-codes';
 import { checkFile, formatBytes } from './file-checks';
 import { MAX_COMPRESSION_RATIO, MAX_ZIP_ENTRIES, mapZipError, openEntry, openZip, RATIO_CHECK_MIN_BYTES, zipEntries } from './zip-inspect';
 
@@ -244,9 +246,8 @@ interface LessonRaw {
 /**
  * The course of an .imscc cartridge (IMS Common Cartridge 1.1 / 1.2 / 1.3) as one record (rowNumber 1, path
  * "/manifest"), its keys the course fields (title, description, tags, lessons as objects, the fields of our
- * extension file). What was skipped or interpreted goes to `warn` (codes 'cartridge_resource_skipped',
- * 'cartridge_file_missing', 'cartridge_content_cut', 'cartridge_extra_link', 'cartridge_version',
- * 'cartridge_identifier', 'cartridge_price', 'cartridge_title'). Throws FileValidationError: too_large / empty / format_mismatch (checkFile); unsafe
+ * extension file). What was skipped or interpreted goes to `warn`, with a code of CARTRIDGE_WARNING_CODES and its
+ * parameters (src/domain/cartridge-codes.ts). Throws FileValidationError: too_large / empty / format_mismatch (checkFile); unsafe
  * (traversal, symlink, bomb, DTD); unreadable (not a zip, encrypted); malformed (no or bad imsmanifest.xml).
  */
 export async function* readImscc(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
@@ -263,7 +264,23 @@ export async function* readImscc(filePath: string, limits: ReaderLimits, warn: W
   yield { rowNumber: 1, raw: record, path: '/manifest' };
 }
 
-async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Promise<Record<string, unknown>> {
+/** Where a file is read from, for the warnings: a lesson (position, title) or the extension file. */
+type Where = { lesson: number; title: string | undefined } | { file: string };
+
+/** A lesson's parameters for a warning about it: position and title, context 'untitled' when it has none. */
+function lessonParams(where: Where): RowParams {
+  if (!('lesson' in where)) return {};
+  return where.title === undefined ? { lesson: where.lesson, context: 'untitled' } : { lesson: where.lesson, title: where.title };
+}
+
+/** "lesson 2 (Cells)" / "lesson 2" / the file's path: the English messages' prefix. */
+function whereText(where: Where): string {
+  return 'lesson' in where ? `lesson ${where.lesson}${where.title ? ` (${where.title})` : ''}` : where.file;
+}
+
+async function readCourse(c: Cartridge, limits: ReaderLimits, warnAny: WarnFn): Promise<Record<string, unknown>> {
+  // Only this reader's codes (cartridge-codes.ts), each with its parameters.
+  const warn = (w: { code: CartridgeWarningCode; params: RowParams; message: string; field?: string }) => warnAny(w);
   const manifestEntry = c.entries.get(MANIFEST_PATH);
   if (!manifestEntry) throw malformed(`the cartridge has no ${MANIFEST_PATH} at its top level; is it an IMS Common Cartridge?`);
   const manifestBytes = await readEntry(c, manifestEntry, MANIFEST_MAX_BYTES);
@@ -274,7 +291,7 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Pro
   const metadata = child(manifest, 'metadata');
   const version = child(metadata, 'schemaversion')?.text.trim() ?? '';
   if (!/^1\.[0-3](\.\d+)?$/.test(version)) {
-    warn({ code: 'cartridge_version', message: `the cartridge declares the schema version '${version || 'none'}'; it was read as Common Cartridge 1.3` });
+    warn({ code: 'cartridge_version', params: version ? { version } : { context: 'none' }, message: version ? `the cartridge declares the schema version '${version}'; it was read as Common Cartridge 1.3` : 'the cartridge declares no schema version; it was read as Common Cartridge 1.3' });
   }
   const general = child(child(metadata, 'lom'), 'general');
   const keywords = childrenNamed(general, 'keyword').flatMap((k) => childrenNamed(k, 'string').map((s) => s.text.trim()).filter((s) => s !== ''));
@@ -295,22 +312,25 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Pro
   // once staged; reading much more than that (thousands of pages) would only fill the worker's memory.
   let budget = limits.maxRowBytes * 4;
   let budgetSpent = false;
-  const readFile = async (href: string | undefined, maxBytes: number, context: string): Promise<string | undefined> => {
+  const readFile = async (href: string | undefined, maxBytes: number, where: Where): Promise<string | undefined> => {
+    const context = whereText(where);
     const path = href === undefined ? undefined : resolveHref(base, href);
     const entry = path === undefined ? undefined : c.entries.get(path);
     if (!entry) {
-      warn({ code: 'cartridge_file_missing', message: `${context}: the file ${href ?? '(none)'} is not in the cartridge` });
+      warn({ code: 'cartridge_file_missing', params: { ...lessonParams(where), file: href ?? '—' }, message: `${context}: the file ${href ?? '(none)'} is not in the cartridge` });
       return undefined;
     }
     if (budget <= 0) {
-      if (!budgetSpent) warn({ code: 'cartridge_content_cut', message: `${context}: the cartridge's pages are more than ${formatBytes(limits.maxRowBytes * 4)} in all; ${path} and the files after it were not read` });
+      if (!budgetSpent) {
+        warn({ code: 'cartridge_content_cut', params: { file: path!, max: limits.maxRowBytes * 4, context: 'total' }, message: `the cartridge's pages are more than ${formatBytes(limits.maxRowBytes * 4)} in all; ${path} and the files after it were not read` });
+      }
       budgetSpent = true;
       return undefined;
     }
     const bound = Math.min(maxBytes, budget);
     const { bytes, cut } = await readEntry(c, entry, bound);
     budget -= bytes.length;
-    if (cut) warn({ code: 'cartridge_content_cut', message: `${context}: ${path} is more than ${formatBytes(bound)}; the rest was not read` });
+    if (cut) warn({ code: 'cartridge_content_cut', params: { file: path!, max: bound }, message: `${path} is more than ${formatBytes(bound)}; the rest was not read` });
     return bytes.toString('utf8').replace(/^\uFEFF/, '');
   };
 
@@ -321,12 +341,12 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Pro
     if (!APPLICATION_TYPE.test(r.type)) continue;
     const href = r.files.find((f) => resolveHref(base, f) === EXTENSION_PATH) ?? (r.href && resolveHref(base, r.href) === EXTENSION_PATH ? r.href : undefined);
     if (!href || !c.entries.has(EXTENSION_PATH)) continue;
-    const text = await readFile(href, SMALL_FILE_MAX_BYTES, EXTENSION_PATH);
+    const text = await readFile(href, SMALL_FILE_MAX_BYTES, { file: EXTENSION_PATH });
     try {
       const parsed: unknown = JSON.parse(text ?? '');
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) extension = parsed as Record<string, unknown>;
     } catch {
-      warn({ code: 'cartridge_file_missing', message: `${EXTENSION_PATH} is not valid JSON; its fields were not read` });
+      warn({ code: 'cartridge_extension_invalid', params: { file: EXTENSION_PATH }, message: `${EXTENSION_PATH} is not valid JSON; its fields were not read` });
     }
   }
 
@@ -336,7 +356,7 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Pro
   else if (lomIdentifier) record.external_id = lomIdentifier;
   else if (manifest.attributes.identifier) {
     record.external_id = manifest.attributes.identifier;
-    warn({ code: 'cartridge_identifier', field: 'external_id', message: `the cartridge's metadata has no identifier; its manifest identifier ${manifest.attributes.identifier} is used as external_id` });
+    warn({ code: 'cartridge_identifier', field: 'external_id', params: { identifier: manifest.attributes.identifier }, message: `the cartridge's metadata has no identifier; its manifest identifier ${manifest.attributes.identifier} is used as external_id` });
   }
   record.title = langString(child(general, 'title'));
   if (record.title === undefined) {
@@ -344,7 +364,7 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Pro
     const orgTitle = langString(child(child(child(manifest, 'organizations'), 'organization'), 'title'));
     if (orgTitle !== undefined) {
       record.title = orgTitle;
-      warn({ code: 'cartridge_title', field: 'title', message: `the cartridge's metadata has no title; the organisation's title '${orgTitle}' is used` });
+      warn({ code: 'cartridge_title', field: 'title', params: { title: orgTitle }, message: `the cartridge's metadata has no title; the organisation's title '${orgTitle}' is used` });
     }
   }
   record.description = langString(child(general, 'description')) ?? '';
@@ -361,7 +381,7 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Pro
     const cost = child(child(child(child(metadata, 'lom'), 'rights'), 'cost'), 'value')?.text.trim().toLowerCase();
     if (cost !== 'yes') {
       record.is_free = true;
-      warn({ code: 'cartridge_price', field: 'is_free', message: `the cartridge has no price${cost === 'no' ? ' (its rights say: no cost)' : ''}; the course is imported as free` });
+      warn({ code: 'cartridge_price', field: 'is_free', params: cost === 'no' ? { context: 'noCost' } : {}, message: `the cartridge has no price${cost === 'no' ? ' (its rights say: no cost)' : ''}; the course is imported as free` });
     }
   }
 
@@ -373,7 +393,8 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Pro
   const pageBytes = Math.max(1024, limits.maxValueChars);
   for (const item of childrenNamed(rootItem, 'item')) {
     const title = langString(child(item, 'title'));
-    const context = `lesson ${lessons.length + 1}${title ? ` (${title})` : ''}`;
+    const where: Where = { lesson: lessons.length + 1, title };
+    const context = whereText(where);
     const pages: string[] = [];
     let video: string | null = null;
     const visit = async (it: XmlElement) => {
@@ -381,20 +402,20 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Pro
       const itemTitle = langString(child(it, 'title')) ?? title;
       if (ref !== undefined) {
         const r = resources.get(ref);
-        if (!r) warn({ code: 'cartridge_file_missing', message: `${context}: the item points at the resource ${ref}, which the manifest does not declare` });
+        if (!r) warn({ code: 'cartridge_resource_undeclared', params: { ...lessonParams(where), resource: ref }, message: `${context}: the item points at the resource ${ref}, which the manifest does not declare` });
         else if (r.type === WEBCONTENT_TYPE) {
           const href = r.href ?? r.files[0];
           if (href !== undefined && !/\.x?html?$/i.test(href)) {
             skip(skipped, `webcontent (${href.split('.').pop()?.toLowerCase() ?? 'file'})`, itemTitle ?? href);
           } else {
-            const html = await readFile(href, pageBytes, context);
+            const html = await readFile(href, pageBytes, where);
             if (html !== undefined) pages.push(htmlBody(html));
           }
         } else if (WEBLINK_TYPE.test(r.type)) {
-          const xml = await readFile(r.files[0] ?? r.href, SMALL_FILE_MAX_BYTES, context);
+          const xml = await readFile(r.files[0] ?? r.href, SMALL_FILE_MAX_BYTES, where);
           const url = xml === undefined ? undefined : child(parseSmallXml(xml, `${context}: the web link ${r.files[0] ?? r.href}`), 'url')?.attributes.href?.trim();
           if (url && video === null) video = url;
-          else if (url) warn({ code: 'cartridge_extra_link', message: `${context}: only the first web link is kept as the video; ${url} was not imported` });
+          else if (url) warn({ code: 'cartridge_extra_link', params: { ...lessonParams(where), url }, message: `${context}: only the first web link is kept as the video; ${url} was not imported` });
         } else skip(skipped, r.type || '(no type)', itemTitle ?? ref);
       }
       for (const sub of childrenNamed(it, 'item')) await visit(sub);
@@ -403,7 +424,7 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warn: WarnFn): Pro
     lessons.push({ title, content: pages.length === 0 ? null : pages.join('\n'), order: lessons.length + 1, video_url: video });
   }
   for (const [type, { count, example }] of skipped) {
-    warn({ code: 'cartridge_resource_skipped', message: `${count} item(s) of the resource type ${type} (e.g. '${example}') were not imported: only web content and web links become lessons` });
+    warn({ code: 'cartridge_resource_skipped', params: { count, type, example }, message: `${count} ${count === 1 ? 'item' : 'items'} of the resource type ${type} (e.g. '${example}') ${count === 1 ? 'was' : 'were'} not imported: only web content and web links become lessons` });
   }
   record.lessons = lessons;
   record.tags = keywords;

@@ -125,7 +125,7 @@ export async function* readYaml(filePath: string, limits: ReaderLimits, warn: Wa
 
   const wrapped = isRecord(value);
   const list = isRecord(value) ? value.courses : value;
-  if (value === null || value === undefined) throw new FileValidationError('empty', 'the file has no courses');
+  if (value === null || value === undefined) throw new FileValidationError('empty', 'the file has no courses', { context: 'noCourses' });
   if (!Array.isArray(list)) {
     throw new FileValidationError('malformed', wrapped
       ? 'the "courses" key must hold a list of course mappings'

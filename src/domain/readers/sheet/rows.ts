@@ -131,6 +131,7 @@ function noHeader(looked: SheetRow[], ctx: SheetReadContext): never {
   throw new FileValidationError(
     'missing_columns',
     `no header row with a 'title' column in the worksheet '${ctx.sheetName}' (looked at ${rowRange(looked)}, the first ${HEADER_SEARCH_ROWS} non-empty rows at most); columns found: ${found} (row ${first.rowNumber})`,
+    { context: 'sheet', sheet: ctx.sheetName, rows: HEADER_SEARCH_ROWS, found: found || '—', row: first.rowNumber },
   );
 }
 

@@ -1,0 +1,299 @@
+// The category taxonomy (issue 14) on the real stack, over HTTP as an admin uses it: seeding from the catalogue,
+// imports whose category values are known, synonyms, translations, unknown under each UNKNOWN_CATEGORY_POLICY, or
+// missing; the auto-categoriser's suggestions stored and listed on the import's page; and a merge whose courses
+// follow and are re-indexed (the courses page's facet shows one category, with the same count in PostgreSQL and
+// Elasticsearch).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BrowserSession } from '../support/browser-session';
+import { count, createTestEnv, eventually, type TestEnv } from '../support/env';
+import { createApp } from '../../src/api/app';
+import { authRoutes } from '../../src/api/routes/auth';
+import { importRoutes } from '../../src/api/routes/imports';
+import { courseRoutes } from '../../src/api/routes/courses';
+import { categoryRoutes } from '../../src/api/routes/categories';
+import { insertUser } from '../../src/db/users';
+import { hashPassword } from '../../src/api/passwords';
+import { logger } from '../../src/logger';
+import { toCsv } from '../../src/domain/templates';
+import { categoriseRows } from '../../src/activities/categorise-rows';
+import type { Categoriser } from '../../src/categorise/contract';
+
+let t: TestEnv;
+let server: Server;
+let base: string;
+const PASSWORD = 'correct horse battery staple 42';
+const RUN = Math.random().toString(36).slice(2, 8);
+
+class Session extends BrowserSession {
+  constructor() {
+    super(() => base);
+  }
+
+  override login(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/categories/'): Promise<void> {
+    return super.login(email, password, csrfPage);
+  }
+
+  post(path: string, fields: Record<string, string>): Promise<Response> {
+    return this.fetch(path, { method: 'POST', body: new URLSearchParams({ _csrf: this.csrf, ...fields }) });
+  }
+
+  async json<T>(path: string): Promise<T> {
+    const res = await this.fetch(path, { headers: { Accept: 'application/json' } });
+    assert.equal(res.status, 200, `${path}: ${res.status}`);
+    return (await res.json()) as T;
+  }
+
+  /** Uploads a CSV and waits until its import is finished (or waits for confirmation, for a dry run). */
+  async importCsv(name: string, rows: Record<string, unknown>[], dryRun = false): Promise<{ id: string; status: string }> {
+    const form = new FormData();
+    form.set('mode', 'create_or_update');
+    form.set('dry_run', dryRun ? 'true' : 'false');
+    form.set('file', new Blob([toCsv(rows)]), name);
+    const res = await this.fetch(`/admin-dashboard/courses/import/?_csrf=${encodeURIComponent(this.csrf)}`, { method: 'POST', body: form });
+    assert.equal(res.status, 303);
+    const id = /imports\/([0-9a-f-]{36})\//.exec(res.headers.get('location') ?? '')![1]!;
+    const done = await eventually(async () => {
+      const [r] = await t.sql<{ status: string }[]>`SELECT status FROM imports WHERE id = ${id}`;
+      const final = dryRun ? ['awaiting_confirmation', 'failed'] : ['succeeded', 'succeeded_with_errors', 'failed'];
+      return r && final.includes(r.status) ? r : undefined;
+    }, `import ${name}`);
+    return { id, status: done.status };
+  }
+}
+
+interface Facets {
+  total: number;
+  facets: { category_id: { value: string; count: number; label?: string }[] };
+  backend: string;
+}
+
+let admin: Session;
+
+before(async () => {
+  t = await createTestEnv('categories');
+  await t.startWorker();
+  const deps = { config: t.config, sql: t.sql, es: t.es, temporal: t.client, logger: logger.child({ test: 'categories' }) };
+  const app = createApp(deps, [authRoutes(deps), importRoutes(deps), courseRoutes(deps), categoryRoutes(deps)]);
+  server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const hash = await hashPassword(PASSWORD);
+  await insertUser(t.sql, { email: 'admin@example.com', role: 'admin', passwordHash: hash, createdBy: null });
+  await insertUser(t.sql, { email: 'viewer@example.com', role: 'viewer', passwordHash: hash, createdBy: null });
+  admin = new Session();
+  await admin.login('admin@example.com');
+});
+
+after(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await t?.close();
+});
+
+/** The running worker reads the settings at each import: what an operator changes with the environment. */
+function policy(unknownPolicy: 'create' | 'refuse' | 'suggest', autoThreshold = 0.5): void {
+  t.config.categories = { unknownPolicy, autoThreshold };
+}
+
+async function categoryId(nameEn: string): Promise<number> {
+  const [r] = await t.sql<{ id: number }[]>`SELECT id FROM categories WHERE name_en = ${nameEn} AND active`;
+  assert.ok(r, `category ${nameEn}`);
+  return r.id;
+}
+
+type Row = { row_number: number; action: string; category_id: number | null; errors: { code?: string }[] | null; warnings: { code?: string; params?: Record<string, unknown> }[] | null };
+async function rowsOf(importId: string): Promise<Row[]> {
+  return t.sql<Row[]>`SELECT row_number, action, category_id, errors, warnings FROM import_rows WHERE import_id = ${importId} ORDER BY row_number`;
+}
+const codes = (list: { code?: string }[] | null) => (list ?? []).map((w) => w.code).filter((c) => c?.startsWith('category_'));
+
+const course = (title: string, category?: string) => ({ title: `${title} ${RUN}`, ...(category === undefined ? {} : { category }), price: 10, is_free: false });
+
+describe('category taxonomy', () => {
+  test('without a taxonomy an import is as before; seeding groups the catalogue\'s values by folded name and translation', async () => {
+    policy('suggest');
+    const first = await admin.importCsv(`avant-${RUN}.csv`, [
+      course('Python avancé', 'Développement'),
+      course('Go pour tous', 'Development'),
+      course('Rust', 'developpement'),
+      course('Excel', 'Bureautique'),
+      course('SQL', 'Données'),
+    ]);
+    assert.equal(first.status, 'succeeded');
+    assert.deepEqual((await rowsOf(first.id)).flatMap((r) => codes(r.warnings)), [], 'no category warnings without a taxonomy');
+
+    const viewer = new Session();
+    await viewer.login('viewer@example.com');
+    assert.equal((await viewer.post('/admin-dashboard/categories/seed', {})).status, 403);
+
+    assert.equal((await admin.post('/admin-dashboard/categories/seed', {})).status, 303);
+    const list = await admin.json<{ categories: { id: number; nameFr: string; nameEn: string; courses: number }[] }>('/admin-dashboard/categories/');
+    const byEn = Object.fromEntries(list.categories.map((c) => [c.nameEn, c]));
+    assert.deepEqual(Object.keys(byEn).sort(), ['Data', 'Development', 'Office software']);
+    assert.equal(byEn.Development!.nameFr, 'Développement');
+    assert.equal(byEn.Development!.courses, 3);
+    assert.equal(byEn.Data!.nameFr, 'Données');
+    // Seeding again creates nothing.
+    assert.equal((await admin.post('/admin-dashboard/categories/seed', {})).status, 303);
+    assert.equal(await count(t.sql`SELECT count(*)::int AS n FROM categories`), 3);
+
+    // The courses page: one facet line per category, named in the reader's language, counted by Elasticsearch.
+    const en = await admin.json<Facets>('/admin-dashboard/courses/');
+    assert.equal(en.backend, 'elasticsearch');
+    const dev = en.facets.category_id.find((b) => b.value === String(byEn.Development!.id));
+    assert.deepEqual(dev, { value: String(byEn.Development!.id), count: 3, label: 'Development' });
+    const page = await (await admin.fetch('/admin-dashboard/courses/', { headers: { 'Accept-Language': 'fr' } })).text();
+    assert.match(page, /category_id=\d+[^>]*>☐ Développement <span class="muted">\(3\)/);
+  });
+
+  test('an import matches names in either language, synonyms and translations; an unknown or missing value waits for review', async () => {
+    policy('suggest');
+    const created = await admin.post('/admin-dashboard/categories/', { name_fr: 'Langues', name_en: 'Languages', synonyms: 'Anglais\nEnglish', parent_id: '' });
+    assert.equal(created.status, 303);
+    const langues = await categoryId('Languages');
+    const imp = await admin.importCsv(`connues-${RUN}.csv`, [
+      course('Anglais des affaires', 'Languages'),
+      course('Anglais oral', 'anglais'),
+      course('Pandas', 'Data'),
+      course('Tableur', 'Office'),
+      course('NumPy', 'DONNÉES'),
+      course('Astronomie', 'Astrophysique'),
+      course('Sans catégorie'),
+    ]);
+    assert.equal(imp.status, 'succeeded');
+    const rows = await rowsOf(imp.id);
+    assert.deepEqual(rows.map((r) => [r.row_number, r.category_id, codes(r.warnings)]), [
+      [2, langues, []],
+      [3, langues, ['category_matched']],
+      [4, await categoryId('Data'), []],
+      [5, await categoryId('Office software'), ['category_matched']],
+      [6, await categoryId('Data'), ['category_matched']],
+      [7, null, ['category_review_needed']],
+      [8, null, ['category_review_needed']],
+    ]);
+    const via = (i: number) => rows[i]!.warnings!.find((w) => w.code === 'category_matched')!.params!.context;
+    assert.deepEqual([via(1), via(3), via(4)], ['synonym', 'translation', 'name']);
+    // The source value stays as written; the category is the taxonomy's.
+    const [c] = await t.sql<{ category: string; category_id: number }[]>`SELECT category, category_id FROM courses WHERE title = ${`Anglais oral ${RUN}`}`;
+    assert.deepEqual(c, { category: 'anglais', category_id: langues });
+    // The import's page says it in the reader's language.
+    const page = await (await admin.fetch(`/admin-dashboard/imports/${imp.id}/`, { headers: { 'Accept-Language': 'fr' } })).text();
+    assert.match(page, /« anglais » lu comme la catégorie Langues \(synonyme\)/);
+  });
+
+  test('UNKNOWN_CATEGORY_POLICY: create makes the category when the rows are written (not in a dry run), refuse fails the row', async () => {
+    policy('create');
+    const dry = await admin.importCsv(`creer-${RUN}.csv`, [course('Étoiles', 'Astrophysique'), course('Planètes', 'astrophysique')], true);
+    assert.equal(dry.status, 'awaiting_confirmation');
+    assert.deepEqual((await rowsOf(dry.id)).map((r) => codes(r.warnings)), [['category_created'], ['category_created']]);
+    assert.equal(await count(t.sql`SELECT count(*)::int AS n FROM categories WHERE name_fr = 'Astrophysique'`), 0, 'a preview creates nothing');
+    assert.equal((await admin.post(`/admin-dashboard/imports/${dry.id}/confirm/`, {})).status, 303);
+    await eventually(async () => {
+      const [r] = await t.sql<{ status: string }[]>`SELECT status FROM imports WHERE id = ${dry.id}`;
+      return r?.status === 'succeeded' || undefined;
+    }, 'the confirmed import');
+    const astro = await categoryId('Astrophysique');
+    assert.equal(await count(t.sql`SELECT count(*)::int AS n FROM courses WHERE category_id = ${astro}`), 2, 'one category for both spellings');
+
+    policy('refuse');
+    const refused = await admin.importCsv(`refuser-${RUN}.csv`, [course('Soufflés', 'Cuisine moléculaire'), course('Vocabulaire', 'Langues'), course('Rien')]);
+    assert.equal(refused.status, 'succeeded_with_errors');
+    const rows = await rowsOf(refused.id);
+    assert.deepEqual(rows.map((r) => [r.action, codes(r.errors), codes(r.warnings)]), [
+      ['error', ['category_unknown'], []],
+      ['create', [], []],
+      ['create', [], ['category_review_needed']],
+    ]);
+    assert.equal(await count(t.sql`SELECT count(*)::int AS n FROM courses WHERE title = ${`Soufflés ${RUN}`}`), 0);
+  });
+
+  test('suggestions: applied from the threshold, else left for review; stored, tied to their course, listed on the import', async () => {
+    policy('suggest', 0.6);
+    const dry = await admin.importCsv(`suggerer-${RUN}.csv`, [course('Tableaux croisés Excel'), course('Inconnu total', 'Philosophie')], true);
+    const office = await categoryId('Office software');
+    // A categoriser that knows Excel well and philosophy hardly: the seam (src/categorise/contract.ts) the model fills.
+    const categoriser: Categoriser = {
+      modelVersion: 7,
+      suggest: (c) => ({ categoryId: office, confidence: /excel/i.test(c.title) ? 0.86 : 0.2, modelVersion: 7, suggestedTags: ['excel'] }),
+    };
+    let batches = 0;
+    const done = await categoriseRows({ sql: t.sql, config: t.config }, dry.id, async () => categoriser, () => batches++);
+    assert.deepEqual({ suggested: done.suggested, review: done.review }, { suggested: 1, review: 1 });
+    assert.ok(batches >= 1);
+    const rows = await rowsOf(dry.id);
+    assert.deepEqual(rows.map((r) => [r.category_id, codes(r.warnings)]), [[office, ['category_suggested']], [null, ['category_review_needed']]]);
+    assert.deepEqual(rows[0]!.warnings!.find((w) => w.code === 'category_suggested')!.params, { category: 'Office software', category_fr: 'Bureautique', category_en: 'Office software', confidence: 0.86 });
+    // Run twice (a retried step): the same rows, warnings and suggestions, not twice as many.
+    await categoriseRows({ sql: t.sql, config: t.config }, dry.id, async () => categoriser);
+    assert.deepEqual((await rowsOf(dry.id)).map((r) => codes(r.warnings)), [['category_suggested'], ['category_review_needed']]);
+    const stored = await t.sql<{ row_number: number; applied: boolean; course_id: number | null; course_key: string; model_version: number }[]>`
+      SELECT row_number, applied, course_id, course_key, model_version FROM category_suggestions WHERE import_id = ${dry.id} ORDER BY row_number`;
+    assert.deepEqual(stored.map((s) => [s.row_number, s.applied, s.course_id, s.model_version]), [[2, true, null, 7], [3, false, null, 7]]);
+    assert.equal(stored[0]!.course_key, `title:tableaux croises excel ${RUN}`);
+
+    assert.equal((await admin.post(`/admin-dashboard/imports/${dry.id}/confirm/`, {})).status, 303);
+    await eventually(async () => {
+      const [r] = await t.sql<{ status: string }[]>`SELECT status FROM imports WHERE id = ${dry.id}`;
+      return r?.status === 'succeeded' || undefined;
+    }, 'the confirmed import');
+    const linked = await t.sql<{ course_id: number | null; category_id: number | null }[]>`
+      SELECT s.course_id, c.category_id FROM category_suggestions s JOIN courses c ON c.id = s.course_id WHERE s.import_id = ${dry.id} ORDER BY s.row_number`;
+    assert.deepEqual(linked.map((l) => l.category_id), [office, null], 'the applied suggestion set the course\'s category');
+    const fr = await (await admin.fetch(`/admin-dashboard/imports/${dry.id}/`, { headers: { 'Accept-Language': 'fr' } })).text();
+    assert.match(fr, /Catégories proposées/);
+    assert.match(fr, /catégorie proposée : Bureautique \(0,86\)/);
+    const en = await (await admin.fetch(`/admin-dashboard/imports/${dry.id}/`, { headers: { 'Accept-Language': 'en' } })).text();
+    assert.match(en, /suggested category: Office software \(0.86\)/);
+  });
+
+  test('merging: courses follow and are re-indexed, the facet shows one category, counts equal in PostgreSQL and Elasticsearch', async () => {
+    policy('suggest');
+    for (const [fr, enName] of [['Vente', 'Sales'], ['Ventes', 'Selling']] as const) {
+      assert.equal((await admin.post('/admin-dashboard/categories/', { name_fr: fr, name_en: enName, synonyms: '', parent_id: '' })).status, 303);
+    }
+    const sales = await categoryId('Sales');
+    const selling = await categoryId('Selling');
+    await admin.importCsv(`ventes-${RUN}.csv`, [course('Prospection', 'Vente'), course('Négociation', 'Sales'), course('Closing', 'Ventes')]);
+    const dup = await admin.json<{ duplicates: { keep: number; merge: number; reason: string }[] }>('/admin-dashboard/categories/');
+    assert.ok(dup.duplicates.some((d) => d.keep === sales && d.merge === selling && d.reason === 'similar'), JSON.stringify(dup.duplicates));
+    let facet = await admin.json<Facets>('/admin-dashboard/courses/');
+    assert.equal(facet.facets.category_id.find((b) => b.value === String(selling))?.count, 1);
+
+    const merged = await admin.post(`/admin-dashboard/categories/${selling}/merge`, { into: String(sales) });
+    assert.equal(merged.status, 303);
+    const pg = await count(t.sql`SELECT count(*)::int AS n FROM courses WHERE category_id = ${sales}`);
+    assert.equal(pg, 3);
+    facet = await admin.json<Facets>('/admin-dashboard/courses/');
+    assert.equal(facet.backend, 'elasticsearch');
+    assert.equal(facet.facets.category_id.find((b) => b.value === String(sales))?.count, pg);
+    assert.equal(facet.facets.category_id.find((b) => b.value === String(selling)), undefined, 'no facet line for the merged category');
+    const filtered = await admin.json<Facets>(`/admin-dashboard/courses/?category_id=${sales}`);
+    assert.equal(filtered.total, pg);
+    const es = await t.es.count({ index: t.config.elasticsearch.alias, query: { term: { category_id: sales } } });
+    assert.equal(es.count, pg);
+    // The merged category's names match on import from now on.
+    const [target] = await t.sql<{ synonyms: string[] }[]>`SELECT synonyms FROM categories WHERE id = ${sales}`;
+    assert.deepEqual(target!.synonyms.sort(), ['Selling', 'Ventes']);
+    const [gone] = await t.sql<{ active: boolean; merged_into: number }[]>`SELECT active, merged_into FROM categories WHERE id = ${selling}`;
+    assert.deepEqual(gone, { active: false, merged_into: sales });
+  });
+
+  test('two levels at most, bounded input, and a deactivated category no longer matches', async () => {
+    const parent = await categoryId('Development');
+    const res = await admin.post('/admin-dashboard/categories/', { name_fr: 'Web', name_en: 'Web', synonyms: '', parent_id: String(parent) });
+    assert.equal(res.status, 303);
+    const web = await categoryId('Web');
+    const third = await admin.post('/admin-dashboard/categories/', { name_fr: 'React', name_en: 'React', synonyms: '', parent_id: String(web) });
+    assert.equal(third.status, 400);
+    assert.match(await third.text(), /deux niveaux au plus|two levels at most/);
+    const long = await admin.post('/admin-dashboard/categories/', { name_fr: 'x'.repeat(201), name_en: 'X', synonyms: '', parent_id: '' });
+    assert.equal(long.status, 400);
+    assert.equal((await admin.post(`/admin-dashboard/categories/${web}/active`, { active: 'false' })).status, 303);
+    policy('suggest');
+    const imp = await admin.importCsv(`desactivee-${RUN}.csv`, [course('Hooks', 'Web')]);
+    const [row] = await rowsOf(imp.id);
+    assert.deepEqual([row!.category_id, codes(row!.warnings)], [null, ['category_review_needed']]);
+  });
+});
