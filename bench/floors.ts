@@ -5,7 +5,7 @@ import { createSql, type Sql } from '../src/db/client';
 import type { Config } from '../src/config';
 import type { SearchClient } from '../src/search/client';
 import type { ReaderLimits, FileFormat } from '../src/domain/types';
-import { readRows } from '../src/domain/readers';
+import { readRows } from '../src/ingest/readers';
 import { allDocuments } from '../src/db/search-documents';
 import { courseMappings, indexSettings } from '../src/search/mapping';
 import { timed } from './stats';

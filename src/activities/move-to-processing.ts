@@ -8,8 +8,8 @@ import { moveFile } from '../ingest/move';
 import { ingestPath, isInside, storedName } from '../ingest/paths';
 import { sha256File } from '../ingest/hash';
 import { upsertImport, updateImport } from '../db/imports';
-import { formatFromFileName } from '../domain/readers/detect';
-import { checkFile } from '../domain/readers/file-checks';
+import { formatFromFileName } from '../ingest/readers/detect';
+import { checkFile } from '../ingest/readers/file-checks';
 import { FileValidationError, type FileFormat } from '../domain/types';
 import { recordImportMapping, resolveProfile, UnknownMappingProfileError } from '../db/mapping-profiles';
 

@@ -1,6 +1,6 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { readRows } from '../domain/readers';
+import { readRows } from '../ingest/readers';
 import { DEFAULT_READER_LIMITS, FileValidationError, type FileFormat, type RowError, type SourceRow } from '../domain/types';
 import { guardRow, type RowLimits } from '../domain/row-guard';
 import { storableMessage } from '../domain/pg-text';

@@ -13,6 +13,9 @@ import { writeTargets } from '../search/targets';
 import type { CourseRow } from '../db/course-queries';
 import type { CourseWrite } from '../db/course-edits';
 import { userTagsOf } from './export';
+import { taxonomy } from '../db/categories';
+import { buildMatcher } from '../domain/taxonomy';
+import { decideRow, type CategorySettings } from '../activities/categorise-rows';
 
 /** One lesson row of the form, as typed (strings), `remove` ticked or not. */
 export interface LessonInput {
@@ -156,6 +159,25 @@ export function normalizeForm(v: CourseFormValues): FormResult {
   const r = normalizeCourse(formAsSourceRow(v));
   if (!r.ok) return { ok: false, errors: r.errors };
   return { ok: true, write: { course: r.course, contentHash: courseContentHash(r.course), isActive: v.is_active }, warnings: r.warnings };
+}
+
+/**
+ * The form's category read against the taxonomy (issue 14) by the import's own rule (decideRow: name, synonym,
+ * translation or folded form in either language; an unknown value under UNKNOWN_CATEGORY_POLICY: created with
+ * the course, refused as a form error, or left uncategorised with a warning to review). No model is asked: an
+ * admin typed the value. An empty category clears the link; an unused taxonomy (no category yet, policy not
+ * `create`) leaves it alone, as imports do. Throws what the database client throws.
+ */
+export async function withTaxonomyCategory(sql: Sql, result: Extract<FormResult, { ok: true }>, settings: CategorySettings): Promise<FormResult> {
+  const c = result.write.course;
+  if (!c.category) return { ...result, write: { ...result.write, category: { id: null, newCategory: null } } };
+  const categories = await taxonomy(sql);
+  if (categories.length === 0 && settings.unknownPolicy !== 'create') return result;
+  const byId = new Map(categories.filter((k) => k.active).map((k) => [k.id, k]));
+  const row = { category: c.category, title: c.title, description: c.description, lesson_titles: c.lessons.map((l) => l.title), tags: c.tags, current_category_id: null };
+  const d = decideRow(row, buildMatcher(categories), byId, null, settings);
+  if (d.error) return { ok: false, errors: [d.error] };
+  return { ok: true, write: { ...result.write, category: { id: d.categoryId, newCategory: d.newCategory } }, warnings: [...result.warnings, ...d.warnings] };
 }
 
 /**

@@ -3,7 +3,7 @@
 //   The manifest's LOM metadata holds the title, description, language and keywords (the user's tags); each
 //   lesson is an item of the organisation, in order, with its content as a "webcontent" HTML page and its video
 //   as a web link (imswl_xmlv1p3). The fields CC has no place for travel in course-import/course.json (see
-//   src/domain/readers/imscc.ts), so that our cartridge imports back unchanged.
+//   src/ingest/readers/imscc.ts), so that our cartridge imports back unchanged.
 // - Moodle's "Upload courses" CSV (admin/tool/uploadcourse): shortname, fullname, category_path, idnumber,
 //   summary, visible. shortname is how that tool recognises a course: the external id when there is one, else
 //   the title. category_path uses " / " between category levels, as that tool does.

@@ -82,16 +82,22 @@ async function checkParent(sql: Sql, id: number | null, parentId: number | null)
 
 /** Creates a category; its slug comes from the English name. Throws CategoryError on a parent rule. */
 export async function createCategory(sql: Sql, input: CategoryInput): Promise<CategoryRow> {
-  return sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
-    await t`SELECT pg_advisory_xact_lock(7345120022)`;
-    await checkParent(t, null, input.parentId);
-    const slug = await freeSlug(t, input.nameEn);
-    const [row] = await t<{ id: number }[]>`
-      INSERT INTO categories (slug, name_fr, name_en, synonyms, parent_id)
-      VALUES (${slug}, ${input.nameFr}, ${input.nameEn}, ${input.synonyms}, ${input.parentId}) RETURNING id`;
-    return (await getCategory(t, row!.id))!;
-  });
+  // postgres.js types a transaction apart from a pool; the statements are the same (hence the cast).
+  return sql.begin(async (tx) => insertCategoryIn(tx as unknown as Sql, input));
+}
+
+/**
+ * createCategory inside a transaction the caller holds (a course saved by hand with a new category: both or
+ * neither). The advisory lock serialises slug choice until that transaction ends. Throws CategoryError.
+ */
+export async function insertCategoryIn(tx: Sql, input: CategoryInput): Promise<CategoryRow> {
+  await tx`SELECT pg_advisory_xact_lock(7345120022)`;
+  await checkParent(tx, null, input.parentId);
+  const slug = await freeSlug(tx, input.nameEn);
+  const [row] = await tx<{ id: number }[]>`
+    INSERT INTO categories (slug, name_fr, name_en, synonyms, parent_id)
+    VALUES (${slug}, ${input.nameFr}, ${input.nameEn}, ${input.synonyms}, ${input.parentId}) RETURNING id`;
+  return (await getCategory(tx, row!.id))!;
 }
 
 /**
@@ -207,6 +213,14 @@ export async function matchUncategorisedCourses(sql: Sql): Promise<number[]> {
     WHERE c.category = v.value AND c.category_id IS NULL
     RETURNING c.id`;
   return rows.map((r) => r.id);
+}
+
+/** The taxonomy category a course is filed under (issue 14), or null when it has none. */
+export async function categoryOfCourse(sql: Sql, courseId: number): Promise<{ id: number; nameFr: string; nameEn: string; active: boolean } | null> {
+  const [row] = await sql<{ id: number; nameFr: string; nameEn: string; active: boolean }[]>`
+    SELECT k.id, k.name_fr AS "nameFr", k.name_en AS "nameEn", k.active
+    FROM courses c JOIN categories k ON k.id = c.category_id WHERE c.id = ${courseId}`;
+  return row ?? null;
 }
 
 /** The categories' display names by id, for facets and pages. */

@@ -7,12 +7,27 @@ import type { Sql } from './client';
 import type { NormalizedCourse, RowError } from '../domain/types';
 import { changedFields, type StoredCourseLike } from '../domain/content-hash';
 import { courseAsJson } from './staging';
+import { insertCategoryIn } from './categories';
 
 /** What a hand-made change writes: a normalised course, its content hash, and whether it is active. */
 export interface CourseWrite {
   course: NormalizedCourse;
   contentHash: string;
   isActive: boolean;
+  /**
+   * The taxonomy category (issue 14) the course's category value matched, null for none; or `newCategory`, a
+   * category to create in the same transaction (UNKNOWN_CATEGORY_POLICY=create). Absent: category_id untouched.
+   */
+  category?: { id: number | null; newCategory: string | null };
+}
+
+/** The category id to write: the matched one, or the one created now in `tx` for a new value; undefined: leave it. */
+async function categoryIdToWrite(tx: TransactionSql, w: CourseWrite): Promise<number | null | undefined> {
+  if (!w.category) return undefined;
+  const name = w.category.newCategory;
+  // postgres.js types a transaction apart from a pool; the statements are the same (hence the cast).
+  if (name !== null) return (await insertCategoryIn(tx as unknown as Sql, { nameFr: name, nameEn: name, synonyms: [], parentId: null })).id;
+  return w.category.id;
 }
 
 /** One field's change as the history shows it; `is_active` besides the content fields of content-hash.ts. */
@@ -138,6 +153,8 @@ export async function createCourse(sql: Sql, w: CourseWrite, actor: string, warn
         ${c.difficulty}, ${c.learning_mode}, ${c.price}, ${c.is_free}, ${c.tags}::text[], ${c.quality_score}, ${w.isActive}, ${w.contentHash})
       RETURNING id`;
     const id = Number(row!.id);
+    const categoryId = await categoryIdToWrite(tx, w);
+    if (categoryId !== undefined) await tx`UPDATE courses SET category_id = ${categoryId} WHERE id = ${id}`;
     await writeLessons(tx, id, c.lessons);
     const changes = editChanges({}, null, c, w.isActive);
     const editId = await recordEdit(tx, { courseId: id, kind: 'create', actor, before: null, changes, warnings });
@@ -176,6 +193,8 @@ export async function updateCourse(
         tags = ${c.tags}::text[], quality_score = ${c.quality_score}, is_active = ${w.isActive}, content_hash = ${w.contentHash},
         updated_at = now()
       WHERE id = ${id}`;
+    const categoryId = await categoryIdToWrite(tx, w);
+    if (categoryId !== undefined) await tx`UPDATE courses SET category_id = ${categoryId} WHERE id = ${id}`;
     await writeLessons(tx, id, c.lessons);
     const editId = await recordEdit(tx, { courseId: id, kind: 'update', actor, before: locked.image, changes, warnings });
     return { editId, changes };

@@ -1,4 +1,4 @@
-// Codes of the warnings of the IMS Common Cartridge reader (src/domain/readers/imscc.ts, issue 13). Like the row
+// Codes of the warnings of the IMS Common Cartridge reader (src/ingest/readers/imscc.ts, issue 13). Like the row
 // and file warnings of src/domain/row-codes.ts, each is stored with a code and plain JSON parameters beside its
 // English sentence, and pages, emails and notices render it in the reader's language (src/i18n/row-messages.ts),
 // from `cartridge.<code>` of locales/<language>/cartridge.json (the reader's own catalogue, not rowMessages).

@@ -1,10 +1,10 @@
-// Writers of courses in the import's XML and YAML formats (the readers' inverse: src/domain/readers/xml.ts and
+// Writers of courses in the import's XML and YAML formats (the readers' inverse: src/ingest/readers/xml.ts and
 // yaml.ts), for the templates and the course export. They take raw course records as the import's JSON would hold
 // them (title, price, lessons as titles or {title, content, order, video_url}, tags as a list) and write one
 // course at a time, so the export can stream page by page.
 
 import { stringify } from 'yaml';
-import { XML_COURSE, XML_ROOT } from './readers/xml';
+import { XML_COURSE, XML_ROOT } from '../ingest/readers/xml';
 
 /** The order of the field elements / keys written; other keys follow in their own order. */
 const FIELD_ORDER = ['external_id', 'title', 'description', 'category', 'instructor', 'duration', 'difficulty', 'learning_mode', 'price', 'is_free', 'lessons', 'tags'];

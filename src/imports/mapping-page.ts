@@ -6,7 +6,7 @@ import {
   applyMapping, COLUMN_SYNONYMS, MAPPING_LIMITS, parseMappingRules, type ColumnRule, type MappingRules,
 } from '../domain/mapping';
 import { normalizeCourse } from '../domain/normalize';
-import { readRows } from '../domain/readers';
+import { readRows } from '../ingest/readers';
 import { FIELD_COUNT_KEY, NOT_AN_OBJECT_KEY } from '../domain/source-marks';
 import { unwrapCellValue } from '../domain/cell-value';
 import { FileValidationError, type FileFormat, type ReaderLimits, type RowError } from '../domain/types';

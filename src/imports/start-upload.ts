@@ -9,7 +9,7 @@ import { importWorkflowId, type ImportSource } from '../contract';
 import type { Sql } from '../db/client';
 import { forgetQueuedImport, recordQueuedImport } from '../db/import-history';
 import { sha256File } from '../ingest/hash';
-import { checkFormatMatchesContent, formatFromFileName } from '../domain/readers/detect';
+import { checkFormatMatchesContent, formatFromFileName } from '../ingest/readers/detect';
 import { FileValidationError, type ImportMode } from '../domain/types';
 import { displayFileName } from '../domain/display-text';
 import { startImport, type StartedImport } from '../temporal/start-import';

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { rootCertificates } from 'node:tls';
 import type { Config } from '../config';
 import { ingestPath } from '../ingest/paths';
-import { ACCEPTED_EXTENSIONS } from '../domain/readers/detect';
+import { ACCEPTED_EXTENSIONS } from '../ingest/readers/detect';
 import { displayFileName } from '../domain/display-text';
 import { pinnedRequest, redactUrl, resolvePublicTarget, WebhookUrlRefused, type LookupAll, type PinnedResponse, type UrlPolicy } from '../notify/url-policy';
 import { checkUpload, UploadRefused } from './start-upload';

@@ -14,6 +14,7 @@ import { authRoutes } from '../../src/api/routes/auth';
 import { importRoutes } from '../../src/api/routes/imports';
 import { courseRoutes } from '../../src/api/routes/courses';
 import { categoryRoutes } from '../../src/api/routes/categories';
+import { courseEditRoutes } from '../../src/api/routes/course-edit';
 import { insertUser } from '../../src/db/users';
 import { hashPassword } from '../../src/api/passwords';
 import { logger } from '../../src/logger';
@@ -76,7 +77,7 @@ before(async () => {
   t = await createTestEnv('categories');
   await t.startWorker();
   const deps = { config: t.config, sql: t.sql, es: t.es, temporal: t.client, logger: logger.child({ test: 'categories' }) };
-  const app = createApp(deps, [authRoutes(deps), importRoutes(deps), courseRoutes(deps), categoryRoutes(deps)]);
+  const app = createApp(deps, [authRoutes(deps), importRoutes(deps), courseRoutes(deps), courseEditRoutes(deps), categoryRoutes(deps)]);
   server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -295,5 +296,44 @@ describe('category taxonomy', () => {
     const imp = await admin.importCsv(`desactivee-${RUN}.csv`, [course('Hooks', 'Web')]);
     const [row] = await rowsOf(imp.id);
     assert.deepEqual([row!.category_id, codes(row!.warnings)], [null, ['category_review_needed']]);
+  });
+
+  test('a course created or edited by hand is filed by the same rule as an import, the new category made with the course', async () => {
+    policy('suggest');
+    const form = (title: string, category: string) => ({
+      title: `${title} ${RUN}`, description: '', category, instructor: '', duration: '2', difficulty: 'beginner', learning_mode: 'text',
+      price: '0', is_free: 'true', is_active: 'true', tags: '', external_id: '', version: '',
+    });
+    type Saved = { id: number; warnings: { code?: string; params?: Record<string, unknown> }[] };
+    const save = async (path: string, fields: Record<string, string>) => {
+      const res = await admin.fetch(path, { method: 'POST', headers: { Accept: 'application/json' }, body: new URLSearchParams({ _csrf: admin.csrf, ...fields }) });
+      return { status: res.status, body: (await res.json()) as Saved & { errors?: { code?: string }[] } };
+    };
+    const languages = await categoryId('Languages');
+    // "English" is a synonym of Langues / Languages: matched, with the warning an import gives.
+    const made = await save('/admin-dashboard/courses/new/', form('Correspondance commerciale', 'English'));
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.deepEqual(codes(made.body.warnings), ['category_matched']);
+    const categoryOf = async (id: number) => (await t.sql<{ category_id: number | null; category: string | null }[]>`SELECT category_id, category FROM courses WHERE id = ${id}`)[0];
+    assert.deepEqual(await categoryOf(made.body.id), { category_id: languages, category: 'English' });
+    const page = await (await admin.fetch(`/admin-dashboard/courses/${made.body.id}/`, { headers: { 'Accept-Language': 'fr' } })).text();
+    assert.match(page, new RegExp(`<a href="/admin-dashboard/categories/${languages}/" data-category-id="${languages}">Langues</a>`));
+
+    // Edited to a value the taxonomy does not know: refused under `refuse`, created with the course under `create`.
+    policy('refuse');
+    const refused = await save(`/admin-dashboard/courses/${made.body.id}/edit/`, { ...form('Correspondance commerciale', 'Philatélie') });
+    assert.equal(refused.status, 422);
+    assert.deepEqual(codes(refused.body.errors ?? []), ['category_unknown']);
+    assert.deepEqual(await categoryOf(made.body.id), { category_id: languages, category: 'English' }, 'a refused form changes nothing');
+    policy('create');
+    const edited = await save(`/admin-dashboard/courses/${made.body.id}/edit/`, { ...form('Correspondance commerciale', 'Philatélie') });
+    assert.equal(edited.status, 200);
+    assert.deepEqual(codes(edited.body.warnings), ['category_created']);
+    const philately = await categoryId('Philatélie');
+    assert.deepEqual(await categoryOf(made.body.id), { category_id: philately, category: 'Philatélie' });
+    // An empty category files the course nowhere.
+    await save(`/admin-dashboard/courses/${made.body.id}/edit/`, { ...form('Correspondance commerciale', '') });
+    assert.deepEqual(await categoryOf(made.body.id), { category_id: null, category: null });
+    policy('suggest');
   });
 });

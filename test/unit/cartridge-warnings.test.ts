@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { readImscc } from '../../src/domain/readers/imscc';
+import { readImscc } from '../../src/ingest/readers/imscc';
 import { CARTRIDGE_WARNING_CODES } from '../../src/domain/cartridge-codes';
 import { DEFAULT_READER_LIMITS, type FileWarning, type ReaderLimits } from '../../src/domain/types';
 import { readCatalogue, translator, type Catalogue } from '../../src/i18n/i18n';

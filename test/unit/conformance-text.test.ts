@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatFromFileName, readRows } from '../../src/domain/readers';
+import { formatFromFileName, readRows } from '../../src/ingest/readers';
 import { normalizeCourse } from '../../src/domain/normalize';
 import { FileValidationError, type FileWarning, type NormalizedCourse } from '../../src/domain/types';
 import { LIMITS } from './helpers/files';

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCsv, detectDelimiter } from '../../src/domain/readers/csv';
-import { readRows } from '../../src/domain/readers';
+import { readCsv, detectDelimiter } from '../../src/ingest/readers/csv';
+import { readRows } from '../../src/ingest/readers';
 import { normalizeCourse } from '../../src/domain/normalize';
 import { FIELD_COUNT_KEY } from '../../src/domain/source-marks';
-import { decodeSingleByte, detectCsvEncoding } from '../../src/domain/readers/encoding';
+import { decodeSingleByte, detectCsvEncoding } from '../../src/ingest/readers/encoding';
 import { collect, cp1252, LIMITS, readError, tempDir, writeFile } from './helpers/files';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');

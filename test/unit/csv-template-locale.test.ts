@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { localizedCsv } from '../../src/imports/csv-template';
 import { sampleCourses, toCsv } from '../../src/domain/templates';
 import { normalizeCourse } from '../../src/domain/normalize';
-import { readCsv } from '../../src/domain/readers/csv';
+import { readCsv } from '../../src/ingest/readers/csv';
 import { collect, LIMITS, tempDir, writeFile } from './helpers/files';
 
 // The CSV template of a French admin opens in French Excel as columns: ";" between cells, decimal comma,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkFormatMatchesContent, formatFromFileName, sniffHead } from '../../src/domain/readers/detect';
+import { checkFormatMatchesContent, formatFromFileName, sniffHead } from '../../src/ingest/readers/detect';
 import { FileValidationError } from '../../src/domain/types';
 
 function fails(fn: () => unknown, code: string, message?: RegExp): void {

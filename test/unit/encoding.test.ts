@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chooseSingleByte, createDecoder, decodeSingleByte, detectSampleEncoding, InvalidBytesError, looksLikeUtf16 } from '../../src/domain/readers/encoding';
-import { scorePlausibility } from '../../src/domain/readers/text-plausibility';
-import { knownHeaderFields, readCsv } from '../../src/domain/readers/csv';
-import { readJson } from '../../src/domain/readers/json';
-import { readPreamble } from '../../src/domain/readers/preamble';
+import { chooseSingleByte, createDecoder, decodeSingleByte, detectSampleEncoding, InvalidBytesError, looksLikeUtf16 } from '../../src/ingest/readers/encoding';
+import { scorePlausibility } from '../../src/ingest/readers/text-plausibility';
+import { knownHeaderFields, readCsv } from '../../src/ingest/readers/csv';
+import { readJson } from '../../src/ingest/readers/json';
+import { readPreamble } from '../../src/ingest/readers/preamble';
 import type { FileWarning } from '../../src/domain/types';
 import { collect, cp1252, LIMITS, readError, tempDir, writeFile } from './helpers/files';
 

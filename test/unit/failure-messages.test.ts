@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { translator } from '../../src/i18n/i18n';
 import { failureText } from '../../src/i18n/failure-messages';
-import { readCsv } from '../../src/domain/readers/csv';
-import { checkSize, tooManyRows } from '../../src/domain/readers/file-checks';
-import { formatFromFileName } from '../../src/domain/readers/detect';
+import { readCsv } from '../../src/ingest/readers/csv';
+import { checkSize, tooManyRows } from '../../src/ingest/readers/file-checks';
+import { formatFromFileName } from '../../src/ingest/readers/detect';
 import { FileValidationError, DEFAULT_READER_LIMITS } from '../../src/domain/types';
 import { importListState } from '../../src/imports/page-state';
 

@@ -6,13 +6,13 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { parseSmallXml, readImscc, type XmlElement } from '../../src/domain/readers/imscc';
+import { parseSmallXml, readImscc, type XmlElement } from '../../src/ingest/readers/imscc';
 import { cartridgeZip, lmsCsv } from '../../src/courses/lms-export';
 import { userTagsOf } from '../../src/courses/export';
 import { normalizeCourse } from '../../src/domain/normalize';
 import { DEFAULT_READER_LIMITS, FileValidationError, type FileWarning, type SourceRow } from '../../src/domain/types';
 import type { CourseRow } from '../../src/db/course-queries';
-import { readRows } from '../../src/domain/readers/index';
+import { readRows } from '../../src/ingest/readers/index';
 
 async function withFile<T>(bytes: Buffer, fn: (file: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), 'imscc-'));

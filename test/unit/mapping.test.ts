@@ -8,7 +8,7 @@ import {
 } from '../../src/domain/mapping';
 import { normalizeCourse } from '../../src/domain/normalize';
 import { FIELD_COUNT_KEY } from '../../src/domain/source-marks';
-import { readRows } from '../../src/domain/readers';
+import { readRows } from '../../src/ingest/readers';
 import { DEFAULT_READER_LIMITS, FileValidationError } from '../../src/domain/types';
 import { readSample } from '../../src/imports/mapping-page';
 import path from 'node:path';

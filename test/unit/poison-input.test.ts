@@ -5,13 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as XLSX from '@e965/xlsx';
-import { readRows } from '../../src/domain/readers';
+import { readRows } from '../../src/ingest/readers';
 import { stagedRowJson } from '../../src/activities/parse';
 import { guardRow } from '../../src/domain/row-guard';
 import { storableText, noneRemoved } from '../../src/domain/pg-text';
 import { show } from '../../src/domain/values';
 import { normalizeCourse } from '../../src/domain/normalize';
-import { parseXmlStream, XmlTextRunError } from '../../src/domain/readers/sheet/xml';
+import { parseXmlStream, XmlTextRunError } from '../../src/ingest/readers/sheet/xml';
 import { DEFAULT_READER_LIMITS, type FileFormat, type ReaderLimits } from '../../src/domain/types';
 import type { StagedRow } from '../../src/db/staging';
 import { readError, tempDir, writeFile } from './helpers/files';

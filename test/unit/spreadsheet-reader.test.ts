@@ -1,4 +1,4 @@
-// The spreadsheet rules shared by .xlsx, .xls and .ods (src/domain/readers/sheet/), each with its hostile
+// The spreadsheet rules shared by .xlsx, .xls and .ods (src/ingest/readers/sheet/), each with its hostile
 // neighbours. Workbooks are built with exceljs (or as raw SpreadsheetML) so that each test shows its input;
 // the producers' own files are in test/fixtures/conformance/.
 
@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import * as XLSX from '@e965/xlsx';
-import { readRows } from '../../src/domain/readers';
-import { readXlsx } from '../../src/domain/readers/xlsx';
+import { readRows } from '../../src/ingest/readers';
+import { readXlsx } from '../../src/ingest/readers/xlsx';
 import { normalizeCourse } from '../../src/domain/normalize';
-import { formatKind, serialToDate } from '../../src/domain/readers/sheet/number-format';
-import { readCell } from '../../src/domain/readers/sheet/cells';
+import { formatKind, serialToDate } from '../../src/ingest/readers/sheet/number-format';
+import { readCell } from '../../src/ingest/readers/sheet/cells';
 import type { FileWarning, SourceRow } from '../../src/domain/types';
 import { collect, LIMITS, readError, tempDir, writeFile } from './helpers/files';
 import { buildZip } from './helpers/zip';

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { neutralizeFormula, sampleCourses, toCsv, toJson, TEMPLATE_KINDS } from '../../src/domain/templates';
 import { normalizeCourse } from '../../src/domain/normalize';
 import { tempDir, writeFile, collect, LIMITS } from './helpers/files';
-import { readCsv } from '../../src/domain/readers/csv';
-import { readJson } from '../../src/domain/readers/json';
+import { readCsv } from '../../src/ingest/readers/csv';
+import { readJson } from '../../src/ingest/readers/json';
 
 test('the simple template is the seed\'s Python Basics; with_lessons is Django Advanced with lesson objects', () => {
   const [simple] = sampleCourses('simple');
@@ -84,8 +84,8 @@ test('a neutralised formula cell re-imports as it was exported, and other apostr
 
 test('round trip: every template written as XML and YAML reads back to the same normalised courses as JSON', async () => {
   const { toXml, toYaml } = await import('../../src/domain/course-writers');
-  const { readXml } = await import('../../src/domain/readers/xml');
-  const { readYaml } = await import('../../src/domain/readers/yaml');
+  const { readXml } = await import('../../src/ingest/readers/xml');
+  const { readYaml } = await import('../../src/ingest/readers/yaml');
   const dir = tempDir();
   for (const kind of TEMPLATE_KINDS) {
     const rows = sampleCourses(kind);

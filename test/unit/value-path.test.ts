@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pointerToken, valuePath, withValuePaths } from '../../src/domain/value-path';
-import { readRows } from '../../src/domain/readers';
+import { readRows } from '../../src/ingest/readers';
 import { normalizeCourse } from '../../src/domain/normalize';
 import type { RowError } from '../../src/domain/types';
 import { collect, LIMITS, tempDir, writeFile } from './helpers/files';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readXml } from '../../src/domain/readers/xml';
-import { readRows } from '../../src/domain/readers';
+import { readXml } from '../../src/ingest/readers/xml';
+import { readRows } from '../../src/ingest/readers';
 import { normalizeCourse } from '../../src/domain/normalize';
 import { createFileWarnings } from '../../src/domain/file-warnings';
 import type { FileWarning } from '../../src/domain/types';

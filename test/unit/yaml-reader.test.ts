@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readYaml, YAML_MAX_ALIASES } from '../../src/domain/readers/yaml';
-import { readRows } from '../../src/domain/readers';
+import { readYaml, YAML_MAX_ALIASES } from '../../src/ingest/readers/yaml';
+import { readRows } from '../../src/ingest/readers';
 import { normalizeCourse } from '../../src/domain/normalize';
 import { NOT_AN_OBJECT_KEY } from '../../src/domain/source-marks';
 import { createFileWarnings } from '../../src/domain/file-warnings';
@@ -130,7 +130,7 @@ test('block scalars, empty or not, never start or end a course', async () => {
 });
 
 test('.yaml, .yml and .xml are accepted extensions on every entrance (formatFromFileName)', async () => {
-  const { formatFromFileName, ACCEPTED_EXTENSIONS } = await import('../../src/domain/readers/detect');
+  const { formatFromFileName, ACCEPTED_EXTENSIONS } = await import('../../src/ingest/readers/detect');
   assert.equal(formatFromFileName('Catalogue.YML'), 'yaml');
   assert.equal(formatFromFileName('c.yaml'), 'yaml');
   assert.equal(formatFromFileName('c.xml'), 'xml');

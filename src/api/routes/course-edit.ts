@@ -17,6 +17,7 @@ import {
   formValuesOf,
   formValuesOfCourse,
   normalizeForm,
+  withTaxonomyCategory,
   syncCourseDocument,
   type CourseFormValues,
 } from '../../courses/edit';
@@ -141,7 +142,8 @@ export function courseEditRoutes(deps: ApiDeps): Router {
     const values = formValuesOf(body);
     // "Add a lesson" without JavaScript: the same form again, values kept, with a new blank row.
     if (body.add_lesson) return renderForm(ctx, { courseId: null, values });
-    const result = normalizeForm(values);
+    const normalized = normalizeForm(values);
+    const result = normalized.ok ? await withTaxonomyCategory(deps.sql, normalized, deps.config.categories) : normalized;
     if (!result.ok) {
       if (wantsJson(ctx)) return problem(ctx, 422, 'The course is not valid.', { errors: result.errors });
       return renderForm(ctx, { courseId: null, values, errors: result.errors, status: 422 });
@@ -179,7 +181,8 @@ export function courseEditRoutes(deps: ApiDeps): Router {
     const body = bodyOf(ctx);
     const values = formValuesOf(body);
     if (body.add_lesson) return renderForm(ctx, { courseId: id, values });
-    const result = normalizeForm(values);
+    const normalized = normalizeForm(values);
+    const result = normalized.ok ? await withTaxonomyCategory(deps.sql, normalized, deps.config.categories) : normalized;
     if (!result.ok) {
       if (wantsJson(ctx)) return problem(ctx, 422, 'The course is not valid.', { errors: result.errors });
       return renderForm(ctx, { courseId: id, values, errors: result.errors, status: 422 });

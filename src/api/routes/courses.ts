@@ -28,6 +28,7 @@ import { CONTENT_TYPES, EXPORT_COLUMNS, EXPORT_FORMATS, exportColumnsOf, exportF
 import { selectedCourses, type Selection } from '../../courses/selection';
 import { translator, type Translate } from '../../i18n/i18n';
 import { labelCategoryFacet } from '../../courses/category-facet';
+import { categoryOfCourse } from '../../db/categories';
 
 export const COURSES_PATH = '/admin-dashboard/courses/';
 /** Ticked ids per request: a page of the list is at most 100; "every matching course" goes by filters. */
@@ -298,12 +299,12 @@ export function courseRoutes(deps: ApiDeps): Router {
     const id = Number(ctx.params.id);
     const course = Number.isSafeInteger(id) ? await getCourse(deps.sql, id) : null;
     if (!course) fail(404, 'There is no such course.');
-    const [imports, edits] = await Promise.all([importsOfCourse(deps.sql, course.id), courseEdits(deps.sql, course.id)]);
+    const [imports, edits, taxonomyCategory] = await Promise.all([importsOfCourse(deps.sql, course.id), courseEdits(deps.sql, course.id), categoryOfCourse(deps.sql, course.id)]);
     if (wantsJson(ctx)) {
-      ctx.body = { course, imports, edits };
+      ctx.body = { course, taxonomyCategory, imports, edits };
       return;
     }
-    ctx.render('courses/show', { title: course.title, nav: 'courses', course, imports, edits, isAdmin: ctx.state.user?.role === 'admin' });
+    ctx.render('courses/show', { title: course.title, nav: 'courses', course, taxonomyCategory, imports, edits, isAdmin: ctx.state.user?.role === 'admin' });
   });
 
   return router;

@@ -19,7 +19,7 @@ import {
   PROFILE_EXPORT_FORMAT, profileExportSchema, profileNameProblem, suggestMapping, unmappedFields, type MappingRules,
 } from '../../domain/mapping';
 import { canonicalField, COURSE_FIELDS } from '../../domain/fields';
-import { formatFromFileName } from '../../domain/readers/detect';
+import { formatFromFileName } from '../../ingest/readers/detect';
 import { FileValidationError, IMPORT_MODES, type ImportMode } from '../../domain/types';
 import { checkUpload, startUploadImport, UploadRefused, type UploadedFile } from '../../imports/start-upload';
 import { previewRows, readSample, rulesFromForm, sampleValues, valueMapText, type MappingForm } from '../../imports/mapping-page';

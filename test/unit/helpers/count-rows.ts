@@ -1,6 +1,6 @@
 // Reads a file with the real readers and prints {"rows": n, "heapMB": peak} : run in a child process with the
 // worker's heap flags by the memory tests, so that a reader that holds too much fails as the worker would.
-import { readRows } from '../../../src/domain/readers';
+import { readRows } from '../../../src/ingest/readers';
 import { DEFAULT_READER_LIMITS, type FileFormat } from '../../../src/domain/types';
 
 const [format, file] = process.argv.slice(2) as [FileFormat, string];

@@ -2,7 +2,7 @@
 // process's memory is sampled (node --test runs each test file in its own process, so the figures are the file's).
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { readRows } from '../../../src/domain/readers';
+import { readRows } from '../../../src/ingest/readers';
 import type { FileFormat, ReaderLimits } from '../../../src/domain/types';
 
 export const MB = 1024 * 1024;

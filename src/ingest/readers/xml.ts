@@ -30,8 +30,8 @@
 
 import fs from 'node:fs';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { FileValidationError, ignoreWarnings, type ReaderLimits, type RowError, type SourceRow, type WarnFn } from '../types';
-import { canonicalField } from '../fields';
+import { FileValidationError, ignoreWarnings, type ReaderLimits, type RowError, type SourceRow, type WarnFn } from '../../domain/types';
+import { canonicalField } from '../../domain/fields';
 import { checkFile, tooManyRows } from './file-checks';
 import { createDecoder, InvalidBytesError, invalidBytesFailure, type TextEncoding, utf16Encoding } from './encoding';
 

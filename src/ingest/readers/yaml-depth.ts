@@ -8,7 +8,7 @@
 // sequence entries of the current line ("- - - x", §8.2.1). Levels are counted from the top-level value (1).
 
 import { Lexer } from 'yaml';
-import { FileValidationError } from '../types';
+import { FileValidationError } from '../../domain/types';
 
 // yaml's Lexer marks a document start and a scalar start with these control characters (cst.ts of the package).
 const DOCUMENT = '\u0002';

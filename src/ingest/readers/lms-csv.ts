@@ -6,8 +6,8 @@
 // file without a price or is_free column is imported as free, and the file gets one 'lms_layout' warning saying
 // how it was read. A Canvas course_id that our own export generated ("course-import-<id>") is no external id.
 
-import { canonicalField } from '../fields';
-import type { SourceRow, WarnFn } from '../types';
+import { canonicalField } from '../../domain/fields';
+import type { SourceRow, WarnFn } from '../../domain/types';
 
 export type LmsLayout = 'moodle' | 'canvas';
 

@@ -2,7 +2,7 @@
 // its first bytes match its announced format.
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { FileValidationError, type FileFormat, type ReaderLimits } from '../types';
+import { FileValidationError, type FileFormat, type ReaderLimits } from '../../domain/types';
 import { checkFormatMatchesContent } from './detect';
 
 export const SAMPLE_BYTES = 64 * 1024;

@@ -9,8 +9,8 @@
 
 import path from 'node:path';
 import type { Entry, ZipFile } from 'yauzl';
-import { FileValidationError, type ReaderLimits } from '../../types';
-import { TextTooLong } from '../../source-marks';
+import { FileValidationError, type ReaderLimits } from '../../../domain/types';
+import { TextTooLong } from '../../../domain/source-marks';
 import { mapZipError, openEntry, openZip, zipEntries } from '../zip-inspect';
 import type { RawCell, SheetRow } from './cells';
 import { builtinFormat } from './number-format';

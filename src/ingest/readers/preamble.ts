@@ -10,7 +10,7 @@
 //
 // At most one of each, in that order or the other, before the header.
 
-import type { FileWarning } from '../types';
+import type { FileWarning } from '../../domain/types';
 
 export interface Preamble {
   /** Characters of the decoded text (after a BOM) that precede the header: the reader drops them. */

@@ -7,7 +7,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import * as XLSX from '@e965/xlsx';
-import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
+import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
 import { checkFile, formatBytes } from './file-checks';
 import { inspectXlsx, mapZipError, ODS_MIMETYPE, openEntry, openZip, zipEntries } from './zip-inspect';
 import { parseXmlStream, XmlTextRunError } from './sheet/xml';

@@ -1,7 +1,7 @@
 // One entry point for the parse step: the format decides the reader. Each reader checks the file
 // (size, emptiness, content vs. announced format) before parsing.
 
-import { FileValidationError, ignoreWarnings, type FileFormat, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
+import { FileValidationError, ignoreWarnings, type FileFormat, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
 import { readCsv } from './csv';
 import { readJson } from './json';
 import { readXlsx } from './xlsx';

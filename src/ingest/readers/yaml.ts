@@ -16,8 +16,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { parseDocument, type YAMLError } from 'yaml';
-import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
-import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../source-marks';
+import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
+import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../../domain/source-marks';
 import { checkFile, tooManyRows } from './file-checks';
 import { checkYamlDepth } from './yaml-depth';
 import { splitYamlCourses } from './yaml-split';

@@ -4,7 +4,7 @@
 // first non-empty rows, a table's total row skipped, each cell read with its number format.
 // Why streaming rather than SheetJS: README, "Spreadsheet reader: measured choice".
 
-import { FileValidationError, ignoreWarnings, type FileWarning, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
+import { FileValidationError, ignoreWarnings, type FileWarning, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
 import { checkFile } from './file-checks';
 import { inspectXlsx } from './zip-inspect';
 import { openXlsxWorkbook, workbookFailure } from './sheet/ooxml';

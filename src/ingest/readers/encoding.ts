@@ -29,7 +29,7 @@ import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { FileValidationError, type FileWarning } from '../types';
+import { FileValidationError, type FileWarning } from '../../domain/types';
 import { scorePlausibility, type Plausibility } from './text-plausibility';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'macintosh';

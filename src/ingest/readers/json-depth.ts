@@ -6,7 +6,7 @@
 // characters (code points), lines LF, CRLF or CR.
 
 import { Transform, type TransformCallback } from 'node:stream';
-import { FileValidationError } from '../types';
+import { FileValidationError } from '../../domain/types';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -8,8 +8,8 @@
 // - each cell is read with its number format and its column's field (cells.ts); what was interpreted
 //   becomes a warning of the row (SourceRow.warnings).
 
-import { canonicalField, type CourseField } from '../../fields';
-import { FileValidationError, type ReaderLimits, type RowError, type SourceRow, type WarnFn } from '../../types';
+import { canonicalField, type CourseField } from '../../../domain/fields';
+import { FileValidationError, type ReaderLimits, type RowError, type SourceRow, type WarnFn } from '../../../domain/types';
 import { headerText, isBlankCell, readCell, type SheetRow } from './cells';
 import { tooManyRows } from '../file-checks';
 

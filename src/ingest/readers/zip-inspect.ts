@@ -18,7 +18,7 @@
 // central directory disagree is not detected here.
 
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { FileValidationError, type ReaderLimits } from '../types';
+import { FileValidationError, type ReaderLimits } from '../../domain/types';
 import { formatBytes } from './file-checks';
 
 export const MAX_ZIP_ENTRIES = 10_000;

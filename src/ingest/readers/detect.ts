@@ -2,7 +2,7 @@
 // lies about its content (an Excel file renamed .csv, a CSV saved as .json) with a message that says so.
 
 import path from 'node:path';
-import { FileValidationError, type FileFormat } from '../types';
+import { FileValidationError, type FileFormat } from '../../domain/types';
 import { looksLikeUtf16, utf16Encoding } from './encoding';
 
 /** Extension (lower-case, with the dot) → format. ".tsv" is read by the CSV reader, which detects tabs. */

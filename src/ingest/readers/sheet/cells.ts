@@ -2,10 +2,10 @@
 // SheetJS), and their reading into the plain values normalisation expects (string, number, boolean, Date,
 // CellError), with the cell's number format applied and the column's field in mind.
 
-import type { CellError } from '../../cell-value';
-import type { CourseField } from '../../fields';
-import type { RowError } from '../../types';
-import type { TextTooLong } from '../../source-marks';
+import type { CellError } from '../../../domain/cell-value';
+import type { CourseField } from '../../../domain/fields';
+import type { RowError } from '../../../domain/types';
+import type { TextTooLong } from '../../../domain/source-marks';
 import { displayText, formatKind, isDayCount, serialToDate } from './number-format';
 
 /**

@@ -33,9 +33,9 @@
 
 import { SaxesParser } from 'saxes';
 import type { Entry, ZipFile } from 'yauzl';
-import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../types';
-import type { CartridgeWarningCode } from '../cartridge-codes';
-import type { RowParams } from '../row-codes';
+import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
+import type { CartridgeWarningCode } from '../../domain/cartridge-codes';
+import type { RowParams } from '../../domain/row-codes';
 import { checkFile, formatBytes } from './file-checks';
 import { MAX_COMPRESSION_RATIO, MAX_ZIP_ENTRIES, mapZipError, openEntry, openZip, RATIO_CHECK_MIN_BYTES, zipEntries } from './zip-inspect';
 
