@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import type { ImportSummary } from '../contract';
 import { getImport } from '../db/imports';
-import { claimDelivery, finishDelivery, noteDeliveryError } from '../db/notifications';
+import { claimDelivery, finishDelivery, noteDeliveryError, recordImportSummary } from '../db/notifications';
 import { channelIdsFor, deliver, reviveNotice } from '../notify/deliver';
 import { eventOf, IMPORT_OUTCOMES, type Notice } from '../notify/messages';
 import { workflowWebUiUrl } from '../temporal/web-ui';
@@ -24,10 +24,7 @@ export function notificationActivities(deps: ActivityDeps) {
      * workflow sends to every channel that wants it, or null when none does.
      */
     async notify(summary: ImportSummary): Promise<Notice | null> {
-      await deps.sql`
-        INSERT INTO import_notifications (import_id, channel, status, detail, sent_at)
-        VALUES (${summary.importId}, 'summary', 'sent', ${deps.sql.json(summary as never)}, now())
-        ON CONFLICT (import_id, channel) DO NOTHING`;
+      await recordImportSummary(deps.sql, summary);
       deps.logger.info({ importId: summary.importId, workflowId: summary.workflowId, status: summary.status, counts: summary.counts }, 'import summary');
       const status = IMPORT_OUTCOMES.find((o) => o === summary.status);
       if (!status) return null;

@@ -1,4 +1,5 @@
 import type { Sql } from './client';
+import type { ImportSummary } from '../contract';
 
 export interface Delivery {
   key: string;
@@ -41,4 +42,15 @@ export async function noteDeliveryError(sql: Sql, key: string, channel: string, 
 
 export async function deliveriesOfImport(sql: Sql, importId: string): Promise<Delivery[]> {
   return sql<Delivery[]>`SELECT * FROM notification_deliveries WHERE import_id = ${importId} ORDER BY created_at, channel`;
+}
+
+/**
+ * The import's summary, recorded once per import (import_notifications, channel 'summary'): a retried notify
+ * step writes nothing more. The summary is a bounded object (counts, 50 sample errors at most).
+ */
+export async function recordImportSummary(sql: Sql, summary: ImportSummary): Promise<void> {
+  await sql`
+    INSERT INTO import_notifications (import_id, channel, status, detail, sent_at)
+    VALUES (${summary.importId}, 'summary', 'sent', ${sql.json(summary as never)}, now())
+    ON CONFLICT (import_id, channel) DO NOTHING`;
 }

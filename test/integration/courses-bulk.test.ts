@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { course, importJson, query } from './courses-helpers';
 import { searchCourses } from '../../src/search/queries';
-import { startBulk } from '../../src/courses/bulk';
+import { startBulk } from '../../src/temporal/start-bulk';
 import { getBulkAction } from '../../src/db/bulk-actions';
 import type { Selection } from '../../src/courses/selection';
 import type { BulkAction } from '../../src/contract';

@@ -10,7 +10,7 @@ import { startReindex } from '../../src/temporal/start-reindex';
 import { searchStatus } from '../../src/search/status';
 import { aliasIndices } from '../../src/search/reindex';
 import { reindexProgressQuery, type ReindexProgress } from '../../src/contract';
-import { startBulk } from '../../src/courses/bulk';
+import { startBulk } from '../../src/temporal/start-bulk';
 import { startFlakyProxy, type FlakyProxy } from '../support/flaky-proxy';
 
 let t: TestEnv;

@@ -18,7 +18,7 @@ import { startUrlImport } from '../../imports/start-url';
 import { MAX_URL_LENGTH, UrlImportRefused } from '../../imports/url-download';
 import { UnknownMappingProfileError } from '../../db/mapping-profiles';
 import { profileNameProblem } from '../../domain/mapping';
-import { bulkProgress, startBulk } from '../../courses/bulk';
+import { bulkProgress, startBulk } from '../../temporal/start-bulk';
 import type { Selection } from '../../courses/selection';
 import { getBulkAction } from '../../db/bulk-actions';
 import { reindexProgress, startReindex } from '../../temporal/start-reindex';

@@ -1,7 +1,6 @@
 // The review queue of the auto-categoriser's suggestions and its model versions (issue 14). Everyone signed in
 // reads them; admins accept a suggestion, correct it with another category, accept in bulk above a confidence, and
 // retrain the model now. A decision sets the course's category (re-indexed) and feeds the next training.
-import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ApiDeps } from '../deps';
@@ -12,7 +11,7 @@ import { wantsJson } from '../middleware/negotiate';
 import { acceptAbove, decideSuggestion, listCategoryModels, listPendingSuggestions, ReviewError } from '../../db/category-models';
 import { listCategories } from '../../db/categories';
 import { reindexCourses, type CategoryIndexDeps } from '../../categories/reindex';
-import { trainCategoryModel } from '../../workflows/train-category-model';
+import { startCategoryTraining } from '../../temporal/start-training';
 
 export const REVIEW_PATH = '/admin-dashboard/category-review/';
 export const MODELS_PATH = `${REVIEW_PATH}models/`;
@@ -97,14 +96,9 @@ export function categoryReviewRoutes(deps: ApiDeps): Router {
 
   router.post(`${MODELS_PATH}retrain`, requireAdmin, formBody(), async (ctx) => {
     const who = ctx.state.user?.email ?? 'unknown';
-    const workflowId = `${deps.config.temporal.taskQueue}-category-model-${randomUUID()}`;
-    await deps.temporal.workflow.start(trainCategoryModel, {
-      taskQueue: deps.config.temporal.taskQueue,
-      workflowId,
-      args: [{ requestedBy: who }],
-    });
-    await auditFromCtx(ctx, 'category_model.retrain', workflowId, {});
-    ctx.flash('success', ctx.state.t('categoryReview.retrainStarted'));
+    const { workflowId, started } = await startCategoryTraining(deps.temporal, deps.config, who);
+    if (started) await auditFromCtx(ctx, 'category_model.retrain', workflowId, {});
+    ctx.flash(started ? 'success' : 'info', ctx.state.t(started ? 'categoryReview.retrainStarted' : 'categoryReview.retrainRunning'));
     back(ctx, MODELS_PATH);
   });
 

@@ -22,7 +22,7 @@ import {
 import { countMatching as countCourses, runCourseSearch, searchSettings, suggest, type SearchDeps } from '../../courses/search';
 import { getCourse, importsOfCourse } from '../../db/course-queries';
 import { courseEdits } from '../../db/course-edits';
-import { bulkProgress, startBulk } from '../../courses/bulk';
+import { bulkProgress, startBulk } from '../../temporal/start-bulk';
 import { getBulkAction } from '../../db/bulk-actions';
 import { CONTENT_TYPES, EXPORT_COLUMNS, EXPORT_FORMATS, exportColumnsOf, exportFileName, exportStream, type ExportColumn, type ExportFormat } from '../../courses/export';
 import { selectedCourses, type Selection } from '../../courses/selection';

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { bulkProgressQuery, bulkWorkflowId, type BulkAction, type BulkInput, type BulkProgress } from '../contract';
 import { bulkCourses } from '../workflows/bulk-courses';
-import type { Selection } from './selection';
+import type { Selection } from '../courses/selection';
 
 export interface StartedBulk {
   bulkId: string;
