@@ -9,8 +9,6 @@ import { healthActivities } from './health';
 import { archive } from './archive';
 import { housekeeping } from './housekeeping';
 import { checkRevert, recordRevert, restoreCourses, syncRevertedCourses } from './revert';
-import { sampleRowErrors } from '../db/staging';
-import { SAMPLE_SIZE } from '../contract';
 
 import { bulkActivities } from './bulk';
 import { reindexActivities } from './reindex';
@@ -32,7 +30,6 @@ export function createActivities(deps: ActivityDeps) {
     ...healthActivities(deps),
     archive: archive(deps),
     housekeeping: housekeeping(deps),
-    rowErrors: (args: { importId: string }) => sampleRowErrors(deps.sql, args.importId, SAMPLE_SIZE),
     // Undoing an import: the revertImport workflow, and importFile when it is cancelled after its upsert.
     checkRevert: checkRevert(deps),
     restoreCourses: restoreCourses(deps),
@@ -48,4 +45,23 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
+/** Every activity the worker registers (one worker serves every workflow type). */
 export type ImportActivities = ReturnType<typeof createActivities>;
+
+// The activities each workflow type may call: a workflow proxies its own type, so it cannot call (or come to
+// depend on) another workflow's steps, and the list below says at a glance which steps belong to which workflow.
+/** importFile: the seven steps, and undoing its own writes when it is cancelled after the upsert. */
+export type ImportFileActivities = Pick<ImportActivities, 'moveToProcessing' | 'parse' | 'normalize' | 'upsert' | 'index' | 'notify' | 'archive' | 'restoreCourses' | 'syncRevertedCourses'>;
+/** revertImport: check, restore the before-images, re-index, record. */
+export type RevertImportActivities = Pick<ImportActivities, 'checkRevert' | 'restoreCourses' | 'syncRevertedCourses' | 'recordRevert'>;
+/** bulkCourses: resolve the selection, apply in batches, finish. */
+export type BulkCoursesActivities = Pick<ImportActivities, 'bulkResolve' | 'bulkApply' | 'bulkFinish'>;
+/** reindexCourses: prepare a new index, copy, switch the alias (or abandon). */
+export type ReindexCoursesActivities = Pick<ImportActivities, 'reindexPrepare' | 'reindexCopy' | 'reindexSwitch' | 'reindexAbandon'>;
+/** deliverNotice: plan the channels, send to each, give up after the last retry. */
+export type DeliverNoticeActivities = Pick<ImportActivities, 'planDelivery' | 'sendNotice' | 'giveUpNotice'>;
+export type DailyDigestActivities = Pick<ImportActivities, 'collectDigest'>;
+export type HealthCheckActivities = Pick<ImportActivities, 'checkHealth'>;
+export type HousekeepingActivities = Pick<ImportActivities, 'housekeeping'>;
+export type FeedRunActivities = Pick<ImportActivities, 'runFeed'>;
+export type TrainCategoryModelActivities = Pick<ImportActivities, 'trainCategories'>;

@@ -4,10 +4,10 @@
 //   3 finish (status, selection dropped)
 // Progress is the bulkProgress query; only ids of a page boundary and counts cross history.
 import { ApplicationFailure, ActivityFailure, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { ImportActivities } from '../activities';
+import type { BulkCoursesActivities } from '../activities';
 import { bulkProgressQuery, type BulkInput, type BulkProgress } from '../contract';
 
-const acts = proxyActivities<ImportActivities>({
+const acts = proxyActivities<BulkCoursesActivities>({
   startToCloseTimeout: '10m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 },
 });

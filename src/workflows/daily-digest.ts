@@ -1,10 +1,10 @@
 // dailyDigest: the last 24 hours by email and webhooks, started by a Temporal Schedule (or at once from the
 // admin or the CLI by triggering that schedule).
 import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ImportActivities } from '../activities';
+import type { DailyDigestActivities } from '../activities';
 import { deliverNotice } from './deliver-notice';
 
-const { collectDigest } = proxyActivities<ImportActivities>({ startToCloseTimeout: '2m', retry: { maximumInterval: '1m' } });
+const { collectDigest } = proxyActivities<DailyDigestActivities>({ startToCloseTimeout: '2m', retry: { maximumInterval: '1m' } });
 
 export async function dailyDigest(): Promise<Record<string, string>> {
   const digest = await collectDigest({});

@@ -2,12 +2,12 @@
 // wants it, each channel retried on its own with backoff. It runs apart from the import, so an undeliverable
 // notification never fails or delays the import.
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { ImportActivities } from '../activities';
+import type { DeliverNoticeActivities } from '../activities';
 import type { Notice } from '../notify/messages';
 
-const plan = proxyActivities<ImportActivities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '1m' } });
+const plan = proxyActivities<DeliverNoticeActivities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '1m' } });
 // SMTP and HTTP timeouts (10 s by default) stay well below this; about two hours of attempts before giving up.
-const send = proxyActivities<ImportActivities>({
+const send = proxyActivities<DeliverNoticeActivities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 18 },
 });

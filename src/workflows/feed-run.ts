@@ -2,10 +2,10 @@
 // downloads the feed's URL (If-None-Match / If-Modified-Since) and starts the normal importFile workflow when the
 // content changed; an unchanged feed is a cheap run recorded in the feed's history.
 import { proxyActivities } from '@temporalio/workflow';
-import type { ImportActivities } from '../activities';
+import type { FeedRunActivities } from '../activities';
 import type { FeedRunInput, FeedRunResult } from '../activities/feeds';
 
-const { runFeed } = proxyActivities<ImportActivities>({
+const { runFeed } = proxyActivities<FeedRunActivities>({
   // The download has its own limit (URL_IMPORT_TIMEOUT); this only bounds a worker that vanished mid-run.
   startToCloseTimeout: '30m',
   retry: { initialInterval: '10s', maximumInterval: '5m', maximumAttempts: 5 },

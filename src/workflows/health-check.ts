@@ -3,10 +3,10 @@
 // other gone. An alert goes out once when a component goes down and once when it is back: the state lives in
 // PostgreSQL (health_alerts, row-locked), so two checks at the same minute send it once.
 import { proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
-import type { ImportActivities } from '../activities';
+import type { HealthCheckActivities } from '../activities';
 import { deliverNotice } from './deliver-notice';
 
-const { checkHealth } = proxyActivities<ImportActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });
+const { checkHealth } = proxyActivities<HealthCheckActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });
 
 export async function healthCheck(): Promise<string[]> {
   const alerts = await checkHealth();

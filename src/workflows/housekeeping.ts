@@ -2,10 +2,10 @@
 // are purged after STAGING_RETENTION, and files a crash left in incoming/ or processing/ are removed after
 // ORPHAN_FILE_AGE; what it did is recorded for the monitoring page (src/activities/housekeeping.ts).
 import { proxyActivities } from '@temporalio/workflow';
-import type { ImportActivities } from '../activities';
+import type { HousekeepingActivities } from '../activities';
 import type { HousekeepingResult } from '../activities/housekeeping';
 
-const { housekeeping: housekeep } = proxyActivities<ImportActivities>({
+const { housekeeping: housekeep } = proxyActivities<HousekeepingActivities>({
   startToCloseTimeout: '30m',
   heartbeatTimeout: '2m',
   retry: { initialInterval: '10s', maximumInterval: '5m', maximumAttempts: 5 },

@@ -20,7 +20,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { ImportActivities } from '../activities';
+import type { ImportFileActivities } from '../activities';
 import { deliverNotice } from './deliver-notice';
 import { markdownText } from '../temporal/import-metadata';
 import {
@@ -68,7 +68,7 @@ async function undoImport(acts: ActivityProxy, importId: string): Promise<Failur
   };
 }
 
-type ActivityProxy = ReturnType<typeof proxyActivities<ImportActivities>>;
+type ActivityProxy = ReturnType<typeof proxyActivities<ImportFileActivities>>;
 
 /**
  * The run's "current details" in the Temporal Web UI (markdown, served by the worker through the metadata
@@ -98,8 +98,8 @@ function endAsRunStatus(summary: ImportSummary): void {
 
 export async function importFile(input: ImportInput): Promise<ImportSummary> {
   const { workflowId } = workflowInfo();
-  const quick = proxyActivities<ImportActivities>({ startToCloseTimeout: '2m', retry });
-  const long = proxyActivities<ImportActivities>({
+  const quick = proxyActivities<ImportFileActivities>({ startToCloseTimeout: '2m', retry });
+  const long = proxyActivities<ImportFileActivities>({
     startToCloseTimeout: '30m',
     heartbeatTimeout: `${input.timeouts.heartbeatSeconds}s`,
     retry,

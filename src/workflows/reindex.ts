@@ -5,12 +5,12 @@
 //   3 switch   re-copy what changed since the start, refresh, one atomic `_aliases` call, delete the old index
 // On failure the alias stays where it was and the half-built index is removed.
 import { ApplicationFailure, ActivityFailure, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { ImportActivities } from '../activities';
+import type { ReindexCoursesActivities } from '../activities';
 import { reindexProgressQuery, type ReindexProgress } from '../contract';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: ['ReindexBusy'] };
-const quick = proxyActivities<ImportActivities>({ startToCloseTimeout: '2m', retry });
-const long = proxyActivities<ImportActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '1m', retry });
+const quick = proxyActivities<ReindexCoursesActivities>({ startToCloseTimeout: '2m', retry });
+const long = proxyActivities<ReindexCoursesActivities>({ startToCloseTimeout: '2h', heartbeatTimeout: '1m', retry });
 
 export async function reindexCourses(input: { reindexId: string; startedAtMs: number }): Promise<ReindexProgress> {
   const progress: ReindexProgress = { reindexId: input.reindexId, step: 'prepare', target: null, copied: 0, error: null };

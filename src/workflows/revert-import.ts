@@ -3,7 +3,7 @@
 //   2 restoreCourses (PostgreSQL, one transaction)  3 syncRevertedCourses (Elasticsearch)  4 recordRevert
 // Workflow id `revert-<importId>`: asking twice starts nothing new.
 import { proxyActivities } from '@temporalio/workflow';
-import type { ImportActivities } from '../activities';
+import type { RevertImportActivities } from '../activities';
 
 export interface RevertInput {
   importId: string;
@@ -27,7 +27,7 @@ export function revertWorkflowId(importId: string): string {
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['RevertRefused'] };
 
 export async function revertImport(input: RevertInput): Promise<RevertResult> {
-  const acts = proxyActivities<ImportActivities>({ startToCloseTimeout: '30m', heartbeatTimeout: '1m', retry });
+  const acts = proxyActivities<RevertImportActivities>({ startToCloseTimeout: '30m', heartbeatTimeout: '1m', retry });
   await acts.checkRevert({ importId: input.importId, force: input.force });
   const counts = await acts.restoreCourses({ importId: input.importId });
   const search = await acts.syncRevertedCourses({ importId: input.importId });

@@ -2,10 +2,10 @@
 // a held-out split, stores it with its evaluation and activates it when it is not worse than the active one.
 // Started daily by a Temporal Schedule and by the admin's "Retrain now"; the courses never cross the history.
 import { proxyActivities } from '@temporalio/workflow';
-import type { ImportActivities } from '../activities';
+import type { TrainCategoryModelActivities } from '../activities';
 import type { TrainingOutcome } from '../categorise/training';
 
-const { trainCategories } = proxyActivities<ImportActivities>({
+const { trainCategories } = proxyActivities<TrainCategoryModelActivities>({
   startToCloseTimeout: '1h',
   heartbeatTimeout: '5m',
   retry: { initialInterval: '10s', maximumInterval: '5m', maximumAttempts: 5 },
