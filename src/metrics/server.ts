@@ -47,7 +47,7 @@ export async function startMetricsServer(opts: {
       },
     );
   });
-  const host = process.env.METRICS_HOST ?? '127.0.0.1';
+  const host = opts.config.metrics.host;
   let port: number;
   try {
     port = await listenOn(server, wanted, host);

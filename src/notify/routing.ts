@@ -3,6 +3,7 @@
 // is the secret).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { documented } from '../config-docs';
 import { NOTICE_EVENTS, type NoticeEvent } from './messages';
 import { redactUrl, webhookUrlProblem, WEBHOOK_KINDS, type UrlPolicy, type WebhookKind } from './url-policy';
 import type { NoticeLocale } from './format';
@@ -123,19 +124,22 @@ const timeout = z
   .pipe(z.number().min(100, 'at least 100ms').max(60_000, 'at most 60s: it must stay below the notify activity timeout'));
 
 const schema = z.object({
-  NOTIFICATION_WEBHOOKS: webhooksSchema.optional(),
-  NOTIFICATION_ROUTES: routesSchema.optional(),
-  ADMIN_NOTIFICATION_EMAILS: emailList.optional(),
-  EMAIL_NOTIFICATIONS_ENABLED: bool.default(true),
-  SMTP_URL: z
+  NOTIFICATION_WEBHOOKS: documented(webhooksSchema.optional(), 'JSON `{"slack": url, "discord": url, "teams": url}` (a value may be a list)', '—'),
+  NOTIFICATION_ROUTES: documented(routesSchema.optional(), 'JSON `{channel: [event patterns]}`', 'all events everywhere'),
+  ADMIN_NOTIFICATION_EMAILS: documented(emailList.optional(), 'comma-separated recipients of every notification', '—'),
+  EMAIL_NOTIFICATIONS_ENABLED: documented(bool.default(true), '`false` turns email off', '`true`'),
+  SMTP_URL: documented(z
     .string()
     .regex(/^smtps?:\/\/[^/\s]+/i, 'an smtp:// or smtps:// URL')
-    .optional(),
-  MAIL_FROM: z.string().regex(/@/, 'an address like "Course import <imports@example.com>"').default(DEFAULT_MAIL_FROM),
-  WEBHOOK_ALLOW_HOSTS: commaList.default([]),
-  WEBHOOK_ALLOW_INSECURE: bool.default(false),
-  NOTIFICATION_TIMEOUT: timeout.optional(),
+    .optional(), '`smtp://` or `smtps://` URL of the mail server', '—'),
+  MAIL_FROM: documented(z.string().regex(/@/, 'an address like "Course import <imports@example.com>"').default(DEFAULT_MAIL_FROM), 'sender of the emails', '`Course import <course-import@localhost>`'),
+  WEBHOOK_ALLOW_HOSTS: documented(commaList.default([]), 'hosts (`host` or `host:port`) exempt from the webhook host and address checks', '—'),
+  WEBHOOK_ALLOW_INSECURE: documented(bool.default(false), 'allow plain http for those hosts', '`false`'),
+  NOTIFICATION_TIMEOUT: documented(timeout.default(DEFAULT_NOTIFICATION_TIMEOUT_MS), 'SMTP and HTTP timeout per attempt', '`10s`'),
 });
+
+/** The schema of the notification variables (each with its check, default and documentation). */
+export const notificationSchema = schema;
 
 function issuePath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
@@ -195,7 +199,7 @@ export function parseNotificationConfig(env: Record<string, string | undefined>)
   }
 
   if (problems.length > 0) throw new NotificationConfigError(`invalid notification configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-  return { email, webhooks, routes, policy, timeoutMs: e.NOTIFICATION_TIMEOUT ?? DEFAULT_NOTIFICATION_TIMEOUT_MS };
+  return { email, webhooks, routes, policy, timeoutMs: e.NOTIFICATION_TIMEOUT };
 }
 
 /** The channels an event goes to, in configuration order: email first, then Slack, Discord, Teams. */

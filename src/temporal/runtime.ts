@@ -35,12 +35,11 @@ export function installTemporalLogging(logger: Logger, level: LogLevel = 'WARN')
  * free port). A busy port is a warning, never a crash (a second worker on the same host): the runtime is
  * installed without the endpoint. Returns the port actually bound, or null.
  */
-export async function installTemporalRuntime(logger: Logger, level: LogLevel, metricsPort: number | null): Promise<number | null> {
+export async function installTemporalRuntime(logger: Logger, level: LogLevel, metricsPort: number | null, host = '127.0.0.1'): Promise<number | null> {
   if (metricsPort === null) {
     install(logger, level, null);
     return null;
   }
-  const host = process.env.METRICS_HOST ?? '127.0.0.1';
   // The SDK's exporter does not tell which port it bound: port 0 is resolved here to a port that was free.
   const port = metricsPort === 0 ? await freePort(host) : metricsPort;
   try {

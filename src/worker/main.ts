@@ -18,7 +18,7 @@ const log = logger.child({ process: 'worker' });
 async function main() {
   const config = loadConfig();
   // A busy metrics port (a second worker on this host) is a warning, never a crash: see src/metrics/server.ts.
-  const temporalMetricsPort = await installTemporalRuntime(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO', config.metrics.temporalPort);
+  const temporalMetricsPort = await installTemporalRuntime(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO', config.metrics.temporalPort, config.metrics.host);
   const sql = createSql(config.databaseUrl, config.databasePoolSize, config.databaseSchema);
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'database migrated');

@@ -1,0 +1,46 @@
+// The README's configuration table is written from the variables' declarations (npm run config-docs): a variable
+// added without its documentation, or a README edited by hand, fails here.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { CONFIG_VARIABLES, configSchema } from '../../src/config';
+import { NOTIFICATION_VARIABLES, notificationSchema } from '../../src/notify/routing';
+import { configTable, documented, variableDocs } from '../../src/config-docs';
+import { readmeFile, withConfigTable } from '../../src/cli/write-config-docs';
+
+test('the README carries the configuration table as the declarations write it (run npm run config-docs)', () => {
+  const readme = readFileSync(readmeFile, 'utf8');
+  assert.equal(readme, withConfigTable(readme));
+});
+
+test('every variable the processes read has one line, once', () => {
+  const table = configTable([configSchema, notificationSchema]);
+  const named = [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+  assert.deepEqual(named, [...CONFIG_VARIABLES, ...Object.keys(notificationSchema.shape)]);
+  assert.equal(new Set(named).size, named.length);
+  assert.deepEqual([...NOTIFICATION_VARIABLES].sort(), Object.keys(notificationSchema.shape).sort());
+  assert.match(table, /^\| `DRY_RUN_TIMEOUT` \| `24h` \| .+ \|$/m, 'a duration default is shown as written');
+});
+
+test('a variable declared without documentation cannot make a table', () => {
+  const schema = z.object({ DOCUMENTED: documented(z.string().default('x'), 'a documented one', '`x`'), FORGOTTEN: z.string().optional() });
+  assert.throws(() => configTable([schema]), /FORGOTTEN has no documentation/);
+});
+
+test('the default a line shows is the default the variable gets (writing it gives the same value)', () => {
+  const problems: string[] = [];
+  for (const schema of [configSchema, notificationSchema]) {
+    for (const [name, field] of Object.entries(schema.shape)) {
+      const shown = variableDocs.get(field as z.ZodType)?.shownDefault ?? '';
+      const literal = /^`([^`]+)`$/.exec(shown)?.[1];
+      if (literal === undefined) continue;
+      const asDefault = (field as z.ZodType).safeParse(undefined);
+      const asWritten = (field as z.ZodType).safeParse(literal);
+      if (!asDefault.success || !asWritten.success || JSON.stringify(asDefault.data) !== JSON.stringify(asWritten.data)) {
+        problems.push(`${name}: shows ${shown}, gets ${JSON.stringify(asDefault.success ? asDefault.data : asDefault.error.message)}`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
