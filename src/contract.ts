@@ -20,6 +20,10 @@ export const IMPORT_STATUSES = [
   'cancelled',
 ] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+/** Statuses of an import still under way (its run is open). */
+export const OPEN_STATUSES: readonly ImportStatus[] = ['queued', 'processing', 'awaiting_confirmation'];
+/** Statuses of an import whose courses were written (what a revert can undo, what the counts say was done). */
+export const WRITTEN_STATUSES: readonly ImportStatus[] = ['succeeded', 'succeeded_with_errors'];
 
 export const STEPS = ['moveToProcessing', 'parse', 'normalize', 'awaitConfirmation', 'upsert', 'index', 'notify', 'archive', 'done'] as const;
 export type Step = (typeof STEPS)[number];

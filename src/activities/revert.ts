@@ -14,9 +14,11 @@ import {
   type RevertPlan,
 } from '../db/course-revisions';
 import { bulkIndexCourses, deleteCourseDocuments, refreshIndex } from '../search/indexer';
+import { WRITTEN_STATUSES } from '../contract';
 
 export const REVERT_REFUSED = 'RevertRefused';
-export const REVERTABLE_STATUSES: readonly string[] = ['succeeded', 'succeeded_with_errors'];
+/** Only an import whose courses were written can be reverted. */
+export const REVERTABLE_STATUSES = WRITTEN_STATUSES;
 
 export interface RevertCheck extends RevertPlan {
   importId: string;

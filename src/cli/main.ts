@@ -13,7 +13,7 @@ import {
   type ImportSummary,
   type Progress,
 } from '../contract';
-import { IMPORT_MODES, type ImportMode } from '../domain/types';
+import { IMPORT_MODES, isImportMode, type ImportMode } from '../domain/types';
 import { ingestPath } from '../ingest/paths';
 import { connectClient } from '../temporal/connect';
 import { startImport } from '../temporal/start-import';
@@ -88,7 +88,7 @@ async function importCommand(client: Client, config: Config, argv: string[]): Pr
   });
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('give exactly one FILE');
-  if (!IMPORT_MODES.includes(values.mode as ImportMode)) throw new UsageError(`--mode must be one of ${IMPORT_MODES.join(', ')}`);
+  if (!isImportMode(values.mode)) throw new UsageError(`--mode must be one of ${IMPORT_MODES.join(', ')}`);
   // An https:// URL instead of a file (issue 12): downloaded into incoming/ under the outgoing-request policy.
   const isUrl = /^https?:\/\//i.test(file);
   const st = isUrl ? null : await stat(file).catch(() => null);

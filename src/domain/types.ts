@@ -13,8 +13,14 @@ export type LearningMode = (typeof LEARNING_MODES)[number];
 export const FILE_FORMATS = ['csv', 'json', 'xlsx', 'xls', 'ods', 'xml', 'yaml', 'imscc'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
-export const IMPORT_MODES = ['create_only', 'update_only', 'create_or_update'] as const;
+/** How an import treats existing courses; the first is the default (forms list them in this order). */
+export const IMPORT_MODES = ['create_or_update', 'create_only', 'update_only'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
+
+/** Whether a value from a form, a query string or the CLI names an import mode. */
+export function isImportMode(value: unknown): value is ImportMode {
+  return (IMPORT_MODES as readonly unknown[]).includes(value);
+}
 
 /** One record as read from a file, before validation. Keys are the file's column / property names. */
 export interface SourceRow {

@@ -6,9 +6,8 @@
 import path from 'node:path';
 import type { ImportDetail } from '../db/import-history';
 import type { ImportStatusView } from './status';
+import { WRITTEN_STATUSES } from '../contract';
 
-/** Statuses whose courses are in the catalogue: what the counts say was done. */
-const WROTE = ['succeeded', 'succeeded_with_errors'];
 /** Steps at which a confirmed dry run is writing (its decision is behind it). */
 const WRITING_STEPS = ['upsert', 'index'];
 
@@ -49,7 +48,7 @@ export function withoutServerPaths(text: string, ingestDir: string): string {
  */
 export function importPageState(view: Pick<ImportStatusView, 'status' | 'step' | 'open' | 'progress' | 'error' | 'archivedTo'>, imp: Pick<ImportDetail, 'dry_run'>, ingestDir: string): ImportPageState {
   const awaiting = view.status === 'awaiting_confirmation';
-  const wrote = WROTE.includes(view.status);
+  const wrote = (WRITTEN_STATUSES as readonly string[]).includes(view.status);
   const writing = view.open && !awaiting && WRITING_STEPS.includes(view.step ?? '');
   // A confirmed dry run: it wrote, is writing, or wrote before a cancellation undid it.
   const confirmed = wrote || writing || view.progress.upserted > 0;
@@ -93,7 +92,7 @@ export interface ImportListState {
  * ended before a decision) or an import cancelled (its writes undone) does not show "Created N". Pure.
  */
 export function importListState(row: { dry_run: boolean; status: string; step: string | null }): ImportListState {
-  const wrote = WROTE.includes(row.status);
+  const wrote = (WRITTEN_STATUSES as readonly string[]).includes(row.status);
   const writing = row.status === 'processing' && WRITING_STEPS.includes(row.step ?? '');
   const confirmed = wrote || writing;
   // A cancelled import's writes were undone: its counts are not what the catalogue holds either.

@@ -15,7 +15,6 @@ import { displayFileName } from '../domain/display-text';
 import { startImport, type StartedImport } from '../temporal/start-import';
 import { resolveProfile } from '../db/mapping-profiles';
 
-export const IMPORT_MODES: readonly ImportMode[] = ['create_or_update', 'create_only', 'update_only'];
 
 export class UploadRefused extends Error {
   override readonly name = 'UploadRefused';

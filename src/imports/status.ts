@@ -9,7 +9,8 @@ import { progressQuery, type ActionCounts, type FailureReason, type Progress, ty
 import { furthest, stepProgress, type StepProgress } from './step-progress';
 import { workflowWebUiUrl } from '../temporal/web-ui';
 
-export const OPEN_STATUSES: readonly string[] = ['queued', 'processing', 'awaiting_confirmation'];
+import { OPEN_STATUSES } from '../contract';
+export { OPEN_STATUSES };
 export const FIRST_ERRORS = 20;
 
 export interface ImportStatusView {

@@ -3,6 +3,7 @@ import client from 'prom-client';
 import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
 import { ingestPath } from '../ingest/paths';
+import { SHOWN_FOLDERS } from '../monitoring/status';
 
 // Counts that belong to the pipeline as a whole (imports, rows, notifications, files, documents) are read from
 // PostgreSQL, the folders and Elasticsearch at scrape time: they agree whichever process is scraped and survive
@@ -84,7 +85,7 @@ new client.Gauge({
   registers: [registry],
   async collect() {
     if (!sources) return;
-    for (const folder of ['drop', 'processing', 'processed', 'error'] as const) {
+    for (const folder of SHOWN_FOLDERS) {
       const names = await readdir(ingestPath(sources.ingestDir, folder)).catch(() => []);
       this.set({ folder }, names.filter((n) => !n.startsWith('.') && !n.endsWith('.report.json')).length);
     }

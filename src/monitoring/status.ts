@@ -12,8 +12,9 @@ import { importsByWorkflowIds, recentFailures } from '../db/dashboard-queries';
 import type { ImportRecord } from '../db/imports';
 import { searchStatus, type SearchStatus } from '../search/status';
 
-export const INGEST_FOLDERS = ['drop', 'processing', 'processed', 'error'] as const;
-export type IngestFolder = (typeof INGEST_FOLDERS)[number];
+/** The ingest folders an operator watches (incoming/ is a staging area of a few seconds: not shown). */
+export const SHOWN_FOLDERS = ['drop', 'processing', 'processed', 'error'] as const;
+export type IngestFolder = (typeof SHOWN_FOLDERS)[number];
 
 export interface FolderStatus {
   name: IngestFolder;
@@ -44,7 +45,7 @@ export async function folderStatus(ingestDir: string, name: IngestFolder, newest
 }
 
 export async function foldersStatus(ingestDir: string): Promise<FolderStatus[]> {
-  return Promise.all(INGEST_FOLDERS.map((f) => folderStatus(ingestDir, f)));
+  return Promise.all(SHOWN_FOLDERS.map((f) => folderStatus(ingestDir, f)));
 }
 
 export interface Poller {

@@ -10,7 +10,7 @@ import type { Sql } from '../db/client';
 import type { Logger } from '../logger';
 import { getImport, recordRejectedFile } from '../db/imports';
 import { beat, forget } from '../db/heartbeats';
-import { importIdFromStoredName, ingestPath, storedName } from '../ingest/paths';
+import { importIdFromStoredName, INGEST_FOLDERS, ingestPath, storedName } from '../ingest/paths';
 import { sha256File } from '../ingest/hash';
 import { startImport, type StartedImport } from '../temporal/start-import';
 import { formatFromFileName } from '../ingest/readers/detect';
@@ -51,7 +51,7 @@ export class DropWatcher {
 
   /** Reconciles processing/, then watches drop/ (files already there are handled too). Resolves when ready. */
   async start(): Promise<void> {
-    for (const folder of ['drop', 'incoming', 'processing', 'processed', 'error'] as const) {
+    for (const folder of INGEST_FOLDERS) {
       await mkdir(ingestPath(this.deps.config.ingestDir, folder), { recursive: true });
     }
     await this.reconcileProcessing();
@@ -158,12 +158,19 @@ export class DropWatcher {
     if (folder === path.resolve(this.dropDir)) return undefined;
     const name = path.basename(folder);
     const problem = profileNameProblem(name);
-    if (problem) throw new FileValidationError('unknown_mapping_profile', `the folder drop/${displayFileName(name, 'folder')}/ names no mapping profile (${problem}); put the file in drop/ or in drop/<profile name>/`);
+    if (problem) throw new FileValidationError('unknown_mapping_profile', `the folder drop/${displayFileName(name, 'folder')}/ names no mapping profile (${problem}); put the file in drop/ or in drop/<profile name>/`, {
+      context: 'folderName',
+      folder: displayFileName(name, 'folder'),
+    });
     try {
       return await resolveProfile(this.deps.sql, name);
     } catch (err) {
       if (err instanceof UnknownMappingProfileError) {
-        throw new FileValidationError('unknown_mapping_profile', `the folder drop/${name}/ names no mapping profile: ${err.message}; create it on the Mapping profiles page (or import it as JSON), then drop the file again`);
+        throw new FileValidationError('unknown_mapping_profile', `the folder drop/${name}/ names no mapping profile: ${err.message}; create it on the Mapping profiles page (or import it as JSON), then drop the file again`, {
+          context: 'folder',
+          folder: name,
+          profile: err.profile,
+        });
       }
       throw err;
     }

@@ -9,7 +9,7 @@ import { formBody } from '../middleware/body';
 import { fail, problem } from '../middleware/errors';
 import { wantsJson } from '../middleware/negotiate';
 import { auditFromCtx } from '../middleware/audit';
-import { IMPORT_MODES } from '../../imports/start-upload';
+import { IMPORT_MODES, isImportMode } from '../../domain/types';
 import { startUrlImport } from '../../imports/start-url';
 import { downloadSettings, MAX_URL_LENGTH, UrlImportRefused } from '../../imports/url-download';
 import { resolvePublicTarget, WebhookUrlRefused } from '../../notify/url-policy';
@@ -46,7 +46,7 @@ export function feedPath(id: string): string {
 
 function modeField(ctx: Context): ImportMode | string {
   const mode = bodyField(ctx, 'mode') || 'create_or_update';
-  if (!(IMPORT_MODES as readonly string[]).includes(mode)) return `mode must be one of ${IMPORT_MODES.join(', ')}.`;
+  if (!isImportMode(mode)) return `mode must be one of ${IMPORT_MODES.join(', ')}.`;
   return mode as ImportMode;
 }
 
@@ -97,7 +97,7 @@ export function feedRoutes(deps: ApiDeps): Router {
     };
     if (typeof url !== 'string') return refuse(400, url.problem);
     if (typeof profile !== 'string') return refuse(400, profile.problem);
-    if (!(IMPORT_MODES as readonly string[]).includes(mode)) return refuse(400, mode);
+    if (!isImportMode(mode)) return refuse(400, mode);
     const user = ctx.state.user!;
     let started;
     try {
@@ -148,7 +148,7 @@ export function feedRoutes(deps: ApiDeps): Router {
       name: bodyField(ctx, 'name'),
       url: bodyField(ctx, 'url'),
       schedule: bodyField(ctx, 'schedule'),
-      mode: (IMPORT_MODES as readonly string[]).includes(bodyField(ctx, 'mode')) ? (bodyField(ctx, 'mode') as ImportMode) : 'create_or_update',
+      mode: isImportMode(bodyField(ctx, 'mode')) ? (bodyField(ctx, 'mode') as ImportMode) : 'create_or_update',
       mappingProfile: bodyField(ctx, 'mapping_profile'),
     };
     const refuse = (status: number, message: string) => (json ? problem(ctx, status, message) : listPage(ctx, status, { form, formError: message }));
@@ -156,7 +156,7 @@ export function feedRoutes(deps: ApiDeps): Router {
     const url = urlField(ctx);
     if (typeof url !== 'string') return refuse(400, url.problem);
     const mode = modeField(ctx);
-    if (!(IMPORT_MODES as readonly string[]).includes(mode)) return refuse(400, mode);
+    if (!isImportMode(mode)) return refuse(400, mode);
     const profile = profileField(ctx);
     if (typeof profile !== 'string') return refuse(400, profile.problem);
     const spec = parseFeedSchedule(form.schedule);

@@ -9,7 +9,8 @@ import { takeFlash } from '../middleware/session';
 import { problem } from '../middleware/errors';
 import { wantsJson } from '../middleware/negotiate';
 import { auditFromCtx } from '../middleware/audit';
-import { IMPORT_MODES, startUploadImport, UploadRefused } from '../../imports/start-upload';
+import { startUploadImport, UploadRefused } from '../../imports/start-upload';
+import { IMPORT_MODES, isImportMode } from '../../domain/types';
 import { buildTemplate, isTemplateFormat, isTemplateKind, TEMPLATE_FORMATS, TEMPLATE_KINDS, type TemplateFormat } from '../../imports/templates';
 import type { ImportMode } from '../../domain/types';
 import { bodyField, importPagePath } from './imports-shared';
@@ -36,7 +37,7 @@ function readForm(ctx: Context): UploadForm | string {
   const updateExisting = bodyField(ctx, 'update_existing');
   let mode: ImportMode = 'create_or_update';
   if (modeField) {
-    if (!(IMPORT_MODES as readonly string[]).includes(modeField)) return `mode must be one of ${IMPORT_MODES.join(', ')}.`;
+    if (!isImportMode(modeField)) return `mode must be one of ${IMPORT_MODES.join(', ')}.`;
     mode = modeField as ImportMode;
   } else if (updateExisting && !TRUE.has(updateExisting.toLowerCase())) mode = 'create_only';
   const dry = bodyField(ctx, 'dry_run') || bodyField(ctx, 'test_mode');
@@ -116,7 +117,7 @@ async function refusedUploadPage(ctx: Context): Promise<void> {
   const mode = String(ctx.query.mode ?? '');
   const profile = String(ctx.query.mapping_profile ?? '').slice(0, 200);
   const form: UploadForm = {
-    mode: (IMPORT_MODES as readonly string[]).includes(mode) ? (mode as ImportMode) : 'create_or_update',
+    mode: isImportMode(mode) ? mode : 'create_or_update',
     dryRun: String(ctx.query.dry_run ?? 'true') !== 'false',
     mappingProfile: profile && !profileNameProblem(profile) ? profile : '',
   };

@@ -20,7 +20,7 @@ import {
 } from '../../domain/mapping';
 import { canonicalField, COURSE_FIELDS } from '../../domain/fields';
 import { formatFromFileName } from '../../ingest/readers/detect';
-import { FileValidationError, IMPORT_MODES, type ImportMode } from '../../domain/types';
+import { FileValidationError, IMPORT_MODES, isImportMode, type ImportMode } from '../../domain/types';
 import { checkUpload, startUploadImport, UploadRefused, type UploadedFile } from '../../imports/start-upload';
 import { previewRows, readSample, rulesFromForm, sampleValues, valueMapText, type MappingForm } from '../../imports/mapping-page';
 
@@ -114,7 +114,7 @@ function exportDocument(v: { name: string; version: number; rules: MappingRules 
 }
 
 function modeOf(value: string): ImportMode {
-  return (IMPORT_MODES as readonly string[]).includes(value) ? (value as ImportMode) : 'create_or_update';
+  return isImportMode(value) ? value : 'create_or_update';
 }
 
 export function mappingProfileRoutes(deps: ApiDeps): Router {
