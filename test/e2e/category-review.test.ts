@@ -57,7 +57,7 @@ describe('category review', () => {
       return (await page.locator('#models-table tr.active-model').count()) === 1;
     }, 'model v1 active', 120_000);
     const v1 = page.locator('tr[data-version="1"]');
-    assert.match((await v1.textContent()) ?? '', /v1[\s\S]*nb[\s\S]*%[\s\S]*active[\s\S]*first model/);
+    assert.match((await v1.textContent()) ?? '', /v1[\s\S]*ensemble[\s\S]*%[\s\S]*active[\s\S]*first model/);
 
     // The admin finds the two uncategorised courses on the courses page (the only ones indexed in this test) and
     // asks for category suggestions.

@@ -1,6 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deserialise, predict, serialise, stratifiedSplit, train, METHODS, type LabelledCourse } from '../../src/categorise/model';
+import { readFileSync } from 'node:fs';
+import {
+  deserialise,
+  fitTemperature,
+  predict,
+  predictProba,
+  referenceScores,
+  serialise,
+  stratifiedSplit,
+  train,
+  METHODS,
+  type LabelledCourse,
+} from '../../src/categorise/model';
+import type { CourseText } from '../../src/categorise/contract';
+import { crossValidate } from '../../bench/categorise';
 import { evaluate, notWorse } from '../../src/categorise/evaluate';
 import { extractFeatures, DEFAULT_FEATURES, guessLanguage, words } from '../../src/categorise/text';
 import { readEvaluationSet } from '../../src/categorise/evaluation-set';
@@ -127,4 +141,106 @@ test('the evaluation set has 600+ courses over 15+ categories in French and Engl
   const { train: tr, test: te } = stratifiedSplit(courses, 0.2, 1);
   assert.equal(tr.length + te.length, courses.length);
   for (let k = 1; k <= categories.length; k++) assert.ok(te.some((x) => x.categoryId === k), `category ${k} held out`);
+});
+
+test('prediction (per-word TF, cached word scores) gives exactly the scores of the training vector, for every method', () => {
+  const { courses } = readEvaluationSet();
+  const { train: part, test: held } = stratifiedSplit(courses, 0.2, 3);
+  for (const method of METHODS) {
+    const m = train(part.slice(0, 200), { method, epochs: 5 });
+    for (const h of held.slice(0, 40)) {
+      const p = predictProba(m, h.text)!;
+      const ref = referenceScores(m, h.text).map((s, i) => softmax(s, m.heads[i]!.temperature));
+      for (let k = 0; k < p.length; k++) {
+        const want = ref.reduce((acc, r) => acc + r[k]! / ref.length, 0);
+        assert.ok(Math.abs(p[k]! - want) < 1e-6, `${method}: ${h.text.title} class ${k}: ${p[k]} vs ${want}`);
+      }
+    }
+  }
+});
+
+/** Plain softmax(s / t), the definition the model's confidence follows. */
+function softmax(s: ArrayLike<number>, t: number): number[] {
+  const max = Math.max(...Array.from(s));
+  const e = Array.from(s, (v) => Math.exp((v - max) / t));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+}
+
+test('a model stored in format 1 (before ensembles and per-word TF) still loads and predicts as it did', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/categorisation/model-format1.json', import.meta.url), 'utf8')) as {
+    model: { format: number };
+    expected: { text: CourseText; prediction: { categoryId: number; confidence: number; suggestedTags: string[] } }[];
+  };
+  assert.equal(fixture.model.format, 1);
+  const m = deserialise(fixture.model);
+  for (const { text, prediction } of fixture.expected) {
+    const p = predict(m, text)!;
+    assert.equal(p.categoryId, prediction.categoryId, text.title);
+    assert.ok(Math.abs(p.confidence - prediction.confidence) < 1e-4, `${text.title}: ${p.confidence} vs ${prediction.confidence}`);
+    assert.deepEqual(p.suggestedTags, prediction.suggestedTags);
+  }
+  // Stored again, it stays what it was: one head, no per-word TF.
+  const again = serialise(m);
+  assert.equal(again.members, undefined);
+  assert.equal(again.features.perWordTf, undefined);
+});
+
+test('an ensemble is stored in format 2 with its members, and a damaged or unknown model is refused clearly', () => {
+  const m = train(SMALL, { method: 'ensemble', ensemble: ['cnb', 'centroid'] });
+  const stored = serialise(m);
+  assert.equal(stored.format, 2);
+  assert.equal(stored.members?.length, 1);
+  const back = deserialise(JSON.parse(JSON.stringify(stored)));
+  const text = { title: 'Python et JavaScript', description: null, lessonTitles: [], tags: [] };
+  assert.ok(Math.abs(predict(back, text)!.confidence - predict(m, text)!.confidence) < 1e-4);
+  assert.throws(() => deserialise({ ...stored, format: 3 }), /retrain/);
+  assert.throws(() => deserialise({ ...stored, members: [{ ...stored.members![0]!, weights: [1, 2] }] }), TypeError);
+  assert.throws(() => deserialise({ ...stored, idf: [] }), TypeError);
+  assert.throws(() => deserialise(null), TypeError);
+});
+
+test('training is deterministic for a seed: the same courses give the same stored model', () => {
+  for (const method of ['logreg', 'svm', 'ensemble'] as const) {
+    const a = JSON.stringify(serialise(train(SMALL, { method })));
+    const b = JSON.stringify(serialise(train([...SMALL], { method })));
+    assert.equal(a, b, method);
+  }
+});
+
+test('the temperature is fitted to the evidence: sharp when the top score is always right, flat when it is random', () => {
+  const sure = Array.from({ length: 50 }, (_, i) => [i % 2 === 0 ? 3 : 0, i % 2 === 0 ? 0 : 3]);
+  const right = sure.map((_, i) => i % 2);
+  assert.ok(fitTemperature(sure, right) < 0.5);
+  const coin = sure.map((_, i) => (i * 7919) % 3 === 0 ? 1 - (i % 2) : i % 2);
+  assert.ok(fitTemperature(sure, coin) > 2);
+});
+
+test('numbers are not features, and character n-grams are weighted below words', () => {
+  const f = extractFeatures({ title: 'Excel 2019 volume 12345', description: null, lessonTitles: [], tags: [] }, DEFAULT_FEATURES);
+  assert.ok(![...f.keys()].some((k) => /\d/.test(k)), [...f.keys()].join(' '));
+  const m = train(SMALL);
+  const stem = m.data.vocab.indexOf('w:excel');
+  const gram = m.data.vocab.indexOf('c:exc');
+  assert.ok(stem >= 0 && gram >= 0);
+  // Same document frequency (both in every Excel course), the n-gram at DEFAULT_FEATURES.charWeight of the word.
+  assert.ok(Math.abs(m.data.idf[gram]! / m.data.idf[stem]! - DEFAULT_FEATURES.charWeight!) < 1e-9);
+});
+
+test('cross-validation scores every course once, out of fold, and is reproducible', () => {
+  const a = crossValidate(SMALL, { method: 'cnb' }, 3, 5);
+  const b = crossValidate(SMALL, { method: 'cnb' }, 3, 5);
+  assert.deepEqual(a, b);
+  assert.equal(a.folds, 3);
+  assert.ok(a.accuracy > 0.5 && a.accuracy <= 1, String(a.accuracy));
+  for (const t of a.thresholds) assert.ok(t.coverage >= 0 && t.coverage <= 1 && t.coveredAccuracy >= 0 && t.coveredAccuracy <= 1);
+  assert.ok(a.thresholds[0]!.coverage >= a.thresholds.at(-1)!.coverage, 'a higher threshold covers no more');
+});
+
+test('the word scanner splits exactly as the Unicode regex it replaces, accents, scripts and signed words included', () => {
+  const reference = (s: string): string[] => s.toLowerCase().match(/\.net|c\+\+|c#|f#|[\p{L}\p{N}]+/gu) ?? [];
+  const { courses } = readEvaluationSet();
+  const samples = courses.flatMap((x) => [x.text.title, x.text.description ?? '', x.text.lessonTitles.join(' | '), x.text.tags.join(';')]);
+  samples.push('C# et C++ avec .NET', '.network c#net c++x abc++ f# ..net', 'ÉCOLE Straße 𝐀𝐁 日本語 ٣٤ x\uD800y İstanbul ǅ', '');
+  for (const s of samples) assert.deepEqual(words(s), reference(s), s);
 });
