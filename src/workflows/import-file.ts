@@ -1,6 +1,7 @@
-// importFile: one imported file, one durable workflow. The steps, in order:
-//   1 moveToProcessing  2 parse (+ plan)  3 normalize (duplicates, diffs, counts)  [dry run: wait for confirm / discard]
-//   4 upsert  5 index  6 notify  7 archive
+// importFile: one imported file, one durable workflow. The steps, in order (activities in src/activities/):
+//   1 moveToProcessing (move-to-processing.ts)  2 parse (parse.ts: rows read, normalised, staged and planned)
+//   3 plan (normalize.ts: duplicates, diffs, categories, counts)  [dry run: wait for confirm / discard]
+//   4 upsert (upsert.ts)  5 index (index-courses.ts)  6 notify (notifications.ts)  7 archive (archive.ts)
 // Rows never travel through this code: activities pass ids and counts, the rows live in PostgreSQL staging.
 // Cancel (from the admin) archives the file to error/; after the upsert, what it wrote is undone first.
 import {
@@ -47,6 +48,21 @@ const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '
 
 function everyRowFailed(counts: ActionCounts): boolean {
   return counts.rows > 0 && counts.failed === counts.rows;
+}
+
+/**
+ * The reason an error in the steps gives the import, or null when it is not one of the import's own failures
+ * (the caller rethrows: a bug in this code must fail the workflow task, not the import).
+ */
+function failureOf(err: unknown, preview: Preview | null): FailureReason | null {
+  if (err instanceof ApplicationFailure && err.type === 'AllRowsFailed') {
+    return { code: 'all_rows_failed', message: err.message, params: preview ? { failed: preview.counts.failed, rows: preview.counts.rows } : {} };
+  }
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+    const details = err.cause.details?.[0] as { code?: string; params?: FailureReason['params'] } | undefined;
+    return { code: details?.code ?? err.cause.type ?? 'failed', message: err.cause.message, ...(details?.params ? { params: details.params } : {}) };
+  }
+  return null;
 }
 
 const emptyCounts: ActionCounts = { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
@@ -138,6 +154,15 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     showDetails(input.fileName, progress);
   };
 
+  /** A dry run waits for confirm or discard; no decision before the timeout discards (a forgotten preview writes nothing). */
+  const awaitDecision = async (): Promise<boolean> => {
+    step('awaitConfirmation');
+    setStatus('awaiting_confirmation');
+    await condition(() => decision !== undefined, `${input.timeouts.dryRunSeconds}s`);
+    if (decision === 'confirm') setStatus('processing');
+    return decision === 'confirm';
+  };
+
   let status: ImportStatus = 'failed';
   // Set before the upsert starts: from then on a cancellation must undo what the upsert may have committed.
   let mayHaveWritten = false;
@@ -148,7 +173,10 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     progress.parsed = (await long.parse({ importId: input.importId, storedPath: moved.storedPath, format: moved.format })).rows;
 
     step('normalize');
-    preview = await long.normalize({ importId: input.importId, mode: input.mode, dryRun: input.dryRun });
+    // The step that plans was registered as "normalize" before it was named for what it does: runs started then
+    // replay without the marker and keep calling it by its old name (the worker registers both).
+    const planArgs = { importId: input.importId, mode: input.mode, dryRun: input.dryRun };
+    preview = patched('plan-step-named-plan') ? await long.plan(planArgs) : await long.normalize(planArgs);
     progress.normalized = preview.counts.rows;
     progress.counts = preview.counts;
 
@@ -160,15 +188,7 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
         'AllRowsFailed', { code: 'all_rows_failed' });
     }
 
-    let confirmed = true;
-    if (input.dryRun) {
-      step('awaitConfirmation');
-      setStatus('awaiting_confirmation');
-      // No decision before the timeout discards by itself: a forgotten preview writes nothing.
-      await condition(() => decision !== undefined, `${input.timeouts.dryRunSeconds}s`);
-      confirmed = decision === 'confirm';
-      if (confirmed) setStatus('processing');
-    }
+    const confirmed = input.dryRun ? await awaitDecision() : true;
 
     if (confirmed) {
       step('upsert');
@@ -184,14 +204,12 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     }
   } catch (err) {
     if (isCancellation(err)) status = 'cancelled';
-    else if (err instanceof ApplicationFailure && err.type === 'AllRowsFailed') {
-      progress.error = { code: 'all_rows_failed', message: err.message, params: preview ? { failed: preview.counts.failed, rows: preview.counts.rows } : {} };
+    else {
+      const reason = failureOf(err, preview);
+      if (!reason) throw err;
+      progress.error = reason;
       status = 'failed';
-    } else if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
-      const details = err.cause.details?.[0] as { code?: string; params?: FailureReason['params'] } | undefined;
-      progress.error = { code: details?.code ?? err.cause.type ?? 'failed', message: err.cause.message, ...(details?.params ? { params: details.params } : {}) };
-      status = 'failed';
-    } else throw err;
+    }
   }
   // A step that ignores cancellation (the upsert's single transaction) may finish after Cancel was asked:
   // the request still wins, and the compensation below undoes what that step wrote.
