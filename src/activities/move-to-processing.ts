@@ -36,7 +36,7 @@ async function recordMapping(deps: ActivityDeps, importId: string, profile: { na
     await recordImportMapping(deps.sql, importId, { name: profile.name, version });
     return undefined;
   } catch (err) {
-    if (err instanceof UnknownMappingProfileError) return new FileValidationError('unknown_mapping_profile', `${err.message}; create it on the Mapping profiles page or import it as JSON`);
+    if (err instanceof UnknownMappingProfileError) return new FileValidationError('unknown_mapping_profile', `${err.message}; create it on the Mapping profiles page or import it as JSON`, { context: 'profile', profile: err.profile });
     throw err;
   }
 }
@@ -58,11 +58,11 @@ export function moveToProcessing(deps: ActivityDeps) {
 
       if (!(await exists(dest))) {
         const allowed = isInside(ingestPath(ingestDir, 'drop'), input.path) || isInside(ingestPath(ingestDir, 'incoming'), input.path);
-        if (!allowed) throw new FileValidationError('unreadable', `refusing to import from outside the ingest folders: ${input.path}`);
-        if (!(await exists(input.path))) throw new FileValidationError('unreadable', `the file ${input.fileName} is gone from ${path.dirname(input.path)}`);
+        if (!allowed) throw new FileValidationError('unreadable', `refusing to import from outside the ingest folders: ${input.path}`, { context: 'outside', path: input.path });
+        if (!(await exists(input.path))) throw new FileValidationError('unreadable', `the file ${input.fileName} is gone from ${path.dirname(input.path)}`, { context: 'gone', file: input.fileName, folder: path.dirname(input.path) });
         // The name may have been reused for other content since the file was seen.
         const sha = await sha256File(input.path);
-        if (sha !== input.sha256) throw new FileValidationError('unreadable', `the file ${input.fileName} changed after it was detected; it will be picked up again as a new file`);
+        if (sha !== input.sha256) throw new FileValidationError('unreadable', `the file ${input.fileName} changed after it was detected; it will be picked up again as a new file`, { context: 'changed', file: input.fileName });
         await moveFile(input.path, dest);
       }
 

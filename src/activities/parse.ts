@@ -127,7 +127,7 @@ export function parse(deps: ActivityDeps) {
     }
     await writing;
     await write(batch, rows);
-    if (rows === 0) throw new FileValidationError('empty', 'the file has no course rows (only a header, or nothing)');
+    if (rows === 0) throw new FileValidationError('empty', 'the file has no course rows (only a header, or nothing)', { context: 'noCourseRows' });
     await analyzeStaging(sql, rows);
     await updateImport(sql, importId, { step: 'normalize' });
     return { rows };

@@ -3,6 +3,7 @@
 
 import { storableMessage } from './pg-text';
 import type { RowCode, RowParams } from './row-codes';
+import type { FailureCode, FailureParams } from './failure-variants';
 
 export const DIFFICULTIES = ['beginner', 'intermediate', 'advanced', 'all_levels'] as const;
 export type Difficulty = (typeof DIFFICULTIES)[number];
@@ -123,34 +124,35 @@ export type NormalizeResult =
   | { ok: false; errors: RowError[] };
 
 /** A problem with a file as a whole: not retryable, the file goes to error/. */
-export class FileValidationError extends Error {
+export class FileValidationError<C extends FailureCode = FailureCode> extends Error {
   override readonly name = 'FileValidationError';
+  /** The message's values for the reader's language (the constructor's `params`), as stored (imports.error_params). */
+  readonly params?: Record<string, string | number | boolean | null>;
   constructor(
-    readonly code:
-      | 'unknown_format'
-      | 'format_mismatch'
-      | 'too_large'
-      | 'unreadable'
-      | 'malformed'
-      | 'unsafe'
-      | 'empty'
-      | 'missing_columns'
-      | 'too_many_rows'
-      // The import names a column mapping profile that does not exist (any more).
-      | 'unknown_mapping_profile'
-      // Within the size limit but beyond a bound on what it expands to in memory: nesting too deep, a
-      // shared-strings table or a spreadsheet that expands too far (ReaderLimits names each bound).
-      | 'too_complex',
+    /**
+     * unknown_format, format_mismatch, too_large, unreadable, malformed, unsafe, empty, missing_columns,
+     * too_many_rows; unknown_mapping_profile: the import names a column mapping profile that does not exist (any
+     * more); too_complex: within the size limit but beyond a bound on what it expands to in memory (nesting too
+     * deep, a shared-strings table or a spreadsheet that expands too far: ReaderLimits names each bound).
+     */
+    readonly code: C,
     message: string,
     /**
-     * The message's values, for the reader's language (importFailures.<code> of the catalogues): sizes in bytes,
-     * counts, names as written; `context` picks a variant. Absent where only the English message says it.
+     * The message's values, for the reader's language (importFailures.<code>_<context> of the catalogues): sizes
+     * in bytes, counts, names as written; `context` picks a variant, one of FAILURE_VARIANTS[code]
+     * (failure-variants.ts). A parser's own text is passed as `detail`, untranslated.
      */
-    readonly params?: Record<string, string | number | boolean | null>,
+    params?: FailureParams<C>,
   ) {
     // The message is stored (imports.error_message, text) and can quote the file (column names): held to what
     // PostgreSQL stores and to a length a report can show.
     super(storableMessage(message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}…` : message));
+    if (params) {
+      // An absent optional context is dropped: the stored parameters are plain JSON values.
+      const stored: Record<string, string | number | boolean | null> = {};
+      for (const [key, value] of Object.entries(params)) if (value !== undefined) stored[key] = value;
+      this.params = stored;
+    }
   }
 }
 

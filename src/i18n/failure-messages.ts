@@ -22,23 +22,38 @@ const MISSING = '\u0000missing';
 
 /** Parameters that are quantities, written with Intl for the reader's locale (`8 Mo`, `20 000`). */
 const FORMATS: Readonly<Record<string, Readonly<Record<string, 'bytes' | 'number'>>>> = {
-  too_large: { size: 'bytes', max: 'bytes' },
   too_many_rows: { max: 'number' },
   all_rows_failed: { failed: 'number', rows: 'number' },
   cancelled: { deleted: 'number', restored: 'number' },
+  too_large: { size: 'bytes', max: 'bytes', maxXlsx: 'bytes' },
 };
+
+/** Parameters of any code that are counts (written `20 000` in French). */
+const COUNTS: ReadonlySet<string> = new Set(['max', 'count', 'ratio', 'offset']);
+
+/** Parameters whose value is a key of a catalogue list: parameter → list (importFailures.<list>.<value>). */
+const NAMED: Readonly<Record<string, string>> = { kind: 'kinds', content: 'contents', encoding: 'encodings' };
 
 function values(t: Translate, language: Language, code: string, params: Record<string, unknown>): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(params)) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
   }
-  for (const [k, format] of Object.entries(FORMATS[code] ?? {})) {
-    const v = out[k];
-    if (typeof v === 'number') out[k] = format === 'bytes' ? formatBytes(v, language) : formatNumber(v, language);
+  for (const [k, v] of Object.entries(out)) {
+    if (typeof v !== 'number') continue;
+    // A code's own formats first; then by name: `…Bytes` a size in bytes, a count (COUNTS) a number. Line and
+    // column numbers are written as is.
+    const format = FORMATS[code]?.[k] ?? (k.endsWith('Bytes') ? 'bytes' : COUNTS.has(k) ? 'number' : undefined);
+    if (format) out[k] = format === 'bytes' ? formatBytes(v, language) : formatNumber(v, language);
   }
   // A tab has a name in each language; another delimiter is shown as written (`';'`).
   if (out.delimiter === 'tab') out.delimiter = t('importFailures.delimiters.tab');
+  // Values that are keys of a catalogue list (a spreadsheet kind, a content kind, an encoding) are named in the
+  // reader's language; an unknown key is shown as written.
+  for (const [k, list] of Object.entries(NAMED)) {
+    const v = out[k];
+    if (typeof v === 'string') out[k] = t(`importFailures.${list}.${v}`, { defaultValue: v });
+  }
   return out;
 }
 

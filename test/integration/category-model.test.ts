@@ -10,6 +10,13 @@ import { deserialise } from '../../src/categorise/model';
 import { readEvaluationSet } from '../../src/categorise/evaluation-set';
 import { decideSuggestion, listCategoryModels, listPendingSuggestions, replaceCourseSuggestions } from '../../src/db/category-models';
 import type { TrainingOutcome } from '../../src/categorise/training';
+import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { eventually } from '../support/env';
+import { startImport } from '../../src/temporal/start-import';
+import { discardSignal, progressQuery } from '../../src/contract';
+import { translator } from '../../src/i18n/i18n';
+import { problemText } from '../../src/i18n/row-messages';
 
 let t: TestEnv;
 const ids = new Map<string, number>();
@@ -62,6 +69,40 @@ test('the workflow trains on the catalogue, stores a version with its evaluation
   assert.equal(categoriser?.modelVersion, 1);
   const s = categoriser!.suggest({ title: 'Excel : les fonctions SOMME.SI et NB.SI', description: null, lessonTitles: [], tags: [] });
   assert.equal(s?.categoryId, ids.get('Bureautique'));
+});
+
+test('a catalogue without categories, imported as a dry run: confident rows get the predicted category, the others wait for review', async () => {
+  // Runs after the first training (v1 active). Office software and languages courses written as an admin would,
+  // none seen in training; the threshold is the configured default.
+  const rows = [
+    ['Tableaux croisés dynamiques sous Excel', 'Créer, filtrer et mettre en forme des tableaux croisés dynamiques dans un classeur Excel'],
+    ['Word : publipostage et modèles', 'Lettres types, étiquettes et modèles de documents avec Microsoft Word'],
+    ['Anglais professionnel : réunions et courriels', 'Vocabulaire et expressions pour mener une réunion et écrire des e-mails en anglais'],
+    ['Zzz', ''],
+  ];
+  const csv = ['title,description,price,is_free', ...rows.map(([title, d]) => `"${title}","${d}",0,true`)].join('\n');
+  const incoming = path.join(t.folder('incoming'), `sans-categories-${Date.now()}.csv`);
+  await writeFile(incoming, csv);
+  const started = await startImport(t.client, t.config, { path: incoming, fileName: 'sans-categories.csv', source: 'upload', mode: 'create_or_update', dryRun: true, startedBy: 'test' });
+  const handle = t.client.workflow.getHandle(started.workflowId);
+  await eventually(async () => (await handle.query(progressQuery)).status === 'awaiting_confirmation', 'the preview');
+  const staged = await t.sql<{ row_number: number; category_id: number | null; warnings: { code?: string; params?: { confidence?: number; category_fr?: string } }[] | null }[]>`
+    SELECT row_number, category_id, warnings FROM import_rows WHERE import_id = ${started.importId} ORDER BY row_number`;
+  const category = (code: string) => staged.map((r) => (r.warnings ?? []).find((w) => w.code === code));
+  const suggested = category('category_suggested');
+  // The two office courses and the English course are filed with the model's category, each with its warning.
+  assert.deepEqual(staged.slice(0, 3).map((r) => r.category_id), [ids.get('Bureautique'), ids.get('Bureautique'), ids.get('Langues')]);
+  for (const w of suggested.slice(0, 3)) assert.ok(w && (w.params?.confidence ?? 0) >= t.config.categories.autoThreshold, JSON.stringify(staged));
+  // A title that says nothing is not filed: it waits for review, with or without a (weak) suggestion.
+  assert.equal(staged[3]!.category_id, null);
+  assert.ok(category('category_review_needed')[3], JSON.stringify(staged[3]));
+  const stored = await t.sql<{ row_number: number; applied: boolean; status: string }[]>`
+    SELECT row_number, applied, status FROM category_suggestions WHERE import_id = ${started.importId} ORDER BY row_number`;
+  assert.deepEqual(stored.filter((s) => s.row_number <= 4).map((s) => [s.row_number, s.applied, s.status]).slice(0, 3), [[2, true, 'pending'], [3, true, 'pending'], [4, true, 'pending']]);
+  // The preview the admin reads says it in French: « catégorie proposée : Bureautique (0,…) ».
+  const t_ = translator('fr');
+  assert.match(problemText(t_, { field: '*', code: 'category_suggested', message: '', params: suggested[0]!.params as Record<string, unknown> }), /^catégorie proposée : Bureautique \([01],\d\d\)$/);
+  await handle.signal(discardSignal);
 });
 
 test('a reviewer’s corrections feed the next training and change the prediction of the corrected kind', async () => {

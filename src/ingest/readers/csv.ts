@@ -213,15 +213,20 @@ export async function* readCsv(filePath: string, limits: ReaderLimits, warn: War
     if (err instanceof InvalidBytesError) throw await invalidBytesFailure(filePath, err);
     const code = (err as { code?: unknown }).code;
     if (code === 'CSV_QUOTE_NOT_CLOSED') {
-      throw new FileValidationError('malformed', `line ${line}: a value opens a double quote that is never closed`);
+      throw new FileValidationError('malformed', `line ${line}: a value opens a double quote that is never closed`, { context: 'csvQuote', line });
     }
     if (code === 'CSV_MAX_RECORD_SIZE') {
-      throw new FileValidationError('malformed', `line ${line}: a record is longer than ${MAX_RECORD_CHARS} characters (a double quote that is never closed?)`);
+      throw new FileValidationError('malformed', `line ${line}: a record is longer than ${MAX_RECORD_CHARS} characters (a double quote that is never closed?)`, {
+        context: 'csvRecordSize',
+        line,
+        max: MAX_RECORD_CHARS,
+      });
     }
-    throw new FileValidationError('unreadable', `the CSV file could not be read: ${(err as Error).message}`);
+    // The parser's own message stays as written (detail); the sentence around it is translated.
+    throw new FileValidationError('unreadable', `the CSV file could not be read: ${(err as Error).message}`, { context: 'parser', format: 'CSV', detail: (err as Error).message });
   } finally {
     records.destroy();
   }
-  if (header === undefined) throw new FileValidationError('empty', 'the file has no header line');
+  if (header === undefined) throw new FileValidationError('empty', 'the file has no header line', { context: 'noHeader' });
   if (rows === 0) throw new FileValidationError('empty', 'the file has a header but no course rows', { context: 'noRows' });
 }

@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { FileValidationError, type FileFormat } from '../../domain/types';
+import type { FailureVariant } from '../../domain/failure-variants';
 import { looksLikeUtf16, utf16Encoding } from './encoding';
 
 /** Extension (lower-case, with the dot) → format. ".tsv" is read by the CSV reader, which detects tabs. */
@@ -94,59 +95,61 @@ const DESCRIBE: Record<HeadKind, string> = {
 export function checkFormatMatchesContent(format: FileFormat, head: Buffer): void {
   const kind = sniffHead(head);
   if (kind === 'empty') throw new FileValidationError('empty', 'the file is empty', { context: 'file' });
-  const mismatch = (what: string) =>
-    new FileValidationError('format_mismatch', `the file is named .${format} but its content is ${what}`);
+  // For the reader's language (importFailures.format_mismatch_<context>): the variant, the content's kind (a key of
+  // importFailures.contents) and the file's first characters as written.
+  const mismatch = (what: string, context: FailureVariant<'format_mismatch'>, params: Record<string, string> = {}) =>
+    new FileValidationError('format_mismatch', `the file is named .${format} but its content is ${what}`, { context, format, ...params });
   switch (format) {
     case 'xlsx':
       if (kind === 'zip') return;
-      if (kind === 'ole2') throw mismatch(`${DESCRIBE.ole2}; name an old-format workbook .xls, or save a protected one without its password`);
-      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}' (a CSV or JSON file?)`);
-      throw mismatch(DESCRIBE[kind]);
+      if (kind === 'ole2') throw mismatch(`${DESCRIBE.ole2}; name an old-format workbook .xls, or save a protected one without its password`, 'ole2Xlsx');
+      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}' (a CSV or JSON file?)`, 'textXlsx', { preview: preview(head) });
+      throw mismatch(DESCRIBE[kind], 'content', { content: kind });
     case 'xls':
       // BIFF8 lives in a Compound File (MS-CFB); a password-protected .xlsx does too (SheetJS says so).
       if (kind === 'ole2') return;
-      if (kind === 'zip') throw mismatch(`${DESCRIBE.zip}; name it .xlsx or .ods`);
-      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}' (a CSV or HTML file saved as .xls?)`);
-      throw mismatch(DESCRIBE[kind]);
+      if (kind === 'zip') throw mismatch(`${DESCRIBE.zip}; name it .xlsx or .ods`, 'zipXls');
+      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}' (a CSV or HTML file saved as .xls?)`, 'textXls', { preview: preview(head) });
+      throw mismatch(DESCRIBE[kind], 'content', { content: kind });
     case 'ods':
       // The mimetype entry is checked by the .ods reader (zip-inspect.ts).
       if (kind === 'zip') return;
-      if (kind === 'ole2') throw mismatch(`${DESCRIBE.ole2}; name it .xls`);
-      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}' (a CSV or flat XML file?)`);
-      throw mismatch(DESCRIBE[kind]);
+      if (kind === 'ole2') throw mismatch(`${DESCRIBE.ole2}; name it .xls`, 'ole2Ods');
+      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}' (a CSV or flat XML file?)`, 'textOds', { preview: preview(head) });
+      throw mismatch(DESCRIBE[kind], 'content', { content: kind });
     case 'json':
       if (kind === 'json') return;
       // Windows PowerShell 5 writes JSON as UTF-16 (Out-File, Set-Content -Encoding Unicode): the JSON reader decodes it.
       if (kind === 'utf16' && /^[[{]/.test(utf16Head(head).trimStart())) return;
-      if (kind === 'text') throw mismatch(`text starting with '${preview(head)}', not a JSON array or object (a CSV file?)`);
-      throw mismatch(DESCRIBE[kind]);
+      if (kind === 'text') throw mismatch(`text starting with '${preview(head)}', not a JSON array or object (a CSV file?)`, 'textJson', { preview: preview(head) });
+      throw mismatch(DESCRIBE[kind], 'content', { content: kind });
     case 'xml': {
       // An XML document starts with its declaration or its root element (XML 1.0 §2.1, after an optional BOM
       // and white space); UTF-16 with a byte-order mark is decoded by the XML reader.
       const first = kind === 'utf16' ? utf16Head(head).trimStart() : kind === 'text' ? head.toString('utf8').replace(/^\uFEFF/, '').trimStart() : '';
       if (first.startsWith('<')) return;
-      if (kind === 'text' || kind === 'json' || kind === 'utf16') throw mismatch(`text starting with '${preview(head)}', not an XML element (a CSV or JSON file?)`);
-      throw mismatch(DESCRIBE[kind]);
+      if (kind === 'text' || kind === 'json' || kind === 'utf16') throw mismatch(`text starting with '${preview(head)}', not an XML element (a CSV or JSON file?)`, 'textXml', { preview: preview(head) });
+      throw mismatch(DESCRIBE[kind], 'content', { content: kind });
     }
     case 'yaml':
       // JSON is YAML 1.2 (a flow sequence or mapping), so '[' and '{' are fine; UTF-16 is decoded by the reader.
       if (kind === 'text' || kind === 'json' || kind === 'utf16') {
-        if (kind !== 'utf16' && /^\s*</.test(head.toString('utf8').replace(/^\uFEFF/, ''))) throw mismatch(`markup starting with '${preview(head)}' (an XML or HTML file?)`);
+        if (kind !== 'utf16' && /^\s*</.test(head.toString('utf8').replace(/^\uFEFF/, ''))) throw mismatch(`markup starting with '${preview(head)}' (an XML or HTML file?)`, 'markupYaml', { preview: preview(head) });
         return;
       }
-      throw mismatch(DESCRIBE[kind]);
+      throw mismatch(DESCRIBE[kind], 'content', { content: kind });
     case 'imscc':
       // A cartridge is a zip (IMS CC 1.3 §2.3); its manifest is checked by the cartridge reader.
       if (kind === 'zip') return;
-      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}', not a zip archive (an imsmanifest.xml on its own?)`);
-      throw mismatch(DESCRIBE[kind]);
+      if (kind === 'text' || kind === 'json') throw mismatch(`text starting with '${preview(head)}', not a zip archive (an imsmanifest.xml on its own?)`, 'textImscc', { preview: preview(head) });
+      throw mismatch(DESCRIBE[kind], 'content', { content: kind });
     case 'csv':
       // UTF-16 with a byte-order mark is what Excel's "Unicode text" writes; the CSV reader decodes it.
       if (kind === 'text' || kind === 'utf16') return;
       if (kind === 'json' && /^\s*(\[\s*[{\]]|\{\s*")/.test(head.toString('utf8').replace(/^\uFEFF/, ''))) {
-        throw mismatch(`JSON (starting with '${preview(head)}'); name it .json`);
+        throw mismatch(`JSON (starting with '${preview(head)}'); name it .json`, 'jsonCsv', { preview: preview(head) });
       }
       if (kind === 'json') return;
-      throw mismatch(DESCRIBE[kind]);
+      throw mismatch(DESCRIBE[kind], 'content', { content: kind });
   }
 }

@@ -114,9 +114,15 @@ function isValidUtf8Sample(sample: Uint8Array): boolean {
 }
 
 function chardetHint(bytes: Uint8Array): string {
+  const guess = chardetGuess(bytes);
+  return guess === undefined ? '' : `; it may be ${guess}, which is not read here`;
+}
+
+/** chardet's guess of an encoding not read here (its name as chardet writes it), or undefined. */
+function chardetGuess(bytes: Uint8Array): string | undefined {
   const guess = chardet.detect(bytes);
-  if (guess === null || /^(windows-125[02]|ISO-8859-[12]|UTF-8)$/i.test(guess)) return '';
-  return `; it may be ${guess}, which is not read here`;
+  if (guess === null || /^(windows-125[02]|ISO-8859-[12]|UTF-8)$/i.test(guess)) return undefined;
+  return guess;
 }
 
 interface Reading {
@@ -145,7 +151,11 @@ export function chooseSingleByte(evidence: Uint8Array, headerSample: Uint8Array,
   const why = plausible
     ? `it reads about as well in ${ENCODING_NAMES['windows-1252']} as in ${ENCODING_NAMES.macintosh}`
     : `it is not UTF-8, and neither ${ENCODING_NAMES['windows-1252']} nor ${ENCODING_NAMES.macintosh} gives readable text${chardetHint(evidence)}`;
-  throw new FileValidationError('unreadable', `the file's text encoding could not be told for sure (tried UTF-8, UTF-16, Windows-1252 and Mac Roman): ${why}; ${SAVE_AS_UTF8_HINT}`);
+  const guess = plausible ? undefined : chardetGuess(evidence);
+  throw new FileValidationError('unreadable', `the file's text encoding could not be told for sure (tried UTF-8, UTF-16, Windows-1252 and Mac Roman): ${why}; ${SAVE_AS_UTF8_HINT}`, {
+    context: plausible ? 'encodingAmbiguous' : guess === undefined ? 'encodingUnknown' : 'encodingUnknownGuess',
+    ...(guess === undefined ? {} : { guess }),
+  });
 }
 
 /**
@@ -164,7 +174,7 @@ export function detectSampleEncoding(sample: Uint8Array, headerJudge?: HeaderJud
     } catch {
       // not valid UTF-16: refused below
     }
-    throw new FileValidationError('unreadable', `the file looks like UTF-16 text without a byte-order mark, but does not decode as such; ${SAVE_AS_UTF8_HINT}`);
+    throw new FileValidationError('unreadable', `the file looks like UTF-16 text without a byte-order mark, but does not decode as such; ${SAVE_AS_UTF8_HINT}`, { context: 'utf16NoBom' });
   }
   if (isValidUtf8Sample(sample)) return { encoding: 'utf-8', bom: false, guessed: false };
   return { encoding: chooseSingleByte(sample, sample, headerJudge), bom: false, guessed: true };
@@ -416,5 +426,7 @@ export async function lineAtByte(filePath: string, offset: number, encoding: Tex
 export async function invalidBytesFailure(filePath: string, err: InvalidBytesError): Promise<FileValidationError> {
   const line = await lineAtByte(filePath, err.offset, err.encoding).catch(() => undefined);
   const where = line === undefined ? `at byte ${err.offset}` : `on line ${line}`;
-  return new FileValidationError('unreadable', `the file is read as ${ENCODING_NAMES[err.encoding]} but ${where} it holds bytes that are not valid in that encoding (a file with mixed encodings?); ${SAVE_AS_UTF8_HINT}`);
+  // `encoding` is a key of importFailures.encodings (its name and where such files come from, in the reader's language).
+  return new FileValidationError('unreadable', `the file is read as ${ENCODING_NAMES[err.encoding]} but ${where} it holds bytes that are not valid in that encoding (a file with mixed encodings?); ${SAVE_AS_UTF8_HINT}`,
+    line === undefined ? { context: 'invalidBytesAt', encoding: err.encoding, offset: err.offset } : { context: 'invalidBytesLine', encoding: err.encoding, line });
 }

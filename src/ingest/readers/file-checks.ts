@@ -36,11 +36,12 @@ export async function checkFile(filePath: string, format: FileFormat, limits: Re
   try {
     handle = await open(filePath, 'r');
   } catch (err) {
-    throw new FileValidationError('unreadable', `cannot open the file: ${(err as Error).message}`);
+    // The system's own message stays as written (detail); the sentence around it is translated.
+    throw new FileValidationError('unreadable', `cannot open the file: ${(err as Error).message}`, { context: 'open', detail: (err as Error).message });
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new FileValidationError('unreadable', 'not a regular file');
+    if (!stat.isFile()) throw new FileValidationError('unreadable', 'not a regular file', { context: 'notRegular' });
     checkSize(stat.size, limits.maxFileBytes);
     if (stat.size === 0) throw new FileValidationError('empty', 'the file is empty', { context: 'file' });
     const head = Buffer.alloc(Math.min(SAMPLE_BYTES, stat.size));

@@ -33,6 +33,7 @@
 
 import { SaxesParser } from 'saxes';
 import type { Entry, ZipFile } from 'yauzl';
+import type { FailureParams } from '../../domain/failure-variants';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
 import type { CartridgeWarningCode } from '../../domain/cartridge-codes';
 import type { RowParams } from '../../domain/row-codes';
@@ -51,8 +52,9 @@ const MAX_XML_DEPTH = 64;
 /** Course fields our extension file may carry (anything else in it is ignored). */
 const EXTENSION_FIELDS = ['external_id', 'category', 'instructor', 'duration', 'difficulty', 'learning_mode', 'price', 'is_free'] as const;
 
-const unsafe = (message: string) => new FileValidationError('unsafe', message);
-const malformed = (message: string) => new FileValidationError('malformed', message);
+// params: for the reader's language (importFailures.<code>_<context>).
+const unsafe = (message: string, params: FailureParams<'unsafe'>) => new FileValidationError('unsafe', message, params);
+const malformed = (message: string, params: FailureParams<'malformed'>) => new FileValidationError('malformed', message, params);
 
 /** One XML element: local name (namespaces dropped, as CC 1.1 and 1.3 differ only in them), attributes, children. */
 export interface XmlElement {
@@ -67,11 +69,12 @@ const DTD_MARK = /<!\s*(doctype|entity)/i;
 /**
  * Parses a small XML document (held in memory) into a tree of local names. Throws FileValidationError 'unsafe'
  * on a DOCTYPE / ENTITY declaration (before parsing) and 'malformed' on any XML error or nesting over 64 levels.
- * `what` names the document in messages.
+ * `what` names the document in messages; `part` is its path in the cartridge, the parameter of the reader's-language
+ * message (default `what`).
  */
-export function parseSmallXml(text: string, what: string): XmlElement {
+export function parseSmallXml(text: string, what: string, part = what): XmlElement {
   const body = text.replace(/^\uFEFF/, '');
-  if (DTD_MARK.test(body)) throw unsafe(`${what} contains a DOCTYPE or ENTITY declaration, which is not allowed`);
+  if (DTD_MARK.test(body)) throw unsafe(`${what} contains a DOCTYPE or ENTITY declaration, which is not allowed`, { context: 'dtdPart', name: part });
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
@@ -80,7 +83,7 @@ export function parseSmallXml(text: string, what: string): XmlElement {
     failure ??= e;
   });
   parser.on('doctype', () => {
-    failure ??= unsafe(`${what} contains a DOCTYPE declaration, which is not allowed`);
+    failure ??= unsafe(`${what} contains a DOCTYPE declaration, which is not allowed`, { context: 'dtdPart', name: part });
   });
   parser.on('opentag', (tag) => {
     const attributes: Record<string, string> = {};
@@ -89,7 +92,7 @@ export function parseSmallXml(text: string, what: string): XmlElement {
       attributes[attr.local] = attr.value;
     }
     const el: XmlElement = { name: (tag as { local: string }).local, attributes, children: [], text: '' };
-    if (stack.length >= MAX_XML_DEPTH) failure ??= malformed(`${what} is nested more than ${MAX_XML_DEPTH} levels deep`);
+    if (stack.length >= MAX_XML_DEPTH) failure ??= malformed(`${what} is nested more than ${MAX_XML_DEPTH} levels deep`, { context: 'xmlDepth', name: part, max: MAX_XML_DEPTH });
     stack.at(-1)?.children.push(el);
     if (stack.length === 0) root = el;
     stack.push(el);
@@ -110,8 +113,8 @@ export function parseSmallXml(text: string, what: string): XmlElement {
   } catch (e) {
     failure ??= e as Error;
   }
-  if (failure) throw failure instanceof FileValidationError ? failure : malformed(`${what} is not well-formed XML: ${failure.message}`);
-  if (!root) throw malformed(`${what} has no root element`);
+  if (failure) throw failure instanceof FileValidationError ? failure : malformed(`${what} is not well-formed XML: ${failure.message}`, { context: 'xmlPart', name: part, detail: failure.message });
+  if (!root) throw malformed(`${what} has no root element`, { context: 'noRoot', name: part });
   return root;
 }
 
@@ -148,19 +151,23 @@ async function openCartridge(filePath: string, limits: ReaderLimits): Promise<Ca
     throw mapZipError(err, 'an .imscc cartridge');
   }
   try {
-    if (zip.entryCount > MAX_ZIP_ENTRIES) throw unsafe(`the cartridge has ${zip.entryCount} zip entries; at most ${MAX_ZIP_ENTRIES}`);
+    if (zip.entryCount > MAX_ZIP_ENTRIES) throw unsafe(`the cartridge has ${zip.entryCount} zip entries; at most ${MAX_ZIP_ENTRIES}`, { context: 'entriesCartridge', count: zip.entryCount, max: MAX_ZIP_ENTRIES });
     const entries = new Map<string, Entry>();
     let declared = 0;
     for await (const entry of zipEntries(zip)) {
       const name = entry.fileName;
-      if (hasUnsafePath(name)) throw unsafe(`the cartridge contains an entry with an unsafe path: ${name}`);
-      if (isSymlinkEntry(entry)) throw unsafe(`the cartridge contains a symbolic link: ${name}`);
-      if (entry.isEncrypted()) throw new FileValidationError('unreadable', 'the cartridge is encrypted');
+      if (hasUnsafePath(name)) throw unsafe(`the cartridge contains an entry with an unsafe path: ${name}`, { context: 'pathCartridge', name });
+      if (isSymlinkEntry(entry)) throw unsafe(`the cartridge contains a symbolic link: ${name}`, { context: 'symlink', name });
+      if (entry.isEncrypted()) throw new FileValidationError('unreadable', 'the cartridge is encrypted', { context: 'encryptedCartridge' });
       declared += entry.uncompressedSize;
-      if (declared > limits.maxUncompressedBytes) throw unsafe(`the cartridge would expand to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`);
+      if (declared > limits.maxUncompressedBytes) throw unsafe(`the cartridge would expand to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`, { context: 'zipBombCartridge', maxBytes: limits.maxUncompressedBytes });
       const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : entry.uncompressedSize > 0 ? Infinity : 0;
       if (entry.uncompressedSize > RATIO_CHECK_MIN_BYTES && ratio > MAX_COMPRESSION_RATIO) {
-        throw unsafe(`the entry ${name} is compressed ${Number.isFinite(ratio) ? Math.round(ratio) : 'infinitely'}:1 (limit ${MAX_COMPRESSION_RATIO}:1); this looks like a zip bomb`);
+        throw unsafe(`the entry ${name} is compressed ${Number.isFinite(ratio) ? Math.round(ratio) : 'infinitely'}:1 (limit ${MAX_COMPRESSION_RATIO}:1); this looks like a zip bomb`, {
+          ...(Number.isFinite(ratio) ? { context: 'ratio', ratio: Math.round(ratio) } : { context: 'ratioInfinite' }),
+          name,
+          max: MAX_COMPRESSION_RATIO,
+        });
       }
       if (!name.endsWith('/')) entries.set(name.replace(/\\/g, '/'), entry);
     }
@@ -282,11 +289,11 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warnAny: WarnFn): 
   // Only this reader's codes (cartridge-codes.ts), each with its parameters.
   const warn = (w: { code: CartridgeWarningCode; params: RowParams; message: string; field?: string }) => warnAny(w);
   const manifestEntry = c.entries.get(MANIFEST_PATH);
-  if (!manifestEntry) throw malformed(`the cartridge has no ${MANIFEST_PATH} at its top level; is it an IMS Common Cartridge?`);
+  if (!manifestEntry) throw malformed(`the cartridge has no ${MANIFEST_PATH} at its top level; is it an IMS Common Cartridge?`, { context: 'noManifest', name: MANIFEST_PATH });
   const manifestBytes = await readEntry(c, manifestEntry, MANIFEST_MAX_BYTES);
-  if (manifestBytes.cut) throw new FileValidationError('too_complex', `${MANIFEST_PATH} is more than ${formatBytes(MANIFEST_MAX_BYTES)}`);
+  if (manifestBytes.cut) throw new FileValidationError('too_complex', `${MANIFEST_PATH} is more than ${formatBytes(MANIFEST_MAX_BYTES)}`, { context: 'manifest', name: MANIFEST_PATH, maxBytes: MANIFEST_MAX_BYTES });
   const manifest = parseSmallXml(manifestBytes.bytes.toString('utf8'), MANIFEST_PATH);
-  if (manifest.name !== 'manifest') throw malformed(`${MANIFEST_PATH} has the root element <${manifest.name}>, not <manifest>`);
+  if (manifest.name !== 'manifest') throw malformed(`${MANIFEST_PATH} has the root element <${manifest.name}>, not <manifest>`, { context: 'manifestRoot', name: MANIFEST_PATH, root: manifest.name });
 
   const metadata = child(manifest, 'metadata');
   const version = child(metadata, 'schemaversion')?.text.trim() ?? '';
@@ -413,7 +420,7 @@ async function readCourse(c: Cartridge, limits: ReaderLimits, warnAny: WarnFn): 
           }
         } else if (WEBLINK_TYPE.test(r.type)) {
           const xml = await readFile(r.files[0] ?? r.href, SMALL_FILE_MAX_BYTES, where);
-          const url = xml === undefined ? undefined : child(parseSmallXml(xml, `${context}: the web link ${r.files[0] ?? r.href}`), 'url')?.attributes.href?.trim();
+          const url = xml === undefined ? undefined : child(parseSmallXml(xml, `${context}: the web link ${r.files[0] ?? r.href}`, r.files[0] ?? r.href ?? ''), 'url')?.attributes.href?.trim();
           if (url && video === null) video = url;
           else if (url) warn({ code: 'cartridge_extra_link', params: { ...lessonParams(where), url }, message: `${context}: only the first web link is kept as the video; ${url} was not imported` });
         } else skip(skipped, r.type || '(no type)', itemTitle ?? ref);

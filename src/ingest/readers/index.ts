@@ -33,7 +33,7 @@ export function readRows(format: FileFormat, filePath: string, limits: ReaderLim
       return readImscc(filePath, limits, warn);
     default:
       // The format comes from the database at run time; refuse anything the type doesn't know.
-      throw new FileValidationError('unknown_format', `unknown file format: ${String(format satisfies never)}`);
+      throw new FileValidationError('unknown_format', `unknown file format: ${String(format satisfies never)}`, { context: 'format', format: String(format) });
   }
 }
 

@@ -22,6 +22,7 @@ export function nestingError(maxDepth: number, line: number, column: number): Fi
   return new FileValidationError(
     'too_complex',
     `nesting deeper than ${maxDepth} levels at line ${line}, column ${column}: a course catalogue is a list of flat course objects (lessons and tags one level below)`,
+    { context: 'depthJson', max: maxDepth, line, column },
   );
 }
 

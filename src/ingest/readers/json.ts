@@ -82,10 +82,11 @@ async function syntaxError(filePath: string, encoding: TextEncoding, fallback: s
     const { line, pos, message } = err as { line?: number; pos?: number; message?: string };
     if (typeof line === 'number' && typeof pos === 'number') {
       const reason = (message ?? fallback).replace(/^.*?cannot parse input:\s*/i, '');
-      return new FileValidationError('malformed', `invalid JSON at line ${line}, column ${pos}: ${reason}`);
+      // The parser's reason stays as written (detail); the sentence around it is translated.
+      return new FileValidationError('malformed', `invalid JSON at line ${line}, column ${pos}: ${reason}`, { context: 'jsonAt', line, column: pos, detail: reason });
     }
   }
-  return new FileValidationError('malformed', `invalid JSON: ${fallback}`);
+  return new FileValidationError('malformed', `invalid JSON: ${fallback}`, { context: 'json', detail: fallback });
 }
 
 export async function* readJson(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
@@ -124,18 +125,18 @@ export async function* readJson(filePath: string, limits: ReaderLimits, warn: Wa
     if (err instanceof InvalidBytesError) throw await invalidBytesFailure(filePath, err);
     const message = (err as Error).message ?? String(err);
     if (/should be an array/i.test(message)) {
-      throw new FileValidationError('malformed', wrapped
-        ? 'the "courses" property must be an array of course objects'
-        : 'the file must contain an array of courses, or an object with a "courses" array');
+      throw wrapped
+        ? new FileValidationError('malformed', 'the "courses" property must be an array of course objects', { context: 'jsonCoursesNotArray' })
+        : new FileValidationError('malformed', 'the file must contain an array of courses, or an object with a "courses" array', { context: 'jsonNotArray' });
     }
     if (/cannot parse input|unexpected/i.test(message)) throw await syntaxError(filePath, encoding, message);
-    throw new FileValidationError('unreadable', `the JSON file could not be read: ${message}`);
+    throw new FileValidationError('unreadable', `the JSON file could not be read: ${message}`, { context: 'parser', format: 'JSON', detail: message });
   } finally {
     items.destroy();
   }
   if (rows === 0) {
-    throw new FileValidationError('empty', wrapped
-      ? 'the file has no courses: expected an object with a non-empty "courses" array'
-      : 'the file contains an empty array: no courses');
+    throw wrapped
+      ? new FileValidationError('empty', 'the file has no courses: expected an object with a non-empty "courses" array', { context: 'jsonCourses' })
+      : new FileValidationError('empty', 'the file contains an empty array: no courses', { context: 'emptyArray' });
   }
 }

@@ -16,7 +16,7 @@ import { reportSheetChoice, sheetRecords, type TabInfo } from './sheet/rows';
 
 const HIDDEN_STATES = ['visible', 'hidden', 'veryHidden'] as const;
 
-function parseWorkbook(data: Buffer, what: string): XLSX.WorkBook {
+function parseWorkbook(data: Buffer, what: string, kind: 'xls' | 'ods'): XLSX.WorkBook {
   try {
     return XLSX.read(data, {
       type: 'buffer',
@@ -31,9 +31,10 @@ function parseWorkbook(data: Buffer, what: string): XLSX.WorkBook {
   } catch (err) {
     const message = (err as Error).message ?? String(err);
     if (/password|encrypt/i.test(message)) {
-      throw new FileValidationError('unreadable', `the ${what} is password-protected; save it without a password`);
+      throw new FileValidationError('unreadable', `the ${what} is password-protected; save it without a password`, { context: 'passwordProtected', kind });
     }
-    throw new FileValidationError('unreadable', `the file is not a readable ${what}: ${message}`);
+    // The library's own message stays as written (detail); the sentence around it is translated.
+    throw new FileValidationError('unreadable', `the file is not a readable ${what}: ${message}`, { context: 'notReadable', kind, detail: message });
   }
 }
 
@@ -66,7 +67,11 @@ async function scanOds(filePath: string, limits: ReaderLimits): Promise<OdsScan>
     for await (const entry of zipEntries(zip)) {
       if (entry.fileName !== 'content.xml') continue;
       if (entry.uncompressedSize > limits.maxOdsContentBytes) {
-        throw new FileValidationError('too_complex', `the spreadsheet's content (content.xml) is ${formatBytes(entry.uncompressedSize)} uncompressed; an .ods is read whole in memory, so at most ${formatBytes(limits.maxOdsContentBytes)}: save it as .xlsx (read as a stream) or split it`);
+        throw new FileValidationError('too_complex', `the spreadsheet's content (content.xml) is ${formatBytes(entry.uncompressedSize)} uncompressed; an .ods is read whole in memory, so at most ${formatBytes(limits.maxOdsContentBytes)}: save it as .xlsx (read as a stream) or split it`, {
+          context: 'odsContent',
+          sizeBytes: entry.uncompressedSize,
+          maxBytes: limits.maxOdsContentBytes,
+        });
       }
       let style: string | undefined;
       let rowRepeat = 1;
@@ -110,7 +115,10 @@ async function scanOds(filePath: string, limits: ReaderLimits): Promise<OdsScan>
             } else if (name === 'table-row') {
               cells += rowCells * rowRepeat;
               if (cells > limits.maxSheetCells) {
-                throw new FileValidationError('too_complex', `the spreadsheet expands to more than ${limits.maxSheetCells} cells with a value (rows or columns repeated); at most ${limits.maxSheetCells}`);
+                throw new FileValidationError('too_complex', `the spreadsheet expands to more than ${limits.maxSheetCells} cells with a value (rows or columns repeated); at most ${limits.maxSheetCells}`, {
+                  context: 'sheetCells',
+                  max: limits.maxSheetCells,
+                });
               }
             }
           },
@@ -121,7 +129,7 @@ async function scanOds(filePath: string, limits: ReaderLimits): Promise<OdsScan>
       break;
     }
   } catch (err) {
-    if (err instanceof XmlTextRunError) throw new FileValidationError('too_complex', `the spreadsheet holds ${err.message}`);
+    if (err instanceof XmlTextRunError) throw new FileValidationError('too_complex', `the spreadsheet holds ${err.message}`, { context: 'textRun', max: err.limit });
     throw err;
   } finally {
     zip.close();
@@ -175,7 +183,12 @@ async function* readWithSheetJs(
     // BIFF has no compression: the file's size bounds what SheetJS builds (measured: types.ts, maxXlsBytes).
     const { size } = await stat(filePath);
     if (size > limits.maxXlsBytes) {
-      throw new FileValidationError('too_large', `the .xls workbook is ${formatBytes(size)}; a legacy .xls is read whole in memory, so at most ${formatBytes(limits.maxXlsBytes)}: save it as .xlsx (read as a stream, up to ${formatBytes(limits.maxFileBytes)})`);
+      throw new FileValidationError('too_large', `the .xls workbook is ${formatBytes(size)}; a legacy .xls is read whole in memory, so at most ${formatBytes(limits.maxXlsBytes)}: save it as .xlsx (read as a stream, up to ${formatBytes(limits.maxFileBytes)})`, {
+        context: 'xls',
+        size,
+        max: limits.maxXlsBytes,
+        maxXlsx: limits.maxFileBytes,
+      });
     }
   }
   if (format === 'ods') {
@@ -183,21 +196,21 @@ async function* readWithSheetJs(
     const odsLimits = { ...limits, maxUncompressedBytes: Math.min(limits.maxUncompressedBytes, 2 * limits.maxOdsContentBytes) };
     const { mimetype } = await inspectXlsx(filePath, odsLimits, 'an .ods spreadsheet');
     if (mimetype !== ODS_MIMETYPE) {
-      throw new FileValidationError('format_mismatch', mimetype
-        ? `the file is named .ods but it is an OpenDocument file of type ${mimetype}, not a spreadsheet`
-        : 'the file is named .ods but it is a zip archive without the OpenDocument mimetype (an .xlsx renamed?)');
+      throw mimetype
+        ? new FileValidationError('format_mismatch', `the file is named .ods but it is an OpenDocument file of type ${mimetype}, not a spreadsheet`, { context: 'odsType', mimetype })
+        : new FileValidationError('format_mismatch', 'the file is named .ods but it is a zip archive without the OpenDocument mimetype (an .xlsx renamed?)', { context: 'odsNoMimetype' });
     }
   }
   const odsHidden = format === 'ods' ? (await scanOds(filePath, limits)).hidden : new Set<string>();
-  const workbook = parseWorkbook(await readFile(filePath), what);
+  const workbook = parseWorkbook(await readFile(filePath), what, format);
   const props = workbook.Workbook?.Sheets ?? [];
   const tabs: TabInfo[] = workbook.SheetNames.map((name, i) => ({
     name,
     state: odsHidden.has(name) ? 'hidden' : HIDDEN_STATES[props[i]?.Hidden ?? 0] ?? 'hidden',
   }));
   const chosen = tabs.find((t) => t.state === 'visible');
-  if (tabs.length === 0) throw new FileValidationError('empty', `the ${what} has no worksheet`);
-  if (!chosen) throw new FileValidationError('empty', `the ${what} has no visible worksheet (every tab is hidden)`);
+  if (tabs.length === 0) throw new FileValidationError('empty', `the ${what} has no worksheet`, { context: 'noWorksheet', kind: format });
+  if (!chosen) throw new FileValidationError('empty', `the ${what} has no visible worksheet (every tab is hidden)`, { context: 'noVisibleWorksheet', kind: format });
   reportSheetChoice(tabs, chosen.name, warn);
   const sheet = workbook.Sheets[chosen.name]!;
   const date1904 = workbook.Workbook?.WBProps?.date1904 === true;

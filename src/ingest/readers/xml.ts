@@ -85,7 +85,7 @@ function checkDeclaredEncoding(declared: string | undefined, read: TextEncoding)
   const name = declared.toLowerCase().replace(/[_\s]/g, '-');
   if (name === 'utf-8' || name === 'utf8' || name === 'us-ascii' || name === 'ascii') return;
   if (name.startsWith('utf-16') && read !== 'utf-8') return;
-  throw new FileValidationError('unreadable', `the XML declaration names the encoding "${declared}"; only UTF-8 and UTF-16 are read: save the file as UTF-8`);
+  throw new FileValidationError('unreadable', `the XML declaration names the encoding "${declared}"; only UTF-8 and UTF-16 are read: save the file as UTF-8`, { context: 'xmlEncoding', declared });
 }
 
 /**
@@ -118,6 +118,8 @@ export async function* readXml(filePath: string, limits: ReaderLimits, warn: War
   const warnedElements = new Set<string>();
 
   const where = (): string => `line ${parser.line}, column ${parser.column + 1}`;
+  // The same position for the reader's language.
+  const position = (): { line: number; column: number } => ({ line: parser.line, column: parser.column + 1 });
   const pathOf = (extra?: string): string => {
     const parts = names.map((n, i) => (i === 1 && n === XML_COURSE ? `${n}[${courses}]` : i === 3 && canonicalField(names[2] ?? '') === 'lessons' ? `${n}[${lessonIndex}]` : n));
     if (extra !== undefined) parts.push(extra);
@@ -127,19 +129,27 @@ export async function* readXml(filePath: string, limits: ReaderLimits, warn: War
   parser.on('xmldecl', (decl) => checkDeclaredEncoding(decl.encoding, encoding));
   // Unreachable while the scan below refuses every DTD first; kept so that saxes never reads one.
   parser.on('doctype', () => {
-    throw new FileValidationError('unsafe', `the XML file has a document type declaration (DTD) at ${where()}; DTDs and entities are refused`);
+    throw new FileValidationError('unsafe', `the XML file has a document type declaration (DTD) at ${where()}; DTDs and entities are refused`, { context: 'xmlDoctype', ...position() });
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
     const name = tag.local;
     names.push(name);
     const depth = names.length;
     if (depth > limits.maxNestingDepth) {
-      throw new FileValidationError('too_complex', `nesting deeper than ${limits.maxNestingDepth} levels at ${where()} (${pathOf()}): a course catalogue is <courses><course><field>…`);
+      throw new FileValidationError('too_complex', `nesting deeper than ${limits.maxNestingDepth} levels at ${where()} (${pathOf()}): a course catalogue is <courses><course><field>…`, {
+        context: 'depthXml',
+        max: limits.maxNestingDepth,
+        ...position(),
+        path: pathOf(),
+      });
     }
     if (skipping > 0) return;
     if (depth === 1) {
       if (name !== XML_ROOT) {
-        throw new FileValidationError('malformed', `the root element is <${tag.name}>; expected <${XML_ROOT}> holding <${XML_COURSE}> elements (public/schemas/courses.xsd)`);
+        throw new FileValidationError('malformed', `the root element is <${tag.name}>; expected <${XML_ROOT}> holding <${XML_COURSE}> elements (public/schemas/courses.xsd)`, {
+          context: 'xmlRoot',
+          root: tag.name,
+        });
       }
       return;
     }
@@ -215,7 +225,13 @@ export async function* readXml(filePath: string, limits: ReaderLimits, warn: War
     const m = /^(\d+):(\d+): (.*)$/s.exec(message);
     const at = m ? `line ${m[1]}, column ${Number(m[2]) + 1}` : where();
     const reason = m ? m[3]! : message;
-    return new FileValidationError('malformed', `invalid XML at ${at}${names.length > 0 ? ` (${pathOf()})` : ''}: ${reason}`);
+    // The parser's reason stays as written (detail); the sentence around it is translated.
+    return new FileValidationError('malformed', `invalid XML at ${at}${names.length > 0 ? ` (${pathOf()})` : ''}: ${reason}`, {
+      context: names.length > 0 ? 'xmlPath' : 'xml',
+      ...(m ? { line: Number(m[1]), column: Number(m[2]) + 1 } : position()),
+      ...(names.length > 0 ? { path: pathOf() } : {}),
+      detail: reason,
+    });
   };
 
   let carry = '';
@@ -227,7 +243,10 @@ export async function* readXml(filePath: string, limits: ReaderLimits, warn: War
       const before = window.search(DTD_MARK);
       const lines = window.slice(0, before).split(/\r\n|\r|\n/).length - 1;
       const approxLine = parser.line + lines;
-      throw new FileValidationError('unsafe', `the XML file has a document type declaration or an entity declaration (near line ${approxLine}); DTDs and entities are refused (XXE, entity expansion)`);
+      throw new FileValidationError('unsafe', `the XML file has a document type declaration or an entity declaration (near line ${approxLine}); DTDs and entities are refused (XXE, entity expansion)`, {
+        context: 'xmlDtd',
+        line: approxLine,
+      });
     }
     carry = window.slice(-DTD_MARK_CARRY);
     parser.write(text);
@@ -256,5 +275,5 @@ export async function* readXml(filePath: string, limits: ReaderLimits, warn: War
   } finally {
     stream.destroy();
   }
-  if (courses === 0) throw new FileValidationError('empty', `the file has no courses: expected <${XML_ROOT}> with <${XML_COURSE}> elements`);
+  if (courses === 0) throw new FileValidationError('empty', `the file has no courses: expected <${XML_ROOT}> with <${XML_COURSE}> elements`, { context: 'xml' });
 }

@@ -32,6 +32,7 @@ export function checkYamlDepth(text: string, maxDepth: number): void {
     throw new FileValidationError(
       'too_complex',
       `nesting deeper than ${maxDepth} levels at line ${line}, column ${column}: a course catalogue is a list of flat course mappings (lessons and tags one level below)`,
+      { context: 'depthYaml', max: maxDepth, line, column },
     );
   };
   const open = () => {

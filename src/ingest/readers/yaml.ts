@@ -51,25 +51,45 @@ function parseSafe(source: string, lineOffset: number): unknown {
     const pos = err.linePos?.[0];
     return pos ? ` at line ${pos.line + lineOffset}, column ${pos.col}` : '';
   };
+  // The same position for the reader's language: the variant's suffix `At` and its line and column.
+  const position = (err: YAMLError): { at: 'At'; line: number; column: number } | { at: '' } => {
+    const pos = err.linePos?.[0];
+    return pos ? { at: 'At', line: pos.line + lineOffset, column: pos.col } : { at: '' };
+  };
   try {
     const doc = parseDocument(source, { schema: 'core', customTags: [], uniqueKeys: true, strict: true, prettyErrors: true });
     const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
-    if (tag) throw new FileValidationError('unsafe', `a YAML tag the core schema does not define${at(tag)} (${reason(tag).replace(/^Unresolved tag: /, '')}); custom and language tags are refused`);
+    if (tag) {
+      const { at: suffix, ...where } = position(tag);
+      const detail = reason(tag).replace(/^Unresolved tag: /, '');
+      throw new FileValidationError('unsafe', `a YAML tag the core schema does not define${at(tag)} (${detail}); custom and language tags are refused`, {
+        context: `yamlTag${suffix}`,
+        ...where,
+        detail,
+      });
+    }
     const error = doc.errors[0];
     if (error) {
       const what = error.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping' : error.code === 'MULTIPLE_DOCS' ? 'the file holds several YAML documents; put every course in one list' : reason(error);
-      throw new FileValidationError('malformed', `invalid YAML${at(error)}: ${what}`);
+      const { at: suffix, ...where } = position(error);
+      // A duplicate key or several documents are told in the reader's language; another parser reason as written.
+      const variant = error.code === 'DUPLICATE_KEY' ? 'yamlDuplicateKey' : error.code === 'MULTIPLE_DOCS' ? 'yamlDocuments' : 'yaml';
+      throw new FileValidationError('malformed', `invalid YAML${at(error)}: ${what}`, {
+        context: `${variant}${suffix}`,
+        ...where,
+        ...(variant === 'yaml' ? { detail: what } : {}),
+      });
     }
     return doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
   } catch (err) {
     if (err instanceof FileValidationError) throw err;
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
-      throw new FileValidationError('too_complex', `the YAML file expands its aliases beyond ${YAML_MAX_ALIASES} (an alias bomb?); write the values out`);
+      throw new FileValidationError('too_complex', `the YAML file expands its aliases beyond ${YAML_MAX_ALIASES} (an alias bomb?); write the values out`, { context: 'yamlAliases', max: YAML_MAX_ALIASES });
     }
     if (err instanceof RangeError) {
-      throw new FileValidationError('too_complex', 'the YAML file is nested too deep to read: a course catalogue is a list of flat course mappings');
+      throw new FileValidationError('too_complex', 'the YAML file is nested too deep to read: a course catalogue is a list of flat course mappings', { context: 'yamlStack' });
     }
-    throw new FileValidationError('unreadable', `the YAML file could not be read: ${(err as Error).message}`);
+    throw new FileValidationError('unreadable', `the YAML file could not be read: ${(err as Error).message}`, { context: 'parser', format: 'YAML', detail: (err as Error).message });
   }
 }
 
@@ -105,7 +125,7 @@ export async function* readYaml(filePath: string, limits: ReaderLimits, warn: Wa
     // Course by course: the rest of the document is checked first (syntax, duplicate keys, tags).
     parseSafe(split.skeleton, 0);
     if (split.items.length > limits.maxRows) throw tooManyRows(limits.maxRows, 'courses');
-    if (split.items.length === 0) throw new FileValidationError('empty', 'the list of courses is empty');
+    if (split.items.length === 0) throw new FileValidationError('empty', 'the list of courses is empty', { context: 'emptyList' });
     let rowNumber = 0;
     for (const item of split.items) {
       const parsed = parseSafe(text.slice(item.start, item.end), item.line - 1);
@@ -119,7 +139,10 @@ export async function* readYaml(filePath: string, limits: ReaderLimits, warn: Wa
   }
   // A flow sequence, anchors and aliases, several documents: the document is parsed whole, within a bound.
   if (text.length > YAML_WHOLE_MAX_CHARS) {
-    throw new FileValidationError('too_complex', `a YAML file over ${YAML_WHOLE_MAX_CHARS / 1024} KB is read course by course: write it as one block list ("- title: …", or "courses:" then "  - title: …") without anchors and aliases (&name, *name)`);
+    throw new FileValidationError('too_complex', `a YAML file over ${YAML_WHOLE_MAX_CHARS / 1024} KB is read course by course: write it as one block list ("- title: …", or "courses:" then "  - title: …") without anchors and aliases (&name, *name)`, {
+      context: 'yamlWhole',
+      maxBytes: YAML_WHOLE_MAX_CHARS,
+    });
   }
   const value = parseSafe(text, 0);
 
@@ -127,11 +150,11 @@ export async function* readYaml(filePath: string, limits: ReaderLimits, warn: Wa
   const list = isRecord(value) ? value.courses : value;
   if (value === null || value === undefined) throw new FileValidationError('empty', 'the file has no courses', { context: 'noCourses' });
   if (!Array.isArray(list)) {
-    throw new FileValidationError('malformed', wrapped
-      ? 'the "courses" key must hold a list of course mappings'
-      : 'the file must hold a list of courses, or a mapping with a "courses" list');
+    throw wrapped
+      ? new FileValidationError('malformed', 'the "courses" key must hold a list of course mappings', { context: 'yamlCoursesNotList' })
+      : new FileValidationError('malformed', 'the file must hold a list of courses, or a mapping with a "courses" list', { context: 'yamlNotList' });
   }
-  if (list.length === 0) throw new FileValidationError('empty', 'the list of courses is empty');
+  if (list.length === 0) throw new FileValidationError('empty', 'the list of courses is empty', { context: 'emptyList' });
   if (list.length > limits.maxRows) throw tooManyRows(limits.maxRows, 'courses');
   for (let i = 0; i < list.length; i++) {
     const item: unknown = list[i];

@@ -18,6 +18,7 @@
 // central directory disagree is not detected here.
 
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { FailureParams } from '../../domain/failure-variants';
 import { FileValidationError, type ReaderLimits } from '../../domain/types';
 import { formatBytes } from './file-checks';
 
@@ -37,7 +38,13 @@ export interface XlsxInspection {
   mimetype: string | undefined;
 }
 
-const unsafe = (message: string) => new FileValidationError('unsafe', message);
+// params: for the reader's language (importFailures.unsafe_<context>).
+const unsafe = (message: string, params: FailureParams<'unsafe'>) => new FileValidationError('unsafe', message, params);
+
+/** The kind of archive `what` names, a key of importFailures.kinds. */
+function archiveKind(what: string): 'xlsx' | 'ods' | 'imscc' {
+  return /imscc/.test(what) ? 'imscc' : /ods/.test(what) ? 'ods' : 'xlsx';
+}
 
 function isXmlPart(name: string): boolean {
   return /\.(xml|rels|vml)$/i.test(name);
@@ -95,12 +102,12 @@ export function mapZipError(err: unknown, what = 'an .xlsx workbook'): FileValid
   if (err instanceof FileValidationError) return err;
   const message = (err as Error)?.message ?? String(err);
   if (/invalid relative path|absolute path|invalid characters in fileName/i.test(message)) {
-    return unsafe(`the workbook contains an entry with an unsafe path (${message})`);
+    return unsafe(`the workbook contains an entry with an unsafe path (${message})`, { context: 'zipPath', detail: message });
   }
   if (/too many bytes|too few bytes|expected \d+/i.test(message)) {
-    return unsafe(`an entry of the workbook does not have the size its header declares (${message})`);
+    return unsafe(`an entry of the workbook does not have the size its header declares (${message})`, { context: 'entrySize', detail: message });
   }
-  return new FileValidationError('unreadable', `the file is not a readable ${what} (zip): ${message}`);
+  return new FileValidationError('unreadable', `the file is not a readable ${what} (zip): ${message}`, { context: 'notZip', kind: archiveKind(what), detail: message });
 }
 
 /**
@@ -120,25 +127,29 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits, what =
   let actual = 0;
   try {
     if (zip.entryCount > MAX_ZIP_ENTRIES) {
-      throw unsafe(`the workbook has ${zip.entryCount} zip entries; at most ${MAX_ZIP_ENTRIES}`);
+      throw unsafe(`the workbook has ${zip.entryCount} zip entries; at most ${MAX_ZIP_ENTRIES}`, { context: 'entriesWorkbook', count: zip.entryCount, max: MAX_ZIP_ENTRIES });
     }
     const entries = zipEntries(zip);
 
     for await (const entry of entries) {
       const name = entry.fileName;
-      if (hasUnsafePath(name)) throw unsafe(`the workbook contains an entry with an unsafe path: ${name}`);
-      if (entry.isEncrypted()) throw new FileValidationError('unreadable', 'the workbook is encrypted; save it without a password');
+      if (hasUnsafePath(name)) throw unsafe(`the workbook contains an entry with an unsafe path: ${name}`, { context: 'pathWorkbook', name });
+      if (entry.isEncrypted()) throw new FileValidationError('unreadable', 'the workbook is encrypted; save it without a password', { context: 'encryptedWorkbook' });
       declared += entry.uncompressedSize;
       if (declared > limits.maxUncompressedBytes) {
-        throw unsafe(`the workbook would expand to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`);
+        throw unsafe(`the workbook would expand to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`, { context: 'zipBombWorkbook', maxBytes: limits.maxUncompressedBytes });
       }
       const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : entry.uncompressedSize > 0 ? Infinity : 0;
       if (entry.uncompressedSize > RATIO_CHECK_MIN_BYTES && ratio > MAX_COMPRESSION_RATIO) {
-        throw unsafe(`the entry ${name} is compressed ${Number.isFinite(ratio) ? Math.round(ratio) : 'infinitely'}:1 (limit ${MAX_COMPRESSION_RATIO}:1); this looks like a zip bomb`);
+        throw unsafe(`the entry ${name} is compressed ${Number.isFinite(ratio) ? Math.round(ratio) : 'infinitely'}:1 (limit ${MAX_COMPRESSION_RATIO}:1); this looks like a zip bomb`, {
+          ...(Number.isFinite(ratio) ? { context: 'ratio', ratio: Math.round(ratio) } : { context: 'ratioInfinite' }),
+          name,
+          max: MAX_COMPRESSION_RATIO,
+        });
       }
       const sharedStrings = name.toLowerCase() === SHARED_STRINGS_PART;
       const tooManyStrings = () =>
-        unsafe(`the workbook's text (${name}) is more than ${formatBytes(MAX_SHARED_STRINGS_BYTES)} uncompressed; split the file`);
+        unsafe(`the workbook's text (${name}) is more than ${formatBytes(MAX_SHARED_STRINGS_BYTES)} uncompressed; split the file`, { context: 'sharedStrings', name, maxBytes: MAX_SHARED_STRINGS_BYTES });
       if (sharedStrings && entry.uncompressedSize > MAX_SHARED_STRINGS_BYTES) throw tooManyStrings();
       if (name.endsWith('/')) continue;
 
@@ -155,7 +166,7 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits, what =
           entryBytes += chunk.length;
           if (sharedStrings && entryBytes > MAX_SHARED_STRINGS_BYTES) throw tooManyStrings();
           if (actual > limits.maxUncompressedBytes) {
-            throw unsafe(`the workbook expands to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`);
+            throw unsafe(`the workbook expands to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`, { context: 'zipBombWorkbook', maxBytes: limits.maxUncompressedBytes });
           }
           if (capture && capturedBytes < CAPTURE_MAX) {
             capturedChunks.push(chunk);
@@ -164,7 +175,7 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits, what =
           if (!xml) continue;
           const piece = chunk.toString('latin1').replace(/\0/g, '');
           if (/<!\s*(DOCTYPE|ENTITY)/i.test(tail + piece)) {
-            throw unsafe(`the workbook part ${name} contains a DOCTYPE or ENTITY declaration, which is not allowed`);
+            throw unsafe(`the workbook part ${name} contains a DOCTYPE or ENTITY declaration, which is not allowed`, { context: 'dtdPart', name });
           }
           tail = piece.slice(-16);
         }

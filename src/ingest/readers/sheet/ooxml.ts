@@ -239,12 +239,20 @@ async function readSharedStrings(archive: Archive, part: string | undefined, lim
       else if (name === 'rPh') inPhonetic = false;
       else if (name === 'si') {
         if (strings.length >= limits.maxSharedStrings) {
-          throw new FileValidationError('too_complex', `the workbook's shared strings table (${part}) holds more than ${limits.maxSharedStrings} texts; at most ${limits.maxSharedStrings}: split the file`);
+          throw new FileValidationError('too_complex', `the workbook's shared strings table (${part}) holds more than ${limits.maxSharedStrings} texts; at most ${limits.maxSharedStrings}: split the file`, {
+            context: 'sharedStringsCount',
+            name: part,
+            max: limits.maxSharedStrings,
+          });
         }
         const text = current.value();
         totalChars += typeof text === 'string' ? text.length : text.head.length;
         if (totalChars > limits.maxSharedStringChars) {
-          throw new FileValidationError('too_complex', `the workbook's shared strings table (${part}) holds more than ${limits.maxSharedStringChars} characters of text; at most ${limits.maxSharedStringChars}: split the file`);
+          throw new FileValidationError('too_complex', `the workbook's shared strings table (${part}) holds more than ${limits.maxSharedStringChars} characters of text; at most ${limits.maxSharedStringChars}: split the file`, {
+            context: 'sharedStringsChars',
+            name: part,
+            max: limits.maxSharedStringChars,
+          });
         }
         strings.push(text);
       }
@@ -263,9 +271,10 @@ async function readSharedStrings(archive: Archive, part: string | undefined, lim
 export function workbookFailure(err: unknown): FileValidationError {
   if (err instanceof FileValidationError) return err;
   if (err instanceof XmlTextRunError) {
-    return new FileValidationError('too_complex', `the workbook holds ${err.message} (Excel holds at most 32767 characters per cell)`);
+    return new FileValidationError('too_complex', `the workbook holds ${err.message} (Excel holds at most 32767 characters per cell)`, { context: 'textRunWorkbook', max: err.limit });
   }
-  return new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`);
+  // The library's own message stays as written (detail); the sentence around it is translated.
+  return new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`, { context: 'workbook', detail: (err as Error).message });
 }
 
 /** Total rows of the sheet's tables (§18.5.1.2): the last `totalsRowCount` rows of each table's ref. */
@@ -450,7 +459,7 @@ export async function openXlsxWorkbook(filePath: string, limits: ReaderLimits): 
     const officeDoc = [...rootRels.values()].find((r) => r.type === 'officeDocument' && !r.external);
     const workbookPart = officeDoc ? resolveTarget('', officeDoc.target) : 'xl/workbook.xml';
     if (!archive.has(workbookPart)) {
-      throw new FileValidationError('unreadable', 'the file is a zip archive but not an Excel workbook (no workbook part); save it as .xlsx from a spreadsheet program');
+      throw new FileValidationError('unreadable', 'the file is a zip archive but not an Excel workbook (no workbook part); save it as .xlsx from a spreadsheet program', { context: 'noWorkbookPart' });
     }
     const workbook = await readWorkbook(archive, workbookPart);
     const wbRels = await archive.rels(workbookPart);
@@ -463,10 +472,10 @@ export async function openXlsxWorkbook(filePath: string, limits: ReaderLimits): 
       if (rel && !rel.external && rel.type === 'worksheet') s.part = resolveTarget(workbookPart, rel.target);
     }
     const sheets: SheetEntry[] = workbook.sheets.map(({ name, state, part }) => ({ name, state, part }));
-    if (sheets.length === 0) throw new FileValidationError('empty', 'the workbook has no worksheet');
+    if (sheets.length === 0) throw new FileValidationError('empty', 'the workbook has no worksheet', { context: 'noWorksheet', kind: 'xlsx' });
     // Chart sheets and dialog sheets have no worksheet relationship: they are not candidates.
     const visible = sheets.filter((s) => s.state === 'visible' && s.part !== undefined && archive.has(s.part));
-    if (visible.length === 0) throw new FileValidationError('empty', 'the workbook has no visible worksheet (every tab is hidden or not a worksheet)');
+    if (visible.length === 0) throw new FileValidationError('empty', 'the workbook has no visible worksheet (every tab is hidden or not a worksheet)', { context: 'noVisibleWorksheetXlsx' });
 
     const formats = await readStyles(archive, relPart('styles'));
     const shared = await readSharedStrings(archive, relPart('sharedStrings'), limits);

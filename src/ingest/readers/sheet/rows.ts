@@ -116,13 +116,13 @@ export async function* sheetRecords(rows: AsyncIterable<SheetRow> | Iterable<She
     }
   }
   if (header === undefined) {
-    if (looked.length === 0) throw new FileValidationError('empty', `the worksheet '${ctx.sheetName}' is empty`);
+    if (looked.length === 0) throw new FileValidationError('empty', `the worksheet '${ctx.sheetName}' is empty`, { context: 'sheet', sheet: ctx.sheetName });
     for (const r of accept(findHeader(looked, ctx.date1904, true, fieldOf) ?? noHeader(looked, ctx))) {
       const record = take(r);
       if (record) yield record;
     }
   }
-  if (records === 0) throw new FileValidationError('empty', `the worksheet '${ctx.sheetName}' has a header but no course rows`);
+  if (records === 0) throw new FileValidationError('empty', `the worksheet '${ctx.sheetName}' has a header but no course rows`, { context: 'sheetNoRows', sheet: ctx.sheetName });
 }
 
 function noHeader(looked: SheetRow[], ctx: SheetReadContext): never {
