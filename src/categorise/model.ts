@@ -639,6 +639,23 @@ export function train(items: readonly LabelledCourse[], options: Partial<TrainOp
  * What prediction needs of one token, once per model: stop-word kind and accent signal (language guess), folded
  * form (tag search) and, per language, its stem and its features' indices in the vocabulary.
  */
+/**
+ * Fills `infos` with each token's cached facts and says the course's language: French when its French function
+ * words and accented words outnumber its English function words (the stemmer is chosen by it).
+ */
+function readTokens(m: Model, ws: readonly (string | null)[], infos: TokenInfo[]): 'fr' | 'en' {
+  let fr = 0;
+  let en = 0;
+  for (let i = 0; i < ws.length; i++) {
+    const info = tokenInfo(m, ws[i]!);
+    infos[i] = info;
+    if (info.stop & 1) fr++;
+    if (info.stop & 2) en++;
+    fr += info.accent;
+  }
+  return fr > en ? 'fr' : 'en';
+}
+
 function tokenInfo(m: Model, w: string): TokenInfo {
   const tokens = (m.tokens ??= new Map());
   let info = tokens.get(w);
@@ -724,16 +741,7 @@ function vectoriseText(m: Model, text: CourseText): { nnz: number; tokens: numbe
   const counts = sc.counts;
   const ws = tokenise(courseText(text, opts.titleWeight));
   const infos = sc.infos;
-  let fr = 0;
-  let en = 0;
-  for (let i = 0; i < ws.length; i++) {
-    const info = tokenInfo(m, ws[i]!);
-    infos[i] = info;
-    if (info.stop & 1) fr++;
-    if (info.stop & 2) en++;
-    fr += info.accent;
-  }
-  const lang = fr > en ? 'fr' : 'en';
+  const lang = readTokens(m, ws, infos);
   let touched = sc.touched;
   let nt = 0;
   let prev: string | null = null;
@@ -902,16 +910,7 @@ function scoreWords(m: Model, text: CourseText): { tokens: number } | null {
   const idf = m.data.idf;
   const ws = tokenise(courseText(text, opts.titleWeight));
   const infos = sc.infos;
-  let fr = 0;
-  let en = 0;
-  for (let i = 0; i < ws.length; i++) {
-    const info = tokenInfo(m, ws[i]!);
-    infos[i] = info;
-    if (info.stop & 1) fr++;
-    if (info.stop & 2) en++;
-    fr += info.accent;
-  }
-  const lang = fr > en ? 'fr' : 'en';
+  const lang = readTokens(m, ws, infos);
   const hits = sc.hits;
   let nh = 0;
   const counts = sc.counts;

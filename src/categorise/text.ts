@@ -237,13 +237,25 @@ export function wordFeatures(w: string, lang: 'fr' | 'en', opts: FeatureOptions)
  * when the word has it twice, as an n-gram repeated inside a word).
  */
 export function extractWords(c: CourseText, opts: FeatureOptions): Map<string, { count: number; features: string[] }> {
-  const { lang, words: ws } = courseWords(c, opts);
   const out = new Map<string, { count: number; features: string[] }>();
   const add = (key: string, features: () => string[]): void => {
     const hit = out.get(key);
     if (hit) hit.count++;
     else out.set(key, { count: 1, features: features() });
   };
+  walkWords(c, opts, (w, wf, pair) => {
+    add(w, () => wf.features);
+    if (pair !== null) add(pair, () => [pair]);
+  });
+  return out;
+}
+
+/**
+ * Calls `visit` for each word of the course in order with its features and, when word bigrams are on, the `b:`
+ * feature of the pair it ends (null at the start of a part: pairs never cross from title to description).
+ */
+function walkWords(c: CourseText, opts: FeatureOptions, visit: (word: string, wf: WordFeatures, pair: string | null) => void): void {
+  const { lang, words: ws } = courseWords(c, opts);
   let prev: string | null = null;
   for (const w of ws) {
     if (w === null) {
@@ -251,14 +263,9 @@ export function extractWords(c: CourseText, opts: FeatureOptions): Map<string, {
       continue;
     }
     const wf = wordFeatures(w, lang, opts);
-    add(w, () => wf.features);
-    if (opts.wordBigrams && prev !== null) {
-      const pair = `b:${prev} ${wf.stem}`;
-      add(pair, () => [pair]);
-    }
+    visit(w, wf, opts.wordBigrams && prev !== null ? `b:${prev} ${wf.stem}` : null);
     prev = wf.stem;
   }
-  return out;
 }
 
 /**
@@ -267,21 +274,13 @@ export function extractWords(c: CourseText, opts: FeatureOptions): Map<string, {
  * of each folded word padded with spaces (the usual "word boundary" padding of character n-gram classifiers).
  */
 export function extractFeatures(c: CourseText, opts: FeatureOptions): Map<string, number> {
-  const { lang, words: ws } = courseWords(c, opts);
   const out = new Map<string, number>();
   const add = (f: string): void => {
     out.set(f, (out.get(f) ?? 0) + 1);
   };
-  let prev: string | null = null;
-  for (const w of ws) {
-    if (w === null) {
-      prev = null;
-      continue;
-    }
-    const wf = wordFeatures(w, lang, opts);
+  walkWords(c, opts, (_w, wf, pair) => {
     for (const f of wf.features) add(f);
-    if (opts.wordBigrams && prev !== null) add(`b:${prev} ${wf.stem}`);
-    prev = wf.stem;
-  }
+    if (pair !== null) add(pair);
+  });
   return out;
 }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Context } from 'koa';
-import { fail } from '../middleware/errors';
+import { sendAsset, type Asset } from '../middleware/static';
 
 export const GRAPHIQL_ASSETS_PATH = '/graphql/assets/';
 
@@ -30,11 +30,7 @@ const VENDOR: Record<string, [string, string, boolean]> = {
   'graphql-sse.min.js': ['graphql-sse', 'umd/graphql-sse.min.js', true],
 };
 
-interface VendorAsset {
-  body: Buffer;
-  type: string;
-  hash: string;
-}
+type VendorAsset = Asset;
 
 let assets: Map<string, VendorAsset> | undefined;
 
@@ -63,17 +59,7 @@ export function graphiqlAssetUrl(name: string): string {
 
 /** GET /graphql/assets/:name: one of the vendor files (404 for any other name), cacheable when the hash matches. */
 export function serveGraphiqlAsset(koa: Context): void {
-  const asset = all().get(String(koa.params.name ?? ''));
-  if (!asset) fail(404, 'No such file.');
-  const etag = `"${asset.hash}"`;
-  koa.set('ETag', etag);
-  koa.set('Cache-Control', koa.query.v === asset.hash ? 'private, max-age=31536000, immutable' : 'private, max-age=300');
-  if (koa.get('If-None-Match') === etag) {
-    koa.status = 304;
-    return;
-  }
-  koa.type = asset.type;
-  koa.body = asset.body;
+  sendAsset(koa, all().get(String(koa.params.name ?? '')), 'private');
 }
 
 /** A fresh CSP nonce (128 random bits, base64), for one response. */

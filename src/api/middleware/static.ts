@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { fail } from './errors';
 
 export const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
@@ -19,7 +19,8 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-interface Asset {
+/** A file served from memory: its bytes, Content-Type and content hash (the `?v=` of its URL). */
+export interface Asset {
   body: Buffer;
   type: string;
   hash: string;
@@ -56,16 +57,24 @@ export function staticFiles(): Middleware {
     if (!ctx.path.startsWith('/static/')) return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') ctx.throw(405);
     // Looked up by exact name in the map: '..' or an encoded slash can never reach the file system.
-    const asset = all().get(ctx.path.slice('/static/'.length));
-    if (!asset) fail(404, 'No such file.');
-    const etag = `"${asset.hash}"`;
-    ctx.set('ETag', etag);
-    ctx.set('Cache-Control', ctx.query.v === asset.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-    if (ctx.get('If-None-Match') === etag) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.type = asset.type;
-    ctx.body = asset.body;
+    sendAsset(ctx, all().get(ctx.path.slice('/static/'.length)), 'public');
   };
+}
+
+/**
+ * Answers with an in-memory asset (404 when undefined): ETag from its hash, a year's immutable caching when the
+ * request carries the current `?v=<hash>`, five minutes otherwise, 304 for a matching If-None-Match. `scope`:
+ * 'private' for files only signed-in users may load (shared caches must not keep them).
+ */
+export function sendAsset(ctx: Context, asset: Asset | undefined, scope: 'public' | 'private'): void {
+  if (!asset) fail(404, 'No such file.');
+  const etag = `"${asset.hash}"`;
+  ctx.set('ETag', etag);
+  ctx.set('Cache-Control', ctx.query.v === asset.hash ? `${scope}, max-age=31536000, immutable` : `${scope}, max-age=300`);
+  if (ctx.get('If-None-Match') === etag) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.type = asset.type;
+  ctx.body = asset.body;
 }

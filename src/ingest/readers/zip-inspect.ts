@@ -25,6 +25,20 @@ import { formatBytes } from './file-checks';
 export const MAX_ZIP_ENTRIES = 10_000;
 export const MAX_COMPRESSION_RATIO = 100;
 export const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
+
+/**
+ * Refuses an entry over RATIO_CHECK_MIN_BYTES whose declared sizes say it is compressed more than
+ * MAX_COMPRESSION_RATIO:1 (a zip bomb), for workbooks and cartridges alike. Throws FileValidationError 'unsafe'.
+ */
+export function checkCompressionRatio(entry: Pick<Entry, 'fileName' | 'compressedSize' | 'uncompressedSize'>): void {
+  const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : entry.uncompressedSize > 0 ? Infinity : 0;
+  if (entry.uncompressedSize <= RATIO_CHECK_MIN_BYTES || ratio <= MAX_COMPRESSION_RATIO) return;
+  throw new FileValidationError('unsafe', `the entry ${entry.fileName} is compressed ${Number.isFinite(ratio) ? Math.round(ratio) : 'infinitely'}:1 (limit ${MAX_COMPRESSION_RATIO}:1); this looks like a zip bomb`, {
+    ...(Number.isFinite(ratio) ? { context: 'ratio', ratio: Math.round(ratio) } : { context: 'ratioInfinite' }),
+    name: entry.fileName,
+    max: MAX_COMPRESSION_RATIO,
+  });
+}
 export const MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024;
 const SHARED_STRINGS_PART = 'xl/sharedstrings.xml';
 const MIMETYPE_PART = 'mimetype';
@@ -139,14 +153,7 @@ export async function inspectXlsx(filePath: string, limits: ReaderLimits, what =
       if (declared > limits.maxUncompressedBytes) {
         throw unsafe(`the workbook would expand to more than ${formatBytes(limits.maxUncompressedBytes)} (a zip bomb?)`, { context: 'zipBombWorkbook', maxBytes: limits.maxUncompressedBytes });
       }
-      const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : entry.uncompressedSize > 0 ? Infinity : 0;
-      if (entry.uncompressedSize > RATIO_CHECK_MIN_BYTES && ratio > MAX_COMPRESSION_RATIO) {
-        throw unsafe(`the entry ${name} is compressed ${Number.isFinite(ratio) ? Math.round(ratio) : 'infinitely'}:1 (limit ${MAX_COMPRESSION_RATIO}:1); this looks like a zip bomb`, {
-          ...(Number.isFinite(ratio) ? { context: 'ratio', ratio: Math.round(ratio) } : { context: 'ratioInfinite' }),
-          name,
-          max: MAX_COMPRESSION_RATIO,
-        });
-      }
+      checkCompressionRatio(entry);
       const sharedStrings = name.toLowerCase() === SHARED_STRINGS_PART;
       const tooManyStrings = () =>
         unsafe(`the workbook's text (${name}) is more than ${formatBytes(MAX_SHARED_STRINGS_BYTES)} uncompressed; split the file`, { context: 'sharedStrings', name, maxBytes: MAX_SHARED_STRINGS_BYTES });
