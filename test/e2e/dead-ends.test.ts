@@ -85,13 +85,22 @@ describe('dead ends', () => {
     await waitUntil(async () => {
       // One reading of the whole box (the page may update between two separate reads).
       // No named helper inside: the function runs in the page as written, without the test runner's own helpers.
+      // The page reloads itself once the import ends (the finished page is rendered by the server): a reading
+      // cut by that navigation is simply taken again on the new page.
       const shot = await page.locator('#progress').evaluate((box) => ({
         parsed: Number((box.querySelector('[data-live="parsed"]')?.textContent ?? '').replace(/\D/g, '') || '0'),
         step: box.querySelector('[data-step-progress="step"]')?.textContent ?? '',
         value: Number(box.querySelector('[data-step-progress="bar"]')?.getAttribute('value') ?? 0),
         max: Number(box.querySelector('[data-step-progress="bar"]')?.getAttribute('max') ?? 0),
         text: box.querySelector('[data-step-progress="text"]')?.textContent ?? '',
-      }));
+      })).catch((err: Error) => {
+        if (/context was destroyed|navigation/i.test(err.message)) return null;
+        throw err;
+      });
+      if (shot === null) {
+        await page.waitForLoadState();
+        return false;
+      }
       const last = seen[seen.length - 1];
       if (!last || JSON.stringify(last) !== JSON.stringify(shot)) seen.push(shot);
       return /Succeeded/.test((await badge.textContent()) ?? '');
