@@ -23,9 +23,6 @@ export function createActivities(deps: ActivityDeps) {
     // The heavy steps: a file that crashes their worker fails after IMPORT_MAX_CRASHES crashes, and their
     // errors are classified (an outage is retried without limit, a bug or refused data fails the import).
     parse: guardedStep(deps, 'parse', parse(deps)),
-    // Step 3 plans the import (duplicates, diffs, categories, counts). "normalize" is the name runs started before
-    // it was renamed still call (importFile, patch 'plan-step-named-plan'): the same function under both names.
-    plan: guardedStep(deps, 'normalize', normalize(deps)),
     normalize: guardedStep(deps, 'normalize', normalize(deps)),
     upsert: guardedStep(deps, 'upsert', upsert(deps)),
     index: guardedStep(deps, 'index', indexCourses(deps)),
@@ -54,7 +51,7 @@ export type ImportActivities = ReturnType<typeof createActivities>;
 // The activities each workflow type may call: a workflow proxies its own type, so it cannot call (or come to
 // depend on) another workflow's steps, and the list below says at a glance which steps belong to which workflow.
 /** importFile: the seven steps, and undoing its own writes when it is cancelled after the upsert. */
-export type ImportFileActivities = Pick<ImportActivities, 'moveToProcessing' | 'parse' | 'plan' | 'normalize' | 'upsert' | 'index' | 'notify' | 'archive' | 'restoreCourses' | 'syncRevertedCourses'>;
+export type ImportFileActivities = Pick<ImportActivities, 'moveToProcessing' | 'parse' | 'normalize' | 'upsert' | 'index' | 'notify' | 'archive' | 'restoreCourses' | 'syncRevertedCourses'>;
 /** revertImport: check, restore the before-images, re-index, record. */
 export type RevertImportActivities = Pick<ImportActivities, 'checkRevert' | 'restoreCourses' | 'syncRevertedCourses' | 'recordRevert'>;
 /** bulkCourses: resolve the selection, apply in batches, finish. */

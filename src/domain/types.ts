@@ -14,8 +14,8 @@ export type LearningMode = (typeof LEARNING_MODES)[number];
 export const FILE_FORMATS = ['csv', 'json', 'xlsx', 'xls', 'ods', 'xml', 'yaml', 'imscc'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
-/** How an import treats existing courses; the first is the default (forms list them in this order). */
-export const IMPORT_MODES = ['create_or_update', 'create_only', 'update_only'] as const;
+/** How an import treats existing courses (the default, create_or_update, is chosen by name where it applies). */
+export const IMPORT_MODES = ['create_only', 'update_only', 'create_or_update'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
 
 /** Whether a value from a form, a query string or the CLI names an import mode. */
