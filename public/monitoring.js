@@ -79,6 +79,8 @@
       set('es-status', c ? c.status : words.unreachable, !c ? 'danger' : c.status === 'green' ? 'success' : c.status === 'yellow' ? 'warning' : 'danger');
       set('es-docs', s.search.documents == null ? '—' : numberFormat.format(s.search.documents));
     }
+    // Marks the panel as refreshed by this script (the time of the snapshot shown): what a test or a userscript waits for.
+    root.setAttribute('data-refreshed', s.checkedAt || '');
   }
 
   function poll() {

@@ -15,7 +15,7 @@ import type { CourseWrite } from '../db/course-edits';
 import { userTagsOf } from './export';
 import { taxonomy } from '../db/categories';
 import { buildMatcher } from '../domain/taxonomy';
-import { decideRow, type CategorySettings } from '../activities/categorise-rows';
+import { decideRow, type CategorySettings } from '../domain/category-decision';
 
 /** One lesson row of the form, as typed (strings), `remove` ticked or not. */
 export interface LessonInput {

@@ -132,11 +132,17 @@ describe('an admin manages accounts and tokens', () => {
     const page = await e.newPage();
     await login(page, admin.email, admin.password);
     await page.goto('/admin-dashboard/users/');
+    const disable = page.locator(`tr[data-user="${target.email}"]`).getByRole('button', { name: 'Disable' });
     page.once('dialog', (d) => void d.dismiss());
-    await page.locator(`tr[data-user="${target.email}"]`).getByRole('button', { name: 'Disable' }).click();
-    await page.waitForTimeout(300);
-    const [row] = await e.admin.t.sql`SELECT disabled_at FROM staff_users WHERE id = ${target.id}`;
-    assert.equal(row?.disabled_at, null);
+    await disable.click();
+    // The button is usable again at once (the double-submit guard holds only a form that left the page) ...
+    assert.equal(await disable.isEnabled(), true);
+    // ... and a second try, confirmed, is the only one that reaches the server.
+    page.once('dialog', (d) => void d.accept());
+    await disable.click();
+    await page.locator(`tr[data-user="${target.email}"]`).getByRole('button', { name: 'Enable' }).waitFor();
+    const audit = await e.admin.t.sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'user.disable' AND target = ${target.email}`;
+    assert.equal(audit[0]?.n, 1, 'the dismissed confirmation sent nothing');
   });
 
   test('on a phone-sized screen the menu opens from its button', async () => {

@@ -3,7 +3,8 @@
 // selector; each course gets its category (in PostgreSQL and in the search index). A viewer only reads.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsErrors, login, startE2E, waitUntil, type E2E } from './support/browser';
+import { jsErrors, login, startE2E, type E2E } from './support/browser';
+import { eventually } from '../support/wait';
 import type { TestUser } from './support/users';
 import { readEvaluationSet } from '../../src/categorise/evaluation-set';
 import { reindexCourses } from '../../src/categories/reindex';
@@ -52,7 +53,7 @@ describe('category review', () => {
     await Promise.all([page.waitForURL(/\/category-review\/models\/$/), page.getByRole('button', { name: 'Retrain now' }).click()]);
     assert.match((await page.locator('.flash-stack').textContent()) ?? '', /Training started/);
     // The admin reloads until the new version shows, active, with its evaluation.
-    await waitUntil(async () => {
+    await eventually(async () => {
       await page.reload();
       return (await page.locator('#models-table tr.active-model').count()) === 1;
     }, 'model v1 active', 120_000);

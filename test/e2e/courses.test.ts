@@ -4,17 +4,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsErrors, login, startE2E, type E2E } from './support/browser';
 import { course, importJson } from '../integration/courses-helpers';
+import { eventually } from '../support/wait';
 
 let e: E2E;
-
-/** Polls a check made through locators (the page's CSP forbids evaluating strings). */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 before(async () => {
   e = await startE2E('e2ecourses', { worker: true });
@@ -41,7 +33,7 @@ describe('course list', () => {
     const list = page.getByRole('listbox', { name: 'Suggestions' });
     await list.waitFor({ state: 'visible' });
     const options = list.getByRole('option');
-    await until(async () => (await options.count()) === 2, 'two suggestions');
+    await eventually(async () => (await options.count()) === 2, 'two suggestions');
     // Each option is the completed word or title, with its course's title beside it.
     const texts = (await options.allTextContents()).sort();
     assert.equal(texts.length, 2);
@@ -53,9 +45,9 @@ describe('course list', () => {
     assert.equal(await box.getAttribute('aria-expanded'), 'false');
 
     await box.press('ArrowDown');
-    await until(async () => (await options.count()) === 2, 'two suggestions');
+    await eventually(async () => (await options.count()) === 2, 'two suggestions');
     await box.press('ArrowDown');
-    await until(async () => Boolean(await box.getAttribute('aria-activedescendant')), 'an active option');
+    await eventually(async () => Boolean(await box.getAttribute('aria-activedescendant')), 'an active option');
     const activeId = await box.getAttribute('aria-activedescendant');
     assert.ok(activeId, 'an option is active');
     const picked = await page.locator(`#${activeId}`).getAttribute('data-value');

@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { jsErrors, login, startE2E, waitUntil, type E2E } from './support/browser';
+import { jsErrors, login, startE2E, type E2E } from './support/browser';
+import { eventually } from '../support/wait';
 import type { TestUser } from './support/users';
 import { coursesToCsv, generateCourses } from '../support/generate';
 
@@ -82,7 +83,7 @@ describe('dead ends', () => {
     // What a person watching sees: the figures and the bar of the running step, each time they change.
     const seen: { parsed: number; step: string; value: number; max: number; text: string }[] = [];
     const badge = page.locator('.page-header .badge[data-status]');
-    await waitUntil(async () => {
+    await eventually(async () => {
       // One reading of the whole box (the page may update between two separate reads).
       // No named helper inside: the function runs in the page as written, without the test runner's own helpers.
       // The page reloads itself once the import ends (the finished page is rendered by the server): a reading

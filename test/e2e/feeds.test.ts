@@ -3,7 +3,8 @@
 // its import in the feed's history, and pauses it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsErrors, login, startE2E, waitUntil, type E2E } from './support/browser';
+import { jsErrors, login, startE2E, type E2E } from './support/browser';
+import { eventually } from '../support/wait';
 import type { TestUser } from './support/users';
 import { removeCertificate, selfSignedCertificate, startHttpsPeer, type HttpsPeer, type SelfSigned } from '../support/https-peer';
 import { toCsv } from '../../src/domain/templates';
@@ -45,7 +46,7 @@ describe('feeds page', () => {
 
     await Promise.all([page.waitForURL(/\/feeds\/[0-9a-f-]{36}\/$/), page.getByRole('button', { name: 'Run now' }).click()]);
     // The admin reloads the page until the run shows up in the history.
-    await waitUntil(async () => {
+    await eventually(async () => {
       await page.reload();
       return (await page.locator('#runs-table .run-outcome').count()) > 0;
     }, 'the run in the history', 180_000);

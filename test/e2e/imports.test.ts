@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { jsErrors, login, startE2E, type E2E } from './support/browser';
+import { eventually } from '../support/wait';
 import type { TestUser } from './support/users';
 
 let e: E2E;
@@ -119,11 +120,7 @@ describe('imports in the browser', () => {
     await page.getByRole('button', { name: 'Revert this import' }).click();
     await page.getByText('Revert started').waitFor();
     // The revert runs as a workflow: reload until the page says it is done.
-    for (let i = 0; i < 60; i++) {
-      if ((await page.locator('#reverted-badge').count()) > 0) break;
-      await page.waitForTimeout(500);
-      await page.reload();
-    }
+    await eventually(async () => (await page.locator('#reverted-badge').count()) > 0 || (await page.reload(), false), 'the page to say the import is reverted');
     assert.equal(await page.locator('#reverted-badge').textContent(), 'Reverted');
     assert.match((await page.locator('dl.facts', { hasText: 'Import id' }).textContent()) ?? '', /Reverted[\s\S]*20 deleted, 0 restored/);
     assert.equal((await sql`SELECT count(*)::int AS n FROM courses WHERE created_by_import = ${id}`)[0]!.n, 0);

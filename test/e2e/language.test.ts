@@ -67,9 +67,10 @@ describe('languages in the browser', () => {
     // The monitoring page and its live script speak French too.
     await page.goto('/admin-dashboard/pipeline/monitoring/');
     await page.getByRole('heading', { name: 'Supervision de la chaîne' }).waitFor();
-    await page.waitForTimeout(2500); // one refresh of public/monitoring.js
-    assert.doesNotMatch((await page.locator('[data-mon="running"]').textContent()) ?? '', /No import is running/);
+    // Once public/monitoring.js has refreshed the panel, what it wrote is French too.
+    await page.locator('[data-monitoring][data-refreshed]').waitFor({ state: 'attached' });
     assert.match((await page.locator('[data-mon="checked-at"]').textContent()) ?? '', /^\d{1,2} [a-zéû]+\.? \d{4}, \d{2}:\d{2}$/);
+    assert.doesNotMatch((await page.locator('[data-mon="running"]').textContent()) ?? '', /No import is running/);
     assert.deepEqual(jsErrors(page).filter((m) => !/Failed to load resource: .*404/.test(m)), []);
   });
 

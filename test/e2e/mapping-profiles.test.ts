@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { jsErrors, login, startE2E, type E2E } from './support/browser';
 import type { TestUser } from './support/users';
-import { eventually } from '../support/env';
+import { eventually } from '../support/wait';
 import { DropWatcher } from '../../src/watcher/drop-watcher';
 import { logger } from '../../src/logger';
 import type { ImportRecord } from '../../src/db/imports';

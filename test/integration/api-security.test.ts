@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import Router from '@koa/router';
 import { startAdmin, type TestAdmin } from '../e2e/support/app';
 import { createUser, type TestUser } from '../e2e/support/users';
-import { HttpSession, sessionCookie } from '../e2e/support/http';
+import { HttpSession, sessionCookie } from '../support/http-session';
 import { featureRouters } from '../../src/api/app';
 import { isPublic, viewerMayWrite } from '../../src/api/middleware/auth';
 import { uploadBody } from '../../src/api/middleware/body';

@@ -7,8 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BrowserSession } from '../support/browser-session';
-import { count, createTestEnv, eventually, type TestEnv } from '../support/env';
+import { HttpSession } from '../support/http-session';
+import { count, createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { createApp } from '../../src/api/app';
 import { authRoutes } from '../../src/api/routes/auth';
 import { importRoutes } from '../../src/api/routes/imports';
@@ -28,18 +29,15 @@ let base: string;
 const PASSWORD = 'correct horse battery staple 42';
 const RUN = Math.random().toString(36).slice(2, 8);
 
-class Session extends BrowserSession {
+class Session extends HttpSession {
   constructor() {
     super(() => base);
   }
 
-  override login(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/categories/'): Promise<void> {
-    return super.login(email, password, csrfPage);
+  override signIn(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/categories/'): Promise<void> {
+    return super.signIn(email, password, csrfPage);
   }
 
-  post(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.fetch(path, { method: 'POST', body: new URLSearchParams({ _csrf: this.csrf, ...fields }) });
-  }
 
   async json<T>(path: string): Promise<T> {
     const res = await this.fetch(path, { headers: { Accept: 'application/json' } });
@@ -85,7 +83,7 @@ before(async () => {
   await insertUser(t.sql, { email: 'admin@example.com', role: 'admin', passwordHash: hash, createdBy: null });
   await insertUser(t.sql, { email: 'viewer@example.com', role: 'viewer', passwordHash: hash, createdBy: null });
   admin = new Session();
-  await admin.login('admin@example.com');
+  await admin.signIn('admin@example.com');
 });
 
 after(async () => {
@@ -126,10 +124,10 @@ describe('category taxonomy', () => {
     assert.deepEqual((await rowsOf(first.id)).flatMap((r) => codes(r.warnings)), [], 'no category warnings without a taxonomy');
 
     const viewer = new Session();
-    await viewer.login('viewer@example.com');
-    assert.equal((await viewer.post('/admin-dashboard/categories/seed', {})).status, 403);
+    await viewer.signIn('viewer@example.com');
+    assert.equal((await viewer.postForm('/admin-dashboard/categories/seed', {})).status, 403);
 
-    assert.equal((await admin.post('/admin-dashboard/categories/seed', {})).status, 303);
+    assert.equal((await admin.postForm('/admin-dashboard/categories/seed', {})).status, 303);
     const list = await admin.json<{ categories: { id: number; nameFr: string; nameEn: string; courses: number }[] }>('/admin-dashboard/categories/');
     const byEn = Object.fromEntries(list.categories.map((c) => [c.nameEn, c]));
     assert.deepEqual(Object.keys(byEn).sort(), ['Data', 'Development', 'Office software']);
@@ -137,7 +135,7 @@ describe('category taxonomy', () => {
     assert.equal(byEn.Development!.courses, 3);
     assert.equal(byEn.Data!.nameFr, 'Données');
     // Seeding again creates nothing.
-    assert.equal((await admin.post('/admin-dashboard/categories/seed', {})).status, 303);
+    assert.equal((await admin.postForm('/admin-dashboard/categories/seed', {})).status, 303);
     assert.equal(await count(t.sql`SELECT count(*)::int AS n FROM categories`), 3);
 
     // The courses page: one facet line per category, named in the reader's language, counted by Elasticsearch.
@@ -151,7 +149,7 @@ describe('category taxonomy', () => {
 
   test('an import matches names in either language, synonyms and translations; an unknown or missing value waits for review', async () => {
     policy('suggest');
-    const created = await admin.post('/admin-dashboard/categories/', { name_fr: 'Langues', name_en: 'Languages', synonyms: 'Anglais\nEnglish', parent_id: '' });
+    const created = await admin.postForm('/admin-dashboard/categories/', { name_fr: 'Langues', name_en: 'Languages', synonyms: 'Anglais\nEnglish', parent_id: '' });
     assert.equal(created.status, 303);
     const langues = await categoryId('Languages');
     const imp = await admin.importCsv(`connues-${RUN}.csv`, [
@@ -190,7 +188,7 @@ describe('category taxonomy', () => {
     assert.equal(dry.status, 'awaiting_confirmation');
     assert.deepEqual((await rowsOf(dry.id)).map((r) => codes(r.warnings)), [['category_created'], ['category_created']]);
     assert.equal(await count(t.sql`SELECT count(*)::int AS n FROM categories WHERE name_fr = 'Astrophysique'`), 0, 'a preview creates nothing');
-    assert.equal((await admin.post(`/admin-dashboard/imports/${dry.id}/confirm/`, {})).status, 303);
+    assert.equal((await admin.postForm(`/admin-dashboard/imports/${dry.id}/confirm/`, {})).status, 303);
     await eventually(async () => {
       const [r] = await t.sql<{ status: string }[]>`SELECT status FROM imports WHERE id = ${dry.id}`;
       return r?.status === 'succeeded' || undefined;
@@ -234,7 +232,7 @@ describe('category taxonomy', () => {
     assert.deepEqual(stored.map((s) => [s.row_number, s.applied, s.course_id, s.model_version]), [[2, true, null, 7], [3, false, null, 7]]);
     assert.equal(stored[0]!.course_key, `title:tableaux croises excel ${RUN}`);
 
-    assert.equal((await admin.post(`/admin-dashboard/imports/${dry.id}/confirm/`, {})).status, 303);
+    assert.equal((await admin.postForm(`/admin-dashboard/imports/${dry.id}/confirm/`, {})).status, 303);
     await eventually(async () => {
       const [r] = await t.sql<{ status: string }[]>`SELECT status FROM imports WHERE id = ${dry.id}`;
       return r?.status === 'succeeded' || undefined;
@@ -252,7 +250,7 @@ describe('category taxonomy', () => {
   test('merging: courses follow and are re-indexed, the facet shows one category, counts equal in PostgreSQL and Elasticsearch', async () => {
     policy('suggest');
     for (const [fr, enName] of [['Vente', 'Sales'], ['Ventes', 'Selling']] as const) {
-      assert.equal((await admin.post('/admin-dashboard/categories/', { name_fr: fr, name_en: enName, synonyms: '', parent_id: '' })).status, 303);
+      assert.equal((await admin.postForm('/admin-dashboard/categories/', { name_fr: fr, name_en: enName, synonyms: '', parent_id: '' })).status, 303);
     }
     const sales = await categoryId('Sales');
     const selling = await categoryId('Selling');
@@ -262,7 +260,7 @@ describe('category taxonomy', () => {
     let facet = await admin.json<Facets>('/admin-dashboard/courses/');
     assert.equal(facet.facets.category_id.find((b) => b.value === String(selling))?.count, 1);
 
-    const merged = await admin.post(`/admin-dashboard/categories/${selling}/merge`, { into: String(sales) });
+    const merged = await admin.postForm(`/admin-dashboard/categories/${selling}/merge`, { into: String(sales) });
     assert.equal(merged.status, 303);
     const pg = await count(t.sql`SELECT count(*)::int AS n FROM courses WHERE category_id = ${sales}`);
     assert.equal(pg, 3);
@@ -283,15 +281,15 @@ describe('category taxonomy', () => {
 
   test('two levels at most, bounded input, and a deactivated category no longer matches', async () => {
     const parent = await categoryId('Development');
-    const res = await admin.post('/admin-dashboard/categories/', { name_fr: 'Web', name_en: 'Web', synonyms: '', parent_id: String(parent) });
+    const res = await admin.postForm('/admin-dashboard/categories/', { name_fr: 'Web', name_en: 'Web', synonyms: '', parent_id: String(parent) });
     assert.equal(res.status, 303);
     const web = await categoryId('Web');
-    const third = await admin.post('/admin-dashboard/categories/', { name_fr: 'React', name_en: 'React', synonyms: '', parent_id: String(web) });
+    const third = await admin.postForm('/admin-dashboard/categories/', { name_fr: 'React', name_en: 'React', synonyms: '', parent_id: String(web) });
     assert.equal(third.status, 400);
     assert.match(await third.text(), /deux niveaux au plus|two levels at most/);
-    const long = await admin.post('/admin-dashboard/categories/', { name_fr: 'x'.repeat(201), name_en: 'X', synonyms: '', parent_id: '' });
+    const long = await admin.postForm('/admin-dashboard/categories/', { name_fr: 'x'.repeat(201), name_en: 'X', synonyms: '', parent_id: '' });
     assert.equal(long.status, 400);
-    assert.equal((await admin.post(`/admin-dashboard/categories/${web}/active`, { active: 'false' })).status, 303);
+    assert.equal((await admin.postForm(`/admin-dashboard/categories/${web}/active`, { active: 'false' })).status, 303);
     policy('suggest');
     const imp = await admin.importCsv(`desactivee-${RUN}.csv`, [course('Hooks', 'Web')]);
     const [row] = await rowsOf(imp.id);

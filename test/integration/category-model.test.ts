@@ -12,7 +12,7 @@ import { decideSuggestion, listCategoryModels, listPendingSuggestions, replaceCo
 import type { TrainingOutcome } from '../../src/categorise/training';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { eventually } from '../support/env';
+import { eventually } from '../support/wait';
 import { startImport } from '../../src/temporal/start-import';
 import { discardSignal, progressQuery } from '../../src/contract';
 import { translator } from '../../src/i18n/i18n';

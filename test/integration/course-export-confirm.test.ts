@@ -3,7 +3,8 @@
 // delete and the import revert confirmations name the courses they affect (the first 50, and the count).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BrowserSession } from '../support/browser-session';
+import { HttpSession } from '../support/http-session';
+import { eventually } from '../support/wait';
 import { startAdmin, type TestAdmin } from '../e2e/support/app';
 import { createUser } from '../e2e/support/users';
 import { writeFile } from 'node:fs/promises';
@@ -14,15 +15,9 @@ import { startImport } from '../../src/temporal/start-import';
 let a: TestAdmin;
 let admin: { email: string; password: string };
 
-class Session extends BrowserSession {
-  post(path: string, fields: [string, string][]): Promise<Response> {
-    return this.fetch(path, { method: 'POST', body: new URLSearchParams([['_csrf', this.csrf], ...fields]) });
-  }
-}
-
-async function signedIn(): Promise<Session> {
-  const s = new Session(() => a.url);
-  await s.login(admin.email, admin.password, '/admin-dashboard/courses/');
+async function signedIn(): Promise<HttpSession> {
+  const s = new HttpSession(() => a.url);
+  await s.signIn(admin.email, admin.password, '/admin-dashboard/courses/');
   return s;
 }
 
@@ -55,7 +50,7 @@ describe('exports', () => {
     const s = await signedIn();
     // Deactivate one course through the bulk action, as an admin would.
     const [row] = await a.t.sql<{ id: number }[]>`SELECT id FROM courses WHERE title = 'Export inactif'`;
-    const res = await s.post('/admin-dashboard/courses/bulk/', [['action', 'deactivate'], ['scope', 'ids'], ['ids', String(row!.id)]]);
+    const res = await s.postForm('/admin-dashboard/courses/bulk/', [['action', 'deactivate'], ['scope', 'ids'], ['ids', String(row!.id)]]);
     assert.equal(res.status, 303);
     assert.equal(await isActive('Export inactif'), false);
 
@@ -98,13 +93,13 @@ describe('exports', () => {
   test('the admin chooses the columns, and nothing ticked exports the list as filtered', async () => {
     const s = await signedIn();
     // The list's form: hidden filters, scope "ticked courses" with nothing ticked, two columns chosen.
-    const res = await s.post('/admin-dashboard/courses/export/', [['category', 'Export'], ['scope', 'ids'], ['format', 'csv'], ['columns', 'price'], ['columns', 'is_active']]);
+    const res = await s.postForm('/admin-dashboard/courses/export/', [['category', 'Export'], ['scope', 'ids'], ['format', 'csv'], ['columns', 'price'], ['columns', 'is_active']]);
     assert.equal(res.status, 200);
     const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
     assert.equal(lines[0], 'title,price,is_active', 'the title always, then the chosen columns in their usual order');
     assert.deepEqual(lines.slice(1).sort(), ['Export actif,0,true', 'Export inactif,12.5,false']);
 
-    const json = (await (await s.post('/admin-dashboard/courses/export/', [['category', 'Export'], ['format', 'json'], ['columns', 'lessons']])).json()) as Record<string, unknown>[];
+    const json = (await (await s.postForm('/admin-dashboard/courses/export/', [['category', 'Export'], ['format', 'json'], ['columns', 'lessons']])).json()) as Record<string, unknown>[];
     assert.deepEqual(json.map((r) => Object.keys(r)), [['title', 'lessons'], ['title', 'lessons']]);
 
     // No column chosen: every column.
@@ -116,7 +111,7 @@ describe('exports', () => {
 describe('confirmations name the courses they affect', () => {
   test('bulk delete of every matching course: the first 50 of 55 named, and the count', async () => {
     const s = await signedIn();
-    const res = await s.post('/admin-dashboard/courses/bulk/', [['action', 'delete'], ['scope', 'all'], ['category', 'Lot']]);
+    const res = await s.postForm('/admin-dashboard/courses/bulk/', [['action', 'delete'], ['scope', 'all'], ['category', 'Lot']]);
     assert.equal(res.status, 200);
     const html = await res.text();
     assert.match(html, /Delete 55 courses\?/);
@@ -131,7 +126,7 @@ describe('confirmations name the courses they affect', () => {
   test('bulk delete of ticked courses names them all', async () => {
     const s = await signedIn();
     const ids = await a.t.sql<{ id: number; title: string }[]>`SELECT id, title FROM courses WHERE category = 'Lot' ORDER BY title LIMIT 2`;
-    const res = await s.post('/admin-dashboard/courses/bulk/', [['action', 'delete'], ['scope', 'ids'], ...ids.map((r): [string, string] => ['ids', String(r.id)])]);
+    const res = await s.postForm('/admin-dashboard/courses/bulk/', [['action', 'delete'], ['scope', 'ids'], ...ids.map((r): [string, string] => ['ids', String(r.id)])]);
     const html = await res.text();
     assert.match(html, /The courses:/);
     for (const r of ids) assert.ok(html.includes(`<a href="/admin-dashboard/courses/${r.id}/">${r.title}</a>`), r.title);
@@ -161,20 +156,14 @@ describe('the preview of a dry run', () => {
     const started = await startImport(a.t.client, a.t.config, { path: file, fileName: 'preview.json', source: 'api', mode: 'create_or_update', dryRun: true, startedBy: 'test' });
     const importId = started.importId;
     // Wait for what the admin waits for: the preview, ready for a decision.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const [imp] = await a.t.sql<{ status: string }[]>`SELECT status FROM imports WHERE id = ${importId}`;
-      if (imp?.status === 'awaiting_confirmation') break;
-      assert.ok(Date.now() < deadline, `the preview is ready (status ${imp?.status})`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(async () => (await a.t.sql<{ status: string }[]>`SELECT status FROM imports WHERE id = ${importId}`)[0]?.status === 'awaiting_confirmation', 'the preview to be ready');
     const html = await (await s.fetch(`/admin-dashboard/imports/${importId}/`)).text();
     assert.match(html, /<p class="muted" data-created-summary>Aperçu · advanced · video · €30\.00 · 2\.5 hrs · 3 lessons<\/p>/);
     const lessons = /<li data-change-field="lessons">([\s\S]*?)<\/div><\/li>/.exec(html)?.[1] ?? '';
     const lists = [...lessons.matchAll(/<ol class="lesson-list">([\s\S]*?)<\/ol>/g)].map((m) => [...m[1]!.matchAll(/<li>([^<]*)<\/li>/g)].map((x) => x[1]));
     assert.deepEqual(lists, [['Un', 'Deux'], ['Deux', 'Un', 'Trois']]);
     assert.ok(!/lessons<\/strong>: <del>\[\{/.test(html), 'no JSON');
-    const res = await s.post(`/admin-dashboard/imports/${importId}/discard/`, []);
+    const res = await s.postForm(`/admin-dashboard/imports/${importId}/discard/`, []);
     assert.equal(res.status, 303);
   });
 });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BrowserSession } from '../support/browser-session';
+import { HttpSession } from '../support/http-session';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { course, importJson } from './courses-helpers';
 import { createApp } from '../../src/api/app';
@@ -29,18 +29,15 @@ let viewerToken: string;
 let watcher: DropWatcher;
 const PASSWORD = 'correct horse battery staple 42';
 
-class Session extends BrowserSession {
+class Session extends HttpSession {
   constructor() {
     super(() => base);
   }
 
-  override login(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/courses/'): Promise<void> {
-    return super.login(email, password, csrfPage);
+  override signIn(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/courses/'): Promise<void> {
+    return super.signIn(email, password, csrfPage);
   }
 
-  post(path: string, fields: [string, string][]): Promise<Response> {
-    return this.fetch(path, { method: 'POST', body: new URLSearchParams([['_csrf', this.csrf], ...fields]) });
-  }
 }
 
 const bearer = (token: string, init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` } });
@@ -86,7 +83,7 @@ after(async () => {
 describe('course list', () => {
   test('search shows escaped highlights and facet counts, and is recorded', async () => {
     const s = new Session();
-    await s.login('admin@example.com');
+    await s.signIn('admin@example.com');
     const html = await (await s.fetch('/admin-dashboard/courses/?q=debutant')).text();
     assert.match(html, /<mark>débutants<\/mark>/);
     assert.match(html, /1 course matching “debutant”/);
@@ -108,7 +105,7 @@ describe('course list', () => {
 
   test("a course's page shows its fields, lessons and the import that created it", async () => {
     const s = new Session();
-    await s.login('viewer@example.com');
+    await s.signIn('viewer@example.com');
     const html = await (await s.fetch(`/admin-dashboard/courses/${await idOf('Rust avancé')}/`)).text();
     assert.match(html, /<h1>Rust avancé<\/h1>/);
     assert.match(html, /courses\.json/);
@@ -120,13 +117,13 @@ describe('course list', () => {
 describe('bulk actions over HTTP', () => {
   test('a viewer cannot run one; an admin deactivates ticked courses and the list shows it', async () => {
     const viewer = new Session();
-    await viewer.login('viewer@example.com');
+    await viewer.signIn('viewer@example.com');
     const id = await idOf('Cours de cuisine');
-    assert.equal((await viewer.post('/admin-dashboard/courses/bulk/', [['action', 'deactivate'], ['ids', String(id)]])).status, 403);
+    assert.equal((await viewer.postForm('/admin-dashboard/courses/bulk/', [['action', 'deactivate'], ['ids', String(id)]])).status, 403);
 
     const s = new Session();
-    await s.login('admin@example.com');
-    const res = await s.post('/admin-dashboard/courses/bulk/', [['action', 'deactivate'], ['scope', 'ids'], ['ids', String(id)]]);
+    await s.signIn('admin@example.com');
+    const res = await s.postForm('/admin-dashboard/courses/bulk/', [['action', 'deactivate'], ['scope', 'ids'], ['ids', String(id)]]);
     assert.equal(res.status, 303);
     const html = await (await s.fetch(res.headers.get('location') ?? '/admin-dashboard/courses/')).text();
     assert.match(html, /1 course deactivated/);
@@ -138,13 +135,13 @@ describe('bulk actions over HTTP', () => {
 
   test('delete asks for confirmation first, then removes the courses', async () => {
     const s = new Session();
-    await s.login('admin@example.com');
-    const first = await s.post('/admin-dashboard/courses/bulk/', [['action', 'delete'], ['scope', 'all'], ['q', 'rust']]);
+    await s.signIn('admin@example.com');
+    const first = await s.postForm('/admin-dashboard/courses/bulk/', [['action', 'delete'], ['scope', 'all'], ['q', 'rust']]);
     assert.equal(first.status, 200);
     const page = await first.text();
     assert.match(page, /Delete 1 course\?/);
     assert.equal((await t.sql`SELECT 1 FROM courses WHERE title = 'Rust avancé'`).length, 1, 'nothing deleted yet');
-    const confirmed = await s.post('/admin-dashboard/courses/bulk/', [['action', 'delete'], ['confirm', 'yes'], ['scope', 'all'], ['q', 'rust']]);
+    const confirmed = await s.postForm('/admin-dashboard/courses/bulk/', [['action', 'delete'], ['confirm', 'yes'], ['scope', 'all'], ['q', 'rust']]);
     assert.equal(confirmed.status, 303);
     assert.equal((await t.sql`SELECT 1 FROM courses WHERE title = 'Rust avancé'`).length, 0);
     const after = (await (await fetch(`${base}/admin-dashboard/courses/?q=rust`, bearer(adminToken))).json()) as { total: number };
@@ -165,8 +162,8 @@ describe('bulk actions over HTTP', () => {
 
   test('exports download as CSV with the import columns, for viewers too', async () => {
     const viewer = new Session();
-    await viewer.login('viewer@example.com');
-    const res = await viewer.post('/admin-dashboard/courses/export/', [['format', 'csv'], ['scope', 'all'], ['q', 'python']]);
+    await viewer.signIn('viewer@example.com');
+    const res = await viewer.postForm('/admin-dashboard/courses/export/', [['format', 'csv'], ['scope', 'all'], ['q', 'python']]);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="courses-.*\.csv"/);
     const text = await res.text();
@@ -214,7 +211,7 @@ describe('operations', () => {
 
   test('the dashboard, the monitoring page and search analytics render their figures', async () => {
     const s = new Session();
-    await s.login('viewer@example.com');
+    await s.signIn('viewer@example.com');
     const dash = await (await s.fetch('/admin-dashboard/')).text();
     assert.match(dash, /data-figure="imports-today">1</);
     assert.match(dash, /data-figure="courses">2</);

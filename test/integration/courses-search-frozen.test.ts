@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { startAdmin, type TestAdmin } from '../e2e/support/app';
 import { createUser, type TestUser } from '../e2e/support/users';
-import { HttpSession } from '../e2e/support/http';
+import { HttpSession } from '../support/http-session';
 import { listen } from '../../src/api/listen';
 import { loadConfig } from '../../src/config';
 import { createSearchClient } from '../../src/search/client';

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { BrowserSession } from '../support/browser-session';
-import { count, createTestEnv, eventually, type TestEnv } from '../support/env';
+import { HttpSession } from '../support/http-session';
+import { count, createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { removeCertificate, selfSignedCertificate, startHttpsPeer, type HttpsPeer, type SelfSigned } from '../support/https-peer';
 import { createApp } from '../../src/api/app';
 import { authRoutes } from '../../src/api/routes/auth';
@@ -34,12 +35,9 @@ const nightly = toCsv([
   { title: `Nightly B ${RUN}`, description: 'From the marketplace export', difficulty: 'intermediate', learning_mode: 'video', price: 5, is_free: false },
 ]);
 
-class Session extends BrowserSession {
+class Session extends HttpSession {
   constructor() {
     super(() => base);
-  }
-  post(path: string, fields: Record<string, string> = {}): Promise<Response> {
-    return this.fetch(path, { method: 'POST', body: new URLSearchParams({ _csrf: this.csrf, ...fields }) });
   }
 }
 
@@ -76,7 +74,7 @@ async function runs(feedId: string): Promise<FeedRun[]> {
 async function runNow(s: Session, feedId: string, n: number): Promise<FeedRun> {
   // A manual run has a fixed workflow id: wait until the previous one has closed (its result recorded) before clicking again.
   await t.client.workflow.getHandle(`${feedScheduleId(t.config, feedId)}-now`).result().catch(() => {});
-  const res = await s.post(`/admin-dashboard/feeds/${feedId}/run`);
+  const res = await s.postForm(`/admin-dashboard/feeds/${feedId}/run`);
   assert.equal(res.status, 303);
   return eventually(async () => (await runs(feedId))[n - 1], `run ${n} of the feed`, 180_000);
 }
@@ -84,8 +82,8 @@ async function runNow(s: Session, feedId: string, n: number): Promise<FeedRun> {
 describe('feeds', () => {
   test('a feed that runs twice imports once; the unchanged run is in its history', async () => {
     const admin = new Session();
-    await admin.login('admin@example.com', PASSWORD, '/admin-dashboard/feeds/');
-    const created = await admin.post('/admin-dashboard/feeds/', { name: 'Marketplace', url: `${peer.origin}/marketplace/export.csv`, schedule: '0 3 * * *', mode: 'create_or_update' });
+    await admin.signIn('admin@example.com', PASSWORD, '/admin-dashboard/feeds/');
+    const created = await admin.postForm('/admin-dashboard/feeds/', { name: 'Marketplace', url: `${peer.origin}/marketplace/export.csv`, schedule: '0 3 * * *', mode: 'create_or_update' });
     assert.equal(created.status, 303);
     const feedId = /\/admin-dashboard\/feeds\/([0-9a-f-]{36})\/$/.exec(created.headers.get('location') ?? '')?.[1];
     assert.ok(feedId, `redirected to the feed's page, got ${created.headers.get('location')}`);
@@ -143,19 +141,19 @@ describe('feeds', () => {
 
   test('pause and resume reach the Schedule; viewers read and cannot change; delete removes the Schedule', async () => {
     const admin = new Session();
-    await admin.login('admin@example.com', PASSWORD, '/admin-dashboard/feeds/');
-    const created = await admin.post('/admin-dashboard/feeds/', { name: 'Every six hours', url: `${peer.origin}/marketplace/export.csv?token=s3cret`, schedule: '6h' });
+    await admin.signIn('admin@example.com', PASSWORD, '/admin-dashboard/feeds/');
+    const created = await admin.postForm('/admin-dashboard/feeds/', { name: 'Every six hours', url: `${peer.origin}/marketplace/export.csv?token=s3cret`, schedule: '6h' });
     assert.equal(created.status, 303);
     const feedId = /feeds\/([0-9a-f-]{36})\//.exec(created.headers.get('location') ?? '')?.[1]!;
     const handle = t.client.schedule.getHandle(feedScheduleId(t.config, feedId));
     assert.equal((await handle.describe()).spec.intervals?.[0]?.every, 6 * 3600 * 1000);
 
-    assert.equal((await admin.post(`/admin-dashboard/feeds/${feedId}/pause`)).status, 303);
+    assert.equal((await admin.postForm(`/admin-dashboard/feeds/${feedId}/pause`)).status, 303);
     assert.equal((await handle.describe()).state.paused, true);
     assert.match(await (await admin.fetch(`/admin-dashboard/feeds/${feedId}/`)).text(), /id="feed-state">Paused</);
 
     const viewer = new Session();
-    await viewer.login('viewer@example.com', PASSWORD, '/admin-dashboard/feeds/');
+    await viewer.signIn('viewer@example.com', PASSWORD, '/admin-dashboard/feeds/');
     const viewerPage = await (await viewer.fetch('/admin-dashboard/feeds/')).text();
     assert.match(viewerPage, /Every six hours/);
     assert.doesNotMatch(viewerPage, /Run now|New feed/);
@@ -163,7 +161,7 @@ describe('feeds', () => {
     assert.match(viewerPage, /marketplace\/export\.csv\?…/);
     assert.doesNotMatch(viewerPage + (await (await viewer.fetch(`/admin-dashboard/feeds/${feedId}/`)).text()), /s3cret/);
     assert.match(await (await admin.fetch(`/admin-dashboard/feeds/${feedId}/`)).text(), /export\.csv\?token=s3cret/);
-    assert.equal((await viewer.post(`/admin-dashboard/feeds/${feedId}/resume`)).status, 403);
+    assert.equal((await viewer.postForm(`/admin-dashboard/feeds/${feedId}/resume`)).status, 403);
     assert.equal((await handle.describe()).state.paused, true);
 
     // A form without the CSRF token changes nothing.
@@ -171,25 +169,25 @@ describe('feeds', () => {
     assert.equal(forged.status, 403);
     assert.equal((await handle.describe()).state.paused, true);
 
-    assert.equal((await admin.post(`/admin-dashboard/feeds/${feedId}/resume`)).status, 303);
+    assert.equal((await admin.postForm(`/admin-dashboard/feeds/${feedId}/resume`)).status, 303);
     assert.equal((await handle.describe()).state.paused, false);
 
     // Refused at creation: a loopback URL that is not allowed, and a schedule that is not one.
-    const loopback = await admin.post('/admin-dashboard/feeds/', { name: 'Internal', url: 'https://127.0.0.1:1/x.csv', schedule: '1d' });
+    const loopback = await admin.postForm('/admin-dashboard/feeds/', { name: 'Internal', url: 'https://127.0.0.1:1/x.csv', schedule: '1d' });
     assert.equal(loopback.status, 422);
     assert.match(await loopback.text(), /a loopback address/);
-    const badSchedule = await admin.post('/admin-dashboard/feeds/', { name: 'Too often', url: `${peer.origin}/marketplace/export.csv`, schedule: '1m' });
+    const badSchedule = await admin.postForm('/admin-dashboard/feeds/', { name: 'Too often', url: `${peer.origin}/marketplace/export.csv`, schedule: '1m' });
     assert.equal(badSchedule.status, 400);
     assert.match(await badSchedule.text(), /shorter than 5 minutes/);
 
     // A Schedule lost with its namespace comes back when the worker starts, paused if the feed is.
-    assert.equal((await admin.post(`/admin-dashboard/feeds/${feedId}/pause`)).status, 303);
+    assert.equal((await admin.postForm(`/admin-dashboard/feeds/${feedId}/pause`)).status, 303);
     await handle.delete();
     assert.ok((await ensureFeedSchedules(t.client, t.config, t.sql)).includes(feedId));
     assert.equal((await handle.describe()).state.paused, true);
     assert.deepEqual(await ensureFeedSchedules(t.client, t.config, t.sql), []);
 
-    assert.equal((await admin.post(`/admin-dashboard/feeds/${feedId}/delete`)).status, 303);
+    assert.equal((await admin.postForm(`/admin-dashboard/feeds/${feedId}/delete`)).status, 303);
     await assert.rejects(handle.describe(), ScheduleNotFoundError);
     assert.equal(await count(t.sql`SELECT count(*)::int AS n FROM feeds WHERE id = ${feedId}`), 0);
   });

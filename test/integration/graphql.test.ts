@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema, type IntrospectionQuery } from 'graphql';
 import { startAdmin, type TestAdmin } from '../e2e/support/app';
 import { createUser } from '../e2e/support/users';
-import { HttpSession } from '../e2e/support/http';
+import { HttpSession } from '../support/http-session';
 import { insertApiToken } from '../../src/db/api-tokens';
 import { newApiToken } from '../../src/api/secrets';
 import { toCsv } from '../../src/domain/templates';

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
-import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
 import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer';
 import { DropWatcher } from '../../src/watcher/drop-watcher';
@@ -18,7 +19,7 @@ import { startMetricsServer } from '../../src/metrics/server';
 import { startImport } from '../../src/temporal/start-import';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app';
-import { HttpSession } from '../e2e/support/http';
+import { HttpSession } from '../support/http-session';
 import { createUser } from '../e2e/support/users';
 import { importOutcome } from '../../src/temporal/import-outcome';
 

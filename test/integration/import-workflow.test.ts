@@ -8,7 +8,8 @@ import { heartbeat, sleep as activitySleep, ApplicationFailure } from '@temporal
 import { WorkflowFailedError } from '@temporalio/client';
 import { importOutcome } from '../../src/temporal/import-outcome';
 import { Worker } from '@temporalio/worker';
-import { createTestEnv, eventually, workflowBundle, type TestEnv } from '../support/env';
+import { createTestEnv, workflowBundle, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { connectWorker } from '../../src/temporal/connect';
 import { importFile } from '../../src/workflows';
 import { confirmSignal, discardSignal, progressQuery, type ActionCounts, type ImportInput, type ImportSummary, type Preview } from '../../src/contract';

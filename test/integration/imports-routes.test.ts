@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir } from 'node:fs/promises';
-import { BrowserSession } from '../support/browser-session';
-import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { HttpSession } from '../support/http-session';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { createApp } from '../../src/api/app';
 import { authRoutes } from '../../src/api/routes/auth';
 import { importRoutes } from '../../src/api/routes/imports';
@@ -31,13 +32,13 @@ let viewerToken: string;
 const PASSWORD = 'correct horse battery staple 42';
 
 /** A browser-like session: cookies kept, redirects not followed (the tests look at them). */
-class Session extends BrowserSession {
+class Session extends HttpSession {
   constructor() {
     super(() => base);
   }
 
-  override login(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/courses/import/'): Promise<void> {
-    return super.login(email, password, csrfPage);
+  override signIn(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/courses/import/'): Promise<void> {
+    return super.signIn(email, password, csrfPage);
   }
 
   /** The upload form, as a browser sends it. */
@@ -48,9 +49,6 @@ class Session extends BrowserSession {
     return this.fetch(`/admin-dashboard/courses/import/?_csrf=${encodeURIComponent(csrf)}`, { method: 'POST', body: form });
   }
 
-  post(path: string, fields: Record<string, string> = {}): Promise<Response> {
-    return this.fetch(path, { method: 'POST', body: new URLSearchParams({ _csrf: this.csrf, ...fields }) });
-  }
 }
 
 /** The upload page a refused plain-form upload leads to: its address has no token; the page states the reason. */
@@ -126,7 +124,7 @@ after(async () => {
 describe('upload form', () => {
   test('a test-mode upload shows the preview; Confirm applies it without a new upload', async () => {
     const s = new Session();
-    await s.login('admin@example.com');
+    await s.signIn('admin@example.com');
     const res = await s.upload('catalogue.csv', csv([course('Route One'), course('Route Two'), course('Bad Level', { difficulty: 'expertissime' })]), { mode: 'create_or_update', dry_run: 'true' });
     assert.equal(res.status, 303);
     const id = importIdFrom(res.headers.get('location'));
@@ -139,7 +137,7 @@ describe('upload form', () => {
     assert.match(page, /data-row="4"[\s\S]*?data-action="error"[\s\S]*?difficulty/);
     assert.equal((await t.sql`SELECT count(*)::int AS n FROM courses WHERE title LIKE 'Route %'`)[0]!.n, 0);
 
-    const confirm = await s.post(`/admin-dashboard/imports/${id}/confirm/`);
+    const confirm = await s.postForm(`/admin-dashboard/imports/${id}/confirm/`);
     assert.equal(confirm.status, 303);
     const done = await finished(id);
     assert.equal(done.status, 'succeeded_with_errors');
@@ -165,11 +163,11 @@ describe('upload form', () => {
 
   test('Discard writes nothing; a second decision is refused with a message', async () => {
     const s = new Session();
-    await s.login('admin@example.com');
+    await s.signIn('admin@example.com');
     const res = await s.upload('discard-me.json', JSON.stringify([course('Never Here')]), { dry_run: 'true' });
     const id = importIdFrom(res.headers.get('location'));
     await eventually(async () => (await statusOf(id)).status === 'awaiting_confirmation', 'the preview');
-    assert.equal((await s.post(`/admin-dashboard/imports/${id}/discard/`)).status, 303);
+    assert.equal((await s.postForm(`/admin-dashboard/imports/${id}/discard/`)).status, 303);
     const done = await finished(id);
     assert.equal(done.status, 'discarded');
     assert.equal((await t.sql`SELECT count(*)::int AS n FROM courses WHERE title = 'Never Here'`)[0]!.n, 0);
@@ -180,7 +178,7 @@ describe('upload form', () => {
 
   test('over the size limit: 413 with a clear message, and nothing left in incoming/', async () => {
     const s = new Session();
-    await s.login('admin@example.com');
+    await s.signIn('admin@example.com');
     // The plain form (scripts off) carries its token in the address: it is sent back to the form (303), which says why.
     const res = await s.upload('big.csv', Buffer.alloc(80 * 1024, 'a'));
     assert.equal(res.status, 303);
@@ -212,7 +210,7 @@ describe('upload form', () => {
     assert.equal(lying.status, 415);
     assert.match(((await lying.json()) as { detail: string }).detail, /named \.xlsx but its content is text/);
     const s = new Session();
-    await s.login('admin@example.com');
+    await s.signIn('admin@example.com');
     const form = await s.upload('../../etc/passwd.exe', 'x');
     assert.equal(form.status, 303);
     assert.match(await (await refusedPage(s, form)).text(), /passwd\.exe has the extension \.exe/);
@@ -221,11 +219,11 @@ describe('upload form', () => {
 
   test('an upload without the CSRF token is refused before anything is stored; viewers cannot upload', async () => {
     const s = new Session();
-    await s.login('admin@example.com');
+    await s.signIn('admin@example.com');
     const res = await s.upload('x.csv', csv([course('No Csrf')]), {}, 'wrong');
     assert.equal(res.status, 403);
     const viewer = new Session();
-    await viewer.login('viewer@example.com');
+    await viewer.signIn('viewer@example.com');
     const v = await viewer.upload('x.csv', csv([course('Viewer')]));
     assert.equal(v.status, 403);
     assert.equal((await apiUpload('x.csv', csv([course('Viewer')]), {}, viewerToken)).status, 403);
@@ -285,7 +283,7 @@ describe('REST with an API token', () => {
 describe('history', () => {
   test('filters by status, source, date and file name, and paginates', async () => {
     const s = new Session();
-    await s.login('viewer@example.com');
+    await s.signIn('viewer@example.com');
     const page = async (q: string) => (await s.fetch(`/admin-dashboard/imports/?${q}`)).text();
     const rowsOf = (html: string) => [...html.matchAll(/<a href="\/admin-dashboard\/imports\/[0-9a-f-]{36}\/">([^<]+)<\/a>/g)].map((m) => m[1]);
 
@@ -317,7 +315,7 @@ describe('history', () => {
   test("an import's page shows options, who, counts, the timeline from Temporal and the Web UI link", async () => {
     const [imp] = await t.sql<{ id: string; workflow_id: string }[]>`SELECT id, workflow_id FROM imports WHERE file_name = 'api.csv'`;
     const s = new Session();
-    await s.login('viewer@example.com');
+    await s.signIn('viewer@example.com');
     const html = await (await s.fetch(`/admin-dashboard/imports/${imp!.id}/`)).text();
     assert.match(html, /Create only/);
     assert.match(html, /token:ci/);
@@ -325,7 +323,7 @@ describe('history', () => {
     for (const step of ['moveToProcessing', 'parse', 'normalize', 'upsert', 'index', 'archive']) assert.match(html, new RegExp(`<td>${step}</td>`));
     assert.ok(html.includes(`/namespaces/default/workflows/${imp!.workflow_id}`));
     assert.doesNotMatch(html, /Revert this import/, 'a viewer sees no revert button');
-    assert.equal((await s.post(`/admin-dashboard/imports/${imp!.id}/revert/`)).status, 403);
+    assert.equal((await s.postForm(`/admin-dashboard/imports/${imp!.id}/revert/`)).status, 403);
 
     // An import Temporal knows nothing of (refused before any run, or past retention): the ledger tells the steps.
     const [old] = await t.sql<{ id: string }[]>`SELECT id FROM imports WHERE file_name = 'paged-1.csv'`;
@@ -416,7 +414,7 @@ describe("the run as the Temporal Web UI shows it, and the same summary over RES
     assert.equal(summary.archivedTo, done.archivedTo);
 
     const s = new Session();
-    await s.login('viewer@example.com');
+    await s.signIn('viewer@example.com');
     const page = await (await s.fetch(`/admin-dashboard/imports/${importId}/`)).text();
     assert.ok(page.includes(escapeHtml(done.error!.message)), 'the admin page shows the same reason');
   });
@@ -440,7 +438,7 @@ describe("the run as the Temporal Web UI shows it, and the same summary over RES
 
     // Its page: the rows were not created, and nothing of the file is in the catalogue.
     const s = new Session();
-    await s.login('viewer@example.com');
+    await s.signIn('viewer@example.com');
     const page = await (await s.fetch(`/admin-dashboard/imports/${importId}/`)).text();
     assert.match(page, /id="nothing-written">Cancelled before any course was written/);
     assert.match(page, /data-action="create" data-not-applied>not created</);
@@ -457,7 +455,7 @@ describe("an import's page says one thing", () => {
 
   test('a preview offers Discard, not Cancel; once confirmed it loses its Test mode badge and shows what it did', async () => {
     const s = new Session();
-    await s.login('admin@example.com');
+    await s.signIn('admin@example.com');
     const res = await s.upload('page-state.csv', csv([course('Page State One')]), { dry_run: 'true' });
     const id = importIdFrom(res.headers.get('location'));
     await eventually(async () => (await statusOf(id)).status === 'awaiting_confirmation', 'the preview');
@@ -466,7 +464,7 @@ describe("an import's page says one thing", () => {
     assert.ok(preview.includes(`action="/admin-dashboard/imports/${id}/discard/"`), 'Discard is offered');
     assert.ok(!preview.includes(`action="/admin-dashboard/imports/${id}/cancel/"`), 'Cancel is not offered beside it');
 
-    assert.equal((await s.post(`/admin-dashboard/imports/${id}/confirm/`)).status, 303);
+    assert.equal((await s.postForm(`/admin-dashboard/imports/${id}/confirm/`)).status, 303);
     assert.equal((await finished(id)).status, 'succeeded');
     const page = await (await s.fetch(`/admin-dashboard/imports/${id}/`)).text();
     assert.doesNotMatch(page, /id="test-mode-badge"/, 'a confirmed import is no longer a test');
@@ -485,11 +483,11 @@ describe("an import's page says one thing", () => {
 
   test('a discarded preview does not read "Created 1": its counts and rows are what it would have done', async () => {
     const s = new Session();
-    await s.login('admin@example.com');
+    await s.signIn('admin@example.com');
     const res = await s.upload('page-discard.csv', csv([course('Page Discard One')]), { dry_run: 'true' });
     const id = importIdFrom(res.headers.get('location'));
     await eventually(async () => (await statusOf(id)).status === 'awaiting_confirmation', 'the preview');
-    assert.equal((await s.post(`/admin-dashboard/imports/${id}/discard/`)).status, 303);
+    assert.equal((await s.postForm(`/admin-dashboard/imports/${id}/discard/`)).status, 303);
     assert.equal((await finished(id)).status, 'discarded');
     const page = await (await s.fetch(`/admin-dashboard/imports/${id}/`)).text();
     assert.doesNotMatch(page, /<dt>Created<\/dt>/);

@@ -11,7 +11,7 @@ import { writeExport, type ExportFormat } from '../../src/courses/export';
 import { selectedCourses } from '../../src/courses/selection';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BrowserSession } from '../support/browser-session';
+import { HttpSession } from '../support/http-session';
 import { createApp } from '../../src/api/app';
 import { authRoutes } from '../../src/api/routes/auth';
 import { courseRoutes } from '../../src/api/routes/courses';
@@ -204,8 +204,8 @@ describe('on the courses page and in REST', () => {
   });
 
   test('a viewer exports ticked courses as cartridges, Moodle and Canvas files from the list', async () => {
-    const session = new BrowserSession(() => base);
-    await session.login('viewer@example.com', PASSWORD, '/admin-dashboard/courses/');
+    const session = new HttpSession(() => base);
+    await session.signIn('viewer@example.com', PASSWORD, '/admin-dashboard/courses/');
     const page = await (await session.fetch('/admin-dashboard/courses/')).text();
     for (const format of ['imscc', 'imscc11', 'moodle', 'canvas']) assert.match(page, new RegExp(`name="format" value="${format}"`));
     const post = (fields: [string, string][]) => session.fetch('/admin-dashboard/courses/export/', { method: 'POST', body: new URLSearchParams([['_csrf', session.csrf], ...fields]) });
@@ -227,8 +227,8 @@ describe('on the courses page and in REST', () => {
 
   test("a foreign cartridge's warnings read in French on its import's page", async () => {
     assert.ok(foreignImportId, 'the foreign cartridge was imported above');
-    const session = new BrowserSession(() => base);
-    await session.login('viewer@example.com', PASSWORD, '/admin-dashboard/courses/');
+    const session = new HttpSession(() => base);
+    await session.signIn('viewer@example.com', PASSWORD, '/admin-dashboard/courses/');
     const page = await (await session.fetch(`/admin-dashboard/imports/${foreignImportId}/`, { headers: { 'Accept-Language': 'fr' } })).text();
     const text = page.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
     assert.ok(text.includes("les métadonnées de la cartouche n'ont pas d'identifiant ; l'identifiant de son manifeste, BLACKBOARD-CHEM-1, sert d'identifiant externe (external_id)"), text);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startAdmin, type TestAdmin } from '../e2e/support/app';
-import { eventually } from '../support/env';
+import { eventually } from '../support/wait';
 import { DropWatcher } from '../../src/watcher/drop-watcher';
 import { logger } from '../../src/logger';
 import { insertUser } from '../../src/db/users';

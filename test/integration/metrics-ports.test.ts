@@ -8,7 +8,8 @@ import { Writable } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { startMetricsServer } from '../../src/metrics/server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer';
 import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer';
 import { startImport } from '../../src/temporal/start-import';
@@ -12,7 +13,7 @@ import { deliveriesOfImport } from '../../src/db/notifications';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app';
 import { logger } from '../../src/logger';
-import { HttpSession } from '../e2e/support/http';
+import { HttpSession } from '../support/http-session';
 import { createUser } from '../e2e/support/users';
 import { importOutcome } from '../../src/temporal/import-outcome';
 
@@ -52,6 +53,11 @@ async function runImport(fileName: string, content: string, startedBy: string): 
 
 const requestsTo = (p: string) => hooks.requests.filter((r) => r.path === p);
 
+/** Waits until the import's deliveries are over (its deliverNotice child workflow has completed): nothing can arrive after. */
+async function deliveriesOver(importId: string): Promise<void> {
+  await t.client.workflow.getHandle(`notify-${importId}`).result();
+}
+
 test("an import's email and webhook messages arrive once each, in each platform's format", async () => {
   const summary = await runImport(
     'catalogue <1>.csv',
@@ -78,8 +84,8 @@ test("an import's email and webhook messages arrive once each, in each platform'
   assert.equal(teams.attachments[0]!.contentType, 'application/vnd.microsoft.card.adaptive');
   assert.equal(requestsTo('/slack')[0]!.headers['idempotency-key'], `import:${summary.importId}:${(await deliveriesOfImport(t.sql, summary.importId)).find((d) => d.channel.startsWith('slack'))!.channel}`);
 
-  // Nothing more arrives later: once per import and channel.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Nothing more arrives once the deliveries are over: once per import and channel.
+  await deliveriesOver(summary.importId);
   assert.equal(smtp.messages.length, 1);
   assert.equal(requestsTo('/slack').length, 1);
   const deliveries = await deliveriesOfImport(t.sql, summary.importId);
@@ -113,7 +119,7 @@ test('an SMTP server refusing once: the email is retried and arrives exactly onc
   const summary = await runImport('retry-mail.csv', 'title,price\n"Mail retry course",5\n', 'cli:bob');
   assert.equal(summary.status, 'succeeded');
   const mails = await smtp.waitFor(1, 60_000);
-  await new Promise((r) => setTimeout(r, 1000));
+  await deliveriesOver(summary.importId);
   assert.equal(smtp.messages.length, 1);
   assert.match(mails[0]!.subject, /retry-mail\.csv/);
   const email = (await deliveriesOfImport(t.sql, summary.importId)).find((d) => d.channel === 'email');
@@ -134,7 +140,7 @@ test('a 429 waits for its Retry-After; a 400 is not retried and never fails the 
     const d = await deliveriesOfImport(t.sql, summary.importId);
     return d.find((x) => x.channel.startsWith('teams'))?.status === 'failed' && d.find((x) => x.channel.startsWith('slack'))?.status === 'sent';
   }, 'the deliveries to settle', 30_000);
-  await new Promise((r) => setTimeout(r, 1500));
+  await deliveriesOver(summary.importId);
   assert.equal(requestsTo('/teams').length, 1, 'a 400 is final');
   const [imp] = await t.sql`SELECT status FROM imports WHERE id = ${summary.importId}`;
   assert.equal(imp!.status, 'succeeded');

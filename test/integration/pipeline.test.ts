@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { count, createDropFolderEnv, eventually, finishedImport as waitFinished, type TestEnv } from '../support/env';
+import { count, createDropFolderEnv, finishedImport as waitFinished, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { DropWatcher } from '../../src/watcher/drop-watcher';
 import { logger } from '../../src/logger';
 import { getImport, type ImportRecord } from '../../src/db/imports';
@@ -110,6 +111,13 @@ describe('a file dropped into drop/', () => {
     const report = JSON.parse(await readFile(path.join(t.folder('error'), `${imp.id}__broken.json.report.json`), 'utf8'));
     assert.equal(report.status, 'failed');
     assert.match(report.error.message, /line 3/);
+    // Issue 11: whoever dropped the file reads the reason in French or in English, with its code and parameters.
+    assert.equal(report.error.code, 'malformed');
+    assert.equal(report.error.params.reason, 'jsonExpectedComma');
+    assert.match(report.error.messages.fr, /^Le JSON est mal formé ligne 3, colonne \d+ : une virgule est attendue entre deux éléments/);
+    assert.match(report.error.messages.en, /^Invalid JSON at line 3, column \d+: a comma is expected/);
+    assert.equal(report.statusText.fr, 'Échoué');
+    assert.equal(report.importUrl, `${t.config.publicUrl}/admin-dashboard/imports/${imp.id}/`);
     const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM courses WHERE title IN ('Ok course', 'Broken')`);
     assert.equal(n, 0, 'nothing of a failed file is written');
   });
@@ -132,14 +140,21 @@ describe('a file dropped into drop/', () => {
     assert.match(huge.error_message ?? '', /huge.csv is 10 MB \(10,485,761 bytes\); the limit is 10 MB/);
     const errored = await t.list('error');
     assert.ok(errored.includes(`${txt.id}__notes.txt`) && errored.includes(`${txt.id}__notes.txt.report.json`));
+    const refused = JSON.parse(await readFile(path.join(t.folder('error'), `${txt.id}__notes.txt.report.json`), 'utf8'));
+    assert.equal(refused.error.code, 'unknown_format');
+    assert.match(refused.error.messages.fr, /\.txt/);
+    assert.doesNotMatch(refused.error.messages.fr, /extension is not|not accepted/);
     assert.ok(errored.includes(`${huge.id}__huge.csv`));
   });
 
   test('dotfiles and partial downloads are left alone', async () => {
     await t.drop('.hidden.csv', 'title\nHidden\n');
     await t.drop('download.csv.part', 'title\nPartial\n');
-    await new Promise((r) => setTimeout(r, 1500));
+    // A file dropped after them is imported: by then the watcher has seen the two and passed them over.
+    await t.drop('after-dotfiles.csv', 'title\nAfter the dotfiles\n');
+    await finishedImport('after-dotfiles.csv');
     assert.deepEqual((await importsOf('.hidden.csv')).length + (await importsOf('download.csv.part')).length, 0);
+    assert.ok((await t.list('drop')).includes('.hidden.csv'), 'the dotfile stays where it was dropped');
   });
 
   test('invalid rows are reported with row, column and reason; valid rows land', async () => {
@@ -162,6 +177,13 @@ describe('a file dropped into drop/', () => {
     assert.equal(rust!.learning_mode, 'video');
     assert.ok((await t.list('processed')).includes(`${imp.id}__mixed.csv`));
     assert.ok((await t.list('processed')).includes(`${imp.id}__mixed.csv.report.json`));
+    const report = JSON.parse(await readFile(path.join(t.folder('processed'), `${imp.id}__mixed.csv.report.json`), 'utf8'));
+    const [bad] = report.rowErrors;
+    assert.equal(bad.row, 3);
+    assert.equal(bad.code, 'difficulty_unknown');
+    assert.match(bad.messages.fr, /^niveau : 'expertissime' n'est pas un niveau connu/);
+    assert.match(bad.messages.en, /'expertissime'/);
+    assert.match(report.note.fr, /toutes sont sur la page de l'import/);
   });
 });
 

@@ -10,13 +10,14 @@ import { readdir, unlink } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { removeCertificate, selfSignedCertificate, startHttpsPeer, type HttpsPeer, type SelfSigned } from '../support/https-peer';
 import { createApp } from '../../src/api/app';
 import { importRoutes } from '../../src/api/routes/imports';
 import { feedRoutes } from '../../src/api/routes/feeds';
 import { authRoutes } from '../../src/api/routes/auth';
-import { BrowserSession } from '../support/browser-session';
+import { HttpSession } from '../support/http-session';
 import { insertUser } from '../../src/db/users';
 import { insertApiToken } from '../../src/db/api-tokens';
 import { hashPassword } from '../../src/api/passwords';
@@ -158,8 +159,8 @@ describe('import from a URL', () => {
   });
 
   test('the Import page: a URL in its second form is imported in test mode; a refused one is explained', async () => {
-    const s = new BrowserSession(() => base);
-    await s.login('admin@example.com', 'correct horse battery staple 42', '/admin-dashboard/courses/import/');
+    const s = new HttpSession(() => base);
+    await s.signIn('admin@example.com', 'correct horse battery staple 42', '/admin-dashboard/courses/import/');
     const page = await (await s.fetch('/admin-dashboard/courses/import/')).text();
     assert.match(page, /<form class="form" method="post" action="\/admin-dashboard\/courses\/import\/url\/">/);
     const post = (fields: Record<string, string>) => s.fetch('/admin-dashboard/courses/import/url/', { method: 'POST', body: new URLSearchParams({ _csrf: s.csrf, ...fields }) });

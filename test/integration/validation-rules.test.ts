@@ -5,8 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BrowserSession } from '../support/browser-session';
-import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { HttpSession } from '../support/http-session';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { createApp } from '../../src/api/app';
 import { authRoutes } from '../../src/api/routes/auth';
 import { importRoutes } from '../../src/api/routes/imports';
@@ -22,16 +23,16 @@ let base: string;
 const PASSWORD = 'correct horse battery staple 42';
 const RUN = Math.random().toString(36).slice(2, 8);
 
-class Session extends BrowserSession {
+class Session extends HttpSession {
   constructor() {
     super(() => base);
   }
 
-  override login(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/import-rules/'): Promise<void> {
-    return super.login(email, password, csrfPage);
+  override signIn(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/import-rules/'): Promise<void> {
+    return super.signIn(email, password, csrfPage);
   }
 
-  post(path: string, fields: Record<string, string | string[]>): Promise<Response> {
+  postFields(path: string, fields: Record<string, string | string[]>): Promise<Response> {
     const body = new URLSearchParams({ _csrf: this.csrf });
     for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
     return this.fetch(path, { method: 'POST', body });
@@ -68,13 +69,13 @@ const RULES = { scope: '', categories: 'Data\nDéveloppement web', unknownCatego
 describe('validation rules', () => {
   test('a viewer reads the rules but cannot change them; bad input comes back with its errors and the form as typed', async () => {
     const viewer = new Session();
-    await viewer.login('viewer@example.com');
+    await viewer.signIn('viewer@example.com');
     assert.equal((await viewer.fetch('/admin-dashboard/import-rules/')).status, 200);
-    assert.equal((await viewer.post('/admin-dashboard/import-rules/', RULES)).status, 403);
+    assert.equal((await viewer.postFields('/admin-dashboard/import-rules/', RULES)).status, 403);
 
     const admin = new Session();
-    await admin.login('admin@example.com');
-    const bad = await admin.post('/admin-dashboard/import-rules/', { ...RULES, priceMin: '200', durationMax: 'abc' });
+    await admin.signIn('admin@example.com');
+    const bad = await admin.postFields('/admin-dashboard/import-rules/', { ...RULES, priceMin: '200', durationMax: 'abc' });
     assert.equal(bad.status, 400);
     const html = await bad.text();
     assert.match(html, /id="rules-errors"/);
@@ -84,8 +85,8 @@ describe('validation rules', () => {
 
   test('an import is refused and warned by the rules in force when it started, which the form shows', async () => {
     const admin = new Session();
-    await admin.login('admin@example.com');
-    const saved = await admin.post('/admin-dashboard/import-rules/', RULES);
+    await admin.signIn('admin@example.com');
+    const saved = await admin.postFields('/admin-dashboard/import-rules/', RULES);
     assert.equal(saved.status, 303);
     const form = await (await admin.fetch('/admin-dashboard/courses/import/')).text();
     assert.match(form, /id="upload-rules"[\s\S]*data-scope=""[\s\S]*Data, Développement web/);
@@ -104,7 +105,7 @@ describe('validation rules', () => {
       const [r] = await t.sql`SELECT validation_rules FROM imports WHERE id = ${id}`;
       return r?.validation_rules ? true : undefined;
     }, 'the rules snapshot');
-    assert.equal((await admin.post('/admin-dashboard/import-rules/', { ...RULES, priceMax: '1000' })).status, 303);
+    assert.equal((await admin.postFields('/admin-dashboard/import-rules/', { ...RULES, priceMax: '1000' })).status, 303);
     const done = await eventually(async () => {
       const [r] = await t.sql`SELECT status FROM imports WHERE id = ${id}`;
       return r && ['succeeded', 'succeeded_with_errors', 'failed'].includes(String(r.status)) ? r : undefined;

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { open, symlink, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { count, createTestEnv, eventually, type TestEnv } from '../support/env';
+import { count, createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { DropWatcher } from '../../src/watcher/drop-watcher';
 import { logger } from '../../src/logger';
 import { upsertImport } from '../../src/db/imports';
@@ -79,7 +80,9 @@ test('a symbolic link in drop/ is not followed', async () => {
   const target = path.join(t.ingestDir, 'outside.csv');
   await writeFile(target, 'title\nVia symlink\n');
   await symlink(target, path.join(t.folder('drop'), 'link.csv'));
-  await new Promise((r) => setTimeout(r, 1500));
+  // A file dropped after it is imported: by then the watcher has seen the link and passed it over.
+  await t.drop('after-link.csv', 'title\nAfter the link\n');
+  await eventually(async () => (await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM imports WHERE file_name = 'after-link.csv' AND finished_at IS NOT NULL`)) === 1, 'the file dropped after the link to be imported');
   const n = await count(t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM imports WHERE file_name = 'link.csv'`);
   assert.equal(n, 0);
 });

@@ -10,7 +10,8 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createTestEnv, eventually, type TestEnv } from '../support/env';
+import { createTestEnv, type TestEnv } from '../support/env';
+import { eventually } from '../support/wait';
 import { coursesToCsv, generateCourses, rng } from '../support/generate';
 import { startImport } from '../../src/temporal/start-import';
 

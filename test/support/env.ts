@@ -19,6 +19,7 @@ import { installTemporalLogging } from '../../src/temporal/runtime';
 import { DropWatcher } from '../../src/watcher/drop-watcher';
 import type { ImportRecord } from '../../src/db/imports';
 import { deleteSchedules, terminateRunning, testTaskQueues } from './cleanup';
+import { eventually } from './wait';
 
 installTemporalLogging(logger, 'ERROR');
 
@@ -121,23 +122,6 @@ export async function createTestEnv(label: string, overrides: Record<string, str
     },
   };
   return t;
-}
-
-/** Polls until `check` returns a value other than undefined/false, or fails with the last value seen. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The single number a `SELECT count(*)::int AS n …` returns. */

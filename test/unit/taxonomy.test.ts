@@ -12,7 +12,7 @@ import {
   slugOf,
   type TaxonomyCategory,
 } from '../../src/domain/taxonomy';
-import { decideRow } from '../../src/activities/categorise-rows';
+import { decideRow } from '../../src/domain/category-decision';
 import type { Categoriser } from '../../src/categorise/contract';
 
 const cat = (id: number, nameFr: string, nameEn: string, synonyms: string[] = [], extra: Partial<TaxonomyCategory> = {}): TaxonomyCategory => ({

@@ -96,15 +96,3 @@ export async function login(page: Page, email: string, password: string): Promis
 export async function logout(page: Page): Promise<void> {
   await Promise.all([page.waitForURL(/\/admin-dashboard\/login\//), page.getByRole('button', { name: 'Log out' }).click()]);
 }
-
-/**
- * Polls a check run in Node (e.g. `async () => (await list.getByRole('option').count()) === 2`) until it holds.
- * Prefer it to page.waitForFunction('…string…'): the pages' CSP forbids eval, so string predicates fail there.
- */
-export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
