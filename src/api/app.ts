@@ -11,7 +11,10 @@
 //  4. Pages: ctx.render('<feature>/<view>', { title, nav, ... }) with views/<feature>/<view>.eta; JSON: ctx.body = {...}.
 //     No inline <script> or style="" (CSP): behaviour in public/*.js, looks in public/app.css, charts as SVG attributes.
 //  5. State changes: await auditFromCtx(ctx, 'action', target, detail); feedback: ctx.flash('success', '…') + redirect (303).
-//  6. REST endpoints: describe them in src/api/openapi.ts. New pages are covered by test/integration/api-security.test.ts.
+//  6. Input: declare each route with defineRoute() (src/api/validate.ts: zod schemas of its query, params, body) next to
+//     its handler, mount it at koaPath(spec) and read its input with validate(ctx, spec). A REST endpoint's declaration
+//     has a `doc` and is listed in src/api/openapi.ts, which generates /api/openapi.json from the declarations.
+//     New pages are covered by test/integration/api-security.test.ts, the document by test/integration/api-input.test.ts.
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { ApiDeps } from './deps';

@@ -55,24 +55,37 @@ const one = z
   .optional()
   .transform((v) => (Array.isArray(v) ? v[0] : v));
 
-const querySchema = z.object({
-  q: one.transform((v) => (v ?? '').trim().slice(0, 200)),
-  category: list(),
-  category_id: ids,
-  difficulty: list(DIFFICULTIES),
-  learning_mode: list(LEARNING_MODES),
-  is_free: tristate,
-  is_active: tristate,
-  price_min: money,
-  price_max: money,
-  sort: one.transform((v): Sort => ((SORTS as readonly string[]).includes(v ?? '') ? (v as Sort) : 'relevance')),
-  page: one.transform((v) => Math.max(1, Math.min(Number.parseInt(v ?? '1', 10) || 1, 1000))),
-  per_page: one.transform((v) => [10, 20, 50, 100].find((n) => String(n) === v) ?? 20),
+// The filters' filter-only part (shared by the list, the export and bulk actions "on every matching course").
+// Each field says in its `meta` what it means and which values count, for the OpenAPI document (src/api/openapi.ts):
+// what a value the list ignores looks like is the lenient parsing just above.
+const arrayOf = (items: { type?: 'string' | 'integer'; enum?: string[]; maxLength?: number; minimum?: number }) => ({ override: { type: 'array' as const, items, maxItems: 50 } });
+export const courseFilterQuerySchema = z.object({
+  q: one.transform((v) => (v ?? '').trim().slice(0, 200)).meta({ description: 'full text: title, description, instructor, tags, lessons (French and English, accents ignored)', override: { type: 'string', maxLength: 200 } }),
+  category: list().meta({ description: 'the category as written in the source', ...arrayOf({ type: 'string', maxLength: 200 }) }),
+  category_id: ids.meta({ description: 'taxonomy categories (issue 14; GET /admin-dashboard/categories/ lists them)', ...arrayOf({ type: 'integer', minimum: 1 }) }),
+  difficulty: list(DIFFICULTIES).meta(arrayOf({ enum: [...DIFFICULTIES] })),
+  learning_mode: list(LEARNING_MODES).meta(arrayOf({ enum: [...LEARNING_MODES] })),
+  is_free: tristate.meta({ override: { type: 'boolean' } }),
+  is_active: tristate.meta({ override: { type: 'boolean' } }),
+  price_min: money.meta({ override: { type: 'number', minimum: 0 } }),
+  price_max: money.meta({ override: { type: 'number', minimum: 0 } }),
 });
+
+/** The course list's query string: the filters, the sort and the page. Never fails: see parseCourseQuery. */
+export const courseQuerySchema = courseFilterQuerySchema.extend({
+  sort: one.transform((v): Sort => ((SORTS as readonly string[]).includes(v ?? '') ? (v as Sort) : 'relevance')).meta({ override: { enum: [...SORTS] } }),
+  page: one.transform((v) => Math.max(1, Math.min(Number.parseInt(v ?? '1', 10) || 1, 1000))).meta({ override: { type: 'integer', minimum: 1 } }),
+  per_page: one.transform((v) => [10, 20, 50, 100].find((n) => String(n) === v) ?? 20).meta({ override: { enum: [10, 20, 50, 100] } }),
+});
+const querySchema = courseQuerySchema;
 
 /** Never throws: an unknown value is ignored, as a hand-edited URL deserves. */
 export function parseCourseQuery(input: Record<string, unknown>): CourseQuery {
-  const p = querySchema.parse(input);
+  return courseQueryOf(querySchema.parse(input));
+}
+
+/** The CourseQuery of an already parsed query string (validate() in the routes parses it with courseQuerySchema). */
+export function courseQueryOf(p: z.output<typeof courseQuerySchema>): CourseQuery {
   const perPage = p.per_page;
   const page = Math.min(p.page, Math.floor(MAX_WINDOW / perPage));
   return {

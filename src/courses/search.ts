@@ -51,9 +51,10 @@ function breakerOf(deps: SearchDeps, es: SearchClient): CircuitBreaker {
 /**
  * Runs `fromEs` under the timeout and the breaker, or `fromPg` when Elasticsearch is disabled, failed or
  * skipped. Returns the value and why PostgreSQL answered (null when Elasticsearch did). Throws what `fromPg`
- * throws.
+ * throws. The one fallback of the course search: the list, its count, the autocomplete (here), the REST and
+ * GraphQL callers (through these functions) and an export's selection (selection.ts) all go through it.
  */
-async function withFallback<T>(
+export async function withFallback<T>(
   deps: SearchDeps,
   what: string,
   fromEs: (es: SearchClient, options: { requestTimeout: number; maxRetries: number }) => Promise<T>,
@@ -72,6 +73,14 @@ async function withFallback<T>(
     (deps.logger ?? rootLogger).warn({ err, breaker: breaker.state }, `Elasticsearch ${what} failed; answering from PostgreSQL`);
     return { value: await fromPg(), fallback: 'failed' };
   }
+}
+
+/**
+ * The SearchDeps of a process's clients and configuration (routes, GraphQL resolvers, activities): one place
+ * reads the timeout and breaker settings, so every caller shares the same breaker (one per client).
+ */
+export function searchDepsOf(deps: { sql: Sql; es: SearchClient | null; config: Parameters<typeof searchSettings>[0] }, logger?: Logger): SearchDeps {
+  return { sql: deps.sql, es: deps.es, ...searchSettings(deps.config), ...(logger ? { logger } : {}) };
 }
 
 /** The settings of SearchDeps from the configuration. */

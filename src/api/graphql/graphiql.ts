@@ -57,9 +57,12 @@ export function graphiqlAssetUrl(name: string): string {
   return `${GRAPHIQL_ASSETS_PATH}${name}?v=${a.hash}`;
 }
 
-/** GET /graphql/assets/:name: one of the vendor files (404 for any other name), cacheable when the hash matches. */
-export function serveGraphiqlAsset(koa: Context): void {
-  sendAsset(koa, all().get(String(koa.params.name ?? '')), 'private');
+/**
+ * GET /graphql/assets/:name: one of the vendor files (404 for any other name), cacheable when the hash matches.
+ * `name` is the route's validated path parameter (graphqlApi.asset), looked up by exact name in VENDOR.
+ */
+export function serveGraphiqlAsset(koa: Context, name: string): void {
+  sendAsset(koa, all().get(name), 'private');
 }
 
 /** A fresh CSP nonce (128 random bits, base64), for one response. */

@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import type { Context } from 'koa';
 import type { ApiDeps, AuthUser } from '../deps';
 import { auditFromCtx } from '../middleware/audit';
-import { runCourseSearch, searchSettings } from '../../courses/search';
+import { runCourseSearch, searchDepsOf } from '../../courses/search';
 import { MAX_WINDOW, type CourseFilters, type CourseQuery, type Sort } from '../../courses/filters';
 import { getCourse, importsOfCourse, type CourseRow } from '../../db/course-queries';
 import { importDetail, listImports, previewRows, rowErrorsPage, type HistoryFilters, type HistoryRow, type PreviewAction } from '../../db/import-history';
@@ -317,8 +317,7 @@ export const resolvers = {
       const perPageArg = Number(args.perPage);
       const { page, perPage } = checkedPage(Number(args.page), perPageArg, Math.max(1, Math.floor(MAX_WINDOW / Math.max(1, perPageArg))));
       const q: CourseQuery = { ...courseFilters(args.filter), sort: (args.sort as Sort | undefined) ?? 'relevance', page, perPage };
-      const sdeps = { sql: c.deps.sql, es: c.deps.es, ...searchSettings(c.deps.config), logger: c.koa.state.log ?? c.deps.logger };
-      const r = await runCourseSearch(sdeps, q, c.user.email);
+      const r = await runCourseSearch(searchDepsOf(c.deps, c.koa.state.log ?? c.deps.logger), q, c.user.email);
       return {
         total: r.total,
         page,

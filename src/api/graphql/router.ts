@@ -20,11 +20,112 @@ import { graphqlSchema } from './schema';
 import { limitRules, parseLimited } from './limits';
 import { UploadedFile, type GraphQLContext } from './resolvers';
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssetUrl, graphiqlCsp, newNonce, serveGraphiqlAsset } from './graphiql';
+import { z } from 'zod';
+import { check, defineRoute, first, koaPath, responses, validate as validateInput, type RouteSpec } from '../validate';
 
 export const GRAPHQL_PATH = '/graphql';
 export const GRAPHQL_STREAM_PATH = '/graphql/stream';
 export const GRAPHQL_SCHEMA_PATH = '/graphql/schema.graphql';
 export const GRAPHIQL_PATH = '/admin-dashboard/graphql/';
+
+/** A document's text: the parser refuses more than 5000 tokens (limits.ts); this bounds the characters first. */
+const MAX_DOCUMENT_CHARS = 1_000_000;
+/** A GraphQL request as JSON (GraphQL over HTTP); graphql-http then checks its meaning. */
+const graphqlRequest = z
+  .object({
+    query: z.string().max(MAX_DOCUMENT_CHARS),
+    variables: z.record(z.string(), z.unknown()).nullable().optional(),
+    operationName: z.string().max(1000).nullable().optional(),
+    extensions: z.record(z.string(), z.unknown()).nullable().optional(),
+  })
+  .loose();
+/** GraphQL over GET: the same request as query parameters (variables as JSON text); a URL is short anyway. */
+const graphqlQuery = z.object({
+  query: first(z.string().max(100_000)).optional(),
+  variables: first(z.string().max(100_000)).optional().meta({ description: 'JSON' }),
+  operationName: first(z.string().max(1000)).optional(),
+});
+
+export const graphqlApi = {
+  post: defineRoute({
+    method: 'post',
+    path: GRAPHQL_PATH,
+    input: { body: graphqlRequest },
+    doc: {
+      summary: 'GraphQL over HTTP: queries, and mutations for administrators (viewers: queries only)',
+      tags: ['graphql'],
+      description:
+        'A GraphQL request as JSON ({query, variables, operationName}); a file for startImport as a GraphQL multipart request (operations, map, then the file). Same authentication as REST; with a session cookie, send the X-CSRF-Token header. Limits: depth 8, cost 5000, 100 items a page, 5000 tokens, 1 MB. The schema: /graphql/schema.graphql.',
+      bodyTypes: ['application/json'],
+      bodyRequired: true,
+      responses: {
+        200: { description: 'A GraphQL response ({data, errors})', content: { 'application/graphql-response+json': {}, 'application/json': {} } },
+        400: { description: 'Invalid document or over a limit (GraphQL errors)' },
+        401: responses.unauthorized,
+        403: responses.forbidden,
+      },
+    },
+  }),
+  /** The GraphQL multipart request's text fields (the file itself is uploadBody's). */
+  postMultipart: defineRoute({
+    method: 'post',
+    path: GRAPHQL_PATH,
+    input: { body: z.object({ operations: first(z.string().max(MAX_DOCUMENT_CHARS)).optional(), map: first(z.string().max(10_000)).optional() }).loose() },
+  }),
+  get: defineRoute({
+    method: 'get',
+    path: GRAPHQL_PATH,
+    input: { query: graphqlQuery },
+    doc: {
+      summary: 'GraphQL queries over GET (?query=…), or, for a browser asking for HTML, the GraphiQL page',
+      tags: ['graphql'],
+      description:
+        "With `Accept: application/graphql-response+json` (or application/json) and a `query` parameter: a query (never a mutation). A browser (Accept text/html, no query) is redirected to the GraphiQL page /admin-dashboard/graphql/, served from the app's own assets.",
+      responses: { 200: { description: 'A GraphQL response' }, 302: { description: 'To the GraphiQL page' }, 401: responses.unauthorized },
+    },
+  }),
+  stream: defineRoute({
+    method: 'post',
+    path: GRAPHQL_STREAM_PATH,
+    input: { body: graphqlRequest },
+    doc: {
+      summary: 'GraphQL subscriptions (importProgress) as server-sent events, graphql-sse protocol (distinct connections)',
+      tags: ['graphql'],
+      description: "The body is a GraphQL request for a subscription; the answer is text/event-stream: `next` events with each result, then `complete` (importProgress ends with the import's summary).",
+      bodyTypes: ['application/json'],
+      bodyRequired: true,
+      responses: { 200: { description: 'An event stream', content: { 'text/event-stream': {} } }, 400: { description: 'Invalid document or over a limit' }, 401: responses.unauthorized },
+    },
+  }),
+  streamGet: defineRoute({
+    method: 'get',
+    path: GRAPHQL_STREAM_PATH,
+    input: { query: graphqlQuery },
+    doc: {
+      summary: 'GraphQL subscriptions over GET (?query=…) as server-sent events, graphql-sse protocol (distinct connections)',
+      tags: ['graphql'],
+      responses: { 200: { description: 'An event stream', content: { 'text/event-stream': {} } }, 400: { description: 'Invalid document or over a limit' }, 401: responses.unauthorized },
+    },
+  }),
+  schema: defineRoute({
+    method: 'get',
+    path: GRAPHQL_SCHEMA_PATH,
+    input: {},
+    doc: { summary: 'The GraphQL schema (SDL), as committed in src/api/graphql/schema.graphql', tags: ['graphql'], responses: { 200: { description: 'text/plain' }, 401: responses.unauthorized } },
+  }),
+  graphiql: defineRoute({ method: 'get', path: GRAPHIQL_PATH, input: {} }),
+  asset: defineRoute({ method: 'get', path: `${GRAPHIQL_ASSETS_PATH}{name}`, input: { params: z.object({ name: z.string().max(200) }) } }),
+};
+
+/**
+ * Checks a request against its declaration and answers a refusal as GraphQL errors (400, as graphql-http answers
+ * a malformed request), not as problem+json: GraphQL clients read `errors`. Returns whether the request may go on.
+ */
+function accepted(koa: Context, spec: RouteSpec): boolean {
+  const r = check(koa, spec);
+  if (!r.ok) badRequest(koa, r.error.message);
+  return r.ok;
+}
 
 /**
  * Whether a GET /graphql is a browser opening the page rather than a GraphQL-over-HTTP request: no `query`
@@ -190,12 +291,14 @@ export function graphqlRoutes(deps: ApiDeps): Router {
   const sse = sseHandler(deps);
   const body = graphqlBody(deps);
 
-  router.get(GRAPHQL_PATH, requireUser, async (koa) => {
+  router.get(koaPath(graphqlApi.get), requireUser, async (koa) => {
     if (wantsGraphiql(koa)) return koa.redirect(GRAPHIQL_PATH);
+    if (!accepted(koa, graphqlApi.get)) return;
     await http(koa);
   });
-  router.post(GRAPHQL_PATH, requireUser, body, async (koa) => {
+  router.post(koaPath(graphqlApi.post), requireUser, body, async (koa) => {
     try {
+      if (!accepted(koa, koa.is('multipart') ? graphqlApi.postMultipart : graphqlApi.post)) return;
       await http(koa);
     } finally {
       // Files of a request whose operation did not start an import (refused, invalid, a viewer's) are removed.
@@ -205,6 +308,7 @@ export function graphqlRoutes(deps: ApiDeps): Router {
   });
 
   const stream = async (koa: Context, next: Next) => {
+    if (!accepted(koa, koa.method === 'GET' ? graphqlApi.streamGet : graphqlApi.stream)) return;
     try {
       await sse(koa, next);
     } catch (err) {
@@ -213,16 +317,16 @@ export function graphqlRoutes(deps: ApiDeps): Router {
       throw err;
     }
   };
-  router.get(GRAPHQL_STREAM_PATH, requireUser, stream);
-  router.post(GRAPHQL_STREAM_PATH, requireUser, formBody(), stream);
+  router.get(koaPath(graphqlApi.streamGet), requireUser, stream);
+  router.post(koaPath(graphqlApi.stream), requireUser, formBody(), stream);
 
-  router.get(GRAPHQL_SCHEMA_PATH, requireUser, (koa) => {
+  router.get(koaPath(graphqlApi.schema), requireUser, (koa) => {
     koa.type = 'text/plain; charset=utf-8';
     koa.body = printSchema(graphqlSchema());
   });
 
   // GraphiQL, for any signed-in user: a viewer explores and runs queries, their mutations are refused (resolvers).
-  router.get(GRAPHIQL_PATH, requireUser, (koa) => {
+  router.get(koaPath(graphqlApi.graphiql), requireUser, (koa) => {
     const nonce = newNonce();
     koa.render('graphql/graphiql', {
       title: koa.state.t('graphql.title'),
@@ -235,6 +339,9 @@ export function graphqlRoutes(deps: ApiDeps): Router {
     });
     koa.set('Content-Security-Policy', graphiqlCsp(koa.response.get('Content-Security-Policy'), nonce));
   });
-  router.get(`${GRAPHIQL_ASSETS_PATH}:name`, requireUser, serveGraphiqlAsset);
+  router.get(koaPath(graphqlApi.asset), requireUser, (koa) => {
+    // A name over its bound is no asset: 404, as an unknown name is.
+    return serveGraphiqlAsset(koa, validateInput(koa, graphqlApi.asset).params.name);
+  });
   return router;
 }

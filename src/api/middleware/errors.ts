@@ -19,9 +19,9 @@ interface PageMessage {
   params?: Record<string, unknown>;
 }
 
-function errorPage(ctx: Context, status: number, msg: PageMessage): void {
+function errorPage(ctx: Context, status: number, msg: PageMessage, extra: Record<string, unknown> = {}): void {
   const message = msg.english;
-  if (wantsJson(ctx)) return problem(ctx, status, message);
+  if (wantsJson(ctx)) return problem(ctx, status, message, extra);
   try {
     const t = ctx.state.t ?? translator(requestLanguage(ctx));
     const titleKey = `errors.title.${status}`;
@@ -44,7 +44,7 @@ export function errorHandler(): Middleware {
         errorPage(ctx, 405, { english: `${ctx.method} is not allowed here.`, key: 'errors.methodNotAllowed', params: { method: ctx.method } });
       }
     } catch (err) {
-      const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; headers?: Record<string, string>; i18n?: I18nMessage };
+      const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; headers?: Record<string, string>; i18n?: I18nMessage; problem?: Record<string, unknown> };
       const status = Number(e.status ?? e.statusCode) || 500;
       if (status >= 500) ctx.state.log?.error({ err }, 'request failed');
       else ctx.state.log?.debug({ status, message: e.message }, 'request refused');
@@ -53,7 +53,9 @@ export function errorHandler(): Middleware {
         ? { english: e.message!, ...e.i18n }
         : { english: 'Something went wrong on our side. The error is logged; try again or ask an administrator.', key: 'errors.internal' };
       if (e.headers) ctx.set(e.headers);
-      errorPage(ctx, status, message);
+      // An error may carry extension members for its problem+json answer (e.g. ValidationError's `errors`).
+      const extra = shown && e.problem && typeof e.problem === 'object' ? e.problem : {};
+      errorPage(ctx, status, message, extra);
     }
   };
 }

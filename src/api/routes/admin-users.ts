@@ -21,25 +21,49 @@ import { deleteUserSessions } from '../../db/sessions';
 import { insertApiToken, listApiTokens, revokeApiToken } from '../../db/api-tokens';
 import { hashPassword, passwordProblem } from '../passwords';
 import { newApiToken } from '../secrets';
+import { z } from 'zod';
+import { check, defineRoute, field, first, koaPath, positiveInt, refusalText, validate } from '../validate';
 
 const USERS_PATH = '/admin-dashboard/users/';
 const EMAIL = /^[^\s@<>"']{1,64}@[^\s@<>"']{1,189}\.[^\s@<>"']{2,}$/;
 
-function field(ctx: Context, name: string): string {
-  const body = ctx.request.body;
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return '';
-  const v = (body as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v.trim() : '';
-}
+/**
+ * Bounds of the raw fields, looser than the page's own rules (an email of 254 characters, a token name of 100, a
+ * password of MAX_PASSWORD_LENGTH), so that those rules keep their own messages; past these, the request is refused.
+ */
+const EMAIL_FIELD_MAX = 1_000;
+const NAME_FIELD_MAX = 1_000;
+const PASSWORD_FIELD_MAX = 10_000;
+const ROLE_FIELD_MAX = 40;
 
-function role(value: string): Role | null {
+const noAccount = { message: 'No such account.', key: 'users.noSuchAccount' };
+/** An account's or a token's id in the path: anything but a positive integer is no account (404). */
+const idParams = z.object({ id: positiveInt() });
+/** A password as typed: never trimmed (spaces are part of it). */
+const password = first(z.string().max(PASSWORD_FIELD_MAX)).default('');
+
+/** The page's forms: HTML only, so not in the OpenAPI document. */
+export const adminUserApi = {
+  page: defineRoute({ method: 'get', path: USERS_PATH, input: {} }),
+  create: defineRoute({
+    method: 'post',
+    path: USERS_PATH,
+    input: { body: z.object({ email: field(z.string().max(EMAIL_FIELD_MAX)), role: field(z.string().max(ROLE_FIELD_MAX)), password }) },
+  }),
+  role: defineRoute({ method: 'post', path: `${USERS_PATH}{id}/role/`, input: { params: idParams, body: z.object({ role: field(z.string().max(ROLE_FIELD_MAX)) }) }, notFound: noAccount }),
+  disable: defineRoute({ method: 'post', path: `${USERS_PATH}{id}/disable/`, input: { params: idParams }, notFound: noAccount }),
+  enable: defineRoute({ method: 'post', path: `${USERS_PATH}{id}/enable/`, input: { params: idParams }, notFound: noAccount }),
+  password: defineRoute({ method: 'post', path: `${USERS_PATH}{id}/password/`, input: { params: idParams, body: z.object({ password }) }, notFound: noAccount }),
+  token: defineRoute({
+    method: 'post',
+    path: `${USERS_PATH}tokens/`,
+    input: { body: z.object({ name: field(z.string().max(NAME_FIELD_MAX)), role: field(z.string().max(ROLE_FIELD_MAX)) }) },
+  }),
+  revoke: defineRoute({ method: 'post', path: `${USERS_PATH}tokens/{id}/revoke/`, input: { params: idParams }, notFound: noAccount }),
+};
+
+function role(value: string | undefined): Role | null {
   return value === 'admin' || value === 'viewer' ? value : null;
-}
-
-function idParam(ctx: Context): number {
-  const id = Number(ctx.params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) fail(404, 'No such account.', { key: 'users.noSuchAccount' });
-  return id;
 }
 
 function backToUsers(ctx: Context): void {
@@ -56,12 +80,18 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     ctx.render('admin-users/index', { title: ctx.state.t('users.title'), nav: 'users', users, tokens, form: {}, tokenForm: {}, publicUrl: deps.config.publicUrl, ...extra }, status);
   }
 
-  router.get(USERS_PATH, requireAdmin, async (ctx) => page(ctx));
+  router.get(koaPath(adminUserApi.page), requireAdmin, async (ctx) => {
+    validate(ctx, adminUserApi.page);
+    await page(ctx);
+  });
 
-  router.post(USERS_PATH, requireAdmin, formBody(), async (ctx) => {
-    const email = normalizeEmail(field(ctx, 'email'));
-    const r = role(field(ctx, 'role'));
-    const password = typeof (ctx.request.body as Record<string, unknown> | undefined)?.password === 'string' ? String((ctx.request.body as Record<string, unknown>).password) : '';
+  router.post(koaPath(adminUserApi.create), requireAdmin, formBody(), async (ctx) => {
+    const checked = check(ctx, adminUserApi.create);
+    // A field over its bound: the form again with the message, nothing created.
+    if (!checked.ok) return page(ctx, 400, { formError: refusalText(ctx.state.t, checked.error) });
+    const { password } = checked.value.body;
+    const email = normalizeEmail(checked.value.body.email ?? '');
+    const r = role(checked.value.body.role);
     const form = { email, role: r ?? 'viewer' };
     const problemText = !EMAIL.test(email) || email.length > 254 ? ctx.state.t('users.validEmail') : !r ? ctx.state.t('users.chooseRole') : passwordProblem(password, ctx.state.t);
     if (problemText) return page(ctx, 400, { form, formError: problemText });
@@ -76,9 +106,10 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     }
   });
 
-  router.post('/admin-dashboard/users/:id/role/', requireAdmin, formBody(), async (ctx) => {
-    const id = idParam(ctx);
-    const r = role(field(ctx, 'role'));
+  router.post(koaPath(adminUserApi.role), requireAdmin, formBody(), async (ctx) => {
+    const { params, body } = validate(ctx, adminUserApi.role);
+    const id = params.id;
+    const r = role(body.role);
     const user = await findUserById(sql, id);
     if (!user) fail(404, 'No such account.', { key: 'users.noSuchAccount' });
     if (!r) fail(400, 'Choose a role.', { key: 'users.chooseRole' });
@@ -93,8 +124,8 @@ export function adminUserRoutes(deps: ApiDeps): Router {
   });
 
   for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
-    router.post(`/admin-dashboard/users/:id/${action}/`, requireAdmin, formBody(), async (ctx) => {
-      const id = idParam(ctx);
+    router.post(koaPath(adminUserApi[action]), requireAdmin, formBody(), async (ctx) => {
+      const id = validate(ctx, adminUserApi[action]).params.id;
       const user = await findUserById(sql, id);
       if (!user) fail(404, 'No such account.', { key: 'users.noSuchAccount' });
       if (disabled && user.role === 'admin' && (await countOtherActiveAdmins(sql, id)) === 0) {
@@ -109,12 +140,14 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     });
   }
 
-  router.post('/admin-dashboard/users/:id/password/', requireAdmin, formBody(), async (ctx) => {
-    const id = idParam(ctx);
+  router.post(koaPath(adminUserApi.password), requireAdmin, formBody(), async (ctx) => {
+    const id = validate(ctx, { input: { params: idParams }, notFound: noAccount }).params.id;
     const user = await findUserById(sql, id);
     if (!user) fail(404, 'No such account.', { key: 'users.noSuchAccount' });
-    const password = typeof (ctx.request.body as Record<string, unknown> | undefined)?.password === 'string' ? String((ctx.request.body as Record<string, unknown>).password) : '';
-    const problemText = passwordProblem(password, ctx.state.t);
+    // Refused as the password's own rules are: a flash naming the account, back to the page.
+    const checked = check(ctx, adminUserApi.password);
+    const password = checked.ok ? checked.value.body.password : '';
+    const problemText = checked.ok ? passwordProblem(password, ctx.state.t) : refusalText(ctx.state.t, checked.error);
     if (problemText) {
       ctx.flash('error', `${user.email}: ${problemText}`);
       return backToUsers(ctx);
@@ -126,9 +159,11 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     backToUsers(ctx);
   });
 
-  router.post('/admin-dashboard/users/tokens/', requireAdmin, formBody(), async (ctx) => {
-    const name = field(ctx, 'name');
-    const r = role(field(ctx, 'role'));
+  router.post(koaPath(adminUserApi.token), requireAdmin, formBody(), async (ctx) => {
+    const checked = check(ctx, adminUserApi.token);
+    if (!checked.ok) return page(ctx, 400, { tokenError: refusalText(ctx.state.t, checked.error) });
+    const name = checked.value.body.name ?? '';
+    const r = role(checked.value.body.role);
     const tokenForm = { name, role: r ?? 'viewer' };
     if (!name || name.length > 100) return page(ctx, 400, { tokenForm, tokenError: ctx.state.t('users.tokenName') });
     if (!r) return page(ctx, 400, { tokenForm, tokenError: ctx.state.t('users.chooseRole') });
@@ -139,8 +174,8 @@ export function adminUserRoutes(deps: ApiDeps): Router {
     await page(ctx, 201, { newToken: { name, role: r, token: t.token } });
   });
 
-  router.post('/admin-dashboard/users/tokens/:id/revoke/', requireAdmin, formBody(), async (ctx) => {
-    const id = idParam(ctx);
+  router.post(koaPath(adminUserApi.revoke), requireAdmin, formBody(), async (ctx) => {
+    const id = validate(ctx, adminUserApi.revoke).params.id;
     const revoked = await revokeApiToken(sql, id);
     if (revoked) {
       await auditFromCtx(ctx, 'token.revoke', `token:${revoked.name}`, { id });

@@ -23,6 +23,8 @@ import {
 } from '../../db/categories';
 import { nearDuplicates } from '../../domain/taxonomy';
 import { reindexCategoryCourses, reindexCourses, type CategoryIndexDeps } from '../../categories/reindex';
+import { z } from 'zod';
+import { check, defineRoute, first, koaPath, responses, validate, type ValidationError } from '../validate';
 
 export const CATEGORIES_PATH = '/admin-dashboard/categories/';
 /** Characters of a name or a synonym, and synonyms per category. */
@@ -32,6 +34,32 @@ export const SYNONYMS_MAX = 50;
 type Body = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const idOf = (v: unknown): number | null => (typeof v === 'string' && /^\d{1,9}$/.test(v) && Number(v) > 0 ? Number(v) : null);
+
+/**
+ * Bounds of the raw form fields: looser than NAME_MAX and SYNONYMS_MAX, whose own messages readInput() gives; a
+ * field past them is refused with the message of its rule (fieldErrorKey) and nothing is saved.
+ */
+const NAME_FIELD_MAX = 10 * NAME_MAX;
+const SYNONYMS_FIELD_MAX = 2 * SYNONYMS_MAX * (NAME_MAX + 2);
+const ID_FIELD_MAX = 40;
+const formText = (max: number) => first(z.string().max(max)).optional();
+const categoryForm = z
+  .object({ name_fr: formText(NAME_FIELD_MAX), name_en: formText(NAME_FIELD_MAX), synonyms: formText(SYNONYMS_FIELD_MAX), parent_id: formText(ID_FIELD_MAX) })
+  .loose();
+/** The same form with every field cut to its bound: what a refused form shows again (nothing typed within the bounds is lost). */
+const clip = (max: number) => first(z.string().transform((v) => v.slice(0, max))).optional().catch(undefined);
+const clippedForm = z.object({ name_fr: clip(NAME_FIELD_MAX), name_en: clip(NAME_FIELD_MAX), synonyms: clip(SYNONYMS_FIELD_MAX), parent_id: clip(ID_FIELD_MAX) });
+/** A category's id in the path: anything else names no category (404, as an unknown id). */
+const categoryId = z.object({ id: z.string().regex(/^\d{1,9}$/).transform(Number).refine((n) => n > 0) });
+const noCategory = { message: 'This category does not exist.', key: 'categories.error.not_found' };
+
+/** The message (a key of categories.error) of a form field refused by categoryForm: its own rule's. */
+function fieldErrorKey(error: ValidationError): string {
+  const name = error.issues[0]?.name;
+  if (name === 'synonyms') return 'too_many_synonyms';
+  if (name === 'parent_id') return 'parent_not_found';
+  return 'name_too_long';
+}
 
 /** The form's values, or the messages (keys of categories.error) of what is wrong with them. */
 function readInput(body: Body): { input: CategoryInput; errors: string[] } {
@@ -103,25 +131,57 @@ async function editPage(ctx: Context, category: CategoryRow, status = 200, form?
   }, status);
 }
 
-/** The category of the URL's id; a 404 when there is none. */
-async function categoryOf(ctx: Context): Promise<CategoryRow> {
-  const id = idOf(ctx.params.id);
-  const category = id === null ? null : await getCategory(ctx.deps.sql, id);
+/** The category of the URL's id (validated by the route's declaration); a 404 when there is none. */
+async function categoryOf(ctx: Context, id: number): Promise<CategoryRow> {
+  const category = await getCategory(ctx.deps.sql, id);
   if (!category) return ctx.throw(404, ctx.state.t('categories.error.not_found'));
   return category;
+}
+
+/** The form's refusal by its declaration: its rule's message, the form shown again with what was typed (cut to the bounds). */
+function refusedForm(ctx: Context, error: ValidationError): { values: Body; errors: string[] } {
+  const clipped = check(ctx, { input: { body: clippedForm } });
+  return { values: clipped.ok ? clipped.value.body : {}, errors: [fieldErrorKey(error)] };
 }
 
 function errorKey(err: unknown): string | null {
   return err instanceof CategoryError ? err.code : null;
 }
 
+export const categoryApi = {
+  list: defineRoute({
+    method: 'get',
+    path: CATEGORIES_PATH,
+    input: {},
+    doc: {
+      summary: 'The category taxonomy (issue 14): every category with its course count, and the near-duplicate pairs the assisted merge proposes',
+      tags: ['courses'],
+      description: 'JSON with `Accept: application/json` or an API token.',
+      responses: {
+        200: { description: '{categories[{id, slug, nameFr, nameEn, synonyms, parentId, active, mergedInto, courses}], duplicates[{keep, merge, reason: same_folded|translation|similar, score}]}' },
+        401: responses.unauthorized,
+      },
+    },
+  }),
+  // The pages' forms (HTML; the show page also answers JSON, as the list does).
+  create: defineRoute({ method: 'post', path: CATEGORIES_PATH, input: { body: categoryForm } }),
+  seed: defineRoute({ method: 'post', path: `${CATEGORIES_PATH}seed`, input: {} }),
+  match: defineRoute({ method: 'post', path: `${CATEGORIES_PATH}match`, input: {} }),
+  show: defineRoute({ method: 'get', path: `${CATEGORIES_PATH}{id}/`, input: { params: categoryId }, notFound: noCategory }),
+  update: defineRoute({ method: 'post', path: `${CATEGORIES_PATH}{id}/`, input: { params: categoryId, body: categoryForm }, notFound: noCategory }),
+  active: defineRoute({ method: 'post', path: `${CATEGORIES_PATH}{id}/active`, input: { params: categoryId, body: z.object({ active: formText(10) }) }, notFound: noCategory }),
+  merge: defineRoute({ method: 'post', path: `${CATEGORIES_PATH}{id}/merge`, input: { params: categoryId, body: z.object({ into: formText(ID_FIELD_MAX) }) }, notFound: noCategory }),
+};
+
 export function categoryRoutes(deps: ApiDeps): Router {
   const router = new Router();
 
-  router.get(CATEGORIES_PATH, requireUser, async (ctx) => listPage(ctx));
+  router.get(koaPath(categoryApi.list), requireUser, async (ctx) => listPage(ctx));
 
-  router.post(CATEGORIES_PATH, requireAdmin, formBody(), async (ctx) => {
-    const body = (ctx.request.body ?? {}) as Body;
+  router.post(koaPath(categoryApi.create), requireAdmin, formBody(), async (ctx) => {
+    const checked = check(ctx, categoryApi.create);
+    if (!checked.ok) return listPage(ctx, 400, refusedForm(ctx, checked.error));
+    const body: Body = checked.value.body;
     const { input, errors } = readInput(body);
     if (errors.length) return listPage(ctx, 400, { values: body, errors });
     let created: CategoryRow;
@@ -141,7 +201,8 @@ export function categoryRoutes(deps: ApiDeps): Router {
     ctx.redirect(CATEGORIES_PATH);
   });
 
-  router.post(`${CATEGORIES_PATH}seed`, requireAdmin, formBody(), async (ctx) => {
+  router.post(koaPath(categoryApi.seed), requireAdmin, formBody(), async (ctx) => {
+    validate(ctx, categoryApi.seed);
     const seeded = await seedCategoriesFromCourses(deps.sql);
     await auditFromCtx(ctx, 'category.seed', null, seeded);
     if (seeded.categories > 0) await reindexed(ctx, () => reindexCategoryCourses(indexDeps(deps), null));
@@ -150,7 +211,8 @@ export function categoryRoutes(deps: ApiDeps): Router {
     ctx.redirect(CATEGORIES_PATH);
   });
 
-  router.post(`${CATEGORIES_PATH}match`, requireAdmin, formBody(), async (ctx) => {
+  router.post(koaPath(categoryApi.match), requireAdmin, formBody(), async (ctx) => {
+    validate(ctx, categoryApi.match);
     const ids = await matchUncategorisedCourses(deps.sql);
     await auditFromCtx(ctx, 'category.match', null, { courses: ids.length });
     await reindexed(ctx, () => reindexCourses(indexDeps(deps), ids));
@@ -159,8 +221,8 @@ export function categoryRoutes(deps: ApiDeps): Router {
     ctx.redirect(CATEGORIES_PATH);
   });
 
-  router.get(`${CATEGORIES_PATH}:id/`, requireUser, async (ctx) => {
-    const category = await categoryOf(ctx);
+  router.get(koaPath(categoryApi.show), requireUser, async (ctx) => {
+    const category = await categoryOf(ctx, validate(ctx, categoryApi.show).params.id);
     if (wantsJson(ctx)) {
       ctx.body = category;
       return;
@@ -168,9 +230,11 @@ export function categoryRoutes(deps: ApiDeps): Router {
     await editPage(ctx, category);
   });
 
-  router.post(`${CATEGORIES_PATH}:id/`, requireAdmin, formBody(), async (ctx) => {
-    const category = await categoryOf(ctx);
-    const body = (ctx.request.body ?? {}) as Body;
+  router.post(koaPath(categoryApi.update), requireAdmin, formBody(), async (ctx) => {
+    const category = await categoryOf(ctx, validate(ctx, { input: { params: categoryId }, notFound: noCategory }).params.id);
+    const checked = check(ctx, categoryApi.update);
+    if (!checked.ok) return editPage(ctx, category, 400, refusedForm(ctx, checked.error));
+    const body: Body = checked.value.body;
     const { input, errors } = readInput(body);
     if (errors.length) return editPage(ctx, category, 400, { values: body, errors });
     let renamed: boolean;
@@ -190,10 +254,10 @@ export function categoryRoutes(deps: ApiDeps): Router {
     ctx.redirect(`${CATEGORIES_PATH}${category.id}/`);
   });
 
-  router.post(`${CATEGORIES_PATH}:id/active`, requireAdmin, formBody(), async (ctx) => {
-    const id = idOf(ctx.params.id);
-    if (id === null) return ctx.throw(404, ctx.state.t('categories.error.not_found'));
-    const active = str(((ctx.request.body ?? {}) as Body).active) === 'true';
+  router.post(koaPath(categoryApi.active), requireAdmin, formBody(), async (ctx) => {
+    const { params, body } = validate(ctx, categoryApi.active);
+    const id = params.id;
+    const active = body.active === 'true';
     try {
       await setCategoryActive(deps.sql, id, active);
     } catch (err) {
@@ -206,10 +270,11 @@ export function categoryRoutes(deps: ApiDeps): Router {
     ctx.redirect(`${CATEGORIES_PATH}${id}/`);
   });
 
-  router.post(`${CATEGORIES_PATH}:id/merge`, requireAdmin, formBody(), async (ctx) => {
-    const id = idOf(ctx.params.id);
-    const into = idOf(str(((ctx.request.body ?? {}) as Body).into));
-    if (id === null) return ctx.throw(404, ctx.state.t('categories.error.not_found'));
+  router.post(koaPath(categoryApi.merge), requireAdmin, formBody(), async (ctx) => {
+    const id = validate(ctx, { input: { params: categoryId }, notFound: noCategory }).params.id;
+    // An overlong target is no category either: the same message, back to the page.
+    const checked = check(ctx, categoryApi.merge);
+    const into = checked.ok ? idOf(checked.value.body.into) : null;
     if (into === null) {
       ctx.flash('error', ctx.state.t('categories.error.merge_target'));
       ctx.status = 303;

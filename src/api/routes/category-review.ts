@@ -12,6 +12,8 @@ import { acceptAbove, decideSuggestion, listCategoryModels, listPendingSuggestio
 import { listCategories } from '../../db/categories';
 import { reindexCourses, type CategoryIndexDeps } from '../../categories/reindex';
 import { startCategoryTraining } from '../../temporal/start-training';
+import { z } from 'zod';
+import { check, defineRoute, field, first, koaPath, refusalText, validate } from '../validate';
 
 export const REVIEW_PATH = '/admin-dashboard/category-review/';
 export const MODELS_PATH = `${REVIEW_PATH}models/`;
@@ -20,9 +22,27 @@ export const PAGE_SIZE = 50;
 /** At most this many suggestions are accepted by one bulk action (the rest stay for the next one). */
 export const BULK_ACCEPT_MAX = 5000;
 
-type Body = Record<string, unknown>;
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const idOf = (v: unknown): number | null => (typeof v === 'string' && /^\d{1,12}$/.test(v) && Number(v) > 0 ? Number(v) : null);
+
+const noSuggestion = { message: 'No such suggestion.', key: 'categoryReview.error.not_found' };
+
+/** The queue's pages and forms (HTML; the lists also answer JSON). Numbers arrive as text, read leniently as before. */
+export const categoryReviewApi = {
+  // An unreadable page number is the first page, as before; only its length is bounded.
+  queue: defineRoute({ method: 'get', path: REVIEW_PATH, input: { query: z.object({ page: first(z.string().max(20)).optional() }) } }),
+  acceptAbove: defineRoute({ method: 'post', path: `${REVIEW_PATH}accept-above`, input: { body: z.object({ min_confidence: field(z.string().max(40)) }) } }),
+  models: defineRoute({ method: 'get', path: MODELS_PATH, input: {} }),
+  retrain: defineRoute({ method: 'post', path: `${MODELS_PATH}retrain`, input: {} }),
+  decide: defineRoute({
+    method: 'post',
+    path: `${REVIEW_PATH}{id}/{decision}`,
+    input: {
+      params: z.object({ id: z.string().regex(/^\d{1,12}$/).transform(Number).refine((n) => n > 0), decision: z.enum(['accept', 'correct']) }),
+      body: z.object({ category_id: field(z.string().max(40)) }),
+    },
+    notFound: noSuggestion,
+  }),
+};
 
 function indexDeps(deps: ApiDeps): CategoryIndexDeps {
   return { sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias, bulkSize: deps.config.elasticsearch.bulkSize, concurrency: deps.config.elasticsearch.bulkConcurrency };
@@ -46,8 +66,8 @@ function back(ctx: Context, path = REVIEW_PATH): void {
 export function categoryReviewRoutes(deps: ApiDeps): Router {
   const router = new Router();
 
-  router.get(REVIEW_PATH, requireUser, async (ctx) => {
-    const page = Math.min(10_000, Math.max(1, Number.parseInt(str(ctx.query.page), 10) || 1));
+  router.get(koaPath(categoryReviewApi.queue), requireUser, async (ctx) => {
+    const page = Math.min(10_000, Math.max(1, Number.parseInt(validate(ctx, categoryReviewApi.queue).query.page ?? '', 10) || 1));
     const { rows, total } = await listPendingSuggestions(deps.sql, PAGE_SIZE, (page - 1) * PAGE_SIZE);
     if (wantsJson(ctx)) {
       ctx.body = { suggestions: rows, total, page, pageSize: PAGE_SIZE };
@@ -66,8 +86,14 @@ export function categoryReviewRoutes(deps: ApiDeps): Router {
     });
   });
 
-  router.post(`${REVIEW_PATH}accept-above`, requireAdmin, formBody(), async (ctx) => {
-    const raw = str(((ctx.request.body ?? {}) as Body).min_confidence).trim().replace(',', '.');
+  router.post(koaPath(categoryReviewApi.acceptAbove), requireAdmin, formBody(), async (ctx) => {
+    const checked = check(ctx, categoryReviewApi.acceptAbove);
+    // An overlong value: flashed as the form's other mistakes are, nothing accepted.
+    if (!checked.ok) {
+      ctx.flash('error', refusalText(ctx.state.t, checked.error));
+      return back(ctx);
+    }
+    const raw = (checked.value.body.min_confidence ?? '').replace(',', '.');
     const min = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
     if (!(min >= 0 && min <= 1)) {
       ctx.flash('error', ctx.state.t('categoryReview.error.bad_confidence'));
@@ -80,7 +106,8 @@ export function categoryReviewRoutes(deps: ApiDeps): Router {
     back(ctx);
   });
 
-  router.get(MODELS_PATH, requireUser, async (ctx) => {
+  router.get(koaPath(categoryReviewApi.models), requireUser, async (ctx) => {
+    validate(ctx, categoryReviewApi.models);
     const models = await listCategoryModels(deps.sql, 50);
     if (wantsJson(ctx)) {
       ctx.body = { models };
@@ -94,7 +121,8 @@ export function categoryReviewRoutes(deps: ApiDeps): Router {
     });
   });
 
-  router.post(`${MODELS_PATH}retrain`, requireAdmin, formBody(), async (ctx) => {
+  router.post(koaPath(categoryReviewApi.retrain), requireAdmin, formBody(), async (ctx) => {
+    validate(ctx, categoryReviewApi.retrain);
     const who = ctx.state.user?.email ?? 'unknown';
     const { workflowId, started } = await startCategoryTraining(deps.temporal, deps.config, who);
     if (started) await auditFromCtx(ctx, 'category_model.retrain', workflowId, {});
@@ -103,13 +131,13 @@ export function categoryReviewRoutes(deps: ApiDeps): Router {
   });
 
   // Last: `:id` would also match the paths above ("models").
-  router.post(`${REVIEW_PATH}:id/:decision`, requireAdmin, formBody(), async (ctx) => {
-    const id = idOf(ctx.params.id);
-    const decision = ctx.params.decision;
-    if (id === null || (decision !== 'accept' && decision !== 'correct')) return ctx.throw(404, ctx.state.t('categoryReview.error.not_found'));
+  router.post(koaPath(categoryReviewApi.decide), requireAdmin, formBody(), async (ctx) => {
+    const { id, decision } = validate(ctx, { input: { params: categoryReviewApi.decide.input.params }, notFound: noSuggestion }).params;
+    // An overlong category is no category: the same message as an unknown one, nothing decided.
+    const checked = check(ctx, categoryReviewApi.decide);
     let categoryId: number | null = null;
     if (decision === 'correct') {
-      categoryId = idOf(str(((ctx.request.body ?? {}) as Body).category_id));
+      categoryId = checked.ok ? idOf(checked.value.body.category_id) : null;
       if (categoryId === null) {
         ctx.flash('error', ctx.state.t('categoryReview.error.category_not_found'));
         return back(ctx);

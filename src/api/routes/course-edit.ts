@@ -14,6 +14,8 @@ import { getCourse } from '../../db/course-queries';
 import { courseVersion, createCourse, CourseEditRefused, getCourseEdit, undoCourseEdit, updateCourse } from '../../db/course-edits';
 import {
   emptyFormValues,
+  FORM_LESSON_ROWS_MAX,
+  FORM_VALUE_MAX,
   formValuesOf,
   formValuesOfCourse,
   normalizeForm,
@@ -25,6 +27,8 @@ import { DIFFICULTIES, LEARNING_MODES, type RowError } from '../../domain/types'
 import { COURSES_PATH } from './courses';
 import { problemText } from '../../i18n/row-messages';
 import type { Translate } from '../../i18n/i18n';
+import { z } from 'zod';
+import { check, defineRoute, first, koaPath, refusalText, validate } from '../validate';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NEW_PATH = `${COURSES_PATH}new/`;
@@ -33,16 +37,73 @@ const editPath = (id: number) => `${COURSES_PATH}${id}/edit/`;
 
 type Body = Record<string, unknown>;
 
-function bodyOf(ctx: Context): Body {
-  const b = ctx.request.body;
-  return b && typeof b === 'object' && !Array.isArray(b) ? (b as Body) : {};
-}
+/**
+ * One raw value of the form: text (a JSON client may send a number or a boolean), at most FORM_VALUE_MAX
+ * characters. Only the shape and the bounds: what the values mean is the import's rules (normalizeForm).
+ */
+const formValue = z.union([z.string().max(FORM_VALUE_MAX), z.number(), z.boolean()]);
+const single = first(formValue).optional();
+/** A lesson column: one value per row of the form, at most FORM_LESSON_ROWS_MAX rows. */
+const rows = z.union([formValue, z.array(formValue).max(FORM_LESSON_ROWS_MAX)]).optional();
+const courseForm = z
+  .object({
+    title: single,
+    description: single,
+    category: single,
+    instructor: single,
+    duration: single,
+    difficulty: single,
+    learning_mode: single,
+    price: single,
+    is_free: single,
+    is_active: single,
+    tags: single,
+    external_id: single,
+    version: single,
+    add_lesson: single,
+    lesson_title: rows,
+    lesson_content: rows,
+    lesson_order: rows,
+    lesson_video_url: rows,
+    lesson_remove: rows,
+  })
+  .loose();
+/**
+ * The same fields read without bounds, for the form shown again after a refusal: formValuesOf() cuts each value
+ * to FORM_VALUE_MAX and the rows to FORM_LESSON_ROWS_MAX, so what was typed within the bounds is not lost.
+ */
+const clippedForm = z.record(z.string(), z.unknown()).catch({});
+/** A course's id in the path; anything else names no course (404, as an unknown id). */
+const courseId = z.object({ id: z.string().regex(/^\d{1,15}$/).transform(Number).refine((n) => Number.isSafeInteger(n)) });
+const noCourse = { message: 'There is no such course.', key: 'courseEdit.noCourse' };
 
-function courseIdOf(ctx: Context): number {
-  const raw = String(ctx.params.id ?? '');
-  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id)) fail(404, 'There is no such course.', { key: 'courseEdit.noCourse' });
-  return id;
+/** The form's routes (HTML, and JSON for a client that asks for it); not in the OpenAPI document. */
+export const courseEditApi = {
+  newForm: defineRoute({ method: 'get', path: NEW_PATH, input: {} }),
+  create: defineRoute({ method: 'post', path: NEW_PATH, input: { body: courseForm } }),
+  editForm: defineRoute({ method: 'get', path: `${COURSES_PATH}{id}/edit/`, input: { params: courseId }, notFound: noCourse }),
+  update: defineRoute({ method: 'post', path: `${COURSES_PATH}{id}/edit/`, input: { params: courseId, body: courseForm }, notFound: noCourse }),
+  undo: defineRoute({
+    method: 'post',
+    path: `${COURSES_PATH}{id}/changes/{editId}/undo/`,
+    // The change's id is checked (a UUID, of this course) by the handler, which answers its own 404 ("no such
+    // change"): an overlong one is read as '' so that it gets that answer too.
+    input: { params: courseId.extend({ editId: z.string().max(100).catch('') }), body: z.object({ force: single }).loose() },
+    notFound: noCourse,
+  }),
+};
+
+/**
+ * The form's body by its declaration, or, when a value breaks its bounds, the refusal: thrown to a JSON client
+ * (a 400 problem naming the field), and for a page the form again with what was typed (cut to the bounds) and
+ * the message, nothing saved.
+ */
+function formOf(ctx: Context, spec: typeof courseEditApi.create | typeof courseEditApi.update): { body: Body } | { refused: { values: CourseFormValues; message: string } } {
+  const checked = check(ctx, { input: { body: spec.input.body } });
+  if (checked.ok) return { body: checked.value.body };
+  if (wantsJson(ctx)) throw checked.error;
+  const clipped = check(ctx, { input: { body: clippedForm } });
+  return { refused: { values: formValuesOf(clipped.ok ? clipped.value.body : {}), message: refusalText(ctx.state.t, checked.error) } };
 }
 
 /**
@@ -133,12 +194,15 @@ export function courseEditRoutes(deps: ApiDeps): Router {
     }
   };
 
-  router.get(NEW_PATH, requireAdmin, async (ctx) => {
+  router.get(koaPath(courseEditApi.newForm), requireAdmin, async (ctx) => {
+    validate(ctx, courseEditApi.newForm);
     renderForm(ctx, { courseId: null, values: emptyFormValues() });
   });
 
-  router.post(NEW_PATH, requireAdmin, formBody(), async (ctx) => {
-    const body = bodyOf(ctx);
+  router.post(koaPath(courseEditApi.create), requireAdmin, formBody(), async (ctx) => {
+    const form = formOf(ctx, courseEditApi.create);
+    if ('refused' in form) return renderForm(ctx, { courseId: null, values: form.refused.values, formError: form.refused.message, status: 400 });
+    const { body } = form;
     const values = formValuesOf(body);
     // "Add a lesson" without JavaScript: the same form again, values kept, with a new blank row.
     if (body.add_lesson) return renderForm(ctx, { courseId: null, values });
@@ -169,16 +233,18 @@ export function courseEditRoutes(deps: ApiDeps): Router {
     ctx.redirect(coursePath(created.id));
   });
 
-  router.get(`${COURSES_PATH}:id/edit/`, requireAdmin, async (ctx) => {
-    const id = courseIdOf(ctx);
+  router.get(koaPath(courseEditApi.editForm), requireAdmin, async (ctx) => {
+    const id = validate(ctx, courseEditApi.editForm).params.id;
     const [course, version] = await Promise.all([getCourse(deps.sql, id), courseVersion(deps.sql, id)]);
     if (!course || version === null) fail(404, 'There is no such course.', { key: 'courseEdit.noCourse' });
     renderForm(ctx, { courseId: id, values: formValuesOfCourse(course, version) });
   });
 
-  router.post(`${COURSES_PATH}:id/edit/`, requireAdmin, formBody(), async (ctx) => {
-    const id = courseIdOf(ctx);
-    const body = bodyOf(ctx);
+  router.post(koaPath(courseEditApi.update), requireAdmin, formBody(), async (ctx) => {
+    const id = validate(ctx, { input: { params: courseId }, notFound: noCourse }).params.id;
+    const form = formOf(ctx, courseEditApi.update);
+    if ('refused' in form) return renderForm(ctx, { courseId: id, values: form.refused.values, formError: form.refused.message, status: 400 });
+    const { body } = form;
     const values = formValuesOf(body);
     if (body.add_lesson) return renderForm(ctx, { courseId: id, values });
     const normalized = normalizeForm(values);
@@ -210,12 +276,11 @@ export function courseEditRoutes(deps: ApiDeps): Router {
   });
 
   // Undo one change of the course's history: restores its before-image (or deletes a course it created).
-  router.post(`${COURSES_PATH}:id/changes/:editId/undo/`, requireAdmin, formBody(), async (ctx) => {
-    const id = courseIdOf(ctx);
-    const editId = String(ctx.params.editId ?? '');
+  router.post(koaPath(courseEditApi.undo), requireAdmin, formBody(), async (ctx) => {
+    const { params, body } = validate(ctx, courseEditApi.undo);
+    const { id, editId } = params;
     const edit = UUID.test(editId) ? await getCourseEdit(deps.sql, editId) : null;
     if (!edit || Number(edit.course_id) !== id) fail(404, 'There is no such change.', { key: 'courseEdit.noChange' });
-    const body = bodyOf(ctx);
     const force = ['yes', 'true', 'on', '1'].includes(String(body.force ?? ''));
     let undone: Awaited<ReturnType<typeof undoCourseEdit>>;
     try {

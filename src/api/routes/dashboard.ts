@@ -9,6 +9,11 @@ import { folderStatus } from '../../monitoring/status';
 import { searchStatus } from '../../search/status';
 import { stackedBars, type ChartSeries } from '../../monitoring/charts';
 import { importListState } from '../../imports/page-state';
+import { defineRoute, koaPath, responses, validate } from '../validate';
+
+export const dashboardApi = {
+  page: defineRoute({ method: 'get', path: '/admin-dashboard/', input: {}, doc: { summary: 'Dashboard figures, imports per day and status (14 days), latest imports', tags: ['monitoring'], responses: { 200: { description: '{figures, perDay, latest}' }, 401: responses.unauthorized } } }),
+};
 
 const DAYS = 14;
 /** The chart's series; `label` is a catalogue key (locales/<language>.json). */
@@ -29,7 +34,8 @@ function bucketOf(status: string): string {
 export function dashboardRoutes(deps: ApiDeps): Router {
   const router = new Router();
 
-  router.get('/admin-dashboard/', requireUser, async (ctx) => {
+  router.get(koaPath(dashboardApi.page), requireUser, async (ctx) => {
+    validate(ctx, dashboardApi.page);
     const [figures, perDay, latest, courses, drop, search] = await Promise.all([
       importFigures(deps.sql),
       importsPerDay(deps.sql, DAYS),

@@ -20,11 +20,106 @@ import { profileNameProblem } from '../../domain/mapping';
 import { deleteFeed, feedRuns, getFeed, insertFeed, listFeeds, setFeedPaused } from '../../db/feeds';
 import { parseFeedSchedule } from '../../feeds/schedule-spec';
 import { createFeedSchedule, deleteFeedSchedule, runFeedNow, setFeedSchedulePaused } from '../../temporal/feed-schedules';
+import { z } from 'zod';
+import { PROFILE_NAME_RE } from '../../domain/mapping';
+import { check, defineRoute, field, koaPath, requiredField, responses, validate, type ValidationError } from '../validate';
 
 export const URL_IMPORT_PATH = '/admin-dashboard/courses/import/url/';
 export const FEEDS_PATH = '/admin-dashboard/feeds/';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRUE = new Set(['1', 'true', 'on', 'yes']);
+
+// The fields of the URL import and of a new feed. Each message is the one these forms have always answered.
+const urlField = requiredField(
+  z
+    .string({ error: (i) => (i.input === undefined ? 'url is required (https://…)' : undefined) })
+    .max(MAX_URL_LENGTH, { error: `url is longer than ${MAX_URL_LENGTH} characters` }),
+).meta({ override: { type: 'string', format: 'uri', maxLength: MAX_URL_LENGTH } });
+const modeField = field(z.enum(IMPORT_MODES, { error: `mode must be one of ${IMPORT_MODES.join(', ')}` })).meta({ default: 'create_or_update' });
+const profileField = field(z.string().regex(PROFILE_NAME_RE, { error: `mapping_profile: ${profileNameProblem('')}` }));
+const flag = field(z.union([z.boolean(), z.string().max(10)])).meta({ override: { type: 'boolean', default: false } });
+
+const urlImportBody = z.object({ url: urlField, mapping_profile: profileField, mode: modeField, dry_run: flag, dryRun: flag.meta({ description: 'the same as dry_run' }) });
+const feedBody = z.object({
+  name: requiredField(z.string({ error: 'name is required (at most 100 characters)' }).max(100, { error: 'name is required (at most 100 characters)' })),
+  url: urlField,
+  mode: modeField,
+  mapping_profile: profileField,
+  schedule: requiredField(z.string({ error: 'schedule is required' }).max(200)).meta({
+    description: 'an interval (30m, 6h, 1d; at least 5m) or a 5-field cron expression read in DISPLAY_TIMEZONE',
+  }),
+});
+/** A feed's id: a uuid; anything else is no feed. */
+const feedId = z.object({ id: z.guid().transform((v) => v.toLowerCase()) });
+const noFeed = { message: 'There is no such feed.', key: 'feeds.noFeed' };
+
+/** One of the four actions on a feed. */
+function feedAction(name: 'pause' | 'resume' | 'run' | 'delete', summary: string, answer: Record<string, { description: string }>) {
+  return defineRoute({
+    method: 'post',
+    path: `${FEEDS_PATH}{id}/${name}`,
+    input: { params: feedId },
+    notFound: noFeed,
+    doc: { summary, tags: ['feeds'], responses: { ...answer, 401: responses.unauthorized, 403: responses.forbidden, 404: responses.problem } },
+  });
+}
+
+export const feedApi = {
+  urlImport: defineRoute({
+    method: 'post',
+    path: URL_IMPORT_PATH,
+    input: { body: urlImportBody },
+    doc: {
+      summary: 'Import a file from an https:// URL: downloaded (size and time limits, at most 3 redirects, public addresses only unless URL_IMPORT_ALLOW_HOSTS), then imported as an upload',
+      tags: ['imports'],
+      bodyTypes: ['application/json'],
+      responses: {
+        202: { description: 'Accepted: {importId, workflowId, statusUrl, page, fileName, sha256, mode, dryRun, mappingProfile}' },
+        400: responses.problem,
+        401: responses.unauthorized,
+        403: responses.forbidden,
+        409: { description: 'The same content is already being imported' },
+        413: { description: 'The file is over MAX_FILE_MB (counted while downloading)' },
+        415: { description: 'Not a catalogue file (content type or first bytes)' },
+        422: { description: 'The URL (or a redirect) is refused by the address policy, or the mapping profile is unknown' },
+        502: { description: 'The server answered an HTTP error, too many redirects, or could not be reached' },
+        504: { description: 'The download took longer than URL_IMPORT_TIMEOUT' },
+      },
+    },
+  }),
+  list: defineRoute({
+    method: 'get',
+    path: FEEDS_PATH,
+    input: {},
+    doc: { summary: 'The feeds, each with its last run', tags: ['feeds'], responses: { 200: { description: '{ feeds: [{id, name, url, schedule, mode, mapping_profile, paused, last_run, last_import_status}] }' }, 401: responses.unauthorized } },
+  }),
+  create: defineRoute({
+    method: 'post',
+    path: FEEDS_PATH,
+    input: { body: feedBody },
+    doc: {
+      summary: 'Create a feed: a URL imported on a schedule (one Temporal Schedule per feed), only when its content changed',
+      tags: ['feeds'],
+      bodyTypes: ['application/json'],
+      responses: { 201: { description: '{id, name, url, schedule, mode, mappingProfile, page}' }, 400: responses.problem, 401: responses.unauthorized, 403: responses.forbidden, 409: responses.problem, 422: responses.problem },
+    },
+  }),
+  show: defineRoute({
+    method: 'get',
+    path: `${FEEDS_PATH}{id}/`,
+    input: { params: feedId },
+    notFound: noFeed,
+    doc: { summary: 'A feed and its latest runs (imported, unchanged or failed)', tags: ['feeds'], responses: { 200: { description: '{feed, runs}' }, 401: responses.unauthorized, 404: responses.problem } },
+  }),
+  run: feedAction('run', 'Run the feed now', { 202: { description: 'Started' }, 409: { description: 'A manual run is still going on' } }),
+  pause: feedAction('pause', 'Pause the feed (its Schedule)', { 200: { description: 'Paused' } }),
+  resume: feedAction('resume', 'Resume the feed', { 200: { description: 'Resumed' } }),
+  delete: feedAction('delete', 'Delete the feed, its Schedule and its run history (its imports stay)', { 200: { description: 'Deleted' } }),
+};
+
+/** The first refused field's own message (these forms always answered one mistake at a time). */
+function firstProblem(error: ValidationError): string {
+  return `${error.issues[0]!.detail}.`;
+}
 
 /**
  * A URL without its query and fragment, for the audit trail and for viewers: marketplace exports often carry an
@@ -44,30 +139,6 @@ export function feedPath(id: string): string {
   return `${FEEDS_PATH}${id}/`;
 }
 
-function modeField(ctx: Context): ImportMode | string {
-  const mode = bodyField(ctx, 'mode') || 'create_or_update';
-  if (!isImportMode(mode)) return `mode must be one of ${IMPORT_MODES.join(', ')}.`;
-  return mode as ImportMode;
-}
-
-function profileField(ctx: Context): string | { problem: string } {
-  const name = bodyField(ctx, 'mapping_profile');
-  const why = name ? profileNameProblem(name) : null;
-  return why ? { problem: `mapping_profile: ${why}.` } : name;
-}
-
-function urlField(ctx: Context): string | { problem: string } {
-  const url = bodyField(ctx, 'url');
-  if (!url) return { problem: 'url is required (https://…).' };
-  if (url.length > MAX_URL_LENGTH) return { problem: `url is longer than ${MAX_URL_LENGTH} characters.` };
-  return url;
-}
-
-function feedIdParam(ctx: Context): string {
-  const id = String(ctx.params.id ?? '');
-  if (!UUID.test(id)) fail(404, 'There is no such feed.', { key: 'feeds.noFeed' });
-  return id.toLowerCase();
-}
 
 interface FeedForm {
   name: string;
@@ -83,21 +154,18 @@ export function feedRoutes(deps: ApiDeps): Router {
   const router = new Router();
 
   // Import from a URL: the upload page's second form, or REST (JSON or urlencoded, with a token or a session).
-  router.post(URL_IMPORT_PATH, requireAdmin, formBody(), async (ctx) => {
+  router.post(koaPath(feedApi.urlImport), requireAdmin, formBody(), async (ctx) => {
     const json = wantsJson(ctx);
-    const url = urlField(ctx);
-    const mode = modeField(ctx);
-    const profile = profileField(ctx);
-    const dryRun = TRUE.has((bodyField(ctx, 'dry_run') || bodyField(ctx, 'dryRun')).toLowerCase());
-    const refuse = (status: number, message: string) => {
-      if (json) return problem(ctx, status, message);
+    const refuse = (status: number, message: string, extra?: Record<string, unknown>) => {
+      if (json) return problem(ctx, status, message, extra);
       ctx.flash('error', ctx.state.t('feeds.urlImport.refused', { reason: message }));
       ctx.status = 303;
       ctx.redirect('/admin-dashboard/courses/import/');
     };
-    if (typeof url !== 'string') return refuse(400, url.problem);
-    if (typeof profile !== 'string') return refuse(400, profile.problem);
-    if (!isImportMode(mode)) return refuse(400, mode);
+    const checked = check(ctx, feedApi.urlImport);
+    if (!checked.ok) return refuse(400, firstProblem(checked.error), checked.error.problem);
+    const { url, mapping_profile: profile = '', mode = 'create_or_update' } = checked.value.body;
+    const dryRun = TRUE.has(String(checked.value.body.dry_run ?? checked.value.body.dryRun ?? '').toLowerCase());
     const user = ctx.state.user!;
     let started;
     try {
@@ -140,9 +208,9 @@ export function feedRoutes(deps: ApiDeps): Router {
     ctx.render('feeds/index', { title: ctx.state.t('feeds.title'), nav: 'feeds', feeds, profiles, modes: IMPORT_MODES, form: extra.form ?? EMPTY_FORM, formError: extra.formError }, status);
   }
 
-  router.get(FEEDS_PATH, requireUser, (ctx) => listPage(ctx));
+  router.get(koaPath(feedApi.list), requireUser, (ctx) => listPage(ctx));
 
-  router.post(FEEDS_PATH, requireAdmin, formBody(), async (ctx) => {
+  router.post(koaPath(feedApi.create), requireAdmin, formBody(), async (ctx) => {
     const json = wantsJson(ctx);
     const form: FeedForm = {
       name: bodyField(ctx, 'name'),
@@ -151,15 +219,11 @@ export function feedRoutes(deps: ApiDeps): Router {
       mode: isImportMode(bodyField(ctx, 'mode')) ? (bodyField(ctx, 'mode') as ImportMode) : 'create_or_update',
       mappingProfile: bodyField(ctx, 'mapping_profile'),
     };
-    const refuse = (status: number, message: string) => (json ? problem(ctx, status, message) : listPage(ctx, status, { form, formError: message }));
-    if (!form.name || form.name.length > 100) return refuse(400, 'name is required (at most 100 characters).');
-    const url = urlField(ctx);
-    if (typeof url !== 'string') return refuse(400, url.problem);
-    const mode = modeField(ctx);
-    if (!isImportMode(mode)) return refuse(400, mode);
-    const profile = profileField(ctx);
-    if (typeof profile !== 'string') return refuse(400, profile.problem);
-    const spec = parseFeedSchedule(form.schedule);
+    const refuse = (status: number, message: string, extra?: Record<string, unknown>) => (json ? problem(ctx, status, message, extra) : listPage(ctx, status, { form, formError: message }));
+    const checked = check(ctx, feedApi.create);
+    if (!checked.ok) return refuse(400, firstProblem(checked.error), checked.error.problem);
+    const { url, mode = 'create_or_update', mapping_profile: profile = '' } = checked.value.body;
+    const spec = parseFeedSchedule(checked.value.body.schedule);
     if (typeof spec === 'string') return refuse(400, `schedule: ${spec}.`);
     // The address rules are checked now too, so a feed that can never run is refused at once (each run checks again).
     try {
@@ -194,8 +258,8 @@ export function feedRoutes(deps: ApiDeps): Router {
     ctx.redirect(feedPath(id));
   });
 
-  router.get(`${FEEDS_PATH}:id/`, requireUser, async (ctx) => {
-    const stored = await getFeed(deps.sql, feedIdParam(ctx));
+  router.get(koaPath(feedApi.show), requireUser, async (ctx) => {
+    const stored = await getFeed(deps.sql, validate(ctx, feedApi.show).params.id);
     if (!stored) fail(404, 'There is no such feed.', { key: 'feeds.noFeed' });
     const feed = ctx.state.user?.role === 'admin' ? stored : { ...stored, url: urlWithoutQuery(stored.url) };
     const runs = await feedRuns(deps.sql, feed.id, 50);
@@ -208,8 +272,8 @@ export function feedRoutes(deps: ApiDeps): Router {
   });
 
   const action = (name: 'pause' | 'resume' | 'run' | 'delete') =>
-    router.post(`${FEEDS_PATH}:id/${name}`, requireAdmin, formBody(), async (ctx) => {
-      const feed = await getFeed(deps.sql, feedIdParam(ctx));
+    router.post(koaPath(feedApi[name]), requireAdmin, formBody(), async (ctx) => {
+      const feed = await getFeed(deps.sql, validate(ctx, feedApi[name]).params.id);
       if (!feed) fail(404, 'There is no such feed.', { key: 'feeds.noFeed' });
       const by = ctx.state.user!.email;
       let started = true;

@@ -18,11 +18,82 @@ import { listProfiles, UnknownMappingProfileError } from '../../db/mapping-profi
 import { profileNameProblem } from '../../domain/mapping';
 import { draftFromUpload, draftPagePath } from './mapping-profiles';
 import type { Language } from '../../i18n/languages';
+import { z } from 'zod';
+import { PROFILE_NAME_RE } from '../../domain/mapping';
+import { check, defineRoute, field, koaPath, problemResponse, responses, validate, ValidationError } from '../validate';
 
 export const IMPORT_PATH = '/admin-dashboard/courses/import/';
 export const TEMPLATE_PATH = '/admin-dashboard/courses/template/';
 
 const TRUE = new Set(['1', 'true', 'on', 'yes']);
+
+const FLAG = z.string().max(10);
+
+/** The text fields of an upload (multipart) besides its file. Each message is the one the form has always shown. */
+const uploadFields = z.object({
+  mode: field(z.enum(IMPORT_MODES, { error: `mode must be one of ${IMPORT_MODES.join(', ')}` })).meta({ default: 'create_or_update' }),
+  /** The seed's form field: false = create only. */
+  update_existing: field(FLAG).meta({ description: "the seed's form field: false means create_only (when mode is not given)" }),
+  dry_run: field(FLAG).meta({ description: 'test mode: preview, then confirm or discard', override: { type: 'boolean', default: false } }),
+  test_mode: field(FLAG).meta({ description: 'the same as dry_run', override: { type: 'boolean' } }),
+  mapping_profile: field(z.string().regex(PROFILE_NAME_RE, { error: `mapping_profile: ${profileNameProblem('')}` })).meta({
+    description: 'a column mapping profile (see /admin-dashboard/mapping-profiles/) to read the file with; its latest version is recorded with the import',
+  }),
+  map_columns: field(FLAG).meta({ description: 'the form\'s "Map columns" button: open the mapping page instead of importing' }),
+});
+
+const templateFields = z.object({
+  template_type: field(z.string().max(40)).meta({ override: { enum: [...TEMPLATE_KINDS] } }),
+  format_type: field(z.string().max(40)).meta({ override: { enum: [...TEMPLATE_FORMATS] } }),
+});
+
+export const uploadApi = {
+  page: defineRoute({
+    method: 'get',
+    path: IMPORT_PATH,
+    input: { query: z.object({ refused: field(FLAG), mode: field(z.string().max(40)), dry_run: field(FLAG), mapping_profile: field(z.string().max(200)) }) },
+  }),
+  upload: defineRoute({
+    method: 'post',
+    path: IMPORT_PATH,
+    input: { body: uploadFields },
+    doc: {
+      summary: 'Import a file (CSV, TSV, JSON, Excel .xlsx / .xls, OpenDocument .ods, XML, YAML)',
+      tags: ['imports'],
+      description: 'multipart/form-data with one file. With a session, the CSRF token goes in the `_csrf` query parameter; with an API token nothing else is needed.',
+      bodyTypes: ['multipart/form-data'],
+      bodyRequired: true,
+      bodySchema: uploadFields.extend({
+        file: z.string().meta({
+          format: 'binary',
+          description:
+            'a .csv, .tsv, .json, .xlsx, .xls, .ods, .xml, .yaml, .yml or .imscc (IMS Common Cartridge 1.1–1.3, one course) file (course format: /schemas/course.schema.json, /schemas/courses.xsd); Moodle "Upload courses" and Canvas SIS courses.csv files are read as CSV',
+        }),
+      }),
+      responses: {
+        202: { description: 'Accepted: the import id and its status URL' },
+        400: responses.problem,
+        401: responses.unauthorized,
+        403: responses.forbidden,
+        413: problemResponse('The file is over MAX_FILE_MB'),
+        415: problemResponse('Unknown file type'),
+        422: problemResponse('No mapping profile has the name given in mapping_profile'),
+      },
+    },
+  }),
+  template: defineRoute({
+    method: 'post',
+    path: TEMPLATE_PATH,
+    input: { body: templateFields },
+    doc: {
+      summary: 'Download an example file that imports cleanly',
+      tags: ['imports'],
+      bodyTypes: ['application/x-www-form-urlencoded'],
+      bodyRequired: false,
+      responses: { 200: { description: 'The file, as an attachment' }, 400: responses.problem, 401: responses.unauthorized },
+    },
+  }),
+};
 
 interface UploadForm {
   mode: ImportMode;
@@ -32,18 +103,15 @@ interface UploadForm {
 }
 
 /** mode and dry_run; the seed's `update_existing` (false = create only) is understood too. */
-function readForm(ctx: Context): UploadForm | string {
-  const modeField = bodyField(ctx, 'mode');
-  const updateExisting = bodyField(ctx, 'update_existing');
+function readForm(ctx: Context): UploadForm | ValidationError {
+  const r = check(ctx, uploadApi.upload);
+  if (!r.ok) return r.error;
+  const f = r.value.body;
   let mode: ImportMode = 'create_or_update';
-  if (modeField) {
-    if (!isImportMode(modeField)) return `mode must be one of ${IMPORT_MODES.join(', ')}.`;
-    mode = modeField as ImportMode;
-  } else if (updateExisting && !TRUE.has(updateExisting.toLowerCase())) mode = 'create_only';
-  const dry = bodyField(ctx, 'dry_run') || bodyField(ctx, 'test_mode');
-  const mappingProfile = bodyField(ctx, 'mapping_profile');
-  if (mappingProfile && profileNameProblem(mappingProfile)) return `mapping_profile: ${profileNameProblem(mappingProfile)}.`;
-  return { mode, dryRun: TRUE.has(dry.toLowerCase()), mappingProfile };
+  if (f.mode) mode = f.mode;
+  else if (f.update_existing && !TRUE.has(f.update_existing.toLowerCase())) mode = 'create_only';
+  const dry = f.dry_run ?? f.test_mode ?? '';
+  return { mode, dryRun: TRUE.has(dry.toLowerCase()), mappingProfile: f.mapping_profile ?? '' };
 }
 
 interface UploadedPart {
@@ -129,7 +197,7 @@ export function uploadRoutes(deps: ApiDeps): Router {
   // A template download changes nothing: viewers may ask for one too.
   allowViewerWrite(/^\/admin-dashboard\/courses\/template\/?$/);
 
-  router.get(IMPORT_PATH, requireUser, (ctx) => (ctx.query.refused === '1' ? refusedUploadPage(ctx) : uploadPage(ctx)));
+  router.get(koaPath(uploadApi.page), requireUser, (ctx) => (validate(ctx, uploadApi.page).query.refused === '1' ? refusedUploadPage(ctx) : uploadPage(ctx)));
 
   /**
    * A file over the size limit, sent by the form (not by a REST client, which gets the problem+json 413): the
@@ -165,26 +233,27 @@ export function uploadRoutes(deps: ApiDeps): Router {
     }
   };
 
-  router.post(IMPORT_PATH, requireAdmin, formUpload, uploadBody(deps.config), async (ctx) => {
+  router.post(koaPath(uploadApi.upload), requireAdmin, formUpload, uploadBody(deps.config), async (ctx) => {
     const json = wantsJson(ctx);
-    const refuse = async (status: number, message: string, form?: UploadForm) => {
+    const refuse = async (status: number, message: string, form?: UploadForm, extra?: Record<string, unknown>) => {
       // A refused request keeps nothing: the file it stored is removed before the answer.
       await discardUploads(ctx);
-      if (json) return problem(ctx, status, message);
+      if (json) return problem(ctx, status, message, extra);
       if (isPlainFormPost(ctx)) return redirectRefused(ctx, message, form);
       await uploadPage(ctx, status, { formError: message, ...(form ? { form } : {}) });
     };
     const file = uploadedFile(ctx);
     if (!file) return refuse(400, json ? 'Choose a file to import (CSV, TSV, JSON, Excel .xlsx / .xls, OpenDocument .ods, XML or YAML).' : ctx.state.t('imports.upload.noFile'));
     const form = readForm(ctx);
-    if (typeof form === 'string') return refuse(400, form);
+    // JSON clients read the English sentence and the refused fields; a person reads it in their language.
+    if (form instanceof ValidationError) return refuse(400, json || !form.i18n ? form.message : ctx.state.t(form.i18n.key, form.i18n.params), undefined, form.problem);
     const user = ctx.state.user!;
     // From the moment a workflow was started for it (or one already running has its own copy), the file is not ours.
     let owned = false;
     try {
       // The form's "Map columns", or a file without a title column and no profile chosen: the mapping page (issue 12).
       if (!json && !form.mappingProfile) {
-        const asked = bodyField(ctx, 'map_columns') !== '';
+        const asked = validate(ctx, uploadApi.upload).body.map_columns !== undefined;
         const draftId = await draftFromUpload(deps, { path: file.filepath, originalName: file.originalFilename }, user.email, asked);
         if (draftId) {
           owned = true;
@@ -230,9 +299,11 @@ export function uploadRoutes(deps: ApiDeps): Router {
     }
   });
 
-  router.post(TEMPLATE_PATH, requireUser, formBody(), async (ctx) => {
-    const kind = bodyField(ctx, 'template_type') || 'simple';
-    const format = bodyField(ctx, 'format_type') || 'csv';
+  router.post(koaPath(uploadApi.template), requireUser, formBody(), async (ctx) => {
+    // The fields are bounded by the schema; an unknown kind or format keeps its own message and page (below).
+    const r = check(ctx, uploadApi.template);
+    const kind = r.ok ? (r.value.body.template_type ?? 'simple') : '';
+    const format = r.ok ? (r.value.body.format_type ?? 'csv') : '';
     if (!isTemplateKind(kind) || !isTemplateFormat(format)) {
       const message = `template_type must be one of ${TEMPLATE_KINDS.join(', ')} and format_type one of ${TEMPLATE_FORMATS.join(', ')}.`;
       if (wantsJson(ctx)) return problem(ctx, 400, message);

@@ -23,10 +23,82 @@ import { formatFromFileName } from '../../ingest/readers/detect';
 import { FileValidationError, IMPORT_MODES, isImportMode, type ImportMode } from '../../domain/types';
 import { checkUpload, startUploadImport, UploadRefused, type UploadedFile } from '../../imports/start-upload';
 import { previewRows, readSample, rulesFromForm, sampleValues, valueMapText, type MappingForm } from '../../imports/mapping-page';
+import { z } from 'zod';
+import { PROFILE_NAME_RE } from '../../domain/mapping';
+import { check, defineRoute, field, first, koaPath, responses, validate } from '../validate';
 
 export const PROFILES_PATH = '/admin-dashboard/mapping-profiles/';
 const DRAFTS_PATH = '/admin-dashboard/mapping-drafts/';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The JSON document of a profile (export and import), as the OpenAPI document names it. */
+const MappingProfileExport = profileExportSchema.meta({ id: 'MappingProfileExport' });
+const noProfile = { message: 'There is no such mapping profile.', key: 'mappings.noProfile' };
+const profileName = z.object({ name: z.string().regex(PROFILE_NAME_RE) });
+/** A draft's id: a uuid; anything else is no draft (404 with the same words as an expired one). */
+const draftId = z.object({ id: z.guid().transform((v) => v.toLowerCase()) });
+const noDraft = { message: 'There is no such mapping draft (it was used or has expired): upload the file again.', key: 'mappings.noDraft' };
+/** The mapping page's own form: one set of controls per column (at most MAPPING_LIMITS.columns), all text. */
+const draftForm = z.record(z.string().max(100), z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(10)]));
+
+export const mappingProfileApi = {
+  list: defineRoute({
+    method: 'get',
+    path: PROFILES_PATH,
+    input: {},
+    doc: { summary: 'The column mapping profiles with their latest version', tags: ['mapping profiles'], responses: { 200: { description: '{ profiles: [{name, version, versions, updated_at, updated_by}] }' }, 401: responses.unauthorized } },
+  }),
+  importJson: defineRoute({
+    method: 'post',
+    path: `${PROFILES_PATH}import/`,
+    input: { body: MappingProfileExport },
+    doc: {
+      summary: 'Import a profile exported elsewhere: saved as a new version of its name (nothing when the rules are the same)',
+      tags: ['mapping profiles'],
+      bodyTypes: ['application/json'],
+      responses: { 200: { description: 'Unchanged: {name, version, created: false}' }, 201: { description: 'Saved: {name, version, created: true, changes}' }, 401: responses.unauthorized, 403: responses.forbidden, 422: responses.problem },
+    },
+  }),
+  /** The list page's form: the export pasted or read from a file into a textarea, and an optional new name. */
+  importForm: defineRoute({
+    method: 'post',
+    path: `${PROFILES_PATH}import/`,
+    input: { body: z.object({ profile_json: first(z.string().max(1_000_000)).default(''), name: field(z.string().max(200)) }) },
+  }),
+  show: defineRoute({
+    method: 'get',
+    path: `${PROFILES_PATH}{name}/`,
+    input: { params: profileName },
+    notFound: noProfile,
+    doc: {
+      summary: "A profile's latest rules and its history (who saved which version, what changed)",
+      tags: ['mapping profiles'],
+      responses: { 200: { description: '{ name, version, rules, history: [{version, change_note, created_by, created_at}] }' }, 401: responses.unauthorized, 404: responses.problem },
+    },
+  }),
+  export: defineRoute({
+    method: 'get',
+    path: `${PROFILES_PATH}{name}/export.json`,
+    input: {
+      params: profileName,
+      // An unreadable version means the latest, as before.
+      query: z.object({ version: first(z.coerce.number().int().min(1).max(999_999_999)).optional().catch(undefined).meta({ description: 'default: the latest' }) }),
+    },
+    notFound: noProfile,
+    doc: {
+      summary: 'A profile as a JSON document to import into another environment',
+      tags: ['mapping profiles'],
+      responses: { 200: { description: 'The export', content: { 'application/json': { schema: MappingProfileExport } } }, 401: responses.unauthorized, 404: responses.problem },
+    },
+  }),
+  draft: defineRoute({
+    method: 'get',
+    path: `${DRAFTS_PATH}{id}/`,
+    input: { params: draftId, query: z.object({ profile: field(z.string().max(200)), mode: field(z.string().max(40)), dry_run: field(z.string().max(10)) }) },
+    notFound: noDraft,
+  }),
+  draftPreview: defineRoute({ method: 'post', path: `${DRAFTS_PATH}{id}/preview`, input: { params: draftId, body: draftForm }, notFound: noDraft }),
+  draftSave: defineRoute({ method: 'post', path: `${DRAFTS_PATH}{id}/`, input: { params: draftId, body: draftForm }, notFound: noDraft }),
+};
 
 /** The mapping page of a draft, carrying the upload form's mode and test mode along. */
 export function draftPagePath(id: string, form?: { mode: ImportMode; dryRun: boolean }): string {
@@ -60,17 +132,10 @@ export async function draftFromUpload(deps: ApiDeps, file: UploadedFile, by: str
   return id;
 }
 
-async function draftParam(deps: ApiDeps, ctx: Context): Promise<MappingDraft> {
-  const id = String(ctx.params.id ?? '');
-  const draft = UUID.test(id) ? await getDraft(deps.sql, id.toLowerCase()) : null;
-  if (!draft) fail(404, 'There is no such mapping draft (it was used or has expired): upload the file again.', { key: 'mappings.noDraft' });
+async function draftOf(deps: ApiDeps, id: string): Promise<MappingDraft> {
+  const draft = await getDraft(deps.sql, id);
+  if (!draft) fail(404, noDraft.message, { key: noDraft.key });
   return draft;
-}
-
-function nameParam(ctx: Context): string {
-  const name = String(ctx.params.name ?? '');
-  if (profileNameProblem(name)) fail(404, 'There is no such mapping profile.', { key: 'mappings.noProfile' });
-  return name;
 }
 
 /** The page's form from rules (a saved profile's, or the suggestions): what each control shows. */
@@ -120,7 +185,7 @@ function modeOf(value: string): ImportMode {
 export function mappingProfileRoutes(deps: ApiDeps): Router {
   const router = new Router();
 
-  router.get(PROFILES_PATH, requireUser, async (ctx) => {
+  router.get(koaPath(mappingProfileApi.list), requireUser, async (ctx) => {
     const profiles = await listProfiles(deps.sql);
     if (wantsJson(ctx)) {
       ctx.body = { profiles };
@@ -130,13 +195,16 @@ export function mappingProfileRoutes(deps: ApiDeps): Router {
   });
 
   // Import a profile exported elsewhere: JSON body (REST) or the list page's form (a textarea filled from a file).
-  router.post(`${PROFILES_PATH}import/`, requireAdmin, formBody(), async (ctx) => {
+  router.post(koaPath(mappingProfileApi.importJson), requireAdmin, formBody(), async (ctx) => {
     const json = wantsJson(ctx);
     let doc: unknown = ctx.request.body;
     let rename = '';
+    let text = '';
     if (!json || ctx.is('application/x-www-form-urlencoded')) {
-      const text = bodyField(ctx, 'profile_json');
-      rename = bodyField(ctx, 'name');
+      const form = check(ctx, mappingProfileApi.importForm);
+      if (!form.ok) return refuseImport(ctx, json, form.error.message, '');
+      text = form.value.body.profile_json;
+      rename = form.value.body.name ?? '';
       try {
         doc = JSON.parse(text);
       } catch (err) {
@@ -145,14 +213,15 @@ export function mappingProfileRoutes(deps: ApiDeps): Router {
         return refuseImport(ctx, json, message, text);
       }
     }
-    const parsed = profileExportSchema.safeParse(doc);
+    // The same schema as the JSON body's (mappingProfileApi.importJson), whether the export came as JSON or in the form.
+    const parsed = MappingProfileExport.safeParse(doc);
     if (!parsed.success) {
       const message = `This is not a mapping profile export: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; ')}`;
-      return refuseImport(ctx, json, message, bodyField(ctx, 'profile_json'));
+      return refuseImport(ctx, json, message, text);
     }
     const name = rename || parsed.data.name;
     const nameProblem = profileNameProblem(name);
-    if (nameProblem) return refuseImport(ctx, json, `name: ${nameProblem}`, bodyField(ctx, 'profile_json'));
+    if (nameProblem) return refuseImport(ctx, json, `name: ${nameProblem}`, text);
     const saved = await saveProfileVersion(deps.sql, name, parsed.data.rules, ctx.state.user!.email);
     await auditFromCtx(ctx, 'mapping.import', name, { version: saved.version, created: saved.created, from: parsed.data.version ?? null });
     if (json) {
@@ -170,8 +239,8 @@ export function mappingProfileRoutes(deps: ApiDeps): Router {
     ctx.render('mappings/index', { title: ctx.state.t('mappings.list.title'), nav: 'mappings', profiles: await listProfiles(deps.sql), importError: message, importJson: text }, 422);
   }
 
-  router.get(`${PROFILES_PATH}:name/`, requireUser, async (ctx) => {
-    const name = nameParam(ctx);
+  router.get(koaPath(mappingProfileApi.show), requireUser, async (ctx) => {
+    const { name } = validate(ctx, mappingProfileApi.show).params;
     const history = await profileHistory(deps.sql, name);
     if (history.length === 0) fail(404, 'There is no such mapping profile.', { key: 'mappings.noProfile' });
     if (wantsJson(ctx)) {
@@ -181,10 +250,10 @@ export function mappingProfileRoutes(deps: ApiDeps): Router {
     ctx.render('mappings/show', { title: ctx.state.t('mappings.show.title', { name }), nav: 'mappings', name, latest: history[0], history });
   });
 
-  router.get(`${PROFILES_PATH}:name/export.json`, requireUser, async (ctx) => {
-    const name = nameParam(ctx);
-    const v = queryField(ctx, 'version');
-    const version = /^\d{1,9}$/.test(v) ? Number(v) : undefined;
+  router.get(koaPath(mappingProfileApi.export), requireUser, async (ctx) => {
+    const { params, query } = validate(ctx, mappingProfileApi.export);
+    const name = params.name;
+    const version = query.version;
     const found = await getProfileVersion(deps.sql, name, version);
     if (!found) fail(404, 'There is no such mapping profile (or version).', { key: 'mappings.noProfile' });
     ctx.set('Content-Disposition', `attachment; filename="mapping-${name}-v${found.version}.json"`);
@@ -194,32 +263,35 @@ export function mappingProfileRoutes(deps: ApiDeps): Router {
   });
 
   // The mapping page of an uploaded file: suggestions, or an existing profile's rules (?profile=NAME).
-  router.get(`${DRAFTS_PATH}:id/`, requireAdmin, async (ctx) => {
-    const draft = await draftParam(deps, ctx);
-    const profileName = queryField(ctx, 'profile');
+  router.get(koaPath(mappingProfileApi.draft), requireAdmin, async (ctx) => {
+    const { params, query } = validate(ctx, mappingProfileApi.draft);
+    const draft = await draftOf(deps, params.id);
+    const profileName = query.profile ?? '';
     const existing = profileName && !profileNameProblem(profileName) ? await getProfileVersion(deps.sql, profileName) : null;
     const samples = sampleValues(draft.columns, draft.sample_rows);
     const rules: MappingRules = existing?.rules ?? {
       columns: Object.fromEntries(suggestMapping(draft.columns, samples).map((s) => [s.column, s.rule])), constants: {}, otherColumns: 'keep',
     };
     renderDraft(ctx, draft, {
-      form: formFromRules(draft.columns, rules), profileName: existing?.name ?? '', mode: modeOf(queryField(ctx, 'mode')), dryRun: queryField(ctx, 'dry_run') === 'true',
+      form: formFromRules(draft.columns, rules), profileName: existing?.name ?? '', mode: modeOf(query.mode ?? ''), dryRun: query.dry_run === 'true',
     });
   });
 
   // The live preview (public/mapping.js): the page's form as JSON → the first rows as the import would read them.
-  router.post(`${DRAFTS_PATH}:id/preview`, requireAdmin, formBody(), async (ctx) => {
-    const draft = await draftParam(deps, ctx);
-    const body = (ctx.request.body ?? {}) as MappingForm;
+  router.post(koaPath(mappingProfileApi.draftPreview), requireAdmin, formBody(), async (ctx) => {
+    const { params, body: form } = validate(ctx, mappingProfileApi.draftPreview);
+    const draft = await draftOf(deps, params.id);
+    const body = form as MappingForm;
     const parsed = rulesFromForm(draft.columns, body);
     if (!parsed.ok) return problem(ctx, 422, parsed.problems.join('; '), { problems: parsed.problems });
     ctx.body = { rows: previewRows(draft.sample_rows, parsed.rules), missing: unmappedFields(parsed.rules, draft.columns) };
   });
 
   // Save the profile (a new version when something changed), then import the file with it, or import it without one.
-  router.post(`${DRAFTS_PATH}:id/`, requireAdmin, formBody(), async (ctx) => {
-    const draft = await draftParam(deps, ctx);
-    const form = Object.fromEntries(Object.entries((ctx.request.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  router.post(koaPath(mappingProfileApi.draftSave), requireAdmin, formBody(), async (ctx) => {
+    const { params, body } = validate(ctx, mappingProfileApi.draftSave);
+    const draft = await draftOf(deps, params.id);
+    const form = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const action = bodyField(ctx, 'action');
     const mode = modeOf(bodyField(ctx, 'mode'));
     const dryRun = bodyField(ctx, 'dry_run') === 'true';

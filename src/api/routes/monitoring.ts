@@ -10,14 +10,58 @@ import { auditFromCtx } from '../middleware/audit';
 import { consumerStatus, monitoringSnapshot } from '../../monitoring/status';
 import { searchStatus } from '../../search/status';
 import { reindexProgress, startReindex } from '../../temporal/start-reindex';
+import { defineRoute, koaPath, responses, validate } from '../validate';
 
 export const MONITORING_PATH = '/admin-dashboard/pipeline/monitoring/';
+
+export const monitoringApi = {
+  snapshot: defineRoute({
+    method: 'get',
+    path: MONITORING_PATH,
+    input: {},
+    doc: {
+      summary: 'Ingest folders, running imports with progress, workers, watcher, Elasticsearch, recent errors',
+      tags: ['monitoring'],
+      description: 'JSON with `Accept: application/json` or an API token (also at /api/monitoring).',
+      responses: { 200: { description: 'A monitoring snapshot' }, 401: responses.unauthorized },
+    },
+  }),
+  snapshotJson: defineRoute({
+    method: 'get',
+    path: '/api/monitoring',
+    input: {},
+    doc: { summary: "The monitoring snapshot as JSON whatever the Accept header (the monitoring page's polling)", tags: ['monitoring'], responses: { 200: { description: 'A monitoring snapshot' }, 401: responses.unauthorized } },
+  }),
+  consumer: defineRoute({
+    method: 'get',
+    path: '/admin-dashboard/pipeline/consumer/status/',
+    input: {},
+    doc: { summary: 'Health of the watcher ("consumer") and the workers', tags: ['monitoring'], responses: { 200: { description: 'Status' }, 401: responses.unauthorized } },
+  }),
+  elasticsearch: defineRoute({
+    method: 'get',
+    path: '/admin-dashboard/elasticsearch/status/',
+    input: {},
+    doc: { summary: 'Elasticsearch cluster health, document count, index size', tags: ['monitoring'], responses: { 200: { description: 'Status' }, 401: responses.unauthorized } },
+  }),
+  reindex: defineRoute({
+    method: 'post',
+    path: '/admin-dashboard/elasticsearch/reindex/',
+    input: {},
+    doc: {
+      summary: 'Rebuild the index from PostgreSQL and switch the alias atomically',
+      tags: ['courses'],
+      responses: { 202: { description: 'The reindex workflow was started' }, 401: responses.unauthorized, 403: responses.forbidden },
+    },
+  }),
+};
 
 export function monitoringRoutes(deps: ApiDeps): Router {
   const router = new Router();
   const mdeps = { config: deps.config, sql: deps.sql, es: deps.es, temporal: deps.temporal };
 
-  router.get(MONITORING_PATH, requireUser, async (ctx) => {
+  router.get(koaPath(monitoringApi.snapshot), requireUser, async (ctx) => {
+    validate(ctx, monitoringApi.snapshot);
     const snapshot = await monitoringSnapshot(mdeps);
     if (wantsJson(ctx)) {
       ctx.set('Cache-Control', 'no-store');
@@ -33,18 +77,21 @@ export function monitoringRoutes(deps: ApiDeps): Router {
   });
 
   // The same snapshot for the page's polling script (JSON whatever the Accept header says).
-  router.get('/api/monitoring', requireUser, async (ctx) => {
+  router.get(koaPath(monitoringApi.snapshotJson), requireUser, async (ctx) => {
+    validate(ctx, monitoringApi.snapshotJson);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await monitoringSnapshot(mdeps);
   });
 
-  router.get('/admin-dashboard/pipeline/consumer/status/', requireUser, async (ctx) => {
+  router.get(koaPath(monitoringApi.consumer), requireUser, async (ctx) => {
+    validate(ctx, monitoringApi.consumer);
     const status = await consumerStatus(mdeps);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = status;
   });
 
-  router.get('/admin-dashboard/elasticsearch/status/', requireUser, async (ctx) => {
+  router.get(koaPath(monitoringApi.elasticsearch), requireUser, async (ctx) => {
+    validate(ctx, monitoringApi.elasticsearch);
     const [status, workflow] = await Promise.all([
       searchStatus(deps.es, deps.sql, deps.config.elasticsearch.alias),
       reindexProgress(deps.temporal, deps.config.elasticsearch.alias),
@@ -53,7 +100,8 @@ export function monitoringRoutes(deps: ApiDeps): Router {
     ctx.body = { ...status, reindexWorkflow: workflow };
   });
 
-  router.post('/admin-dashboard/elasticsearch/reindex/', requireAdmin, formBody(), async (ctx) => {
+  router.post(koaPath(monitoringApi.reindex), requireAdmin, formBody(), async (ctx) => {
+    validate(ctx, monitoringApi.reindex);
     const json = wantsJson(ctx) || ctx.is('json') === 'json';
     if (!deps.es) {
       if (json) return problem(ctx, 409, 'Elasticsearch is disabled by configuration (ELASTICSEARCH_ENABLED=false): there is nothing to reindex.');

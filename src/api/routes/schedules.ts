@@ -7,6 +7,28 @@ import { requireAdmin, requireUser } from '../middleware/auth';
 import { formBody } from '../middleware/body';
 import { auditFromCtx } from '../middleware/audit';
 import { scheduleIds } from '../../temporal/schedules';
+import { z } from 'zod';
+import { defineRoute, koaPath, responses, validate } from '../validate';
+
+export const scheduleApi = {
+  page: defineRoute({ method: 'get', path: '/admin-dashboard/schedules/', input: {} }),
+  list: defineRoute({
+    method: 'get',
+    path: '/api/schedules',
+    input: {},
+    doc: {
+      summary: 'The Temporal Schedules of the pipeline (daily summary, health check): next and last runs, paused or not',
+      tags: ['monitoring'],
+      responses: { 200: { description: '{ schedules: [{id, purpose, paused, note, nextRuns, lastRuns[{at, workflowId}], spec}] }' }, 401: responses.unauthorized },
+    },
+  }),
+  act: defineRoute({
+    method: 'post',
+    path: '/admin-dashboard/schedules/{id}/{action}',
+    input: { params: z.object({ id: z.string().max(200), action: z.enum(['pause', 'unpause', 'trigger']) }) },
+    notFound: { message: 'no such action' },
+  }),
+};
 
 export interface ScheduleView {
   id: string;
@@ -51,17 +73,18 @@ function ownSchedule(deps: ApiDeps, ctx: Context): string {
 export function scheduleRoutes(deps: ApiDeps): Router {
   const router = new Router();
 
-  router.get('/admin-dashboard/schedules/', requireUser, async (ctx) => {
+  router.get(koaPath(scheduleApi.page), requireUser, async (ctx) => {
     // Schedule id -> the catalogue key of its purpose (schedules.purpose.<key>): the memo's purpose is English.
     const purposeKeys = Object.fromEntries(Object.entries(scheduleIds(deps.config)).map(([key, id]) => [id, key]));
     ctx.render('schedules/index', { title: ctx.state.t('schedules.title'), nav: 'monitoring', schedules: await describeSchedules(deps), purposeKeys });
   });
 
-  router.get('/api/schedules', requireUser, async (ctx) => {
+  router.get(koaPath(scheduleApi.list), requireUser, async (ctx) => {
     ctx.body = { schedules: await describeSchedules(deps) };
   });
 
-  router.post('/admin-dashboard/schedules/:id/:action', requireAdmin, formBody(), async (ctx) => {
+  router.post(koaPath(scheduleApi.act), requireAdmin, formBody(), async (ctx) => {
+    validate(ctx, scheduleApi.act);
     const id = ownSchedule(deps, ctx);
     const handle = deps.temporal.schedule.getHandle(id);
     const who = ctx.state.user?.email ?? 'unknown';

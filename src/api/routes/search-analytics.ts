@@ -5,13 +5,19 @@ import { requireUser } from '../middleware/auth';
 import { wantsJson } from '../middleware/negotiate';
 import { searchesPerDay, topQueries, zeroResultQueries } from '../../db/search-log';
 import { stackedBars } from '../../monitoring/charts';
+import { defineRoute, koaPath, responses, validate } from '../validate';
+
+export const searchAnalyticsApi = {
+  page: defineRoute({ method: 'get', path: '/admin-dashboard/search-analytics/', input: {}, doc: { summary: 'Top queries, queries without result, searches per day (14 days)', tags: ['courses'], responses: { 200: { description: '{days, topQueries, zeroResultQueries, perDay}' }, 401: responses.unauthorized } } }),
+};
 
 const DAYS = 14;
 
 export function searchAnalyticsRoutes(deps: ApiDeps): Router {
   const router = new Router();
 
-  router.get('/admin-dashboard/search-analytics/', requireUser, async (ctx) => {
+  router.get(koaPath(searchAnalyticsApi.page), requireUser, async (ctx) => {
+    validate(ctx, searchAnalyticsApi.page);
     const [top, zero, perDay] = await Promise.all([topQueries(deps.sql, DAYS, 20), zeroResultQueries(deps.sql, DAYS, 20), searchesPerDay(deps.sql, DAYS)]);
     if (wantsJson(ctx)) {
       ctx.body = { days: DAYS, topQueries: top, zeroResultQueries: zero, perDay };

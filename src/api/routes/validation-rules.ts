@@ -8,10 +8,39 @@ import { formBody } from '../middleware/body';
 import { auditFromCtx } from '../middleware/audit';
 import { GLOBAL_SCOPE, listRules, saveRules, scopeRules } from '../../db/validation-rules';
 import { CATEGORIES_MAX, NO_RULES, REQUIRABLE_FIELDS, validationRulesSchema, type ValidationRules } from '../../domain/validation-rules';
+import { z } from 'zod';
+import { check, defineRoute, first, koaPath, validate } from '../validate';
 
 export const RULES_PATH = '/admin-dashboard/import-rules/';
 /** Characters of a profile name (migration 016's bound on a scope). */
 const SCOPE_MAX = 100;
+
+/** A number field as typed: its meaning (a number, ',' as decimal point, or empty) is read by numberField. */
+const numberText = first(z.string().max(40)).optional();
+
+/**
+ * The form's fields, bounded; what they mean (numbers, known fields, at most CATEGORIES_MAX categories) is the
+ * domain's validationRulesSchema, whose messages the page shows beside the form. A scope over SCOPE_MAX is
+ * answered by the page's own message (below), so it is bounded there, not here.
+ */
+const rulesForm = z
+  .object({
+    scope: first(z.string().max(10_000)).optional(),
+    required: z.union([z.string().max(40), z.array(z.string().max(40)).max(50)]).optional(),
+    categories: first(z.string().max(200_000)).optional(),
+    unknownCategory: first(z.string().max(20)).optional(),
+    priceMin: numberText,
+    priceMax: numberText,
+    durationMin: numberText,
+    durationMax: numberText,
+    minQuality: numberText,
+  })
+  .loose();
+
+export const validationRuleApi = {
+  page: defineRoute({ method: 'get', path: RULES_PATH, input: { query: z.object({ scope: first(z.string().max(10_000)).optional() }) } }),
+  save: defineRoute({ method: 'post', path: RULES_PATH, input: { body: rulesForm } }),
+};
 
 function scopeOf(value: unknown): string | null {
   const s = typeof value === 'string' ? value.trim() : '';
@@ -45,15 +74,18 @@ async function page(ctx: Context, scope: string, form: ValidationRules, status =
 export function validationRuleRoutes(_deps: ApiDeps): Router {
   const router = new Router();
 
-  router.get(RULES_PATH, requireUser, async (ctx) => {
-    const scope = scopeOf(ctx.query.scope) ?? GLOBAL_SCOPE;
+  router.get(koaPath(validationRuleApi.page), requireUser, async (ctx) => {
+    const scope = scopeOf(validate(ctx, validationRuleApi.page).query.scope) ?? GLOBAL_SCOPE;
     await page(ctx, scope, await scopeRules(ctx.deps.sql, scope));
   });
 
-  router.post(RULES_PATH, requireAdmin, formBody(), async (ctx) => {
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    const scope = scopeOf(body.scope);
+  router.post(koaPath(validationRuleApi.save), requireAdmin, formBody(), async (ctx) => {
     const t = ctx.state.t;
+    const checked = check(ctx, validationRuleApi.save);
+    // A field over its bound: the page again with the message, nothing saved.
+    if (!checked.ok) return page(ctx, GLOBAL_SCOPE, NO_RULES, 400, [checked.error.i18n ? t(checked.error.i18n.key, checked.error.i18n.params) : checked.error.message]);
+    const body: Record<string, unknown> = checked.value.body;
+    const scope = scopeOf(body.scope);
     if (scope === null) return page(ctx, GLOBAL_SCOPE, NO_RULES, 400, [t('rules.errors.scope', { max: SCOPE_MAX })]);
     const errors: string[] = [];
     const num = (name: string) => {
