@@ -4,13 +4,11 @@
  * appearance, so the set needs no database.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { LabelledCourse } from './model';
+import { projectPath } from '../paths';
 
-export const EVALUATION_SET_PATH = fileURLToPath(
-  new URL('../../test/fixtures/categorisation/courses.csv', import.meta.url),
-);
+export const EVALUATION_SET_PATH = projectPath('test', 'fixtures', 'categorisation', 'courses.csv');
 
 /** One course of the set with its category name and language. */
 export interface EvaluationCourse extends LabelledCourse {

@@ -14,11 +14,12 @@ import {
   type LabelledCourse,
 } from '../../src/categorise/model';
 import type { CourseText } from '../../src/categorise/contract';
-import { crossValidate } from '../../bench/categorise';
+import { centroidClassifier, crossValidate, crossValidateWith, mixture } from '../../bench/categorise';
 import { evaluate, notWorse } from '../../src/categorise/evaluate';
 import { extractFeatures, DEFAULT_FEATURES, guessLanguage, words } from '../../src/categorise/text';
 import { readEvaluationSet } from '../../src/categorise/evaluation-set';
 import { categoriserOf } from '../../src/categorise/load';
+import { readWordVectors, shippedWordVectors } from '../../src/categorise/word-vectors';
 
 const c = (categoryId: number, title: string, description: string | null = null, tags: string[] = []): LabelledCourse => ({
   categoryId,
@@ -147,7 +148,8 @@ test('prediction (per-word TF, cached word scores) gives exactly the scores of t
   const { courses } = readEvaluationSet();
   const { train: part, test: held } = stratifiedSplit(courses, 0.2, 3);
   for (const method of METHODS) {
-    const m = train(part.slice(0, 200), { method, epochs: 5 });
+    // The linear heads alone (the word-vector head is not a function of these features).
+    const m = train(part.slice(0, 200), { method, epochs: 5, vectorWeight: 0 });
     for (const h of held.slice(0, 40)) {
       const p = predictProba(m, h.text)!;
       const ref = referenceScores(m, h.text).map((s, i) => softmax(s, m.heads[i]!.temperature));
@@ -235,6 +237,65 @@ test('cross-validation scores every course once, out of fold, and is reproducibl
   assert.ok(a.accuracy > 0.5 && a.accuracy <= 1, String(a.accuracy));
   for (const t of a.thresholds) assert.ok(t.coverage >= 0 && t.coverage <= 1 && t.coveredAccuracy >= 0 && t.coveredAccuracy <= 1);
   assert.ok(a.thresholds[0]!.coverage >= a.thresholds.at(-1)!.coverage, 'a higher threshold covers no more');
+});
+
+test('the sentence-vector classifiers of the benchmark: a calibrated centroid over dense vectors, mixtures of probabilities', () => {
+  // Two-dimensional "sentence vectors": category 1 points along x, 2 along y, 3 along x + y (with some spread).
+  const dir: Record<number, [number, number]> = { 1: [1, 0.1], 2: [0.1, 1], 3: [1, 1] };
+  const vec = new Map<LabelledCourse, number[]>(SMALL.map((s, i) => [s, dir[s.categoryId]!.map((x, d) => x + ((i * (d + 3)) % 5) * 0.03)]));
+  const fit = centroidClassifier((x) => vec.get(x)!);
+  const classify = fit(SMALL);
+  for (const s of SMALL) {
+    const p = classify(s);
+    const sum = [...p.values()].reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-9, String(sum));
+    assert.equal([...p.entries()].sort((a, b) => b[1] - a[1])[0]![0], s.categoryId);
+  }
+  // Out of fold, every course scored once, and reproducibly.
+  const a = crossValidateWith(SMALL, fit, 3, 5);
+  assert.equal(a.outOfFold.size, SMALL.length);
+  assert.deepEqual(a.cv, crossValidateWith(SMALL, fit, 3, 5).cv);
+  assert.equal(a.cv.accuracy, 1);
+  const half = mixture([
+    { weight: 0.5, classify: () => new Map([[1, 1]]) },
+    { weight: 0.5, classify: () => new Map([[1, 0.2], [2, 0.8]]) },
+  ])(SMALL[0]!);
+  assert.deepEqual([...half.entries()], [[1, 0.6], [2, 0.4]]);
+});
+
+test('the shipped word vectors put translations together, and the vector head reaches words no training course has', () => {
+  const t = readWordVectors();
+  assert.ok(t.rows.size > 80_000 && t.dim === 128, `${t.rows.size} words x ${t.dim}`);
+  const vec = (w: string): number[] => {
+    const r = t.rows.get(w)!;
+    return Array.from(t.values.subarray(r * t.dim, (r + 1) * t.dim), (x) => x * t.scale[r]!);
+  };
+  const cos = (a: number[], b: number[]): number =>
+    a.reduce((s, x, i) => s + x * b[i]!, 0) / Math.sqrt(a.reduce((s, x) => s + x * x, 0) * b.reduce((s, x) => s + x * x, 0));
+  // A word is nearer its translation than an unrelated word of its own language.
+  assert.ok(cos(vec('comptabilité'), vec('accounting')) > cos(vec('comptabilité'), vec('jardin')) + 0.2);
+  assert.ok(cos(vec('anglais'), vec('english')) > cos(vec('anglais'), vec('budget')));
+
+  // "japonais" and "kanji" are in no course of SMALL: only the vector head knows they are about languages (3).
+  const course: CourseText = { title: 'Kanji et japonais', description: null, lessonTitles: [], tags: [] };
+  const lexical = train(SMALL, { vectorWeight: 0 });
+  const vectorsOnly = train(SMALL, { vectorWeight: 1 });
+  assert.equal(lexical.data.vectors, undefined);
+  assert.equal(vectorsOnly.data.vectors?.table, shippedWordVectors()!.id);
+  const k3 = vectorsOnly.data.classes.indexOf(3);
+  assert.equal(predict(vectorsOnly, course)?.categoryId, 3);
+  assert.ok(predictProba(vectorsOnly, course)![k3]! > 1 / 3, String(predictProba(vectorsOnly, course)![k3])); // above chance
+
+  // Stored and loaded: the same probabilities; a model trained with another table predicts with its linear heads.
+  const stored = serialise(train(SMALL));
+  const again = deserialise(JSON.parse(JSON.stringify(stored)));
+  const probe: CourseText = { title: 'Anglais pour les réunions', description: 'Vocabulaire', lessonTitles: [], tags: [] };
+  const a = predictProba(train(SMALL), probe)!;
+  const b = predictProba(again, probe)!;
+  a.forEach((x, k) => assert.ok(Math.abs(x - b[k]!) < 1e-4, `${x} vs ${b[k]}`));
+  const other = deserialise({ ...JSON.parse(JSON.stringify(stored)), vectors: { ...stored.vectors!, table: '0000000000000000' } });
+  const lexicalOnly = deserialise({ ...JSON.parse(JSON.stringify(stored)), vectors: undefined });
+  assert.deepEqual(predictProba(other, probe), predictProba(lexicalOnly, probe));
 });
 
 test('the word scanner splits exactly as the Unicode regex it replaces, accents, scripts and signed words included', () => {
