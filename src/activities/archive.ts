@@ -1,10 +1,11 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActivityDeps } from './deps';
-import type { FailureReason, ImportStatus, RowErrorRef } from '../contract';
+import type { FailureReason, ImportStatus, RowErrorRef, WarningRef } from '../contract';
 import { moveFile } from '../ingest/move';
 import { ingestPath, storedName } from '../ingest/paths';
 import { finishImport } from '../db/imports';
+import { fileReport } from '../i18n/file-report';
 
 export interface ArchiveArgs {
   importId: string;
@@ -12,6 +13,8 @@ export interface ArchiveArgs {
   status: ImportStatus;
   error: FailureReason | null;
   rowErrors: RowErrorRef[];
+  /** The summary's warnings (file warnings, then a sample of row warnings); absent from runs started before. */
+  warnings?: WarningRef[];
 }
 
 /** A failed or cancelled file goes to error/; everything else to processed/. */
@@ -35,14 +38,16 @@ export function archive(deps: ActivityDeps) {
     if (present || alreadyArchived) {
       await mkdir(path.dirname(dest), { recursive: true });
       if (args.error || args.rowErrors.length > 0) {
-        const report = {
+        // Read by whoever dropped the file: codes and parameters, and each message in French and in English.
+        const report = fileReport({
           importId: args.importId,
-          file: args.fileName,
+          fileName: args.fileName,
           status: args.status,
           error: args.error,
           rowErrors: args.rowErrors,
-          note: args.rowErrors.length ? 'the first row errors; every row error is on the import\'s page' : undefined,
-        };
+          warnings: args.warnings,
+          importUrl: `${deps.config.publicUrl}/admin-dashboard/imports/${args.importId}/`,
+        });
         await writeFile(`${dest}.report.json`, JSON.stringify(report, null, 2) + '\n');
       }
       if (present) await moveFile(storedPath, dest);

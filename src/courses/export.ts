@@ -3,9 +3,11 @@
 // as the same records (src/domain/course-writers.ts). A file
 // exported here imports back as "unchanged". Text cells go through neutralizeFormula (CSV: the domain's
 // toCsv; Excel: src/export/xlsx-writer), so no cell can run as a spreadsheet formula.
+import type { Language } from '../i18n/languages';
 import { PassThrough, type Writable } from 'node:stream';
 import type { CourseRow } from '../db/course-queries';
 import { toCsv } from '../domain/templates';
+import { withLocalNumbers } from '../imports/csv-template';
 import { writeXlsx } from '../export/xlsx-writer';
 import { normalizeCourse } from '../domain/normalize';
 import { courseToXml, courseToYaml, XML_EPILOGUE, XML_PROLOGUE } from '../domain/course-writers';
@@ -147,16 +149,22 @@ export async function writeExport(format: ExportFormat, pages: AsyncIterable<Cou
     }
     await write(n === 0 ? ']\n' : '\n]\n');
   } else {
-    // toCsv quotes and neutralises; called a page at a time, with its header line kept only once.
+    // toCsv quotes and neutralises; called a page at a time, with its header line kept only once. For a French
+    // reader, the dialect of the French template (src/imports/csv-template.ts): ";" between cells and a decimal
+    // comma, so French Excel opens it as columns; the importer reads it back as is (no warning: "19,90" has one
+    // meaning), so the round trip holds in both dialects.
+    const french = options.language === 'fr';
+    const delimiter = french ? ';' : ',';
+    const localRow = (c: CourseRow) => pick(french ? withLocalNumbers(toFlatRow(c), 'fr') : toFlatRow(c), columns);
     let first = true;
     for await (const page of pages) {
       if (page.length === 0) continue;
-      const text = toCsv(page.map((c) => pick(toFlatRow(c), columns)), { bom: first, columns });
+      const text = toCsv(page.map(localRow), { bom: first, columns, delimiter });
       await write(first ? text : text.slice(text.indexOf('\r\n') + 2));
       first = false;
       n += page.length;
     }
-    if (first) await write(toCsv([], { bom: true, columns }));
+    if (first) await write(toCsv([], { bom: true, columns, delimiter }));
   }
   out.end();
   return n;
@@ -167,6 +175,13 @@ export interface ExportOptions {
   single?: boolean;
   /** The columns of the import formats' exports (exportColumnsOf); every column when absent. */
   columns?: readonly ExportColumn[];
+  /** The IANA zone of the file name's date and time (DISPLAY_TIMEZONE: the admin's clock); UTC when absent. */
+  timeZone?: string;
+  /**
+   * The reader's language: 'fr' writes the CSV as French Excel reads it (";" and decimal comma, like the French
+   * template); anything else, or absent, is RFC 4180 with "," and decimal point (scripts, the REST API).
+   */
+  language?: Language;
 }
 
 function isLmsFormat(format: ExportFormat): format is LmsExportFormat {
@@ -186,8 +201,17 @@ export function exportStream(format: ExportFormat, pages: AsyncIterable<CourseRo
   return out;
 }
 
+/** `2026-12-01-05-35-23`: the date and time of `at` on the clock of `timeZone` (UTC when absent). */
+function fileStamp(at: Date, timeZone?: string): string {
+  if (!timeZone) return at.toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const p = (type: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === type)?.value ?? '00';
+  return `${p('year')}-${p('month')}-${p('day')}-${p('hour')}-${p('minute')}-${p('second')}`;
+}
+
+/** The export's file name, stamped with the time it was asked for (on the admin's clock when `options.timeZone`). */
 export function exportFileName(format: ExportFormat, at = new Date(), options: ExportOptions = {}): string {
-  const stamp = at.toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  const stamp = fileStamp(at, options.timeZone);
   // LMS files: a cartridge (or a zip of cartridges), Moodle's and Canvas's CSVs named after what they are.
   if (format === 'imscc' || format === 'imscc11') return `courses-${stamp}.${options.single ? 'imscc' : 'zip'}`;
   if (format === 'moodle') return `moodle-courses-${stamp}.csv`;

@@ -14,7 +14,7 @@ export const FAILURE_VARIANTS = {
   too_large: ['named', 'xls'],
   unreadable: [
     'passwordProtected', 'notReadable', 'notZip', 'encryptedWorkbook', 'encryptedCartridge', 'workbook', 'noWorkbookPart',
-    'parser', 'xmlEncoding', 'encodingAmbiguous', 'encodingUnknown', 'encodingUnknownGuess', 'utf16NoBom',
+    'parser', 'parserAt', 'xmlEncoding', 'encodingAmbiguous', 'encodingUnknown', 'encodingUnknownGuess', 'utf16NoBom',
     'invalidBytesAt', 'invalidBytesLine', 'open', 'notRegular', 'outside', 'gone', 'changed',
   ],
   malformed: [

@@ -54,6 +54,12 @@ function values(t: Translate, language: Language, code: string, params: Record<s
     const v = out[k];
     if (typeof v === 'string') out[k] = t(`importFailures.${list}.${v}`, { defaultValue: v });
   }
+  // A parser's failure names its reason by key (src/ingest/readers/parser-reasons.ts), told in the reader's language
+  // with its own values; the parser's English words (`detail`) are for the technical details only. A failure
+  // stored before reasons existed reads as a syntax error (in English, the parser's words as before).
+  const syntax = t('importFailures.reasons.syntax');
+  if (typeof out.reason === 'string') out.reason = t(`importFailures.reasons.${out.reason}`, { ...out, defaultValue: syntax });
+  else if (typeof out.detail === 'string') out.reason = language === 'en' ? out.detail : syntax;
   return out;
 }
 

@@ -14,10 +14,12 @@ import type { Language } from '../i18n/languages';
  */
 export function localizedCsv(rows: readonly Record<string, unknown>[], language: Language): string {
   if (language === 'en') return toCsv(rows);
-  const local = rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? formatNumber(v, language, { useGrouping: false, maximumFractionDigits: 20 }) : v]),
-    ),
-  );
-  return toCsv(local, { delimiter: ';' });
+  return toCsv(rows.map((row) => withLocalNumbers(row, language)), { delimiter: ';' });
+}
+
+/** A row whose numbers are written as `language` writes them (decimal comma in French, no grouping); the rest as is. */
+export function withLocalNumbers<R extends Record<string, unknown>>(row: R, language: Language): Record<keyof R, unknown> {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? formatNumber(v, language, { useGrouping: false, maximumFractionDigits: 20 }) : v]),
+  ) as Record<keyof R, unknown>;
 }

@@ -17,6 +17,7 @@ import { formatFromFileName } from '../ingest/readers/detect';
 import { checkSize } from '../ingest/readers/file-checks';
 import { FileValidationError } from '../domain/types';
 import { displayFileName } from '../domain/display-text';
+import { duplicateReport, fileReport } from '../i18n/file-report';
 import { isOpenForWriting } from './open-files';
 import { profileNameProblem } from '../domain/mapping';
 import { resolveProfile, UnknownMappingProfileError, type ProfileRef } from '../db/mapping-profiles';
@@ -47,6 +48,11 @@ export class DropWatcher {
 
   get dropDir(): string {
     return ingestPath(this.deps.config.ingestDir, 'drop');
+  }
+
+  /** An import's page in the admin, named in the reports written beside files. */
+  private importUrl(importId: string): string {
+    return `${this.deps.config.publicUrl}/admin-dashboard/imports/${importId}/`;
   }
 
   /** Reconciles processing/, then watches drop/ (files already there are handled too). Resolves when ready. */
@@ -126,6 +132,13 @@ export class DropWatcher {
       this.log.info({ file: fileName, ...started }, started.started ? 'import started' : 'same content already being imported');
       if (!started.started) await this.setAsideDuplicate(filePath, fileName, started);
     } catch (err) {
+      // Gone between its detection and its start: another watcher of the same folder (shared storage, a second
+      // host) started its import and the workflow moved it, or the producer took it back. Not a failure, and the
+      // file does not stay in drop/ (seen with two watchers on one folder, test/integration/multi-worker.test.ts).
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.log.info({ file: filePath }, 'the file left drop/ before its import started here (taken by another watcher?)');
+        return;
+      }
       this.log.error({ err, file: filePath }, 'could not start the import; the file stays in drop/ and is retried at the next start');
     } finally {
       this.inFlight.delete(filePath);
@@ -207,7 +220,8 @@ export class DropWatcher {
     const id = randomUUID();
     const dest = ingestPath(this.deps.config.ingestDir, 'error', storedName(id, fileName));
     const sha256 = await sha256File(filePath);
-    await writeFile(`${dest}.report.json`, JSON.stringify({ importId: id, file: fileName, status: 'failed', error: { code: err.code, message: err.message } }, null, 2) + '\n');
+    const report = fileReport({ importId: id, fileName, status: 'failed', error: { code: err.code, message: err.message, ...(err.params ? { params: err.params } : {}) }, importUrl: this.importUrl(id) });
+    await writeFile(`${dest}.report.json`, JSON.stringify(report, null, 2) + '\n');
     await moveFile(filePath, dest);
     await recordRejectedFile(this.deps.sql, { id, fileName, sha256, sizeBytes: size, source: 'drop', code: err.code, message: err.message, params: err.params, archivedTo: dest });
     this.log.warn({ file: fileName, importId: id, code: err.code, reason: err.message }, 'file refused');
@@ -225,7 +239,7 @@ export class DropWatcher {
     } catch {
       return; // gone already
     }
-    const note = { file: fileName, status: 'duplicate', duplicateOf: started.importId, workflowId: started.workflowId, note: 'same content as an import that was running; nothing new was started' };
+    const note = duplicateReport({ fileName, duplicateOf: started.importId, workflowId: started.workflowId, importUrl: this.importUrl(started.importId) });
     await writeFile(`${dest}.report.json`, JSON.stringify(note, null, 2) + '\n');
   }
 

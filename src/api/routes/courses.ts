@@ -19,7 +19,7 @@ import {
   type CourseQuery,
   type CourseSearchResult,
 } from '../../courses/filters';
-import { countMatching as countCourses, runCourseSearch, searchSettings, suggest, type SearchDeps } from '../../courses/search';
+import { countMatching as countCourses, runCourseSearch, searchDepsOf, suggest, type SearchDeps } from '../../courses/search';
 import { getCourse, importsOfCourse } from '../../db/course-queries';
 import { courseEdits } from '../../db/course-edits';
 import { bulkProgress, startBulk } from '../../temporal/start-bulk';
@@ -29,20 +29,152 @@ import { selectedCourses, type Selection } from '../../courses/selection';
 import { translator, type Translate } from '../../i18n/i18n';
 import { labelCategoryFacet } from '../../courses/category-facet';
 import { categoryOfCourse } from '../../db/categories';
+import { z } from 'zod';
+import { courseFilterQuerySchema, courseQueryOf, courseQuerySchema } from '../../courses/filters';
+import { check, defineRoute, first, koaPath, responses, validate } from '../validate';
 
 export const COURSES_PATH = '/admin-dashboard/courses/';
 /** Ticked ids per request: a page of the list is at most 100; "every matching course" goes by filters. */
 const MAX_IDS = 1000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ACTION_LABELS: Record<BulkAction, string> = { activate: 'Activate', deactivate: 'Deactivate', duplicate: 'Duplicate', delete: 'Delete', suggest_categories: 'Suggest categories' };
 
 type Body = Record<string, unknown>;
 
-function bodyOf(ctx: Context): Body {
-  const b = ctx.request.body;
-  return b && typeof b === 'object' && !Array.isArray(b) ? (b as Body) : {};
-}
+const BULK_ACTION_IDS = z.enum(BULK_ACTIONS);
+const courseIds = z
+  .union([z.coerce.number().int().min(1), z.array(z.coerce.number().int().min(1)).max(MAX_IDS)])
+  .optional()
+  .meta({ override: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: MAX_IDS } });
+/** The list's filters as a JSON object (`filters`), or as top-level fields of the list's form (kept: `.loose()`). */
+const filtersObject = z.record(z.string().max(40), z.unknown()).optional().meta({ description: 'the query parameters of GET /admin-dashboard/courses/ as an object' });
+const formatField = (description?: string) =>
+  first(z.string().trim().toLowerCase().pipe(z.enum(EXPORT_FORMATS, { error: `Choose a format: ${EXPORT_FORMATS.join(', ')}` }))).meta(description ? { description } : {});
+const columnsField = z
+  .union([z.string().max(2000), z.array(z.string().max(200)).max(50)])
+  .optional()
+  .meta({ description: 'the columns to export, repeated or comma-separated (unknown names are ignored; none: every column)' });
+
+/** A bulk request: JSON {action, ids | filters, confirm}, or the list's form (ticked ids or scope=all with its filters). */
+const bulkBody = z
+  .object({
+    action: first(z.string().trim().max(40)).optional().meta({ override: { enum: [...BULK_ACTIONS] } }),
+    ids: courseIds,
+    filters: filtersObject,
+    scope: first(z.string().max(10)).optional(),
+    confirm: first(z.union([z.boolean(), z.string().max(10)])).optional().meta({ override: { type: 'boolean' } }),
+  })
+  .loose();
+
+const exportBody = z
+  .object({
+    format: formatField("imscc / imscc11 with exactly one id: that course's .imscc; otherwise a zip of cartridges"),
+    ids: courseIds,
+    filters: filtersObject,
+    scope: first(z.string().max(10)).optional(),
+    columns: columnsField,
+  })
+  .loose();
+
+export const courseApi = {
+  search: defineRoute({
+    method: 'get',
+    path: COURSES_PATH,
+    input: { query: courseQuerySchema },
+    doc: {
+      summary: 'Search courses (Elasticsearch; PostgreSQL when it is disabled): hits, facet counts, highlights',
+      tags: ['courses'],
+      description: 'JSON with `Accept: application/json` or an API token. Every first-page search is recorded for the search analytics.',
+      responses: {
+        200: {
+          description:
+            "{query, total, backend, tookMs, hits[{id, title, …, highlight{field: [escaped HTML with <mark>]}}], facets{category, category_id (value: the category id, label: its name in the reader's language), difficulty, learning_mode, is_free, is_active: [{value, count, label?}]}}",
+        },
+        401: responses.unauthorized,
+      },
+    },
+  }),
+  suggest: defineRoute({
+    method: 'get',
+    path: '/api/courses/suggest',
+    input: { query: z.object({ q: first(z.string().trim().max(100)) }) },
+    doc: {
+      summary: 'Autocomplete: titles, instructors and tags starting with the typed text',
+      tags: ['courses'],
+      responses: { 200: { description: '{query, suggestions: [{text, courseId, title, url}]}' }, 400: responses.problem, 401: responses.unauthorized },
+    },
+  }),
+  bulk: defineRoute({
+    method: 'post',
+    path: `${COURSES_PATH}bulk/`,
+    input: { body: bulkBody },
+    doc: {
+      summary: 'A bulk action (activate, deactivate, duplicate, delete) on ticked ids or on every course matching filters',
+      tags: ['courses'],
+      description:
+        'Runs as the bulkCourses workflow. Up to BULK_INLINE_MAX courses the answer waits for the result (200); above, it answers 202 and the progress is at progressUrl. Deleting needs `confirm: true`.',
+      bodyTypes: ['application/json'],
+      bodyRequired: true,
+      responses: {
+        200: { description: 'Finished: {bulkId, workflowId, progressUrl, action, status, total, processed, created[], error}' },
+        202: { description: 'Running: {bulkId, workflowId, progressUrl, status}' },
+        400: responses.problem,
+        401: responses.unauthorized,
+        403: responses.forbidden,
+      },
+    },
+  }),
+  bulkProgress: defineRoute({
+    method: 'get',
+    path: `${COURSES_PATH}bulk/{id}/`,
+    input: { params: z.object({ id: z.guid() }) },
+    notFound: { message: 'There is no such bulk action.' },
+    doc: {
+      summary: "A bulk action's progress",
+      tags: ['courses'],
+      responses: { 200: { description: '{bulkId, action, status, total, processed, done, message}' }, 401: responses.unauthorized, 404: responses.problem },
+    },
+  }),
+  exportGet: defineRoute({
+    method: 'get',
+    path: `${COURSES_PATH}export/`,
+    input: {
+      query: courseFilterQuerySchema.extend({
+        format: formatField(
+          'imscc / imscc11: IMS Common Cartridge 1.3 / 1.1 (a zip of one .imscc per course); moodle: Moodle "Upload courses" CSV; canvas: Canvas SIS courses.csv',
+        ),
+        columns: columnsField,
+      }),
+    },
+    doc: {
+      summary: 'Export every course matching the filters (CSV, JSON or Excel, the import formats)',
+      tags: ['courses'],
+      responses: { 200: { description: 'The file (streamed), re-importable as it is' }, 400: responses.problem, 401: responses.unauthorized },
+    },
+  }),
+  exportPost: defineRoute({
+    method: 'post',
+    path: `${COURSES_PATH}export/`,
+    input: { body: exportBody },
+    doc: {
+      summary: 'Export ticked ids or every course matching filters',
+      tags: ['courses'],
+      bodyTypes: ['application/json'],
+      bodyRequired: true,
+      responses: { 200: { description: 'The file (streamed)' }, 400: responses.problem, 401: responses.unauthorized },
+    },
+  }),
+  course: defineRoute({
+    method: 'get',
+    path: `${COURSES_PATH}{id}/`,
+    input: { params: z.object({ id: z.string().regex(/^\d{1,15}$/).transform(Number).pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)) }) },
+    doc: {
+      summary: 'A course with its lessons and the imports that touched it',
+      tags: ['courses'],
+      responses: { 200: { description: '{course, imports}' }, 401: responses.unauthorized, 404: responses.problem },
+    },
+  }),
+};
 
 function str(v: unknown): string {
   const first = Array.isArray(v) ? v[0] : v;
@@ -91,14 +223,14 @@ export const CONFIRM_LIST_MAX = 50;
 
 /** The first `limit` courses of a selection, in the order an export reads them: id and title. */
 async function firstSelected(deps: ApiDeps, selection: Selection, limit: number): Promise<{ id: number; title: string }[]> {
-  const sdeps = { sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias };
+  const sdeps = searchDeps(deps);
   const narrowed: Selection = 'ids' in selection ? { ids: [...selection.ids].sort((a, b) => a - b).slice(0, limit) } : selection;
   for await (const page of selectedCourses(sdeps, narrowed, limit)) return page.slice(0, limit).map((c) => ({ id: Number(c.id), title: c.title }));
   return [];
 }
 
 function searchDeps(deps: ApiDeps, ctx?: Context): SearchDeps {
-  return { sql: deps.sql, es: deps.es, ...searchSettings(deps.config), logger: ctx?.state.log ?? deps.logger };
+  return searchDepsOf(deps, ctx?.state.log ?? deps.logger);
 }
 
 /** How many courses match (for the delete confirmation), as the list counts them; not a logged search. */
@@ -117,8 +249,8 @@ export function courseRoutes(deps: ApiDeps): Router {
   // Exporting changes nothing: viewers may post a selection to download it.
   allowViewerWrite(/^\/admin-dashboard\/courses\/export\/?$/);
 
-  router.get(COURSES_PATH, requireUser, async (ctx) => {
-    const q = parseCourseQuery(ctx.query);
+  router.get(koaPath(courseApi.search), requireUser, async (ctx) => {
+    const q = courseQueryOf(validate(ctx, courseApi.search).query);
     const { result, notice } = await search(deps, ctx, q);
     // The category facet counts by taxonomy category: each bucket named in the reader's language (issue 14).
     await labelCategoryFacet(deps.sql, result, wantsJson(ctx) ? 'en' : ctx.state.language);
@@ -159,8 +291,8 @@ export function courseRoutes(deps: ApiDeps): Router {
     });
   });
 
-  router.get('/api/courses/suggest', requireUser, async (ctx) => {
-    const q = str(ctx.query.q).slice(0, 100);
+  router.get(koaPath(courseApi.suggest), requireUser, async (ctx) => {
+    const q = validate(ctx, courseApi.suggest).query.q;
     let suggestions: { text: string; courseId: number; title: string }[] = [];
     if (q.length >= 1) {
       suggestions = await suggest(searchDeps(deps, ctx), q, 8);
@@ -169,9 +301,10 @@ export function courseRoutes(deps: ApiDeps): Router {
     ctx.body = { query: q, suggestions: suggestions.map((s) => ({ ...s, url: `${COURSES_PATH}${s.courseId}/` })) };
   });
 
-  router.post(`${COURSES_PATH}bulk/`, requireAdmin, formBody(), async (ctx) => {
-    const body = bodyOf(ctx);
+  router.post(koaPath(courseApi.bulk), requireAdmin, formBody(), async (ctx) => {
     const json = wantsJson(ctx) || ctx.is('json') === 'json';
+    const checked = check(ctx, courseApi.bulk);
+    const body: Body = checked.ok ? checked.value.body : {};
     const action = str(body.action) as BulkAction;
     const filters = bodyFilters(body);
     const back = listUrl(filters);
@@ -183,7 +316,12 @@ export function courseRoutes(deps: ApiDeps): Router {
       ctx.status = 303;
       ctx.redirect(back);
     };
-    if (!(BULK_ACTIONS as readonly string[]).includes(action)) return refuse(400, t('courses.bulk.chooseAction', { actions: BULK_ACTIONS.join(', ') }));
+    // Input over its bounds (too many ids, an overlong field): refused as the other mistakes of this form are.
+    if (!checked.ok) {
+      if (json) return problem(ctx, 400, checked.error.message, checked.error.problem);
+      return refuse(400, checked.error.i18n ? t(checked.error.i18n.key, checked.error.i18n.params) : checked.error.message);
+    }
+    if (!BULK_ACTION_IDS.safeParse(action).success) return refuse(400, t('courses.bulk.chooseAction', { actions: BULK_ACTIONS.join(', ') }));
     const selection = selectionOf(body);
     if (!selection) return refuse(400, t('courses.bulk.tickSome'));
 
@@ -228,9 +366,8 @@ export function courseRoutes(deps: ApiDeps): Router {
     ctx.redirect(bulkPath(started.bulkId));
   });
 
-  router.get(`${COURSES_PATH}bulk/:id/`, requireUser, async (ctx) => {
-    const id = String(ctx.params.id ?? '');
-    if (!UUID.test(id)) fail(404, 'There is no such bulk action.');
+  router.get(koaPath(courseApi.bulkProgress), requireUser, async (ctx) => {
+    const id = validate(ctx, courseApi.bulkProgress).params.id;
     const [live, record] = await Promise.all([bulkProgress(deps.temporal, id), getBulkAction(deps.sql, id)]);
     if (!live && !record) fail(404, 'There is no such bulk action.');
     const progress: BulkProgress = live ?? {
@@ -253,15 +390,15 @@ export function courseRoutes(deps: ApiDeps): Router {
   });
 
   const exportHandler = async (ctx: Context, format: ExportFormat, selection: Selection, columns: ExportColumn[]) => {
-    const sdeps = { sql: deps.sql, es: deps.es, alias: deps.config.elasticsearch.alias };
+    const sdeps = searchDeps(deps, ctx);
     await auditFromCtx(ctx, 'courses.export', 'ids' in selection ? `${selection.ids.length} selected courses` : 'every matching course', {
       format,
       ...('ids' in selection ? { ids: selection.ids.slice(0, 100) } : { filters: selection.filters }),
     });
     const log = ctx.state.log;
     // One selected course exported as a cartridge is that .imscc; more are a zip of cartridges (lms-export.ts).
-    const exportOptions = { single: 'ids' in selection && selection.ids.length === 1, columns };
-    ctx.set('Content-Disposition', `attachment; filename="${exportFileName(format, new Date(), exportOptions)}"`);
+    const exportOptions = { single: 'ids' in selection && selection.ids.length === 1, columns, language: ctx.state.language };
+    ctx.set('Content-Disposition', `attachment; filename="${exportFileName(format, new Date(), { ...exportOptions, timeZone: deps.config.i18n.displayTimeZone })}"`);
     ctx.set('Cache-Control', 'no-store');
     ctx.type = CONTENT_TYPES[format];
     // Streamed a page at a time: the response starts before the last course is read.
@@ -274,30 +411,25 @@ export function courseRoutes(deps: ApiDeps): Router {
     return exportColumnsOf(items.flatMap((x) => (typeof x === 'string' ? x.split(',') : [])).map((x) => x.trim()));
   };
 
-  const formatOf = (v: unknown): ExportFormat => {
-    const f = str(v).toLowerCase();
-    if (!(EXPORT_FORMATS as readonly string[]).includes(f)) fail(400, `Choose a format: ${EXPORT_FORMATS.join(', ')}.`);
-    return f as ExportFormat;
-  };
-
   // GET: every course matching the filters of the query string (a link, or curl).
-  router.get(`${COURSES_PATH}export/`, requireUser, async (ctx) => {
-    await exportHandler(ctx, formatOf(ctx.query.format), { filters: filtersOf(parseCourseQuery(ctx.query)) }, columnsOf(ctx.query.columns));
+  router.get(koaPath(courseApi.exportGet), requireUser, async (ctx) => {
+    const { query } = validate(ctx, courseApi.exportGet);
+    await exportHandler(ctx, query.format, { filters: filtersOf(parseCourseQuery(ctx.query)) }, columnsOf(query.columns));
   });
 
   // POST: the list's form (ticked ids or scope=all with its filters), or JSON {format, ids | filters}.
-  router.post(`${COURSES_PATH}export/`, requireUser, formBody(), async (ctx) => {
-    const body = bodyOf(ctx);
+  router.post(koaPath(courseApi.exportPost), requireUser, formBody(), async (ctx) => {
+    const body = validate(ctx, courseApi.exportPost).body;
     // Nothing ticked: the export is of the list as filtered (issue 11: exporting the current filter needs no ticking).
     const selection = selectionOf(body) ?? { filters: bodyFilters(body) };
-    await exportHandler(ctx, formatOf(body.format), selection, columnsOf(body.columns));
+    await exportHandler(ctx, body.format, selection, columnsOf(body.columns));
   });
   // Registered last: import/, bulk/, export/ (and other routers' pages under courses/) answer first; a
   // non-numeric segment is passed on.
-  router.get(`${COURSES_PATH}:id/`, requireUser, async (ctx, next) => {
-    if (!/^\d{1,15}$/.test(String(ctx.params.id))) return next();
-    const id = Number(ctx.params.id);
-    const course = Number.isSafeInteger(id) ? await getCourse(deps.sql, id) : null;
+  router.get(koaPath(courseApi.course), requireUser, async (ctx, next) => {
+    const checked = check(ctx, courseApi.course);
+    if (!checked.ok) return next();
+    const course = await getCourse(deps.sql, checked.value.params.id);
     if (!course) fail(404, 'There is no such course.');
     const [imports, edits, taxonomyCategory] = await Promise.all([importsOfCourse(deps.sql, course.id), courseEdits(deps.sql, course.id), categoryOfCourse(deps.sql, course.id)]);
     if (wantsJson(ctx)) {

@@ -28,6 +28,7 @@ import { FIELD_COUNT_KEY, type FieldCountMark } from '../../domain/source-marks'
 import { createDecoder, decodingStream, detectFileEncoding, encodingWarning, InvalidBytesError, invalidBytesFailure, type TextEncoding } from './encoding';
 import { readPreamble } from './preamble';
 import { checkFile, tooManyRows } from './file-checks';
+import { csvReason, reasonParams } from './parser-reasons';
 
 export const CSV_DELIMITERS = [',', ';', '\t'] as const;
 export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
@@ -222,8 +223,15 @@ export async function* readCsv(filePath: string, limits: ReaderLimits, warn: War
         max: MAX_RECORD_CHARS,
       });
     }
-    // The parser's own message stays as written (detail); the sentence around it is translated.
-    throw new FileValidationError('unreadable', `the CSV file could not be read: ${(err as Error).message}`, { context: 'parser', format: 'CSV', detail: (err as Error).message });
+    // csv-parse's code names the reason; its own words stay in `detail` (technical details, the English log).
+    const why = csvReason(err);
+    const message = (err as Error).message;
+    throw new FileValidationError('unreadable', `the CSV file could not be read: ${message}`, {
+      context: why.line === undefined ? 'parser' : 'parserAt',
+      format: 'CSV',
+      ...(why.line === undefined ? {} : { line: why.line }),
+      ...reasonParams(why, message),
+    });
   } finally {
     records.destroy();
   }

@@ -38,6 +38,7 @@ import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow,
 import type { CartridgeWarningCode } from '../../domain/cartridge-codes';
 import type { RowParams } from '../../domain/row-codes';
 import { checkFile, formatBytes } from './file-checks';
+import { reasonParams, xmlReason } from './parser-reasons';
 import { checkCompressionRatio, MAX_ZIP_ENTRIES, mapZipError, openEntry, openZip, zipEntries } from './zip-inspect';
 
 export const MANIFEST_PATH = 'imsmanifest.xml';
@@ -113,7 +114,7 @@ export function parseSmallXml(text: string, what: string, part = what): XmlEleme
   } catch (e) {
     failure ??= e as Error;
   }
-  if (failure) throw failure instanceof FileValidationError ? failure : malformed(`${what} is not well-formed XML: ${failure.message}`, { context: 'xmlPart', name: part, detail: failure.message });
+  if (failure) throw failure instanceof FileValidationError ? failure : malformed(`${what} is not well-formed XML: ${failure.message}`, { context: 'xmlPart', name: part, ...reasonParams(xmlReason(failure.message), failure.message) });
   if (!root) throw malformed(`${what} has no root element`, { context: 'noRoot', name: part });
   return root;
 }

@@ -30,6 +30,7 @@ import { verifier } from 'stream-json/utils/verifier.js';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
 import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../../domain/source-marks';
 import { checkFile, tooManyRows } from './file-checks';
+import { jsonReason, reasonParams } from './parser-reasons';
 import { JsonDepthGuard } from './json-depth';
 import { createDecoder, decodingStream, detectFileEncoding, encodingWarning, InvalidBytesError, invalidBytesFailure, type TextEncoding } from './encoding';
 
@@ -82,11 +83,11 @@ async function syntaxError(filePath: string, encoding: TextEncoding, fallback: s
     const { line, pos, message } = err as { line?: number; pos?: number; message?: string };
     if (typeof line === 'number' && typeof pos === 'number') {
       const reason = (message ?? fallback).replace(/^.*?cannot parse input:\s*/i, '');
-      // The parser's reason stays as written (detail); the sentence around it is translated.
-      return new FileValidationError('malformed', `invalid JSON at line ${line}, column ${pos}: ${reason}`, { context: 'jsonAt', line, column: pos, detail: reason });
+      // The parser's words stay in `detail` (technical details, the English log); the reader reads `reason`.
+      return new FileValidationError('malformed', `invalid JSON at line ${line}, column ${pos}: ${reason}`, { context: 'jsonAt', line, column: pos, ...reasonParams(jsonReason(reason), reason) });
     }
   }
-  return new FileValidationError('malformed', `invalid JSON: ${fallback}`, { context: 'json', detail: fallback });
+  return new FileValidationError('malformed', `invalid JSON: ${fallback}`, { context: 'json', ...reasonParams(jsonReason(fallback), fallback) });
 }
 
 export async function* readJson(filePath: string, limits: ReaderLimits, warn: WarnFn = ignoreWarnings): AsyncGenerator<SourceRow> {
@@ -130,7 +131,7 @@ export async function* readJson(filePath: string, limits: ReaderLimits, warn: Wa
         : new FileValidationError('malformed', 'the file must contain an array of courses, or an object with a "courses" array', { context: 'jsonNotArray' });
     }
     if (/cannot parse input|unexpected/i.test(message)) throw await syntaxError(filePath, encoding, message);
-    throw new FileValidationError('unreadable', `the JSON file could not be read: ${message}`, { context: 'parser', format: 'JSON', detail: message });
+    throw new FileValidationError('unreadable', `the JSON file could not be read: ${message}`, { context: 'parser', format: 'JSON', ...reasonParams(jsonReason(message), message) });
   } finally {
     items.destroy();
   }

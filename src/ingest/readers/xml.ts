@@ -33,6 +33,7 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type RowError, type SourceRow, type WarnFn } from '../../domain/types';
 import { canonicalField } from '../../domain/fields';
 import { checkFile, tooManyRows } from './file-checks';
+import { reasonParams, xmlReason } from './parser-reasons';
 import { createDecoder, InvalidBytesError, invalidBytesFailure, type TextEncoding, utf16Encoding } from './encoding';
 
 /** The element names of the structure, as the XSD declares them. */
@@ -225,12 +226,12 @@ export async function* readXml(filePath: string, limits: ReaderLimits, warn: War
     const m = /^(\d+):(\d+): (.*)$/s.exec(message);
     const at = m ? `line ${m[1]}, column ${Number(m[2]) + 1}` : where();
     const reason = m ? m[3]! : message;
-    // The parser's reason stays as written (detail); the sentence around it is translated.
+    // The parser's words stay in `detail` (technical details, the English log); the reader reads `reason`.
     return new FileValidationError('malformed', `invalid XML at ${at}${names.length > 0 ? ` (${pathOf()})` : ''}: ${reason}`, {
       context: names.length > 0 ? 'xmlPath' : 'xml',
       ...(m ? { line: Number(m[1]), column: Number(m[2]) + 1 } : position()),
       ...(names.length > 0 ? { path: pathOf() } : {}),
-      detail: reason,
+      ...reasonParams(xmlReason(reason), reason),
     });
   };
 

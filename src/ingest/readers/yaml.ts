@@ -19,6 +19,7 @@ import { parseDocument, type YAMLError } from 'yaml';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
 import { describeJsonValue, NOT_AN_OBJECT_KEY } from '../../domain/source-marks';
 import { checkFile, tooManyRows } from './file-checks';
+import { reasonParams, yamlReason } from './parser-reasons';
 import { checkYamlDepth } from './yaml-depth';
 import { splitYamlCourses } from './yaml-split';
 import { createDecoder, InvalidBytesError, invalidBytesFailure, type TextEncoding, utf16Encoding } from './encoding';
@@ -77,7 +78,7 @@ function parseSafe(source: string, lineOffset: number): unknown {
       throw new FileValidationError('malformed', `invalid YAML${at(error)}: ${what}`, {
         context: `${variant}${suffix}`,
         ...where,
-        ...(variant === 'yaml' ? { detail: what } : {}),
+        ...(variant === 'yaml' ? reasonParams(yamlReason(error.code, what), what) : {}),
       });
     }
     return doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
@@ -89,7 +90,7 @@ function parseSafe(source: string, lineOffset: number): unknown {
     if (err instanceof RangeError) {
       throw new FileValidationError('too_complex', 'the YAML file is nested too deep to read: a course catalogue is a list of flat course mappings', { context: 'yamlStack' });
     }
-    throw new FileValidationError('unreadable', `the YAML file could not be read: ${(err as Error).message}`, { context: 'parser', format: 'YAML', detail: (err as Error).message });
+    throw new FileValidationError('unreadable', `the YAML file could not be read: ${(err as Error).message}`, { context: 'parser', format: 'YAML', ...reasonParams({ reason: 'syntax' }, (err as Error).message) });
   }
 }
 
