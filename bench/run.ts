@@ -13,6 +13,7 @@ import { startWorkerProcess, type WorkerProcess } from './proc';
 import { runW1 } from './w1';
 import { prepareNoopFloor, runW2 } from './w2';
 import { runW3W4 } from './w3w4';
+import { runW7 } from './w7';
 import { seedCourses } from './seed';
 import { runCategorisation } from './categorise';
 import { table, writeResults } from './report';
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
 
     // A workload that breaks is reported and the others still run: one table, whatever happened.
     // --only W1,W3: some workloads (profiling one); the table then has only their lines.
-    const wanted = new Set((values.only ?? 'W1,W2,W3,CAT').toUpperCase().split(',').map((w) => w.trim().replace('W4', 'W3')));
+    const wanted = new Set((values.only ?? 'W1,W2,W7,W3,CAT').toUpperCase().split(',').map((w) => w.trim().replace('W4', 'W3')));
     const attempt = async (name: string, fn: () => Promise<ResultLine[]>) => {
       if (!name.split('/').some((w) => wanted.has(w))) return;
       try {
@@ -81,6 +82,7 @@ async function main(): Promise<number> {
     };
     await attempt('W1', () => runW1(ctx, t!, worker!, dataDir));
     await attempt('W2', () => runW2(ctx, t!, dataDir));
+    await attempt('W7', () => runW7(ctx, t!, worker!, dataDir));
     // CAT (issue 14): the categorisation model on the evaluation set, and its cost against W1's import time.
     await attempt('CAT', async () => {
       const first = lines.find((l) => l.workload === 'W1' && l.what.startsWith('CSV first import ('));

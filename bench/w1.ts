@@ -7,6 +7,8 @@ import { w1Courses, writeCsv, writeXlsx } from './data';
 import { importOne, medianStages, type ImportTiming } from './imports';
 import { buildNdjson, esFloor, exportCoursesCopy, parseFloor, pgFloor } from './floors';
 import { median, summarize } from './stats';
+import { cpuSpent, readCpu, type CpuReading } from './cpu';
+import { cpuLines } from './w7';
 import type { BenchContext, ResultLine } from './report-types';
 
 async function reset(t: TestEnv): Promise<void> {
@@ -38,13 +40,16 @@ export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess
   const fParseXlsx: number[] = [];
   const fPg: number[] = [];
   const fEs: number[] = [];
+  const cpuFirst: CpuReading[] = [];
   let copyText: Buffer | null = null;
   let ndjson: string[] | null = null;
 
   for (let run = 0; run < ctx.runs; run++) {
     await reset(t);
     await worker.resetPeak();
+    const cpuBefore = await readCpu(worker.pid);
     first.push(await importOne(t, csv, 'w1.csv', timeout));
+    cpuFirst.push(cpuSpent(cpuBefore, await readCpu(worker.pid)));
     if (first.at(-1)!.record.counts?.created !== rows) ctx.failures.push(`W1 first import created ${first.at(-1)!.record.counts?.created} of ${rows}`);
     ctx.log(`W1 run ${run + 1}: first import ${Math.round(first.at(-1)!.ms)} ms`);
 
@@ -123,6 +128,12 @@ export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess
       stages: medianStages(asXlsx),
       notes: [`parse xlsx floor ${Math.round(median(fParseXlsx))} ms`],
     },
+    // CPU of the first import per 1,000 courses (the median run's, per service).
+    ...cpuLines('W1', {
+      worker: median(cpuFirst.map((c) => c.worker)),
+      postgres: median(cpuFirst.map((c) => c.postgres)),
+      elasticsearch: median(cpuFirst.map((c) => c.elasticsearch)),
+    }, rows),
     {
       workload: 'W1',
       what: 'worker peak RSS, CSV and XLSX',

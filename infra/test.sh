@@ -14,6 +14,8 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 sweep_leftovers
+# The worker, watcher and server run from the build (dist/, as `npm start` runs them): build it from this source.
+node --import tsx infra/build.ts
 files=(test/unit/*.test.ts test/integration/*.test.ts test/e2e/*.test.ts)
 if [ "$#" -gt 0 ]; then files=("$@"); fi
 # The whole suite includes the benchmark at a tiny size, so it never rots (CI checks that it runs, not how

@@ -11,11 +11,61 @@ ES_DIR="$STACK/es"
 ES_LOG="$LOG_DIR/elasticsearch.log"          # launcher output; the node's own log is in .stack/es/logs
 ES_PIDFILE="$RUN_DIR/elasticsearch.pid"
 ES_CLUSTER_NAME=course-import
-ES_JAVA_OPTS_DEFAULT="-Xms512m -Xmx512m"
 ES_LAUNCHER_PID=""
 ES_PLUGIN_SRC="$INFRA_DIR/es-analysis-plugin"
 ES_PLUGIN_NAME=course-import-analysis
 ES_PLUGIN_RECIPE=1                           # bump when es_plugin_build changes, to rebuild cached jars
+
+# ---- heap ----
+# Elasticsearch's guidance (reference, "Advanced configuration" > "Set the JVM heap size"): Xms = Xmx, no more
+# than 50% of the memory (the rest is Lucene's file-system cache, off-heap buffers, the JVM itself), and below
+# the compressed-oops threshold (~32 GB; ~26 GB for zero-based oops). A dev stack shares the machine with
+# PostgreSQL, Temporal, the worker and the tests, so it takes half of that: 25% of the memory, never below
+# 512 MB (the node does not start reliably with less) nor above 4 GB (a 1M-course catalogue needs less; more
+# only lengthens GC pauses and takes cache from PostgreSQL). STACK_ES_JAVA_OPTS overrides all of this.
+ES_HEAP_FLOOR_MB=512
+ES_HEAP_CAP_MB=4096
+
+# The memory this machine gives its processes, in MB: /proc/meminfo's MemTotal, or a smaller cgroup limit
+# (a container's or a systemd slice's: v2 memory.max of this shell's cgroup or of the root, v1
+# memory.limit_in_bytes), as the JVM itself sees it. Empty if unknown.
+es_memory_mb() {
+  local mem_kb limit mb=""
+  mem_kb="$(awk '/^MemTotal:/ { print $2; exit }' /proc/meminfo 2>/dev/null || true)"
+  [[ "$mem_kb" =~ ^[0-9]+$ ]] && mb=$((mem_kb / 1024))
+  local v2 v1
+  v2="$(sed -n 's/^0:://p' /proc/self/cgroup 2>/dev/null | head -n1 || true)"
+  v1="$(sed -nE 's/^[0-9]+:([^:]*,)?memory(,[^:]*)?://p' /proc/self/cgroup 2>/dev/null | head -n1 || true)"
+  for limit in "/sys/fs/cgroup${v2%/}/memory.max" /sys/fs/cgroup/memory.max \
+               "/sys/fs/cgroup/memory${v1%/}/memory.limit_in_bytes" /sys/fs/cgroup/memory/memory.limit_in_bytes; do
+    [[ -r "$limit" ]] || continue
+    limit="$(head -n1 "$limit")"
+    # "max" (v2) or a huge number (v1) means no limit
+    [[ "$limit" =~ ^[0-9]+$ ]] && ((limit < 1 << 50)) || continue
+    limit=$((limit / 1024 / 1024))
+    [[ -z "$mb" ]] || ((limit < mb)) && mb="$limit"
+  done
+  echo "$mb"
+}
+
+# The heap in MB for a machine of $1 MB of memory: 25% of it, in whole 64 MB steps, within
+# [ES_HEAP_FLOOR_MB, ES_HEAP_CAP_MB]; the floor when $1 is empty or not a number.
+es_heap_mb() {
+  local mem="${1:-}" heap
+  [[ "$mem" =~ ^[0-9]+$ ]] || { echo "$ES_HEAP_FLOOR_MB"; return 0; }
+  heap=$((mem / 4 / 64 * 64))
+  ((heap < ES_HEAP_FLOOR_MB)) && heap=$ES_HEAP_FLOOR_MB
+  ((heap > ES_HEAP_CAP_MB)) && heap=$ES_HEAP_CAP_MB
+  echo "$heap"
+}
+
+# The JVM options the node starts with: STACK_ES_JAVA_OPTS when set, else Xms = Xmx = es_heap_mb of this
+# machine's memory (or of $1 MB when given, for tests).
+es_java_opts() {
+  if [[ -n "${STACK_ES_JAVA_OPTS:-}" ]]; then echo "$STACK_ES_JAVA_OPTS"; return 0; fi
+  local heap; heap="$(es_heap_mb "${1:-$(es_memory_mb)}")"
+  echo "-Xms${heap}m -Xmx${heap}m"
+}
 
 # Install a command's Debian package when root, else stop with a message naming it.
 need_cmd() {
@@ -236,10 +286,11 @@ es_start() {
   own_svc "$ES_DIR"
   touch "$ES_LOG"; own_svc "$ES_LOG"
   printf '\n==== %s start %s\n' "$(date -Is)" "$v" >>"$ES_LOG"
-  log "elasticsearch: starting $v on http://127.0.0.1:$ES_PORT (Java $ES_JAVA_HOME_DIR, log $ES_LOG, node log $ES_DIR/logs/$ES_CLUSTER_NAME.log)"
+  local java_opts; java_opts="$(es_java_opts)"
+  log "elasticsearch: starting $v on http://127.0.0.1:$ES_PORT (Java $ES_JAVA_HOME_DIR, $java_opts${STACK_ES_JAVA_OPTS:+ from STACK_ES_JAVA_OPTS}, log $ES_LOG, node log $ES_DIR/logs/$ES_CLUSTER_NAME.log)"
   (
     cd "$ES_DIR" || exit 1
-    as_svc env ES_JAVA_HOME="$ES_JAVA_HOME_DIR" ES_JAVA_OPTS="${STACK_ES_JAVA_OPTS:-$ES_JAVA_OPTS_DEFAULT}" \
+    as_svc env ES_JAVA_HOME="$ES_JAVA_HOME_DIR" ES_JAVA_OPTS="$java_opts" \
       ES_TMPDIR="$ES_DIR/tmp" ES_PATH_CONF="$ES_HOME/config" \
       "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" >>"$ES_LOG" 2>&1 </dev/null
   ) &

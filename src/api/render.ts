@@ -5,7 +5,6 @@
 // catalogue's own and whose values hold no user text. Partials are included from the views root and get only what
 // they are given, so pass t: `<%~ include('/partials/pagination', { t: it.t, pagination: it.pagination }) %>`.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { Context, Middleware } from 'koa';
 import type { ApiDeps } from './deps';
@@ -18,8 +17,9 @@ import type { Language } from '../i18n/languages';
 import { formatBytes, formatDate, formatDateTime, formatElapsed, formatHours, formatNumber, formatPrice } from '../i18n/format';
 import { fieldLabel, problemText, type ProblemLike } from '../i18n/row-messages';
 import { failureText, type FailureLike } from '../i18n/failure-messages';
+import { projectPath } from '../paths';
 
-export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'views');
+export const viewsDir = projectPath('views');
 
 /** The nav sections; `it.nav` names the current one. */
 export type NavSection = 'dashboard' | 'import' | 'imports' | 'courses' | 'search-analytics' | 'monitoring' | 'audit' | 'users' | 'account' | 'none';
@@ -58,6 +58,11 @@ export function viewHelpers(language: Language, timeZone: string) {
     hours: (hours: number | null | undefined) => formatHours(hours, language),
     bytes: (bytes: number | null | undefined) => formatBytes(bytes, language),
     elapsed: (ms: number | null | undefined) => formatElapsed(ms, language),
+    /**
+     * A stored decimal put back in a form field as the reader writes it ('12,5' in French): the field is read back by
+     * the import's rules, which take either separator.
+     */
+    decimalInput: (value: string) => (language === 'fr' ? value.replace(/^(-?\d+)\.(\d+)$/, '$1,$2') : value),
   };
 }
 

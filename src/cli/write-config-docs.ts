@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { configSchema } from '../config';
 import { notificationSchema } from '../notify/routing';
 import { configTable } from '../config-docs';
+import { projectPath } from '../paths';
 
-export const readmeFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md');
+export const readmeFile = projectPath('README.md');
 export const TABLE_START = '<!-- configuration table: written by `npm run config-docs` from src/config.ts and src/notify/routing.ts -->';
 export const TABLE_END = '<!-- end of the configuration table -->';
 

@@ -5,8 +5,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { courseFileJsonSchemaText } from '../domain/course-file-schema';
+import { projectPath } from '../paths';
 
-export const schemaFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'schemas', 'course.schema.json');
+export const schemaFile = projectPath('public', 'schemas', 'course.schema.json');
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   writeFileSync(schemaFile, courseFileJsonSchemaText());

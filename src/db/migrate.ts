@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Sql } from './client';
+import { projectPath } from '../paths';
 
-const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+const migrationsDir = projectPath('src', 'db', 'migrations');
 
 /**
  * Applies the numbered files of migrations/ that are not yet recorded, each in its own transaction.

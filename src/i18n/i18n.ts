@@ -5,11 +5,11 @@
 // CLDR's rules for each language: French `0 ligne` / `1 ligne` / `2 lignes`, English `0 rows` / `1 row`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from './languages';
+import { projectPath } from '../paths';
 
-export const localesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'locales');
+export const localesDir = projectPath('locales');
 
 /** A catalogue: nested objects of strings, as a translator edits them in locales/<language>.json. */
 export interface Catalogue {

@@ -1,10 +1,10 @@
 // Email: a notice rendered through the eta templates of views/email/, and a small mailer over nodemailer.
-import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import nodemailer from 'nodemailer';
 import type { Notice } from './messages';
 import { subjectOf, type NoticeLocale } from './format';
 import { emailViewOf } from './email-views';
+import { projectPath } from '../paths';
 
 export interface RenderedEmail {
   subject: string;
@@ -12,7 +12,7 @@ export interface RenderedEmail {
   html: string;
 }
 
-export const EMAIL_VIEWS_DIR = fileURLToPath(new URL('../../views/email', import.meta.url));
+export const EMAIL_VIEWS_DIR = projectPath('views', 'email');
 
 let engines: { html: Eta; text: Eta } | undefined;
 function templates(): { html: Eta; text: Eta } {

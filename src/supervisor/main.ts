@@ -5,15 +5,16 @@
 // SUPERVISOR_BACKOFF_MAX_MS (60000), SUPERVISOR_STABLE_MS (60000), SUPERVISOR_GRACE_MS (10000).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { logger } from '../logger';
 import { supervise, type ChildState, type ProcessSpec } from './supervise';
 import { loadConfig } from '../config';
 import { createSql } from '../db/client';
 import { beat, forget } from '../db/heartbeats';
+import { migrate } from '../db/migrate';
 import { hostname } from 'node:os';
+import { projectRoot } from '../paths';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = projectRoot;
 const log = logger.child({ process: 'supervisor' });
 
 /** `node --flag … file.ts` from an npm script: plain words only (the scripts use no shell syntax). */
@@ -49,9 +50,28 @@ const sql = (() => {
     return null;
   }
 })();
+// The heartbeat table is made by the migrations: on a first start with an empty schema, the supervisor's first
+// report would come before any child has migrated ("relation component_heartbeats does not exist"). It migrates
+// first itself (under the same advisory lock as the children, so they simply wait); a failed attempt (database not
+// up yet) is tried again at the next report.
+let migrated: Promise<void> | null = null;
+function schemaReady(db: NonNullable<typeof sql>): Promise<void> {
+  migrated ??= migrate(db).then(
+    (applied) => {
+      if (applied.length) log.info({ applied }, 'database migrated');
+    },
+    (err: unknown) => {
+      migrated = null;
+      throw err;
+    },
+  );
+  return migrated;
+}
 function report(states: ChildState[]): void {
   if (!sql) return;
-  beat(sql, 'supervisor', instance, { processes: states.map((s) => ({ ...s, lastExit: s.lastExit && { ...s.lastExit, at: s.lastExit.at.toISOString() } })) })
+  const detail = { processes: states.map((s) => ({ ...s, lastExit: s.lastExit && { ...s.lastExit, at: s.lastExit.at.toISOString() } })) };
+  schemaReady(sql)
+    .then(() => beat(sql, 'supervisor', instance, detail))
     .catch((err: unknown) => log.warn({ err }, 'could not report to the monitoring page'));
 }
 

@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import { createActivities, type ActivityDeps } from '../activities';
 import { instrumentActivities } from '../metrics/registry';
+import { projectPath } from '../paths';
 
 const require = createRequire(import.meta.url);
 
@@ -19,7 +19,8 @@ export interface WorkerOptions {
 
 /** The workflows' entry file (a path, not a module specifier: no TypeScript-aware resolver needed). */
 export function workflowsPath(): string {
-  return fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  // The TypeScript source even when this runs from the build: the Temporal bundler reads it through tsx.
+  return projectPath('src', 'workflows', 'index.ts');
 }
 
 // Bundling the workflows (webpack) takes ~200 MB of heap. In a child process, all of it goes back to the system

@@ -1,8 +1,5 @@
-import { loadConfig } from '../config';
-import { logger } from '../logger';
-import { createSql } from '../db/client';
-import { migrate } from '../db/migrate';
-import { createSearchClient } from '../search/client';
+// The Temporal worker process (`npm run worker`): runs the import workflows and their activities on TASK_QUEUE,
+// creates the Schedules (daily digest, health, housekeeping, feeds) and serves the worker's /metrics.
 import { ensureCourseIndex } from '../search/indexer';
 import { seedTaxonomyAtStart } from '../categories/reindex';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connect';
@@ -12,18 +9,12 @@ import { ensureFeedSchedules } from '../temporal/feed-schedules';
 import { createNotifier } from '../notify/deliver';
 import { bundleInChildProcess, createWorker } from './create-worker';
 import { startMetricsServer } from '../metrics/server';
+import { runProcess } from '../process/boot';
 
-const log = logger.child({ process: 'worker' });
-
-async function main() {
-  const config = loadConfig();
-  // A busy metrics port (a second worker on this host) is a warning, never a crash: see src/metrics/server.ts.
+runProcess('worker', async ({ config, log, sql, es }) => {
+  // Before any Temporal connection. A busy metrics port (a second worker on this host) is a warning, never a
+  // crash: see src/metrics/server.ts.
   const temporalMetricsPort = await installTemporalRuntime(log, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'INFO', config.metrics.temporalPort, config.metrics.host);
-  const sql = createSql(config.databaseUrl, config.databasePoolSize, config.databaseSchema);
-  const applied = await migrate(sql);
-  if (applied.length) log.info({ applied }, 'database migrated');
-
-  const es = config.elasticsearch.enabled ? createSearchClient(config.elasticsearch.url) : null;
   if (es) await ensureCourseIndex(es, config.elasticsearch.alias);
   // Issue 14: the category taxonomy seeded from the categories already present (once, while it is empty).
   await seedTaxonomyAtStart({ sql, es, alias: config.elasticsearch.alias, bulkSize: config.elasticsearch.bulkSize, concurrency: config.elasticsearch.bulkConcurrency }, log);
@@ -48,14 +39,9 @@ async function main() {
   // WORKER_METRICS_PORT=off turns the endpoint off, 0 takes any free port; a busy port only turns it off.
   const metrics = await startMetricsServer({ sql, es, config, logger: log, temporal: client });
   log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, metrics: metrics?.url ?? 'off', temporalMetricsPort: temporalMetricsPort ?? 'off' }, 'worker started');
+  // Temporal's runtime stops the worker on SIGINT / SIGTERM (running activities drain first); then this returns.
   await worker.run();
   await metrics?.close();
-  await sql.end({ timeout: 5 });
   await connection.close();
   await client.connection.close();
-}
-
-main().catch((err) => {
-  log.fatal({ err }, err instanceof Error ? err.message : 'worker failed');
-  process.exit(1);
 });

@@ -114,7 +114,10 @@ function endAsRunStatus(summary: ImportSummary): void {
 
 export async function importFile(input: ImportInput): Promise<ImportSummary> {
   const { workflowId } = workflowInfo();
-  const quick = proxyActivities<ImportFileActivities>({ startToCloseTimeout: '2m', retry });
+  // The short steps (move, notify, archive: a rename and a few statements) have no heartbeat: their timeout is how
+  // long a worker that died during one holds the import before another worker retries it (the multi-worker
+  // test kills one). A timeout is no history command: open runs replay unchanged.
+  const quick = proxyActivities<ImportFileActivities>({ startToCloseTimeout: '30s', retry });
   const long = proxyActivities<ImportFileActivities>({
     startToCloseTimeout: '30m',
     heartbeatTimeout: `${input.timeouts.heartbeatSeconds}s`,
@@ -249,6 +252,8 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
         status,
         error: progress.error,
         rowErrors: summary.errors,
+        // An activity's input is no command of the history: runs recorded before replay the same.
+        warnings: summary.warnings,
       })
     ).archivedTo;
     progress.step = 'done';

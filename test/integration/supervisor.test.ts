@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestEnv, type TestEnv } from '../support/env';
@@ -16,6 +17,8 @@ let supervisor: ChildProcess | null = null;
 const seenPids = new Set<number>();
 
 before(async () => {
+  // The supervisor and its children run from the build, as `npm start` runs them (npm test builds it first).
+  assert.ok(existsSync(path.join(root, 'dist', 'supervisor.js')), 'dist/ is missing: run `npm run build` first (npm test does)');
   t = await createTestEnv('supervisor');
 });
 
@@ -54,7 +57,7 @@ test('restart with backoff', () => {
 test('a killed worker is restarted; SIGINT stops every process and leaves none behind', { timeout: 240_000 }, async () => {
   const lines: LogLine[] = [];
   let buffer = '';
-  supervisor = spawn(process.execPath, ['--import', 'tsx', 'src/supervisor/main.ts'], {
+  supervisor = spawn(process.execPath, ['--enable-source-maps', 'dist/supervisor.js'], {
     cwd: root,
     env: { ...t.env, LOG_LEVEL: 'info', PORT: '0', SUPERVISOR_BACKOFF_MS: '200', SUPERVISOR_BACKOFF_MAX_MS: '1000', SUPERVISOR_GRACE_MS: '10000' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,13 +2,12 @@
 // attached. Building fails at start-up when a root field has no resolver or a resolver names no field, so the
 // file and the code cannot drift apart silently.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSchema, GraphQLError, GraphQLScalarType, isObjectType, Kind, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { resolvers, UploadedFile } from './resolvers';
+import { projectPath } from '../../paths';
 
 /** The persisted schema's path (src/api/graphql/schema.graphql). */
-export const SCHEMA_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema.graphql');
+export const SCHEMA_FILE = projectPath('src', 'api', 'graphql', 'schema.graphql');
 
 /** DateTime: a Date (or an ISO string from JSON) out as an ISO 8601 string; in, a string Date.parse accepts. */
 function dateTime(value: unknown): string {

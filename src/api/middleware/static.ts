@@ -3,11 +3,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Context, Middleware } from 'koa';
 import { fail } from './errors';
+import { projectPath } from '../../paths';
 
-export const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
+export const publicDir = projectPath('public');
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',

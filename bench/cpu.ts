@@ -1,0 +1,79 @@
+// CPU time spent by the worker, PostgreSQL and Elasticsearch, read from /proc (proc(5): /proc/<pid>/stat fields
+// 14-17 utime, stime, cutime, cstime, in clock ticks). Issue 17 (W1, W7): the benchmark prints CPU seconds per
+// 1,000 courses, so a change that makes an import cheaper shows even where the wall-clock time hides it.
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+
+/** Clock ticks per second (sysconf(_SC_CLK_TCK)): 100 on Linux unless configured otherwise. */
+const TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+interface ProcStat {
+  pid: number;
+  comm: string;
+  ppid: number;
+  /** utime + stime of the process itself, seconds */
+  own: number;
+  /** cutime + cstime: the children it has waited for (a postmaster's ended backends), seconds */
+  children: number;
+}
+
+async function readStat(pid: number): Promise<ProcStat | null> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (!text) return null;
+  // The command name is in parentheses and may hold spaces: the fields after it are split from its closing one.
+  const close = text.lastIndexOf(')');
+  const comm = text.slice(text.indexOf('(') + 1, close);
+  const f = text.slice(close + 2).split(' ');
+  // f[0] is field 3 (state): field n is f[n - 3].
+  const n = (field: number) => Number(f[field - 3]);
+  return { pid, comm, ppid: n(4), own: (n(14) + n(15)) / TICKS, children: (n(16) + n(17)) / TICKS };
+}
+
+async function allStats(): Promise<ProcStat[]> {
+  const pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d)).map(Number);
+  return (await Promise.all(pids.map(readStat))).filter((s): s is ProcStat => s !== null);
+}
+
+async function cmdline(pid: number): Promise<string> {
+  return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ');
+}
+
+/** Cumulative CPU seconds of each service; differences of two readings give what a workload cost. */
+export interface CpuReading {
+  worker: number;
+  postgres: number;
+  elasticsearch: number;
+}
+
+/**
+ * Reads the CPU seconds so far of the worker (`workerPid`, with the children it has waited for: the workflow
+ * bundler), of PostgreSQL (every `postgres` process, plus what the postmaster's ended backends used) and of
+ * Elasticsearch (its JVM). On a machine running other work, PostgreSQL and Elasticsearch include what that work
+ * made them do: the benchmark is meant for an otherwise idle stack.
+ */
+export async function readCpu(workerPid: number): Promise<CpuReading> {
+  const stats = await allStats();
+  const byPid = new Map(stats.map((s) => [s.pid, s]));
+  const worker = byPid.get(workerPid);
+  let postgres = 0;
+  for (const s of stats) {
+    if (s.comm !== 'postgres') continue;
+    postgres += s.own;
+    // The postmaster (a postgres process whose parent is not one) also counts its ended backends.
+    if (byPid.get(s.ppid)?.comm !== 'postgres') postgres += s.children;
+  }
+  let elasticsearch = 0;
+  for (const s of stats) if (s.comm === 'java' && (await cmdline(s.pid)).includes('org.elasticsearch')) elasticsearch += s.own + s.children;
+  return { worker: worker ? worker.own + worker.children : 0, postgres, elasticsearch };
+}
+
+/** `after - before`, per service, in CPU seconds. */
+export function cpuSpent(before: CpuReading, after: CpuReading): CpuReading {
+  return { worker: after.worker - before.worker, postgres: after.postgres - before.postgres, elasticsearch: after.elasticsearch - before.elasticsearch };
+}

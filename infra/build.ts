@@ -1,0 +1,54 @@
+// `npm run build`: the compiled JavaScript that `npm start` and `npx course-import` run (issue 17, W7). Each
+// entry point becomes one ESM file in dist/ bundled by esbuild from the TypeScript source, with its source map:
+// no TypeScript compiled at every start, and each process loads only the modules its entry imports. Packages
+// stay in node_modules (not bundled): the Temporal worker and its native core load them by path.
+// The workflows are not built here: the Temporal worker bundles them itself from src/workflows (its own
+// sandbox bundle, src/worker/create-worker.ts). Views, locales, migrations and public/ are read from the
+// checkout (src/paths.ts), so dist/ holds code only. bin/course-import.js runs dist/cli.js only while it is
+// newer than the source, and falls back to the source through tsx otherwise.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The entry points: dist/<name>.js from src/<file>. */
+export const ENTRIES: Readonly<Record<string, string>> = {
+  cli: 'src/cli/main.ts',
+  worker: 'src/worker/main.ts',
+  watcher: 'src/watcher/main.ts',
+  server: 'src/api/server.ts',
+  supervisor: 'src/supervisor/main.ts',
+};
+
+export const distDir = path.join(root, 'dist');
+
+/**
+ * Bundles every entry into dist/ (removed first, so no stale file survives). Throws esbuild's error (with the
+ * file and line) when the source does not compile. Type checking is `npm run typecheck`'s job, not this one's.
+ */
+export async function buildAll(): Promise<{ files: string[]; ms: number }> {
+  const started = Date.now();
+  await rm(distDir, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES)),
+    outdir: distDir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    // Modules shared by several entries are bundled into each one: one file per process, nothing to resolve.
+    splitting: false,
+    logLevel: 'warning',
+  });
+  return { files: Object.keys(ENTRIES).map((n) => path.join('dist', `${n}.js`)), ms: Date.now() - started };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { files, ms } = await buildAll();
+  process.stderr.write(`[build] ${files.join(', ')} in ${ms} ms\n`);
+}
