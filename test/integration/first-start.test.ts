@@ -5,11 +5,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { eventually } from '../support/wait';
+import { onChildLines } from '../support/child-lines';
 import { createSql, type Sql } from '../../src/db/client';
 import { supervisorStatus } from '../../src/monitoring/status';
 import { listHeartbeats } from '../../src/db/heartbeats';
@@ -22,6 +24,8 @@ let supervisor: ChildProcess | null = null;
 const pids = new Set<number>();
 
 before(async () => {
+  // The supervisor's children run from the build, as `npm start` runs them (npm test builds it first).
+  assert.ok(existsSync(path.join(root, 'dist', 'worker.js')), 'dist/ is missing: run `npm run build` first (npm test does)');
   t = await createTestEnv('first_start');
   fresh = createSql(t.config.databaseUrl, 1, schema);
 });
@@ -42,30 +46,16 @@ after(async () => {
 
 test('a first start on an empty schema logs no write before the migrations', { timeout: 240_000 }, async () => {
   const raw: string[] = [];
-  let buffer = '';
   supervisor = spawn(process.execPath, ['--import', 'tsx', 'src/supervisor/main.ts'], {
     cwd: root,
     // A schema no process has seen: every table is made at this start.
     env: { ...t.env, DATABASE_SCHEMA: schema, LOG_LEVEL: 'info', PORT: '0', SUPERVISOR_GRACE_MS: '10000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const onData = (d: Buffer) => {
-    buffer += d.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      raw.push(line);
-      try {
-        const parsed = JSON.parse(line) as { msg?: string; pid?: number };
-        if (parsed.msg?.endsWith(' spawned') && typeof parsed.pid === 'number') pids.add(parsed.pid);
-      } catch {
-        // not a JSON line (a child's stderr)
-      }
-    }
-  };
-  supervisor.stdout?.on('data', onData);
-  supervisor.stderr?.on('data', onData);
+  onChildLines(supervisor, ({ raw: line, json }) => {
+    raw.push(line);
+    if (typeof json?.msg === 'string' && json.msg.endsWith(' spawned') && typeof json.pid === 'number') pids.add(json.pid);
+  });
 
   // Up as a person sees it: the worker says it started, and the monitoring page (its heartbeats) shows the
   // supervisor and the watcher.

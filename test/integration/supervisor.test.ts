@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { eventually } from '../support/wait';
+import { onChildLines } from '../support/child-lines';
 import { restartDelay } from '../../src/supervisor/supervise';
 import { supervisorStatus } from '../../src/monitoring/status';
 
@@ -56,29 +57,17 @@ test('restart with backoff', () => {
 
 test('a killed worker is restarted; SIGINT stops every process and leaves none behind', { timeout: 240_000 }, async () => {
   const lines: LogLine[] = [];
-  let buffer = '';
   supervisor = spawn(process.execPath, ['--enable-source-maps', 'dist/supervisor.js'], {
     cwd: root,
     env: { ...t.env, LOG_LEVEL: 'info', PORT: '0', SUPERVISOR_BACKOFF_MS: '200', SUPERVISOR_BACKOFF_MAX_MS: '1000', SUPERVISOR_GRACE_MS: '10000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const onData = (d: Buffer) => {
-    buffer += d.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      try {
-        const parsed = JSON.parse(line) as LogLine;
-        lines.push(parsed);
-        if (parsed.msg.endsWith(' spawned') && typeof parsed.pid === 'number') seenPids.add(parsed.pid);
-      } catch {
-        // not a JSON line (a child's stderr)
-      }
-    }
-  };
-  supervisor.stdout?.on('data', onData);
-  supervisor.stderr?.on('data', onData);
+  onChildLines(supervisor, ({ json }) => {
+    if (!json || typeof json.msg !== 'string') return;
+    const parsed = json as unknown as LogLine;
+    lines.push(parsed);
+    if (parsed.msg.endsWith(' spawned') && typeof parsed.pid === 'number') seenPids.add(parsed.pid);
+  });
   const startedPid = (name: string, after = 0) => lines.slice(after).find((l) => l.msg === `${name} spawned`)?.pid;
 
   const workerPid = await eventually(async () => startedPid('worker'), 'the worker to be spawned');

@@ -212,6 +212,7 @@ export function feedRoutes(deps: ApiDeps): Router {
 
   router.post(koaPath(feedApi.create), requireAdmin, formBody(), async (ctx) => {
     const json = wantsJson(ctx);
+    // What was typed, to show the form again if it is refused; the feed is made from the validated body below.
     const form: FeedForm = {
       name: bodyField(ctx, 'name'),
       url: bodyField(ctx, 'url'),

@@ -1,8 +1,5 @@
 // Small helpers shared by the imports routers.
 import type { Context } from 'koa';
-import { fail } from '../middleware/errors';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const IMPORTS_PATH = '/admin-dashboard/imports/';
 
@@ -10,7 +7,10 @@ export function importPagePath(id: string): string {
   return `${IMPORTS_PATH}${id}/`;
 }
 
-/** A text field of a parsed body (urlencoded, JSON or multipart), trimmed; '' when absent. */
+/**
+ * A text field of a parsed body (urlencoded, JSON or multipart), trimmed; '' when absent. Only to show a refused
+ * form again as it was typed (the feed form): what a route acts on comes from validate().
+ */
 export function bodyField(ctx: Context, name: string): string {
   const body = ctx.request.body;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return '';
@@ -18,17 +18,4 @@ export function bodyField(ctx: Context, name: string): string {
   const first = Array.isArray(v) ? v[0] : v;
   if (typeof first === 'boolean') return String(first);
   return typeof first === 'string' ? first.trim() : '';
-}
-
-export function queryField(ctx: Context, name: string): string {
-  const v = ctx.query[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first.trim() : '';
-}
-
-/** The :id of the route, which must be a uuid (a 404 otherwise, before any query). */
-export function importIdParam(ctx: Context): string {
-  const id = String(ctx.params.id ?? '');
-  if (!UUID.test(id)) fail(404, 'There is no such import.', { key: 'errors.noSuchImport' });
-  return id.toLowerCase();
 }

@@ -13,7 +13,7 @@ import { startUploadImport, UploadRefused } from '../../imports/start-upload';
 import { IMPORT_MODES, isImportMode } from '../../domain/types';
 import { buildTemplate, isTemplateFormat, isTemplateKind, TEMPLATE_FORMATS, TEMPLATE_KINDS, type TemplateFormat } from '../../imports/templates';
 import type { ImportMode } from '../../domain/types';
-import { bodyField, importPagePath } from './imports-shared';
+import { importPagePath } from './imports-shared';
 import { listProfiles, UnknownMappingProfileError } from '../../db/mapping-profiles';
 import { profileNameProblem } from '../../domain/mapping';
 import { draftFromUpload, draftPagePath } from './mapping-profiles';
@@ -176,17 +176,17 @@ function redirectRefused(ctx: Context, message: string, form?: UploadForm): void
   ctx.redirect(`${IMPORT_PATH}?${q.toString()}`);
 }
 
-/** The upload page after a refused plain-form upload: the reason in the form's error box, the choices kept. */
-async function refusedUploadPage(ctx: Context): Promise<void> {
+/** The upload page after a refused plain-form upload: the reason in the form's error box, the choices kept (`query`: validated). */
+async function refusedUploadPage(ctx: Context, query: { mode?: string; dry_run?: string; mapping_profile?: string }): Promise<void> {
   // The reason was queued as an error flash; shown in the form's own box (#upload-error), the other messages as usual.
   const queued = takeFlash(ctx);
   const reasons = queued.filter((f) => f.kind === 'error').map((f) => f.message);
   for (const f of queued) if (f.kind !== 'error') ctx.flash(f.kind, f.message);
-  const mode = String(ctx.query.mode ?? '');
-  const profile = String(ctx.query.mapping_profile ?? '').slice(0, 200);
+  const mode = query.mode ?? '';
+  const profile = query.mapping_profile ?? '';
   const form: UploadForm = {
     mode: isImportMode(mode) ? mode : 'create_or_update',
-    dryRun: String(ctx.query.dry_run ?? 'true') !== 'false',
+    dryRun: (query.dry_run ?? 'true') !== 'false',
     mappingProfile: profile && !profileNameProblem(profile) ? profile : '',
   };
   await uploadPage(ctx, 200, { form, ...(reasons.length ? { formError: reasons.join(' ') } : {}) });
@@ -197,7 +197,10 @@ export function uploadRoutes(deps: ApiDeps): Router {
   // A template download changes nothing: viewers may ask for one too.
   allowViewerWrite(/^\/admin-dashboard\/courses\/template\/?$/);
 
-  router.get(koaPath(uploadApi.page), requireUser, (ctx) => (validate(ctx, uploadApi.page).query.refused === '1' ? refusedUploadPage(ctx) : uploadPage(ctx)));
+  router.get(koaPath(uploadApi.page), requireUser, (ctx) => {
+    const { query } = validate(ctx, uploadApi.page);
+    return query.refused === '1' ? refusedUploadPage(ctx, query) : uploadPage(ctx);
+  });
 
   /**
    * A file over the size limit, sent by the form (not by a REST client, which gets the problem+json 413): the

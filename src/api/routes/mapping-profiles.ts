@@ -11,7 +11,7 @@ import { formBody } from '../middleware/body';
 import { fail, problem } from '../middleware/errors';
 import { wantsJson } from '../middleware/negotiate';
 import { auditFromCtx } from '../middleware/audit';
-import { bodyField, importPagePath, queryField } from './imports-shared';
+import { importPagePath } from './imports-shared';
 import {
   createDraft, deleteDraft, getDraft, getProfileVersion, listProfiles, profileHistory, saveProfileVersion, type MappingDraft,
 } from '../../db/mapping-profiles';
@@ -292,10 +292,12 @@ export function mappingProfileRoutes(deps: ApiDeps): Router {
     const { params, body } = validate(ctx, mappingProfileApi.draftSave);
     const draft = await draftOf(deps, params.id);
     const form = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const action = bodyField(ctx, 'action');
-    const mode = modeOf(bodyField(ctx, 'mode'));
-    const dryRun = bodyField(ctx, 'dry_run') === 'true';
-    const profileName = bodyField(ctx, 'profile_name');
+    // The page's own fields, read from the validated form (the mapping fields are the rest of it).
+    const field = (name: string) => (form[name] ?? '').trim();
+    const action = field('action');
+    const mode = modeOf(field('mode'));
+    const dryRun = field('dry_run') === 'true';
+    const profileName = field('profile_name');
     const page: DraftPageData = { form, profileName, mode, dryRun };
     const user = ctx.state.user!;
 

@@ -64,8 +64,8 @@ async function describeSchedules(deps: ApiDeps): Promise<ScheduleView[]> {
   return views;
 }
 
-function ownSchedule(deps: ApiDeps, ctx: Context): string {
-  const id = String(ctx.params.id ?? '');
+/** `id` when it names one of this deployment's Schedules; a 404 otherwise (ids of other deployments included). */
+function ownSchedule(deps: ApiDeps, ctx: Context, id: string): string {
   if (!Object.values(scheduleIds(deps.config)).includes(id)) ctx.throw(404, 'no such schedule');
   return id;
 }
@@ -84,11 +84,11 @@ export function scheduleRoutes(deps: ApiDeps): Router {
   });
 
   router.post(koaPath(scheduleApi.act), requireAdmin, formBody(), async (ctx) => {
-    validate(ctx, scheduleApi.act);
-    const id = ownSchedule(deps, ctx);
+    const { params } = validate(ctx, scheduleApi.act);
+    const id = ownSchedule(deps, ctx, params.id);
     const handle = deps.temporal.schedule.getHandle(id);
     const who = ctx.state.user?.email ?? 'unknown';
-    switch (ctx.params.action) {
+    switch (params.action) {
       case 'pause':
         await handle.pause(`paused by ${who}`);
         ctx.flash('success', ctx.state.t('schedules.flashPaused', { id }));
@@ -104,7 +104,7 @@ export function scheduleRoutes(deps: ApiDeps): Router {
       default:
         ctx.throw(404, 'no such action');
     }
-    await auditFromCtx(ctx, `schedule.${ctx.params.action}`, id);
+    await auditFromCtx(ctx, `schedule.${params.action}`, id);
     if (ctx.accepts('html', 'json') === 'json') ctx.body = { ok: true };
     else {
       ctx.status = 303;
