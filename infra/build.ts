@@ -6,7 +6,9 @@
 // sandbox bundle, src/worker/create-worker.ts). Views, locales, migrations and public/ are read from the
 // checkout (src/paths.ts), so dist/ holds code only. bin/course-import.js runs dist/cli.js only while it is
 // newer than the source, and falls back to the source through tsx otherwise.
+import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,8 +33,9 @@ export const distDir = path.join(root, 'dist');
 export async function buildAll(): Promise<{ files: string[]; ms: number }> {
   const started = Date.now();
   await rm(distDir, { recursive: true, force: true });
-  await build({
+  const result = await build({
     absWorkingDir: root,
+    metafile: true,
     entryPoints: Object.fromEntries(Object.entries(ENTRIES)),
     outdir: distDir,
     bundle: true,
@@ -45,7 +48,28 @@ export async function buildAll(): Promise<{ files: string[]; ms: number }> {
     splitting: false,
     logLevel: 'warning',
   });
+  checkExternalImports([...new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)))]);
   return { files: Object.keys(ENTRIES).map((n) => path.join('dist', `${n}.js`)), ms: Date.now() - started };
+}
+
+/**
+ * Fails the build when a package import of the bundles would not load in plain Node: the bundles import packages
+ * from node_modules by their specifier, and Node's ESM resolver (unlike tsx's, which this script runs under)
+ * neither adds file extensions nor reads past a package's `exports` map ("@temporalio/common/lib/time" worked
+ * through tsx and crashed the built server). Checked in a child `node` without loaders, from the project root.
+ */
+function checkExternalImports(specifiers: string[]): void {
+  const packages = specifiers.filter((s) => !s.startsWith('node:') && !isBuiltin(s));
+  // import.meta.resolve maps a subpath of a package without an exports map to a URL without looking at the disk:
+  // the file must exist too.
+  const script = [
+    "import { existsSync } from 'node:fs'; import { fileURLToPath } from 'node:url';",
+    'const bad = [];',
+    "for (const s of process.argv.slice(1)) { try { const u = import.meta.resolve(s); if (u.startsWith('file:') && !existsSync(fileURLToPath(u))) bad.push(s + ' (no such file)'); } catch (e) { bad.push(s + ' (' + e.code + ')'); } }",
+    "if (bad.length) { console.error(bad.join('\\n')); process.exit(1); }",
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...packages], { cwd: root, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`the build imports modules plain Node cannot load (import the package's public entry instead):\n${child.stderr}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

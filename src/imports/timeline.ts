@@ -3,7 +3,7 @@
 // requested, closed). When Temporal no longer has the run (past its retention), the ledger tells the story.
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { optionalTsToMs } from '@temporalio/common';
 import type { ImportDetail } from '../db/import-history';
 import { STEPS } from '../contract';
 

@@ -40,6 +40,7 @@ interface LogLine {
   process?: string;
   pid?: number;
   level: number;
+  url?: string;
 }
 
 function alive(pid: number): boolean {
@@ -75,6 +76,9 @@ test('a killed worker is restarted; SIGINT stops every process and leaves none b
   await eventually(async () => startedPid('server'), 'the server to be spawned');
   // The worker really running (connected, workflows bundled): its own log line, through the supervisor's output.
   await eventually(async () => lines.some((l) => l.msg === 'worker started'), 'the worker to run', 180_000);
+  // The admin server really serving (not crash-looping): its sign-in page answers.
+  const admin = await eventually(async () => lines.find((l) => l.msg === 'admin server listening')?.url, 'the admin server to listen', 120_000);
+  assert.equal((await fetch(`${admin}login/`)).status, 200);
 
   const mark = lines.length;
   process.kill(workerPid, 'SIGKILL');
