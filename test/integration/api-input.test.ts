@@ -5,7 +5,7 @@
 // Elasticsearch does not answer (the search's one fallback).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
+import { startSilentPeer, type SilentPeer } from '../support/silent-peer';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startAdmin, type TestAdmin } from '../e2e/support/app';
 import { createUser, type TestUser } from '../e2e/support/users';
@@ -226,12 +226,10 @@ describe("the pages' forms refuse a field over its bound", () => {
 });
 
 describe('the search fallback', () => {
-  let frozen: Server;
-  const sockets = new Set<Socket>();
+  let frozen: SilentPeer;
 
   before(async () => {
-    frozen = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => frozen.listen(0, '127.0.0.1', resolve));
+    frozen = await startSilentPeer();
     await a.t.sql`
       INSERT INTO courses (natural_key, title, description, difficulty, learning_mode, price, is_free, tags, quality_score, content_hash)
       SELECT 'fallback-' || g, 'Fallback course ' || g, 'Only in PostgreSQL', 'beginner', 'text', 0, true, '{fallback}', 50, 'h' || g
@@ -239,14 +237,11 @@ describe('the search fallback', () => {
   });
 
   after(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((resolve) => frozen.close(() => resolve()));
+    await frozen?.close();
   });
 
   test('with Elasticsearch not answering, the list and an export of every matching course come from PostgreSQL', { timeout: 120_000 }, async () => {
-    const address = frozen.address();
-    assert.ok(address && typeof address !== 'string');
-    const config = loadConfig({ ...a.t.env, ELASTICSEARCH_URL: `http://127.0.0.1:${address.port}`, ELASTICSEARCH_SEARCH_TIMEOUT: '500ms', ELASTICSEARCH_BREAKER_COOLDOWN: '60s' });
+    const config = loadConfig({ ...a.t.env, ELASTICSEARCH_URL: `http://127.0.0.1:${frozen.port}`, ELASTICSEARCH_SEARCH_TIMEOUT: '500ms', ELASTICSEARCH_BREAKER_COOLDOWN: '60s' });
     const server = await listen({ ...a.deps, config, es: createSearchClient(config.elasticsearch.url) }, 0, '127.0.0.1');
     try {
       const bearer = { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } };

@@ -3,7 +3,7 @@
 // few failures stop waiting for Elasticsearch at all (the circuit breaker) until its cool-down has passed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
+import { startSilentPeer, type SilentPeer } from '../support/silent-peer';
 import { startAdmin, type TestAdmin } from '../e2e/support/app';
 import { createUser, type TestUser } from '../e2e/support/users';
 import { HttpSession } from '../support/http-session';
@@ -13,16 +13,10 @@ import { createSearchClient } from '../../src/search/client';
 
 let a: TestAdmin;
 let admin: TestUser;
-let frozen: Server;
-let accepted = 0;
-const sockets = new Set<Socket>();
+let frozen: SilentPeer;
 
 before(async () => {
-  frozen = createServer((socket) => {
-    accepted += 1;
-    sockets.add(socket);
-  });
-  await new Promise<void>((resolve) => frozen.listen(0, '127.0.0.1', resolve));
+  frozen = await startSilentPeer();
   a = await startAdmin('searchfrozen');
   admin = await createUser(a.t.sql, 'admin');
   await a.t.sql`
@@ -32,16 +26,13 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((resolve) => frozen.close(() => resolve()));
+  await frozen?.close();
   await a?.close();
 });
 
 test('with Elasticsearch frozen, the course list answers from PostgreSQL in seconds, then without waiting at all', { timeout: 120_000 }, async () => {
-  const address = frozen.address();
-  assert.ok(address && typeof address !== 'string');
   // The admin's configuration as a deployment would have it, Elasticsearch's address pointing at the frozen node.
-  const config = loadConfig({ ...a.t.env, ELASTICSEARCH_URL: `http://127.0.0.1:${address.port}`, ELASTICSEARCH_BREAKER_COOLDOWN: '60s' });
+  const config = loadConfig({ ...a.t.env, ELASTICSEARCH_URL: `http://127.0.0.1:${frozen.port}`, ELASTICSEARCH_BREAKER_COOLDOWN: '60s' });
   const es = createSearchClient(config.elasticsearch.url);
   const server = await listen({ ...a.deps, config, es }, 0, '127.0.0.1');
   try {
@@ -60,9 +51,9 @@ test('with Elasticsearch frozen, the course list answers from PostgreSQL in seco
       assert.match(res.text, /these results come from PostgreSQL/);
       assert.match(res.text, /Python frozen course/);
     }
-    assert.ok(accepted >= 1, 'the frozen node was really asked');
+    assert.ok(frozen.accepted() >= 1, 'the frozen node was really asked');
     // The circuit is open: the next pages and the autocomplete go straight to PostgreSQL.
-    const before = accepted;
+    const before = frozen.accepted();
     const page = await timed('/admin-dashboard/courses/?q=frozen');
     assert.equal(page.res.status, 200);
     assert.match(page.res.text, /these results come from PostgreSQL/);
@@ -74,7 +65,7 @@ test('with Elasticsearch frozen, the course list answers from PostgreSQL in seco
     const json = await s.request('GET', '/admin-dashboard/courses/?q=python', { headers: { Accept: 'application/json' } });
     assert.equal(json.json<{ backend: string; total: number }>().backend, 'postgresql');
     assert.equal(json.json<{ total: number }>().total, 30);
-    assert.equal(accepted, before, 'no request went to Elasticsearch while the circuit is open');
+    assert.equal(frozen.accepted(), before, 'no request went to Elasticsearch while the circuit is open');
   } finally {
     await server.close();
     await es.close();

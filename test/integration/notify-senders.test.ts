@@ -2,7 +2,7 @@
 // this file. No other service is needed, and nothing leaves 127.0.0.1 (refused URLs are never connected to).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { startSilentPeer } from '../support/silent-peer';
 import { createMailer, MailSendError, renderEmail } from '../../src/notify/email';
 import { buildWebhookPayload, sendWebhook, type WebhookKind } from '../../src/notify/webhooks';
 import { pinnedRequest, resolvePublicTarget, WebhookUrlRefused, type LookupAll, type UrlPolicy } from '../../src/notify/url-policy';
@@ -109,13 +109,9 @@ test('STARTTLS is used when the server offers it', async () => {
 });
 
 test('an SMTP server that never greets times out within the timeout, retryable', async () => {
-  const sockets = new Set<Socket>();
   // Accepts and says nothing: nodemailer waits for a greeting that never comes.
-  const silent: Server = createServer((socket) => {
-    sockets.add(socket);
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const { port } = silent.address() as AddressInfo;
+  const silent = await startSilentPeer();
+  const { port } = silent;
   const mailer = createMailer(`smtp://127.0.0.1:${port}`, { from: 'imports@example.com', timeoutMs: 400 });
   const started = Date.now();
   try {
@@ -126,8 +122,7 @@ test('an SMTP server that never greets times out within the timeout, retryable',
     assert.ok(elapsed < 400 + 300, `took ${elapsed} ms`);
   } finally {
     mailer.close();
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    await silent.close();
   }
 });
 
