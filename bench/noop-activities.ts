@@ -5,7 +5,7 @@ const nothing = async (_args: unknown): Promise<{ ok: true }> => ({ ok: true });
 export const noopActivities = {
   moveToProcessing: nothing,
   parse: nothing,
-  normalize: nothing,
+  plan: nothing,
   upsert: nothing,
   index: nothing,
   notify: nothing,

@@ -7,7 +7,7 @@ const steps = proxyActivities<NoopActivities>({ startToCloseTimeout: '1m' });
 export async function benchNoop(id: string): Promise<string> {
   await steps.moveToProcessing(id);
   await steps.parse(id);
-  await steps.normalize(id);
+  await steps.plan(id);
   await steps.upsert(id);
   await steps.index(id);
   await steps.notify(id);

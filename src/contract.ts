@@ -28,6 +28,15 @@ export const WRITTEN_STATUSES: readonly ImportStatus[] = ['succeeded', 'succeede
 export const STEPS = ['moveToProcessing', 'parse', 'normalize', 'awaitConfirmation', 'upsert', 'index', 'notify', 'archive', 'done'] as const;
 export type Step = (typeof STEPS)[number];
 
+/**
+ * The public step id of an activity type whose name differs from it: the planning activity is named `plan`
+ * (what it does), its step keeps the id `normalize` that the ledger, the REST `stepProgress`, the metrics'
+ * labels and older histories use. Other activity types are their step's id.
+ */
+export function stepOfActivityType(activityType: string): string {
+  return activityType === 'plan' ? 'normalize' : activityType;
+}
+
 export const searchAttributes = {
   status: defineSearchAttributeKey('ImportStatus', SearchAttributeType.KEYWORD),
   source: defineSearchAttributeKey('ImportSource', SearchAttributeType.KEYWORD),

@@ -1,7 +1,7 @@
 import { guardedStep, type ActivityDeps } from './deps';
 import { moveToProcessing } from './move-to-processing';
 import { parse } from './parse';
-import { normalize } from './normalize';
+import { plan } from './plan';
 import { upsert } from './upsert';
 import { indexCourses } from './index-courses';
 import { notificationActivities } from './notifications';
@@ -23,7 +23,11 @@ export function createActivities(deps: ActivityDeps) {
     // The heavy steps: a file that crashes their worker fails after IMPORT_MAX_CRASHES crashes, and their
     // errors are classified (an outage is retried without limit, a bug or refused data fails the import).
     parse: guardedStep(deps, 'parse', parse(deps)),
-    normalize: guardedStep(deps, 'normalize', normalize(deps)),
+    // Step 3 plans the import (duplicates, diffs, categories, counts). Its public step id stays "normalize" (the
+    // ledger's step, the REST stepProgress, the metrics' labels, the timeline); "normalize" is also the activity
+    // type runs started before the rename still call (importFile, patch 'plan-step-named-plan'): one function.
+    plan: guardedStep(deps, 'normalize', plan(deps)),
+    normalize: guardedStep(deps, 'normalize', plan(deps)),
     upsert: guardedStep(deps, 'upsert', upsert(deps)),
     index: guardedStep(deps, 'index', indexCourses(deps)),
     ...notificationActivities(deps),
@@ -51,7 +55,7 @@ export type ImportActivities = ReturnType<typeof createActivities>;
 // The activities each workflow type may call: a workflow proxies its own type, so it cannot call (or come to
 // depend on) another workflow's steps, and the list below says at a glance which steps belong to which workflow.
 /** importFile: the seven steps, and undoing its own writes when it is cancelled after the upsert. */
-export type ImportFileActivities = Pick<ImportActivities, 'moveToProcessing' | 'parse' | 'normalize' | 'upsert' | 'index' | 'notify' | 'archive' | 'restoreCourses' | 'syncRevertedCourses'>;
+export type ImportFileActivities = Pick<ImportActivities, 'moveToProcessing' | 'parse' | 'plan' | 'normalize' | 'upsert' | 'index' | 'notify' | 'archive' | 'restoreCourses' | 'syncRevertedCourses'>;
 /** revertImport: check, restore the before-images, re-index, record. */
 export type RevertImportActivities = Pick<ImportActivities, 'checkRevert' | 'restoreCourses' | 'syncRevertedCourses' | 'recordRevert'>;
 /** bulkCourses: resolve the selection, apply in batches, finish. */

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { optionalTsToMs } from '@temporalio/common';
 import type { ImportDetail } from '../db/import-history';
-import { STEPS } from '../contract';
+import { STEPS, stepOfActivityType } from '../contract';
 
 export type TimelineOutcome = 'running' | 'retrying' | 'completed' | 'failed' | 'timed_out' | 'cancelled' | 'event';
 
@@ -52,7 +52,7 @@ export function timelineFromEvents(events: readonly HistoryEvent[]): TimelineEnt
     else if (e.workflowExecutionTimedOutEventAttributes) event('workflow timed out', at);
     else if (e.activityTaskScheduledEventAttributes) {
       const entry: TimelineEntry = {
-        step: e.activityTaskScheduledEventAttributes.activityType?.name ?? 'activity',
+        step: stepOfActivityType(e.activityTaskScheduledEventAttributes.activityType?.name ?? 'activity'),
         outcome: 'running',
         attempts: 0,
         error: null,
@@ -137,7 +137,7 @@ export async function importTimeline(client: Client, imp: ImportDetail): Promise
     // A step being retried right now: its attempt and last error are only in the pending activity.
     const { raw } = await run.describe();
     for (const p of raw.pendingActivities ?? []) {
-      const entry = [...entries].reverse().find((x) => x.step === p.activityType?.name && x.outcome === 'running');
+      const entry = [...entries].reverse().find((x) => x.step === stepOfActivityType(p.activityType?.name ?? '') && x.outcome === 'running');
       if (!entry) continue;
       entry.attempts = p.attempt ?? entry.attempts;
       if (p.lastFailure?.message) {

@@ -1,6 +1,7 @@
 // importFile: one imported file, one durable workflow. The steps, in order (activities in src/activities/):
 //   1 moveToProcessing (move-to-processing.ts)  2 parse (parse.ts: rows read, normalised, staged and planned)
-//   3 normalize (normalize.ts: the plan completed: duplicates, diffs, categories, counts)  [dry run: wait for confirm / discard]
+//   3 plan (plan.ts: the plan completed: duplicates, diffs, categories, counts; public step id "normalize")
+//     [dry run: wait for confirm / discard]
 //   4 upsert (upsert.ts)  5 index (index-courses.ts)  6 notify (notifications.ts)  7 archive (archive.ts)
 // Rows never travel through this code: activities pass ids and counts, the rows live in PostgreSQL staging.
 // Cancel (from the admin) archives the file to error/; after the upsert, what it wrote is undone first.
@@ -176,9 +177,11 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     progress.parsed = (await long.parse({ importId: input.importId, storedPath: moved.storedPath, format: moved.format })).rows;
 
     step('normalize');
-    // The step that plans (activities/normalize.ts). Its activity type keeps the name "normalize": it is the
-    // step's name in the ledger, the timeline and every recorded history.
-    preview = await long.normalize({ importId: input.importId, mode: input.mode, dryRun: input.dryRun });
+    // The step that plans (activities/plan.ts). Its public step id stays "normalize" (ledger, REST, metrics).
+    // Runs started before the activity was named for what it does replay without the marker and keep calling
+    // it by its old activity type, which the worker still registers.
+    const planArgs = { importId: input.importId, mode: input.mode, dryRun: input.dryRun };
+    preview = patched('plan-step-named-plan') ? await long.plan(planArgs) : await long.normalize(planArgs);
     progress.normalized = preview.counts.rows;
     progress.counts = preview.counts;
 

@@ -55,8 +55,8 @@ const stubs = {
     if (scenario === 'cancel-before-upsert.csv') await untilCancelled();
     return { rows: 3 };
   },
-  async normalize(args: { importId: string; dryRun: boolean }): Promise<Preview> {
-    record(args.importId, 'normalize');
+  async plan(args: { importId: string; dryRun: boolean }): Promise<Preview> {
+    record(args.importId, 'plan');
     const scenario = scenarioOf.get(args.importId);
     const failed = scenario === 'row-errors.csv' ? 1 : scenario === 'every-row-failed.csv' ? 3 : 0;
     return { importId: args.importId, counts: counts(3, failed), errors: failed ? [{ row: 2, field: 'price', message: 'price: not a number' }] : [], changes: [], warnings: [{ code: 'unknown_column', column: 'couleur', message: "the column 'couleur' matches no course field" }] };
@@ -141,7 +141,7 @@ describe('importFile with stub activities', () => {
     const { handle, importId } = await start('ok.csv');
     const summary = await outcome(handle);
     assert.equal(summary.status, 'succeeded');
-    assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'normalize', 'upsert', 'index', 'notify', 'archive']);
+    assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'plan', 'upsert', 'index', 'notify', 'archive']);
     assert.equal(calls.get(importId)!.archived!.status, 'succeeded');
     assert.deepEqual(summary.warnings.map((w) => w.code), ['unknown_column']);
     assert.deepEqual(await runEnd(handle), { status: 'COMPLETED', message: null });
@@ -159,7 +159,7 @@ describe('importFile with stub activities', () => {
     const { handle, importId } = await start('every-row-failed.csv');
     const summary = await outcome(handle);
     assert.equal(summary.status, 'failed');
-    assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'normalize', 'notify', 'archive']);
+    assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'plan', 'notify', 'archive']);
     assert.equal(calls.get(importId)!.notified!.error?.code, 'all_rows_failed');
     assert.equal(calls.get(importId)!.archived!.error?.code, 'all_rows_failed');
     assert.deepEqual(await runEnd(handle), { status: 'FAILED', message: 'every row of the file has errors (3 of 3): nothing was imported' });
@@ -179,7 +179,7 @@ describe('importFile with stub activities', () => {
   test('dry run confirmed: waits for the decision, then writes', async () => {
     const { handle, importId } = await start('dry-confirm.csv', { dryRun: true });
     await awaitingDecision(handle);
-    assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'normalize']);
+    assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'plan']);
     await handle.signal(confirmSignal);
     assert.equal((await outcome(handle)).status, 'succeeded');
     assert.deepEqual(calls.get(importId)!.steps.slice(3), ['upsert', 'index', 'notify', 'archive']);
@@ -197,7 +197,7 @@ describe('importFile with stub activities', () => {
   test('dry run with no decision before its timeout: discarded by itself', async () => {
     const { handle, importId } = await start('dry-timeout.csv', { dryRun: true, dryRunSeconds: 2 });
     assert.equal((await outcome(handle)).status, 'discarded');
-    assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'normalize', 'notify', 'archive']);
+    assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'parse', 'plan', 'notify', 'archive']);
   });
 
   test('cancelled before the upsert: nothing to undo, archived as cancelled', async () => {

@@ -113,7 +113,7 @@ test('two workers and two watchers on one queue and one drop folder: a burst of 
     const [imp] = await t.sql<{ workflow_id: string; step: string | null; done: boolean }[]>`SELECT workflow_id, step, finished_at IS NOT NULL AS done FROM imports WHERE file_name = 'big.csv'`;
     if (!imp) return undefined;
     const { raw } = await t.client.workflow.getHandle(imp.workflow_id).describe();
-    const heavy = (raw.pendingActivities ?? []).find((a) => ['parse', 'normalize', 'upsert', 'index'].includes(a.activityType?.name ?? '') && a.lastWorkerIdentity);
+    const heavy = (raw.pendingActivities ?? []).find((a) => ['parse', 'plan', 'normalize', 'upsert', 'index'].includes(a.activityType?.name ?? '') && a.lastWorkerIdentity);
     const pid = heavy ? Number.parseInt(String(heavy.lastWorkerIdentity).split('@')[0] ?? '', 10) : NaN;
     if ([workerA.pid, workerB.pid].includes(pid)) return pid;
     return imp.done || imp.step === 'notify' || imp.step === 'archive' ? workerA.pid : undefined;

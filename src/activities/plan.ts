@@ -26,7 +26,7 @@ async function warningsSample(sql: ActivityDeps['sql'], importId: string): Promi
  * parse step): marks a course that appears twice in the file, diffs each update field by field, and counts
  * create / update / unchanged / skipped / error. Set-based statements, except the field-by-field diff.
  */
-export function normalize(deps: ActivityDeps) {
+export function plan(deps: ActivityDeps) {
   return async (args: { importId: string; mode: ImportMode; dryRun: boolean }): Promise<Preview> => {
     const { sql, config } = deps;
     const { importId } = args;
