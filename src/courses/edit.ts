@@ -122,11 +122,15 @@ export function formValuesOfCourse(c: CourseRow, version: string): CourseFormVal
   };
 }
 
-/** An empty form for a new course: active, beginner, text, as an import's defaults. */
+/**
+ * An empty form for a new course: active, beginner, text, as an import's defaults. Neither a price nor "free" is
+ * chosen for the admin: as in an import (src/domain/normalize.ts), a course without either is refused with
+ * "price missing", never published as free by accident, and typing a price does not first need "free" unticked.
+ */
 export function emptyFormValues(): CourseFormValues {
   return {
     title: '', description: '', category: '', instructor: '', duration: '', difficulty: 'beginner', learning_mode: 'text',
-    price: '0', is_free: true, is_active: true, tags: '', external_id: '', lessons: [], version: '',
+    price: '', is_free: false, is_active: true, tags: '', external_id: '', lessons: [], version: '',
   };
 }
 

@@ -130,11 +130,13 @@ describe('editing a course by hand', () => {
     await login(page, admin.email, admin.password);
     await page.goto('/admin-dashboard/courses/');
     await Promise.all([page.waitForURL('**/courses/new/'), page.getByRole('link', { name: 'New course' }).click()]);
+    // Nothing is chosen for the admin: no price, not free (typing a price needs nothing unticked first).
+    assert.equal(await page.getByLabel('Free').isChecked(), false);
+    assert.equal(await page.getByLabel('Price (€)').inputValue(), '');
     await page.getByLabel('Title', { exact: true }).fill('Swift pour iOS');
     await page.getByLabel('Category').fill('Mobile');
     await page.getByLabel('Instructor').fill('Ada Lovelace');
     await page.getByLabel('Learning mode').selectOption('video');
-    await page.getByLabel('Free').uncheck();
     await page.getByLabel('Price (€)').fill('19');
     await page.getByLabel('Tags').fill('swift, ios');
     await page.getByLabel('Title of the new lesson').fill('Xcode');
@@ -158,6 +160,10 @@ describe('editing a course by hand', () => {
     // A second course with the same title is refused on the form (same identity as the import's).
     await page.goto('/admin-dashboard/courses/new/');
     await page.getByLabel('Title', { exact: true }).fill('SWIFT pour iOS!');
+    // Neither a price nor "free": refused as an import would, never published as free by accident.
+    await submit(page, 'Create the course');
+    assert.match(await page.locator('#err-price').textContent() ?? '', /price: missing; a course that is not free needs a price/);
+    await page.getByLabel('Price (€)').fill('19');
     await submit(page, 'Create the course');
     assert.match(await page.locator('[data-form-error]').textContent() ?? '', new RegExp(`Another course \\(#${id}\\)`));
     assert.equal(await page.getByLabel('Title', { exact: true }).inputValue(), 'SWIFT pour iOS!');
