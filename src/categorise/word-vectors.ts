@@ -63,6 +63,33 @@ export function shippedWordVectors(): WordVectors | null {
   return shipped;
 }
 
+const scalesOf = new WeakMap<WordVectors, Map<number, Float64Array>>();
+
+/**
+ * Per-dimension multipliers that whiten the table by `power`: var_d^(-power/2), var_d the mean square of dimension d
+ * over every word of the table (its dimensions are principal components, so centred and uncorrelated). At 0 every
+ * multiplier is 1; at 1 each dimension has unit variance. Computed once per table and power (86k × dim additions).
+ * Why: the first components carry most of the variance but mostly what all words share, so cosines between summed
+ * vectors are dominated by them; levelling the dimensions lets the finer, topical ones count.
+ */
+export function dimensionScales(t: WordVectors, power: number): Float64Array {
+  let byPower = scalesOf.get(t);
+  if (!byPower) scalesOf.set(t, (byPower = new Map()));
+  let out = byPower.get(power);
+  if (!out) {
+    const n = t.scale.length;
+    const sq = new Float64Array(t.dim);
+    for (let row = 0; row < n; row++) {
+      const s = t.scale[row]!;
+      const base = row * t.dim;
+      for (let d = 0; d < t.dim; d++) sq[d]! += (s * t.values[base + d]!) ** 2;
+    }
+    out = Float64Array.from(sq, (v) => (v > 0 ? (v / n) ** (-power / 2) : 1));
+    byPower.set(power, out);
+  }
+  return out;
+}
+
 /** Adds the vector of table row `row` to `out` (length `t.dim`). */
 export function addRow(t: WordVectors, row: number, out: Float64Array): void {
   const s = t.scale[row]!;

@@ -305,3 +305,24 @@ test('the word scanner splits exactly as the Unicode regex it replaces, accents,
   samples.push('C# et C++ avec .NET', '.network c#net c++x abc++ f# ..net', 'ÉCOLE Straße 𝐀𝐁 日本語 ٣٤ x\uD800y İstanbul ǅ', '');
   for (const s of samples) assert.deepEqual(words(s), reference(s), s);
 });
+
+test('the vector head mixes whitened vectors geometrically, and a model stored before that predicts as it did', () => {
+  const probe: CourseText = { title: 'Anglais pour les réunions', description: 'Vocabulaire et prononciation', lessonTitles: ['Se présenter'], tags: [] };
+  const current = serialise(train(SMALL));
+  assert.equal(current.vectors?.mix, 'geometric');
+  assert.ok((current.vectors?.whiten ?? 0) > 0 && (current.vectors?.mixTemperature ?? 0) > 0);
+  // A model of the previous default (linear mix, unwhitened) is stored without the new fields ...
+  const legacyModel = train(SMALL, { vectorMix: 'linear', vectorWhiten: 0, vectorWeight: 0.4 });
+  const legacy = serialise(legacyModel);
+  assert.equal(legacy.vectors?.mix, undefined);
+  assert.equal(legacy.vectors?.whiten, undefined);
+  // ... and, loaded by today's code, gives the probabilities it was trained to give.
+  const a = predictProba(legacyModel, probe)!;
+  const b = predictProba(deserialise(JSON.parse(JSON.stringify(legacy))), probe)!;
+  a.forEach((x, k) => assert.ok(Math.abs(x - b[k]!) < 1e-4, `${x} vs ${b[k]}`));
+  // The stored fields are what the prediction uses: dropping them from today's model changes its probabilities.
+  const { whiten: _w, mix: _m, mixTemperature: _t, ...bare } = current.vectors!;
+  const stripped = deserialise({ ...JSON.parse(JSON.stringify(current)), vectors: bare });
+  const full = predictProba(deserialise(JSON.parse(JSON.stringify(current))), probe)!;
+  assert.ok(full.some((x, k) => Math.abs(x - predictProba(stripped, probe)![k]!) > 1e-3));
+});
