@@ -58,7 +58,7 @@ const WORKLOAD_TITLES: Record<string, string> = {
   W3: 'reindex from PostgreSQL while searching',
   W4: 'search and autocomplete under load',
   W5: 'catalogue growth: the W1 file into a large catalogue',
-  W6: 'big files',
+  W6: 'big files: CSV and XLSX at MAX_FILE_MB against files a tenth of their size',
   W7: 'small-file latency and CPU per course',
   CAT: 'auto-categorisation',
 };

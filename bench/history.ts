@@ -1,5 +1,6 @@
 // Per-stage times of one import, read from its workflow history: scheduled -> completed of each activity.
 import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 
 type Timestamp = { seconds?: { toNumber(): number } | number | string | null; nanos?: number | null } | null | undefined;
 
@@ -26,10 +27,23 @@ export async function stageTimes(client: Client, workflowId: string): Promise<St
   const stages: Record<string, number> = {};
   let startedAt = NaN;
   let closedAt = NaN;
+  // Local activities (the short steps of importFile) leave a marker with the time their attempt ended: each ran
+  // from the start of its workflow task, or from the end of the local activity before it in that task.
+  let stepFrom = NaN;
   for (const e of events) {
     const at = ms(e.eventTime as Timestamp);
     // Which attributes an event carries tells its type (no need for the proto enums, a CommonJS module).
     if (e.workflowExecutionStartedEventAttributes) startedAt = at;
+    else if (e.workflowTaskStartedEventAttributes) stepFrom = at;
+    else if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') {
+      const payload = e.markerRecordedEventAttributes.details?.data?.payloads?.[0];
+      const data = payload ? defaultPayloadConverter.fromPayload<{ activity_type?: string; complete_time?: Timestamp }>(payload) : null;
+      const done = ms(data?.complete_time);
+      if (data?.activity_type && Number.isFinite(done)) {
+        stages[data.activity_type] = (stages[data.activity_type] ?? 0) + Math.max(0, done - stepFrom);
+        stepFrom = done;
+      }
+    }
     else if (e.workflowExecutionCompletedEventAttributes) closedAt = at;
     else if (e.activityTaskScheduledEventAttributes)
       scheduled.set(String(e.eventId), { name: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at });

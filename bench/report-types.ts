@@ -30,6 +30,10 @@ export interface BenchSizes {
   w2Files: number;
   w3Courses: number;
   w4Seconds: number;
+  /** W5: courses (with their lessons) in the large catalogue the W1 file is imported into. */
+  w5Courses: number;
+  /** W6: MAX_FILE_MB of its environment; its big files are just under it, its small ones a tenth of it. */
+  w6Mb: number;
 }
 
 export interface BenchContext {

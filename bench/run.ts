@@ -14,15 +14,18 @@ import { runW1 } from './w1';
 import { prepareNoopFloor, runW2 } from './w2';
 import { runW3W4 } from './w3w4';
 import { runW7 } from './w7';
+import { runW6 } from './w6';
+import { runW5 } from './w5';
 import { seedCourses } from './seed';
 import { runCategorisation } from './categorise';
 import { table, writeResults } from './report';
 import type { BenchContext, BenchSizes, ResultLine } from './report-types';
 
 const presets: Record<'quick' | 'medium' | 'full', BenchSizes> = {
-  quick: { w1Rows: 1000, w2Files: 12, w3Courses: 3000, w4Seconds: 2 },
-  medium: { w1Rows: 40_000, w2Files: 100, w3Courses: 30_000, w4Seconds: 10 },
-  full: { w1Rows: 40_000, w2Files: 1000, w3Courses: 100_000, w4Seconds: 20 },
+  // W6's 0.1 MB: a few hundred CSV rows (tens in its small file), ~1,000 XLSX ones.
+  quick: { w1Rows: 1000, w2Files: 12, w3Courses: 3000, w4Seconds: 2, w5Courses: 2000, w6Mb: 0.1 },
+  medium: { w1Rows: 40_000, w2Files: 100, w3Courses: 30_000, w4Seconds: 10, w5Courses: 100_000, w6Mb: 30 },
+  full: { w1Rows: 40_000, w2Files: 1000, w3Courses: 100_000, w4Seconds: 20, w5Courses: 1_000_000, w6Mb: 100 },
 };
 
 /** Workflows left open on the bench's task queues (an interrupted workload) would outlive it: ended here. */
@@ -70,7 +73,7 @@ async function main(): Promise<number> {
 
     // A workload that breaks is reported and the others still run: one table, whatever happened.
     // --only W1,W3: some workloads (profiling one); the table then has only their lines.
-    const wanted = new Set((values.only ?? 'W1,W2,W7,W3,CAT').toUpperCase().split(',').map((w) => w.trim().replace('W4', 'W3')));
+    const wanted = new Set((values.only ?? 'W1,W2,W7,W3,W5,W6,CAT').toUpperCase().split(',').map((w) => w.trim().replace('W4', 'W3')));
     const attempt = async (name: string, fn: () => Promise<ResultLine[]>) => {
       if (!name.split('/').some((w) => wanted.has(w))) return;
       try {
@@ -81,7 +84,7 @@ async function main(): Promise<number> {
       }
     };
     await attempt('W1', () => runW1(ctx, t!, worker!, dataDir));
-    await attempt('W2', () => runW2(ctx, t!, dataDir));
+    await attempt('W2', () => runW2(ctx, t!, worker!, dataDir));
     await attempt('W7', () => runW7(ctx, t!, worker!, dataDir));
     // CAT (issue 14): the categorisation model on the evaluation set, and its cost against W1's import time.
     await attempt('CAT', async () => {
@@ -100,6 +103,10 @@ async function main(): Promise<number> {
       ctx.log(`W3/W4: ${courses} courses in PostgreSQL`);
       await attempt('W3/W4', () => runW3W4(ctx, t3!, courses));
     }
+    // W5 (issue 17): the W1 file into a large catalogue (1M courses at full size), in environments of its own.
+    if (wanted.has('W5')) await attempt('W5', () => runW5(ctx, knobs, dataDir));
+    // W6 (issue 17): big files, in an environment and worker of its own (MAX_FILE_MB is read at start-up).
+    if (wanted.has('W6')) await attempt('W6', () => runW6(ctx, knobs, dataDir));
   } finally {
     await watcher?.close().catch(() => {});
     await worker?.stop().catch(() => {});

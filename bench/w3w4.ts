@@ -33,7 +33,7 @@ function randomQuery(r: () => number): CourseQuery {
 }
 
 /** The reindex as the reindexCourses workflow's activities do it: build the new index, open it, switch the alias. */
-async function reindex(t: TestEnv, alias: string): Promise<{ ms: number; docs: number }> {
+export async function reindex(t: TestEnv, alias: string): Promise<{ ms: number; docs: number }> {
   return timed(async () => {
     const target = newIndexName(alias, new Date());
     await createTargetIndex(t.es, target);
@@ -46,7 +46,7 @@ async function reindex(t: TestEnv, alias: string): Promise<{ ms: number; docs: n
 }
 
 /** Searches in a loop until stopped: every answer must come back with hits, before, during and after the switch. */
-function searchesThroughout(t: TestEnv, alias: string) {
+export function searchesThroughout(t: TestEnv, alias: string) {
   let stop = false;
   let answered = 0;
   const failures: string[] = [];
@@ -112,7 +112,16 @@ export async function runW3W4(ctx: BenchContext, t: TestEnv, courses: number): P
     },
   ];
 
-  // W4: `lanes` clients, each sending its next request when the previous one is answered (a bounded, steady load).
+  lines.push(...(await searchLoad(ctx, t, alias, courses, 'W4')));
+  return lines;
+}
+
+/**
+ * W4's load: `lanes` clients, each sending its next request when the previous one is answered (a bounded, steady
+ * load), for ctx.sizes.w4Seconds; half searches, half completions. Returns the p95 lines of `workload` (W4, and
+ * W5 over its large catalogue); a completion of 3+ letters that finds nothing is a failure.
+ */
+export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, courses: number, workload: string): Promise<ResultLine[]> {
   const lanes = 4;
   const seconds = ctx.sizes.w4Seconds;
   const search: number[] = [];
@@ -133,16 +142,16 @@ export async function runW3W4(ctx: BenchContext, t: TestEnv, courses: number): P
           const t0 = performance.now();
           const res = await suggestCourses(t.es, alias, p);
           suggest.push(performance.now() - t0);
-          if (res.length === 0 && p.length > 2) ctx.failures.push(`W4: no suggestion for "${p}"`);
+          if (res.length === 0 && p.length > 2) ctx.failures.push(`${workload}: no suggestion for "${p}"`);
         }
       }
     }),
   );
   const s95 = percentile(search, 95);
   const a95 = percentile(suggest, 95);
-  lines.push(
+  return [
     {
-      workload: 'W4',
+      workload,
       what: `search p95 (${courses} courses, filters + facets + highlight; p50 ${percentile(search, 50).toFixed(1)} ms)`,
       unit: 'ms',
       value: summarize([s95]),
@@ -150,13 +159,12 @@ export async function runW3W4(ctx: BenchContext, t: TestEnv, courses: number): P
       notes: [`${search.length} searches by ${lanes} clients in ${seconds} s`],
     },
     {
-      workload: 'W4',
+      workload,
       what: `autocomplete p95 (p50 ${percentile(suggest, 50).toFixed(1)} ms)`,
       unit: 'ms',
       value: summarize([a95]),
       target: { text: 'p95 < 20 ms', met: a95 < 20 },
       notes: [`${suggest.length} completions`],
     },
-  );
-  return lines;
+  ];
 }

@@ -41,6 +41,9 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** The default row limit per MB of `MAX_FILE_MB` (rows; see MAX_ROWS). */
+export const ROWS_PER_MB = 12_000;
+
 const schema = z.object({
   DATABASE_URL: documented(z.string().url('a postgres:// URL'), 'PostgreSQL URL', '(from the stack)'),
   DATABASE_POOL_SIZE: documented(positiveInt.default(10), 'connections per process', '`10`'),
@@ -64,7 +67,9 @@ const schema = z.object({
   ELASTICSEARCH_BREAKER_COOLDOWN: documented(durationSeconds.default(30), 'how long searches then skip Elasticsearch before trying it again', '`30s`'),
   INGEST_DIR: documented(z.string().default('ingest'), 'root of drop/, incoming/, processing/, processed/, error/', '`ingest`'),
   MAX_FILE_MB: documented(z.coerce.number().positive().default(10), 'files above are refused', '`10`'),
-  MAX_ROWS: documented(positiveInt.default(100_000), 'rows per file above which the file is refused', '`100000`'),
+  // Unset, it follows MAX_FILE_MB: a deployment that raises the size for nightly feeds is not stopped by a row
+  // count meant for 10 MB (a workbook packs about 10,400 courses per MB, the densest of the benchmark's files).
+  MAX_ROWS: documented(positiveInt.optional(), 'rows per file above which the file is refused; unset, 12 000 per MB of `MAX_FILE_MB`', '`120000` (12 000 × `MAX_FILE_MB`)'),
   // Bounds on what a file expands to (ReaderLimits in src/domain/types.ts says why each default).
   MAX_NESTING_DEPTH: documented(positiveInt.default(DEFAULT_READER_LIMITS.maxNestingDepth), 'levels of arrays / objects: deeper JSON is refused, a deeper value in a row is a row error', '`32`'),
   MAX_VALUE_CHARS: documented(positiveInt.default(DEFAULT_READER_LIMITS.maxValueChars), 'characters per value / cell; a longer one is a row error', '`100000`'),
@@ -224,7 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // An xlsx is a zip of XML: 20x its size uncompressed is generous for real workbooks and stops bombs.
     limits: {
       maxFileBytes,
-      maxRows: e.MAX_ROWS,
+      maxRows: e.MAX_ROWS ?? Math.round(ROWS_PER_MB * e.MAX_FILE_MB),
       maxUncompressedBytes: maxFileBytes * 20,
       maxNestingDepth: e.MAX_NESTING_DEPTH,
       maxValueChars: e.MAX_VALUE_CHARS,

@@ -28,27 +28,36 @@ export function notificationActivities(deps: ActivityDeps) {
       deps.logger.info({ importId: summary.importId, workflowId: summary.workflowId, status: summary.status, counts: summary.counts }, 'import summary');
       const status = IMPORT_OUTCOMES.find((o) => o === summary.status);
       if (!status) return null;
-      const record = await getImport(deps.sql, summary.importId);
       const { publicUrl, temporal } = deps.config;
-      const notice: Notice = {
+      const fromSummary: Notice = {
         type: 'import',
         importId: summary.importId,
         workflowId: summary.workflowId,
-        fileName: record?.file_name ?? summary.importId,
-        source: record?.source ?? 'unknown',
-        startedBy: record?.started_by ?? null,
+        fileName: summary.importId,
+        source: 'unknown',
+        startedBy: null,
         status,
         counts: summary.counts,
-        durationMs: record?.started_at ? Date.now() - record.started_at.getTime() : null,
+        durationMs: null,
         errors: summary.errors.slice(0, 20),
         warnings: (summary.warnings ?? []).slice(0, 20),
-        // From the summary: the ledger's error columns are written by the archive step, after this one.
-        error: summary.error ?? (record?.error_code ? { code: record.error_code, message: record.error_message ?? '', ...(record.error_params ? { params: record.error_params } : {}) } : null),
+        error: summary.error ?? null,
         adminUrl: `${publicUrl}/admin-dashboard/imports/${summary.importId}/`,
         temporalUrl: workflowWebUiUrl(temporal, summary.workflowId),
       };
-      // No channel wants it: no delivery workflow at all (one workflow per file instead of two, under load).
-      return channelIdsFor(notice, deps.notifier.config).length > 0 ? notice : null;
+      // No channel wants it: no delivery workflow at all (one workflow per file instead of two, under load), and
+      // the ledger is not read (the channels depend on the outcome only).
+      if (channelIdsFor(fromSummary, deps.notifier.config).length === 0) return null;
+      const record = await getImport(deps.sql, summary.importId);
+      return {
+        ...fromSummary,
+        fileName: record?.file_name ?? summary.importId,
+        source: record?.source ?? 'unknown',
+        startedBy: record?.started_by ?? null,
+        durationMs: record?.started_at ? Date.now() - record.started_at.getTime() : null,
+        // From the summary: the ledger's error columns are written by the archive step, after this one.
+        error: summary.error ?? (record?.error_code ? { code: record.error_code, message: record.error_message ?? '', ...(record.error_params ? { params: record.error_params } : {}) } : null),
+      };
     },
 
     async planDelivery(notice: Notice): Promise<string[]> {

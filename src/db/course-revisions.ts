@@ -12,8 +12,12 @@ export async function snapshotBeforeImages(tx: TransactionSql, importId: string)
     INSERT INTO course_revisions (import_id, course_id, before)
     SELECT ${importId}::uuid, c.id, to_jsonb(c) || jsonb_build_object('lessons',
       (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.position), '[]'::jsonb) FROM lessons l WHERE l.course_id = c.id))
-    FROM courses c JOIN import_rows r ON r.natural_key = c.natural_key
-    WHERE r.import_id = ${importId} AND r.action IN ('create', 'update')
+    FROM courses c JOIN import_rows r ON r.import_id = ${importId} AND r.natural_key = c.natural_key
+    -- The import's keys are gathered first and looked up in the courses' unique index: as a plain join the planner
+    -- merged against the whole natural-key index, a pass over every course of the catalogue (issue 17's W5).
+    WHERE c.natural_key = ANY(ARRAY(
+        SELECT k.natural_key FROM import_rows k WHERE k.import_id = ${importId} AND k.action IN ('create', 'update')))
+      AND r.action IN ('create', 'update')
       AND (c.content_hash IS DISTINCT FROM r.content_hash OR c.is_active IS DISTINCT FROM coalesce((r.course->>'is_active')::boolean, c.is_active))
     -- Locked until the upsert commits: another import cannot change a course between its image and its update.
     FOR UPDATE OF c
@@ -75,7 +79,10 @@ export async function restoreBeforeImages(sql: Sql, importId: string): Promise<{
         is_active = EXCLUDED.is_active, content_hash = EXCLUDED.content_hash, created_at = EXCLUDED.created_at,
         updated_at = EXCLUDED.updated_at, created_by_import = EXCLUDED.created_by_import,
         updated_by_import = EXCLUDED.updated_by_import`;
-    await tx`DELETE FROM lessons l USING course_revisions rv WHERE rv.import_id = ${importId} AND l.course_id = rv.course_id`;
+    // The restored courses' ids first, then lessons' primary key: as a join it was a pass over every lesson.
+    await tx`
+      DELETE FROM lessons l
+      WHERE l.course_id = ANY(ARRAY(SELECT rv.course_id FROM course_revisions rv WHERE rv.import_id = ${importId}))`;
     await tx`
       INSERT INTO lessons SELECT (jsonb_populate_record(NULL::lessons, l)).*
       FROM course_revisions rv, jsonb_array_elements(rv.before->'lessons') l WHERE rv.import_id = ${importId}`;

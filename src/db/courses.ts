@@ -36,13 +36,17 @@ export async function applyImport(
     // The rows to write, cut into chunks of row numbers: still one transaction (all or nothing), but the caller
     // hears after each chunk how far it is (the import page's progress bar, issue 11). Within create/update rows
     // each natural key appears once (markDuplicateKeys), so chunking changes nothing to what is written.
-    const numbers = (await tx<{ n: number }[]>`
-      SELECT row_number AS n FROM import_rows WHERE import_id = ${importId} AND action IN ('create', 'update') ORDER BY row_number`).map((r) => r.n);
+    // Only each chunk's first and last row number come to the worker (issue 17): every row number of a
+    // 1M-row file would be a million objects in its 192 MB heap.
     const chunk = Math.max(1, opts.chunkRows ?? 1000);
+    const chunks = await tx<{ lo: number; hi: number; done: number }[]>`
+      SELECT min(row_number) AS lo, max(row_number) AS hi, max(k)::int AS done
+      FROM (SELECT row_number, row_number() OVER (ORDER BY row_number) AS k
+            FROM import_rows WHERE import_id = ${importId} AND action IN ('create', 'update')) n
+      GROUP BY (k - 1) / ${chunk} ORDER BY lo`;
+    const total = chunks.at(-1)?.done ?? 0;
     let appliedCount = 0;
-    for (let start = 0; start < numbers.length; start += chunk) {
-      const lo = numbers[start]!;
-      const hi = numbers[Math.min(numbers.length, start + chunk) - 1]!;
+    for (const { lo, hi, done } of chunks) {
       const applied = await tx`
       WITH up AS (
         INSERT INTO courses (natural_key, external_id, title, description, category, instructor, duration_hours,
@@ -63,11 +67,14 @@ export async function applyImport(
       FROM up WHERE r.import_id = ${importId} AND r.natural_key = up.natural_key AND r.action IN ('create', 'update')
         AND r.row_number BETWEEN ${lo} AND ${hi}`;
       appliedCount += applied.count;
-      opts.onProgress?.(Math.min(numbers.length, start + chunk), numbers.length);
+      opts.onProgress?.(done, total);
     }
+    // The lessons of the courses written are replaced. Their ids are gathered first (an InitPlan) and looked up in
+    // lessons' primary key: written as a join, the planner hashed the import's rows and read every lesson of the
+    // catalogue (4.0 s on 7.7M lessons for a 2,478-course update; 60 ms this way, issue 17's W5).
     await tx`
-      DELETE FROM lessons l USING import_rows r
-      WHERE r.import_id = ${importId} AND r.applied AND l.course_id = r.course_id`;
+      DELETE FROM lessons l
+      WHERE l.course_id = ANY(ARRAY(SELECT r.course_id FROM import_rows r WHERE r.import_id = ${importId} AND r.applied))`;
     await tx`
       INSERT INTO lessons (course_id, position, title, content, video_url)
       SELECT r.course_id, (l->>'order')::int, l->>'title', l->>'content', l->>'video_url'

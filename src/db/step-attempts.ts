@@ -6,10 +6,13 @@ import type { Sql } from './client';
  * (their worker died or the step stopped heartbeating). A retried start of the same attempt is harmless.
  */
 export async function startStepAttempt(sql: Sql, importId: string, step: string, attempt: number): Promise<number> {
-  await sql`
-    INSERT INTO import_step_attempts (import_id, step, attempt) VALUES (${importId}, ${step}, ${attempt})
-    ON CONFLICT (import_id, step, attempt) DO NOTHING`;
+  // One statement (every heavy step of every import runs it). The count does not see the row inserted beside it,
+  // which it would not count anyway (earlier attempts only).
   const [row] = await sql<{ n: number }[]>`
+    WITH started AS (
+      INSERT INTO import_step_attempts (import_id, step, attempt) VALUES (${importId}, ${step}, ${attempt})
+      ON CONFLICT (import_id, step, attempt) DO NOTHING
+    )
     SELECT count(*)::int AS n FROM import_step_attempts
     WHERE import_id = ${importId} AND step = ${step} AND attempt < ${attempt} AND ended_at IS NULL`;
   return row?.n ?? 0;

@@ -3,7 +3,7 @@
 // requested, closed). When Temporal no longer has the run (past its retention), the ledger tells the story.
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { optionalTsToMs } from '@temporalio/common';
+import { defaultPayloadConverter, optionalTsToMs } from '@temporalio/common';
 import type { ImportDetail } from '../db/import-history';
 import { STEPS, stepOfActivityType } from '../contract';
 
@@ -31,11 +31,39 @@ const date = (ts: Parameters<typeof optionalTsToMs>[0]): Date | null => {
 };
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+type MarkerAttributes = NonNullable<HistoryEvent['markerRecordedEventAttributes']>;
+
+/** What the SDK records about a local activity (the `data` detail of a `core_local_activity` marker). */
+interface LocalActivityMarker {
+  activity_type?: string;
+  attempt?: number;
+  /** When the attempt ended (the worker's clock; the marker's own event time is the workflow task's end). */
+  complete_time?: { seconds?: number | string; nanos?: number } | null;
+  /** Set when the step failed and will be tried again after this wait. */
+  backoff?: unknown;
+}
+
+/** The local activity a marker records, or null for another marker (a patch) or one that cannot be read. */
+function localActivityOf(m: MarkerAttributes): LocalActivityMarker | null {
+  if (m.markerName !== 'core_local_activity') return null;
+  const payload = m.details?.data?.payloads?.[0];
+  if (!payload) return null;
+  try {
+    return defaultPayloadConverter.fromPayload<LocalActivityMarker>(payload);
+  } catch {
+    return null;
+  }
+}
 
 /** Pure: history events → entries. Exported for the unit test. */
 export function timelineFromEvents(events: readonly HistoryEvent[]): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   const bySchedule = new Map<string, TimelineEntry>();
+  // The short steps run as local activities (importFile, patch 'short-steps-local-activities'): no activity
+  // events, one marker per attempt that ended, written when the workflow task that ran it completed. The step
+  // started at the earliest when that workflow task did.
+  let workflowTaskStartedAt: Date | null = null;
+  const retryingLocal = new Map<string, TimelineEntry>();
   const event = (step: string, at: Date | null, error: string | null = null): void => {
     entries.push({ step, outcome: 'event', attempts: 0, error, scheduledAt: at, startedAt: at, closedAt: at });
   };
@@ -50,6 +78,26 @@ export function timelineFromEvents(events: readonly HistoryEvent[]): TimelineEnt
     else if (e.workflowExecutionCanceledEventAttributes) event('workflow cancelled', at);
     else if (e.workflowExecutionTerminatedEventAttributes) event('workflow terminated', at, e.workflowExecutionTerminatedEventAttributes.reason ?? null);
     else if (e.workflowExecutionTimedOutEventAttributes) event('workflow timed out', at);
+    else if (e.workflowTaskStartedEventAttributes) workflowTaskStartedAt = at;
+    else if (e.markerRecordedEventAttributes) {
+      const local = localActivityOf(e.markerRecordedEventAttributes);
+      if (!local) continue;
+      const step = stepOfActivityType(local.activity_type ?? 'activity');
+      const failure = e.markerRecordedEventAttributes.failure?.message ?? null;
+      const done = local.complete_time;
+      const closedAt = done ? new Date(Number(done.seconds ?? 0) * 1000 + (done.nanos ?? 0) / 1e6) : at;
+      // An attempt that failed and waits on a timer before the next: the next marker of the step continues it.
+      const entry = retryingLocal.get(step) ?? { step, outcome: 'running' as TimelineOutcome, attempts: 0, error: null, scheduledAt: workflowTaskStartedAt, startedAt: workflowTaskStartedAt, closedAt: null };
+      if (!retryingLocal.has(step)) entries.push(entry);
+      retryingLocal.delete(step);
+      entry.attempts = local.attempt ?? 1;
+      entry.closedAt = closedAt;
+      entry.error = failure ?? entry.error;
+      if (failure && local.backoff) {
+        entry.outcome = 'retrying';
+        retryingLocal.set(step, entry);
+      } else entry.outcome = failure ? 'failed' : 'completed';
+    }
     else if (e.activityTaskScheduledEventAttributes) {
       const entry: TimelineEntry = {
         step: stepOfActivityType(e.activityTaskScheduledEventAttributes.activityType?.name ?? 'activity'),

@@ -59,6 +59,9 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     workflowBundle: opts.workflowBundle ?? (await bundleInChildProcess()),
     activities: instrumentActivities(createActivities(opts.deps)),
     maxConcurrentActivityTaskExecutions: opts.config.worker.maxActivities,
+    // The short steps of an import run as local activities (src/workflows/import-file.ts), beside the activity
+    // tasks: the same bound (the SDK's default is 100).
+    maxConcurrentLocalActivityExecutions: opts.config.worker.maxActivities,
     maxConcurrentWorkflowTaskExecutions: Math.min(opts.config.worker.maxWorkflows, 40),
     // Every open import should stay cached: a workflow evicted from the cache is replayed from its history at
     // its next step. With 1,000 files dropped at once and 500 cached, replays cut the throughput from 10 to 7

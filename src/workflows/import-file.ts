@@ -14,6 +14,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -59,9 +60,12 @@ function failureOf(err: unknown, preview: Preview | null): FailureReason | null 
   if (err instanceof ApplicationFailure && err.type === 'AllRowsFailed') {
     return { code: 'all_rows_failed', message: err.message, params: preview ? { failed: preview.counts.failed, rows: preview.counts.rows } : {} };
   }
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
-    const details = err.cause.details?.[0] as { code?: string; params?: FailureReason['params'] } | undefined;
-    return { code: details?.code ?? err.cause.type ?? 'failed', message: err.cause.message, ...(details?.params ? { params: details.params } : {}) };
+  // An activity task's failure arrives as an ActivityFailure around the activity's own error; a local activity's
+  // (the short steps) arrives as that error itself. Workflow code throws no other ApplicationFailure in the steps.
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const details = cause.details?.[0] as { code?: string; params?: FailureReason['params'] } | undefined;
+    return { code: details?.code ?? cause.type ?? 'failed', message: cause.message, ...(details?.params ? { params: details.params } : {}) };
   }
   return null;
 }
@@ -115,12 +119,27 @@ function endAsRunStatus(summary: ImportSummary): void {
 
 export async function importFile(input: ImportInput): Promise<ImportSummary> {
   const { workflowId } = workflowInfo();
-  // The short steps (move, notify, archive: a rename and a few statements) have no heartbeat: their timeout is how
-  // long a worker that died during one holds the import before another worker retries it (the multi-worker
-  // test kills one). A timeout is no history command: open runs replay unchanged.
-  const quick = proxyActivities<ImportFileActivities>({ startToCloseTimeout: '30s', retry });
+  // The short steps (move, notify, archive: a rename and a few statements) run as local activities: in the worker
+  // that runs this workflow, inside its workflow task, their results recorded as markers of the history. A
+  // file then costs 4 activity tasks and 5 workflow tasks instead of 7 and 8 (benchmark W2, where Temporal's own
+  // work per file is what bounds a burst of small files). Each is idempotent (see its activity): a worker that
+  // dies during one leaves its workflow task to time out (10 s), and the worker that takes the task over runs the
+  // step again (the multi-worker test kills one). 30 s bounds one stuck attempt; no heartbeat. Runs started
+  // before replay without the marker and keep the short steps as activity tasks (30 s: how long a dead worker
+  // holds the import).
+  const quick: ActivityProxy = patched('short-steps-local-activities')
+    ? proxyLocalActivities<ImportFileActivities>({
+        startToCloseTimeout: '30s',
+        retry,
+        // Longer waits between attempts (an outage) are server timers, not a workflow task held open.
+        localRetryThreshold: '10s',
+      })
+    : proxyActivities<ImportFileActivities>({ startToCloseTimeout: '30s', retry });
   const long = proxyActivities<ImportFileActivities>({
-    startToCloseTimeout: '30m',
+    // A dead worker is found by the heartbeat timeout; this bounds one attempt of a step that still heartbeats.
+    // The index step of a 1M-row workbook at MAX_FILE_MB=100 took 14 min on a busy 2-core machine (benchmark W6):
+    // 2 h leaves room for a slower one. A timeout is no history command: open runs replay unchanged.
+    startToCloseTimeout: '2h',
     heartbeatTimeout: `${input.timeouts.heartbeatSeconds}s`,
     retry,
     // On cancellation, wait until a running step has really stopped: an upsert that commits after the

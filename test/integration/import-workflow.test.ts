@@ -44,6 +44,9 @@ const stubs = {
   async moveToProcessing(input: ImportInput) {
     scenarioOf.set(input.importId, input.fileName);
     record(input.importId, 'moveToProcessing');
+    if (input.fileName === 'not-really.xlsx') {
+      throw ApplicationFailure.create({ type: 'FileValidationError', message: 'the file is named .xlsx but its content is text', nonRetryable: true, details: [{ code: 'format_mismatch' }] });
+    }
     return { storedPath: `/stub/processing/${input.fileName}`, format: 'csv' as const };
   },
   async parse(args: { importId: string }) {
@@ -174,6 +177,15 @@ describe('importFile with stub activities', () => {
     assert.deepEqual(calls.get(importId)!.notified!.error, { code: 'malformed', message: 'invalid JSON at line 1, column 24' });
     assert.deepEqual(summary.error, { code: 'malformed', message: 'invalid JSON at line 1, column 24' });
     assert.deepEqual(await runEnd(handle), { status: 'FAILED', message: 'invalid JSON at line 1, column 24' });
+  });
+
+  test('a file refused by the first step (a local activity): notify and archive get its reason', async () => {
+    const { handle, importId } = await start('not-really.xlsx');
+    const summary = await outcome(handle);
+    assert.equal(summary.status, 'failed');
+    assert.deepEqual(calls.get(importId)!.steps, ['moveToProcessing', 'notify', 'archive']);
+    assert.deepEqual(calls.get(importId)!.archived!.error, { code: 'format_mismatch', message: 'the file is named .xlsx but its content is text' });
+    assert.deepEqual(await runEnd(handle), { status: 'FAILED', message: 'the file is named .xlsx but its content is text' });
   });
 
   test('dry run confirmed: waits for the decision, then writes', async () => {

@@ -44,3 +44,12 @@ test('the default a line shows is the default the variable gets (writing it give
   }
   assert.deepEqual(problems, []);
 });
+
+test('the row limit follows the size limit unless MAX_ROWS is set', async () => {
+  const { loadConfig } = await import('../../src/config');
+  const env = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' };
+  assert.equal(loadConfig(env).limits.maxRows, 120_000);
+  assert.equal(loadConfig({ ...env, MAX_FILE_MB: '100' }).limits.maxRows, 1_200_000);
+  assert.equal(loadConfig({ ...env, MAX_FILE_MB: '100', MAX_ROWS: '5000' }).limits.maxRows, 5000);
+  assert.throws(() => loadConfig({ ...env, MAX_ROWS: '0' }), /MAX_ROWS/);
+});

@@ -26,3 +26,19 @@ test('a file open for writing is seen as such; open for reading only, or closed,
 test('without procfs the answer is "cannot tell"', async () => {
   assert.equal(await isOpenForWriting(path.join(dir, 'x'), path.join(dir, 'no-proc')), null);
 });
+
+test('files asked about at once (a burst into drop/) each get their own answer', async () => {
+  const files = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+    const file = path.join(dir, `burst-${i}.csv`);
+    await writeFile(file, 'title\n');
+    return file;
+  }));
+  const writer = await open(files[7]!, 'a');
+  try {
+    const answers = await Promise.all(files.map((f) => isOpenForWriting(f)));
+    assert.deepEqual(answers, files.map((_, i) => i === 7));
+  } finally {
+    await writer.close();
+  }
+  assert.equal(await isOpenForWriting(files[7]!), false);
+});

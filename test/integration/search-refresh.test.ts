@@ -1,0 +1,44 @@
+// refreshEverywhere shares one refresh among callers asking at the same time (many small imports indexing at
+// once): each caller must still find what it wrote before asking, as soon as its call returns.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { createSearchClient, type SearchClient } from '../../src/search/client';
+import { refreshEverywhere } from '../../src/search/indexer';
+
+let es: SearchClient;
+const index = `refresh_t_${randomBytes(3).toString('hex')}`;
+
+before(async () => {
+  es = createSearchClient(loadConfig(process.env).elasticsearch.url);
+  // Elasticsearch's periodic refresh off: only refreshEverywhere makes documents searchable here.
+  await es.indices.create({ index, settings: { refresh_interval: '-1', number_of_replicas: 0 } });
+});
+
+after(async () => {
+  await es.indices.delete({ index, ignore_unavailable: true });
+  await es.close();
+});
+
+test('each of many concurrent writers finds its document once its refresh returns', async () => {
+  const found = await Promise.all(
+    Array.from({ length: 30 }, async (_, i) => {
+      await es.index({ index, id: String(i), document: { n: i } });
+      await refreshEverywhere(es, [index]);
+      const res = await es.search({ index, query: { ids: { values: [String(i)] } }, size: 0, track_total_hits: true });
+      return typeof res.hits.total === 'number' ? res.hits.total : res.hits.total?.value;
+    }),
+  );
+  assert.deepEqual(found, found.map(() => 1));
+});
+
+test('a write made while a refresh runs is searchable after the caller’s own refresh', async () => {
+  await es.index({ index, id: 'a', document: { n: -1 } });
+  const first = refreshEverywhere(es, [index]);
+  await es.index({ index, id: 'b', document: { n: -2 } });
+  await refreshEverywhere(es, [index]);
+  await first;
+  const res = await es.search({ index, query: { ids: { values: ['a', 'b'] } }, size: 0, track_total_hits: true });
+  assert.equal(typeof res.hits.total === 'number' ? res.hits.total : res.hits.total?.value, 2);
+});
