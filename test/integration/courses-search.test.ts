@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { course, importJson, query } from './courses-helpers';
-import { searchCourses, suggestCourses } from '../../src/search/queries';
+import type { CourseFilters } from '../../src/courses/filters';
+import { matchingQuery, searchCourses, suggestCourses } from '../../src/search/queries';
 import { searchCoursesPg, suggestTitlesPg } from '../../src/db/course-queries';
 import { runCourseSearch } from '../../src/courses/search';
 import { topQueries, zeroResultQueries, searchesPerDay } from '../../src/db/search-log';
@@ -88,6 +89,46 @@ describe('Elasticsearch search', () => {
     assert.deepEqual(free, { true: 2, false: 3 });
     const cats = Object.fromEntries(r.facets.category.map((b) => [b.value, b.count]));
     assert.deepEqual(cats, { Cuisine: 1, DevOps: 1, Management: 1 });
+  });
+
+  test('the total and every facet count are what Elasticsearch counts for the same filters', async () => {
+    // The page and the counts are two requests (issue 17): the total and the facets must still be exact.
+    const alias = t.config.elasticsearch.alias;
+    // A facet is counted without its own filter: these remove it from the filters.
+    const without: Record<string, (f: CourseFilters) => CourseFilters> = {
+      category: (f) => ({ ...f, category: [] }),
+      category_id: (f) => ({ ...f, category_id: [] }),
+      difficulty: (f) => ({ ...f, difficulty: [] }),
+      learning_mode: (f) => ({ ...f, learning_mode: [] }),
+      is_free: (f) => ({ ...f, is_free: null }),
+      is_active: (f) => ({ ...f, is_active: null }),
+    };
+    const cases: Record<string, string | string[]>[] = [
+      { is_free: 'false', category: ['Cuisine', 'DevOps', 'Langues'] },
+      { q: 'débutant', is_free: 'true', difficulty: ['beginner', 'advanced'] },
+    ];
+    for (const params of cases) {
+      const q = query(params);
+      const r = await searchCourses(t.es, alias, { ...q, perPage: 1 });
+      const total = (await t.es.count({ index: alias, query: matchingQuery(q) })).count;
+      assert.ok(total > 0, JSON.stringify(params));
+      assert.equal(r.total, total, JSON.stringify(params));
+      assert.equal(r.hits.length, 1, 'the page is one hit, the total counts them all');
+      assert.deepEqual(Object.keys(r.facets).sort(), Object.keys(without).sort());
+      for (const [facet, buckets] of Object.entries(r.facets)) {
+        const others = matchingQuery(without[facet]!(q));
+        for (const b of buckets) {
+          const value = facet === 'is_free' || facet === 'is_active' ? b.value === 'true' : b.value;
+          const { count } = await t.es.count({ index: alias, query: { bool: { must: [others], filter: [{ term: { [facet]: value } }] } } });
+          assert.equal(b.count, count, `${JSON.stringify(params)}: ${facet} = ${b.value}`);
+        }
+        // No value is missing: a course has one value of each (a taxonomy category id only once categorised).
+        const all = (await t.es.count({ index: alias, query: others })).count;
+        const counted = buckets.reduce((n, b) => n + b.count, 0);
+        if (facet === 'category_id') assert.ok(counted <= all, facet);
+        else assert.equal(counted, all, `${JSON.stringify(params)}: every ${facet} value`);
+      }
+    }
   });
 
   test('highlights mark the match and escape the course text', async () => {
