@@ -2,10 +2,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultLine } from './report-types';
+import { summarize } from './stats';
 import { benchChartSvg, chartMetaOf } from './chart';
 
 const fmt = (v: number, unit: ResultLine['unit']) =>
   !Number.isFinite(v) ? '—' : unit === 'ms' ? (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`) : unit === 'MB' ? `${Math.round(v)} MB` : `${v.toFixed(v < 100 ? 1 : 0)} ${unit}`;
+
+/** The worker's peak RSS over a workload's CSV and XLSX imports (MB), against the issues' 300 MB bound. */
+export function peakRssLine(workload: string, rssMb: number): ResultLine {
+  return { workload, what: 'worker peak RSS, CSV and XLSX', unit: 'MB', value: summarize([rssMb]), target: { text: '≤ 300 MB', met: rssMb <= 300 }, rssMb };
+}
 
 export function table(lines: ResultLine[]): string {
   const rows = lines.map((l) => [

@@ -7,6 +7,7 @@ import { w1Courses, writeCsv, writeXlsx } from './data';
 import { importOne, medianStages, type ImportTiming } from './imports';
 import { buildNdjson, esFloor, exportCoursesCopy, parseFloor, pgFloor } from './floors';
 import { median, summarize } from './stats';
+import { peakRssLine } from './report';
 import { cpuSpent, readCpu, type CpuReading } from './cpu';
 import { cpuLines } from './w7';
 import type { BenchContext, ResultLine } from './report-types';
@@ -134,13 +135,6 @@ export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess
       postgres: median(cpuFirst.map((c) => c.postgres)),
       elasticsearch: median(cpuFirst.map((c) => c.elasticsearch)),
     }, rows),
-    {
-      workload: 'W1',
-      what: 'worker peak RSS, CSV and XLSX',
-      unit: 'MB',
-      value: summarize([rssMax]),
-      target: { text: '≤ 300 MB', met: rssMax <= 300 },
-      rssMb: rssMax,
-    },
+    peakRssLine('W1', rssMax),
   ];
 }

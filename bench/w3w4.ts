@@ -72,6 +72,26 @@ export function searchesThroughout(t: TestEnv, alias: string) {
   };
 }
 
+/**
+ * A reindex against its raw `_bulk` floor (both in docs/s): met at ≥ 0.8× with no search failure recorded for the
+ * workload (its failures start with `failurePrefix`, the workload by default).
+ */
+export function reindexLine(ctx: BenchContext, workload: string, docs: number, rates: number[], floors: number[], notes: string[], failurePrefix = workload): ResultLine {
+  const rate = summarize(rates);
+  const floor = summarize(floors);
+  return {
+    workload,
+    what: `reindex ${docs} courses from PostgreSQL + alias switch`,
+    unit: 'docs/s',
+    value: rate,
+    floor,
+    floorWhat: 'prebuilt NDJSON to _bulk',
+    ratio: rate.median / floor.median,
+    target: { text: '≥ 0.8× raw _bulk, searches answered', met: rate.median >= 0.8 * floor.median && !ctx.failures.some((f) => f.startsWith(failurePrefix)) },
+    notes,
+  };
+}
+
 export async function runW3W4(ctx: BenchContext, t: TestEnv, courses: number): Promise<ResultLine[]> {
   const alias = t.config.elasticsearch.alias;
   const rates: number[] = [];
@@ -96,20 +116,8 @@ export async function runW3W4(ctx: BenchContext, t: TestEnv, courses: number): P
     floors.push(f.docs / (f.ms / 1000));
     ctx.log(`W3 run ${run + 1}: ${r.docs} courses in ${Math.round(r.ms)} ms (${Math.round(rates.at(-1)!)}/s; raw _bulk ${Math.round(floors.at(-1)!)}/s)`);
   }
-  const rate = summarize(rates);
-  const floor = summarize(floors);
   const lines: ResultLine[] = [
-    {
-      workload: 'W3',
-      what: `reindex ${docs} courses from PostgreSQL + alias switch`,
-      unit: 'docs/s',
-      value: rate,
-      floor,
-      floorWhat: 'prebuilt NDJSON to _bulk',
-      ratio: rate.median / floor.median,
-      target: { text: '≥ 0.8× raw _bulk, searches answered', met: rate.median >= 0.8 * floor.median && !ctx.failures.some((f) => f.startsWith('W3')) },
-      notes: [`${answered} searches answered during the reindexes, none failed or empty`],
-    },
+    reindexLine(ctx, 'W3', docs, rates, floors, [`${answered} searches answered during the reindexes, none failed or empty`]),
   ];
 
   lines.push(...(await searchLoad(ctx, t, alias, courses, 'W4')));

@@ -20,7 +20,7 @@ import { startWorkerProcess, type WorkerProcess } from './proc';
 import { w1Courses, writeCsv } from './data';
 import { importOne, medianStages, type ImportTiming } from './imports';
 import { createScratchIndex } from './floors';
-import { reindex, searchesThroughout, searchLoad } from './w3w4';
+import { reindex, reindexLine, searchesThroughout, searchLoad } from './w3w4';
 import { seedCatalogueSql } from './seed';
 import { median, summarize, timed } from './stats';
 import type { BenchContext, ResultLine } from './report-types';
@@ -297,22 +297,10 @@ export async function runW5(ctx: BenchContext, knobs: Record<string, string>, da
       ctx.log(`W5 reindex run ${r + 1}: ${x.docs} courses in ${Math.round(x.ms / 1000)} s (${Math.round(rates.at(-1)!)}/s; raw _bulk ${Math.round(floors.at(-1)!)}/s)`);
     }
     const heapRe = await heapReindex.end();
-    const rate = summarize(rates);
-    const floor = summarize(floors);
-    lines.push({
-      workload: 'W5',
-      what: `reindex ${docs} courses from PostgreSQL + alias switch`,
-      unit: 'docs/s',
-      value: rate,
-      floor,
-      floorWhat: 'prebuilt NDJSON to _bulk',
-      ratio: rate.median / floor.median,
-      target: { text: '≥ 0.8× raw _bulk, searches answered', met: rate.median >= 0.8 * floor.median && !ctx.failures.some((f) => f.startsWith('W5 reindex')) },
-      notes: [
-        `${answered} searches answered during the reindexes`,
-        `${Math.round(median(rates.map((x) => docs / x)))} s per reindex`,
-      ],
-    });
+    lines.push(reindexLine(ctx, 'W5', docs, rates, floors, [
+      `${answered} searches answered during the reindexes`,
+      `${Math.round(median(rates.map((x) => docs / x)))} s per reindex`,
+    ], 'W5 reindex'));
     notes.push(
       `Elasticsearch heap of ${Math.round(heapRe.maxMb)} MB, used (lowest after a collection – highest): ` +
         `${Math.round(heapAfterSeed.lowMb)}–${Math.round(heapAfterSeed.peakMb)} MB while indexing the catalogue, ` +

@@ -13,6 +13,7 @@ import { startWorkerProcess, type WorkerProcess } from './proc';
 import { w1Courses, writeCsv, writeXlsx } from './data';
 import { importOne, type ImportTiming } from './imports';
 import { summarize } from './stats';
+import { peakRssLine } from './report';
 import type { BenchContext, ResultLine } from './report-types';
 
 /**
@@ -164,14 +165,7 @@ function linesOf(pairs: Pair[]): ResultLine[] {
     };
   });
   const rssMax = Math.max(...pairs.flatMap((p) => [p.small.rssMb, p.big.rssMb]));
-  out.push({
-    workload: 'W6',
-    what: 'worker peak RSS, CSV and XLSX',
-    unit: 'MB',
-    value: summarize([rssMax]),
-    target: { text: '≤ 300 MB', met: rssMax <= 300 },
-    rssMb: rssMax,
-  });
+  out.push(peakRssLine('W6', rssMax));
   return out;
 }
 

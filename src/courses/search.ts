@@ -5,7 +5,7 @@
 // a user at most one short wait. A failure to record never fails the search.
 import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
-import { searchCourses, suggestCourses, type Suggestion } from '../search/queries';
+import { matchingQuery, searchCourses, suggestCourses, type Suggestion } from '../search/queries';
 import { CircuitBreaker } from '../search/breaker';
 import { searchCoursesPg, suggestTitlesPg } from '../db/course-queries';
 import { recordSearch } from '../db/search-log';
@@ -130,7 +130,8 @@ export async function countMatching(deps: SearchDeps, f: CourseFilters): Promise
   const { value } = await withFallback(
     deps,
     'count',
-    async (es, options) => (await searchCourses(es, deps.alias, q, options)).total,
+    // The list's own set (text and every filter, matchingQuery) counted by Elasticsearch: no page, no facets.
+    async (es, options) => (await es.count({ index: deps.alias, query: matchingQuery(f) }, options)).count,
     async () => (await searchCoursesPg(deps.sql, q)).total,
   );
   return value;
