@@ -1,4 +1,5 @@
-import { ApplicationFailure, activityInfo, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, activityInfo } from '@temporalio/activity';
+import { stepHeartbeat } from './step-heartbeat';
 import type { ActivityDeps } from './deps';
 import { documentsTouchedByImport } from '../db/search-documents';
 import { updateImport } from '../db/imports';
@@ -38,7 +39,7 @@ export function indexCourses(deps: ActivityDeps) {
         onProgress: async (p) => {
           const done: IndexResume = { after: p.after, indexed: resume.indexed + p.indexed };
           await updateImport(sql, args.importId, { rows_indexed: done.indexed });
-          heartbeat(done);
+          stepHeartbeat(done);
         },
       });
     } catch (err) {

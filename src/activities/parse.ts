@@ -1,4 +1,5 @@
-import { activityInfo, heartbeat } from '@temporalio/activity';
+import { activityInfo } from '@temporalio/activity';
+import { stepHeartbeat } from './step-heartbeat';
 import type { ActivityDeps } from './deps';
 import { readRows } from '../ingest/readers';
 import { DEFAULT_READER_LIMITS, FileValidationError, type FileFormat, type RowError, type SourceRow } from '../domain/types';
@@ -88,7 +89,7 @@ export function parse(deps: ActivityDeps) {
     const write = async (batch: string[], upTo: number) => {
       await insertStagedRows(sql, importId, batch);
       await updateImport(sql, importId, { rows_parsed: upTo, rows_normalized: upTo });
-      heartbeat({ rows: upTo });
+      stepHeartbeat({ rows: upTo });
     };
     let writing: Promise<void> = Promise.resolve();
     let batch: string[] = [];
@@ -103,7 +104,7 @@ export function parse(deps: ActivityDeps) {
     await updateImport(sql, importId, { rows_expected: await estimateRows(args.format, args.storedPath).catch(() => null) });
     // Alive between batches too: on a busy machine one batch can outlast the heartbeat timeout, and a timed-out
     // attempt that goes on running counts as a crash (guardedStep). A blocked event loop still stops it.
-    const alive = setInterval(() => heartbeat(), 1000);
+    const alive = setInterval(() => stepHeartbeat(), 1000);
     try {
       // With a profile, the readers find the header by the profile's column names.
       const limits = rules ? { ...config.limits, headerField: headerFieldOf(rules) } : config.limits;

@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { stepHeartbeat } from './step-heartbeat';
 import type { ActivityDeps } from './deps';
 import { SAMPLE_SIZE, type ImportMode, type Preview, type WarningRef } from '../contract';
 import { changedFields } from '../domain/normalize';
@@ -32,7 +32,7 @@ export function plan(deps: ActivityDeps) {
     const { importId } = args;
     await markDuplicateKeys(sql, importId);
     // The taxonomy category of each row to write (issue 14): matched, created, refused or suggested by the model.
-    await categoriseRows(deps, importId, loadCategoriser, (row) => heartbeat({ categorised: row }));
+    await categoriseRows(deps, importId, loadCategoriser, (row) => stepHeartbeat({ categorised: row }));
 
     let after = 0;
     for (;;) {
@@ -44,7 +44,7 @@ export function plan(deps: ActivityDeps) {
         batch.map((r) => ({ row_number: r.row_number, changes: changedFields(r.current, r.course) })),
       );
       after = batch[batch.length - 1]!.row_number;
-      heartbeat({ diffed: after });
+      stepHeartbeat({ diffed: after });
     }
 
     const counts = await countActions(sql, importId);

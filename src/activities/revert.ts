@@ -1,6 +1,7 @@
 // The activities that undo an import: used by the revertImport workflow, and by importFile itself when it is
 // cancelled after its upsert committed. Both run the same code, so "cancelled" and "reverted" mean the same data.
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
+import { stepHeartbeat } from './step-heartbeat';
 import type { ActivityDeps } from './deps';
 import { documentsByIds } from '../db/search-documents';
 import { getImport } from '../db/imports';
@@ -72,7 +73,7 @@ export function syncRevertedCourses(deps: ActivityDeps) {
       await deleteCourseDocuments(es, alias, gone);
       removed += gone.length;
       after = page[page.length - 1]!.id;
-      heartbeat({ after });
+      stepHeartbeat({ after });
     }
     await refreshIndex(es, alias);
     return { reindexed, removed };

@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { stepHeartbeat } from './step-heartbeat';
 import type { ActivityDeps } from './deps';
 import type { ActionCounts, ImportMode } from '../contract';
 import { applyImport } from '../db/courses';
@@ -23,7 +23,7 @@ export function upsert(deps: ActivityDeps) {
     let inFlight = false;
     const onProgress = (done: number, total: number) => {
       // Alive for the heartbeat timeout of the long steps: a big file's transaction outlasts it.
-      heartbeat({ upserted: done });
+      stepHeartbeat({ upserted: done });
       const now = Date.now();
       if (inFlight || (done < total && now - lastWrite < PROGRESS_EVERY_MS)) return;
       lastWrite = now;
@@ -34,7 +34,7 @@ export function upsert(deps: ActivityDeps) {
     };
     // Alive while the transaction runs: its single statements (the before-images, the lessons of every course
     // written) can outlast the heartbeat timeout on a big file; a dead worker still stops heartbeating.
-    const alive = setInterval(() => heartbeat(), 1000);
+    const alive = setInterval(() => stepHeartbeat(), 1000);
     let written: number;
     try {
       // Categories the `create` policy asked for (issue 14) exist before the courses that point at them.

@@ -92,45 +92,59 @@ export async function deleteEverywhere(es: SearchClient, targets: string[], ids:
 }
 
 interface RefreshQueue {
+  /** The refresh in flight, if any. */
   running: Promise<void> | null;
-  /** The next refresh, shared by every caller that asked while one was running. */
+  /** The next refresh, shared by every caller that asked after the running one started (or while waiting). */
   next: Promise<void> | null;
+  /** When the last refresh was sent (ms since the epoch, `Date.now()`). */
+  lastStartedAt: number;
 }
 const refreshQueues = new WeakMap<SearchClient, Map<string, RefreshQueue>>();
 
 /**
+ * The least time between two refreshes of the same indices from one process (milliseconds). A refresh writes a
+ * new segment (and its completion suggester's FST) that merges later cost again: in a burst of small imports
+ * (benchmark W2) one per import kept Elasticsearch's refresh thread busy most of the time. Spaced by this
+ * interval, imports finishing together share one; a refresh asked for on a quiet stack (the last one older than
+ * this) starts at once, so a single file is searchable as soon as before (W7). Elasticsearch's own periodic
+ * refresh is 1 s.
+ */
+export const REFRESH_MIN_INTERVAL_MS = 250;
+
+/**
  * Makes what was written to `targets` before the call searchable (a refresh of each). Callers asking at the same
- * time share one refresh that starts after they asked: with many small imports indexing at once (benchmark W2),
- * each refresh writes a new segment that merges cost again, so eight concurrent imports pay for one or two
- * refreshes, not eight. Rejects with the refresh's error.
+ * time share one refresh that starts after they asked, and refreshes of the same indices are at least
+ * REFRESH_MIN_INTERVAL_MS apart: with many small imports indexing at once (benchmark W2), eight concurrent
+ * imports pay for one or two refreshes, not eight. Rejects with the refresh's error.
  */
 export function refreshEverywhere(es: SearchClient, targets: string[]): Promise<void> {
   const index = targets.join(',');
   let queues = refreshQueues.get(es);
   if (!queues) refreshQueues.set(es, (queues = new Map()));
   let queue = queues.get(index);
-  if (!queue) queues.set(index, (queue = { running: null, next: null }));
+  if (!queue) queues.set(index, (queue = { running: null, next: null, lastStartedAt: 0 }));
   const q = queue;
-  const refresh = async () => {
-    await es.indices.refresh({ index, ignore_unavailable: true });
-  };
-  if (!q.running) {
-    const run = refresh().finally(() => {
-      if (q.running === run) q.running = null;
-    });
-    q.running = run;
-    return run;
-  }
-  // A refresh is under way, maybe started before this caller's writes: wait for it, then take part in the next.
-  q.next ??= q.running
-    .catch(() => {})
-    .then(() => {
-      const run = refresh().finally(() => {
+  const start = (): Promise<void> => {
+    q.lastStartedAt = Date.now();
+    const run: Promise<void> = es.indices
+      .refresh({ index, ignore_unavailable: true })
+      .then(() => undefined)
+      .finally(() => {
         if (q.running === run) q.running = null;
       });
-      q.running = run;
+    q.running = run;
+    return run;
+  };
+  if (q.next) return q.next;
+  if (!q.running && Date.now() - q.lastStartedAt >= REFRESH_MIN_INTERVAL_MS) return start();
+  // A refresh is under way (maybe started before this caller's writes) or one ran moments ago: the next one
+  // starts once that one is done and the interval has passed, for every caller that asks until then.
+  const previous = q.running?.catch(() => {}) ?? Promise.resolve();
+  q.next = previous
+    .then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, q.lastStartedAt + REFRESH_MIN_INTERVAL_MS - Date.now()))))
+    .then(() => {
       q.next = null;
-      return run;
+      return start();
     });
   return q.next;
 }

@@ -117,6 +117,13 @@ function endAsRunStatus(summary: ImportSummary): void {
   throw new CancelledFailure(reason);
 }
 
+/**
+ * Files up to this size (bytes, 256 KiB: about 650 CSV rows of W1's shape, a few thousand in a workbook) are parsed
+ * and planned by local activities. A constant of the workflow code, not configuration: changing it changes which
+ * commands a run records, so a new value goes behind a new patch.
+ */
+export const LOCAL_STEPS_MAX_BYTES = 256 * 1024;
+
 export async function importFile(input: ImportInput): Promise<ImportSummary> {
   const { workflowId } = workflowInfo();
   // The short steps (move, notify, archive: a rename and a few statements) run as local activities: in the worker
@@ -146,6 +153,27 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     // compensation below would leave half an import behind.
     cancellationType: 'WAIT_CANCELLATION_COMPLETED',
   });
+  // A small file's parse and plan take tens of milliseconds: as activity tasks, Temporal's own round trips (a
+  // workflow task and an activity task per step) cost more than the step (benchmark W2). Up to
+  // LOCAL_STEPS_MAX_BYTES they run as local activities too, in the workflow task that moved the file. What a local
+  // step gives up does not matter at that size: no heartbeat (a step lasts well under the workflow task timeout,
+  // which the worker extends while a local activity runs) and no progress inside it. A worker that dies runs them
+  // again on another (from the last completed workflow task), which they allow: they write only the import's
+  // staging. The upsert and the index stay activity tasks whatever the size: scheduling the upsert records the
+  // earlier steps' results first, so a plan is never computed again after its upsert committed (it would find the
+  // import's own writes and call every row unchanged: the multi-worker test caught it); an outage during either
+  // shows in the Web UI as a pending activity retried with its last failure, and the index resumes by heartbeat.
+  // The size is the workflow's input: the choice replays the same. Runs started before replay without the marker.
+  const planSteps: ActivityProxy =
+    input.sizeBytes <= LOCAL_STEPS_MAX_BYTES && patched('small-files-local-steps')
+      ? proxyLocalActivities<ImportFileActivities>({
+          startToCloseTimeout: '10m',
+          retry,
+          localRetryThreshold: '10s',
+          // As the long steps: a cancelled import is reported once a running step has really stopped.
+          cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+        })
+      : long;
 
   const progress: Progress = {
     importId: input.importId,
@@ -193,14 +221,14 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     const moved = await quick.moveToProcessing(input);
 
     step('parse');
-    progress.parsed = (await long.parse({ importId: input.importId, storedPath: moved.storedPath, format: moved.format })).rows;
+    progress.parsed = (await planSteps.parse({ importId: input.importId, storedPath: moved.storedPath, format: moved.format })).rows;
 
     step('normalize');
     // The step that plans (activities/plan.ts). Its public step id stays "normalize" (ledger, REST, metrics).
     // Runs started before the activity was named for what it does replay without the marker and keep calling
     // it by its old activity type, which the worker still registers.
     const planArgs = { importId: input.importId, mode: input.mode, dryRun: input.dryRun };
-    preview = patched('plan-step-named-plan') ? await long.plan(planArgs) : await long.normalize(planArgs);
+    preview = patched('plan-step-named-plan') ? await planSteps.plan(planArgs) : await planSteps.normalize(planArgs);
     progress.normalized = preview.counts.rows;
     progress.counts = preview.counts;
 
