@@ -1,21 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import { searchAttributes } from '../contract';
 
-type TemporalConfig = Config['temporal'];
+export type TemporalConfig = Config['temporal'];
 
-function connectionOptions(t: TemporalConfig) {
+/** The connection settings of the Temporal frontend (address, TLS, API key), shared by the client and the worker. */
+export function connectionOptions(t: TemporalConfig) {
   return { address: t.address, tls: t.tls ? {} : undefined, apiKey: t.apiKey };
 }
 
 export async function connectClient(t: TemporalConfig): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(t));
   return new Client({ connection, namespace: t.namespace });
-}
-
-export async function connectWorker(t: TemporalConfig): Promise<NativeConnection> {
-  return NativeConnection.connect(connectionOptions(t));
 }
 
 // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD

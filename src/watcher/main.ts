@@ -1,6 +1,7 @@
 // The drop-folder watcher process (`npm run watcher`): starts one import per file dropped into INGEST_DIR/drop/,
 // and serves the health task queue (when every worker is gone, it is the one that says so).
-import { connectClient, connectWorker } from '../temporal/connect';
+import { connectClient } from '../temporal/connect';
+import { connectWorker } from '../temporal/connect-worker';
 import { installTemporalLogging } from '../temporal/runtime';
 import { createNotifier } from '../notify/deliver';
 import { createHealthWorker } from '../worker/health-worker';

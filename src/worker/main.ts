@@ -2,7 +2,8 @@
 // creates the Schedules (daily digest, health, housekeeping, feeds) and serves the worker's /metrics.
 import { ensureCourseIndex } from '../search/indexer';
 import { seedTaxonomyAtStart } from '../categories/reindex';
-import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connect';
+import { connectClient, ensureSearchAttributes } from '../temporal/connect';
+import { connectWorker } from '../temporal/connect-worker';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { ensureSchedules } from '../temporal/schedules';
 import { ensureFeedSchedules } from '../temporal/feed-schedules';

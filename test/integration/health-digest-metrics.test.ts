@@ -12,7 +12,7 @@ import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer';
 import { DropWatcher } from '../../src/watcher/drop-watcher';
 import { logger } from '../../src/logger';
 import { createHealthWorker } from '../../src/worker/health-worker';
-import { connectWorker } from '../../src/temporal/connect';
+import { connectWorker } from '../../src/temporal/connect-worker';
 import { ensureSchedules, scheduleIds } from '../../src/temporal/schedules';
 import { createNotifier } from '../../src/notify/deliver';
 import { startMetricsServer } from '../../src/metrics/server';

@@ -10,7 +10,7 @@ import { importOutcome } from '../../src/temporal/import-outcome';
 import { Worker } from '@temporalio/worker';
 import { createTestEnv, workflowBundle, type TestEnv } from '../support/env';
 import { eventually } from '../support/wait';
-import { connectWorker } from '../../src/temporal/connect';
+import { connectWorker } from '../../src/temporal/connect-worker';
 import { importFile } from '../../src/workflows';
 import { confirmSignal, discardSignal, progressQuery, type ActionCounts, type ImportInput, type ImportSummary, type Preview } from '../../src/contract';
 import type { ArchiveArgs } from '../../src/activities/archive';
