@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import { FileValidationError } from '../domain/types';
 import type { Notifier } from '../notify/deliver';
 import { classifyFailure, describeFinalFailure, UNKNOWN_FAILURE_ATTEMPTS } from './failure-class';
-import { endStepAttempt, startStepAttempt } from '../db/step-attempts';
+import { endStepAttempt, startNextStepAttempt, startStepAttempt } from '../db/step-attempts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -62,6 +62,14 @@ export async function failingFast<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+function isLocalActivity(): boolean {
+  try {
+    return activityInfo().isLocal;
+  } catch {
+    return false; // called outside an activity (unit tests)
+  }
+}
+
 function currentAttempt(): number {
   try {
     return activityInfo().attempt;
@@ -80,7 +88,10 @@ export function guardedStep<A extends { importId: string }, R>(deps: ActivityDep
   return async (args) => {
     const attempt = currentAttempt();
     try {
-      const crashes = await startStepAttempt(deps.sql, args.importId, step, attempt);
+      // A local step's attempt numbers restart at 1 on the worker that takes over after a crash: its attempts are
+      // numbered by the ledger instead (startNextStepAttempt).
+      const recorded = isLocalActivity() ? await startNextStepAttempt(deps.sql, args.importId, step) : { attempt, unended: await startStepAttempt(deps.sql, args.importId, step, attempt) };
+      const crashes = recorded.unended;
       if (crashes >= deps.config.maxCrashes) {
         throw ApplicationFailure.create({
           type: STEP_FAILURE,
@@ -94,7 +105,7 @@ export function guardedStep<A extends { importId: string }, R>(deps: ActivityDep
       } finally {
         // Best effort: if PostgreSQL went down just now, this attempt stays open and later counts as a crash (a rare
         // over-count, bounded by IMPORT_MAX_CRASHES; the outage itself is retried as usual).
-        await endStepAttempt(deps.sql, args.importId, step, attempt).catch(() => {});
+        await endStepAttempt(deps.sql, args.importId, step, recorded.attempt).catch(() => {});
       }
     } catch (err) {
       throw asActivityFailure(err, attempt);

@@ -18,6 +18,31 @@ export async function startStepAttempt(sql: Sql, importId: string, step: string,
   return row?.n ?? 0;
 }
 
+/**
+ * Records that a new attempt of `step` starts, numbered after the last one recorded, and returns its number and how
+ * many earlier attempts never ended. For a step run as a local activity (a small file's parse and plan): Temporal
+ * numbers its attempts inside one worker only, so the attempt that another worker runs after a crash is attempt 1
+ * again and could not be told from the first. Two workers starting the same step at once get distinct numbers
+ * (the unique key makes the later insert retry with the next one). Throws after five such collisions in a row.
+ */
+export async function startNextStepAttempt(sql: Sql, importId: string, step: string): Promise<{ attempt: number; unended: number }> {
+  for (let tries = 0; tries < 5; tries++) {
+    const [row] = await sql<{ attempt: number | null; unended: number }[]>`
+      WITH prior AS (
+        SELECT coalesce(max(attempt), 0) AS last, count(*) FILTER (WHERE ended_at IS NULL) AS unended
+        FROM import_step_attempts WHERE import_id = ${importId} AND step = ${step}
+      ), started AS (
+        INSERT INTO import_step_attempts (import_id, step, attempt)
+        SELECT ${importId}, ${step}, last + 1 FROM prior
+        ON CONFLICT (import_id, step, attempt) DO NOTHING
+        RETURNING attempt
+      )
+      SELECT (SELECT attempt FROM started) AS attempt, unended::int AS unended FROM prior`;
+    if (row?.attempt != null) return { attempt: row.attempt, unended: row.unended };
+  }
+  throw new Error(`could not record a new attempt of ${step} for import ${importId}: five concurrent starts took every number`);
+}
+
 /** The attempt ended with its worker alive (done, or an error it reported). */
 export async function endStepAttempt(sql: Sql, importId: string, step: string, attempt: number): Promise<void> {
   await sql`UPDATE import_step_attempts SET ended_at = now() WHERE import_id = ${importId} AND step = ${step} AND attempt = ${attempt}`;
