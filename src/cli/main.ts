@@ -24,6 +24,7 @@ import { resolveProfile, UnknownMappingProfileError, type ProfileRef } from '../
 import { downloadSettings, downloadToIncoming, UrlImportRefused } from '../imports/url-download';
 import { stepProgressReporter } from './wait-progress';
 import { workflowWebUiUrl } from '../temporal/web-ui';
+import { timelineFromEvents } from '../imports/timeline';
 
 const usage = `usage:
   course-import FILE|https://URL [--dry-run] [--mode create_only|update_only|create_or_update] [--mapping PROFILE] [--wait] [--json]
@@ -56,6 +57,19 @@ async function waitForPreview(handle: WorkflowHandle, workflowId: string, onProg
   }
 }
 
+/**
+ * The step being retried, if any: a pending activity task past its first attempt, or else a local activity (a small
+ * file's steps) that the history shows retrying (after its first 10 s of retries inside the worker). Null when
+ * nothing is retried or Temporal cannot be asked.
+ */
+async function retryingStep(handle: WorkflowHandle): Promise<{ step: string; attempt: number; error: string } | null> {
+  const pending = (await handle.describe().catch(() => null))?.raw.pendingActivities?.find((a) => (a.attempt ?? 0) > 1);
+  if (pending) return { step: pending.activityType?.name ?? '?', attempt: pending.attempt ?? 2, error: pending.lastFailure?.message ?? '?' };
+  const history = await handle.fetchHistory().catch(() => null);
+  const local = history ? timelineFromEvents(history.events ?? []).find((e) => e.outcome === 'retrying') : undefined;
+  return local ? { step: local.step, attempt: local.attempts + 1, error: local.error ?? '?' } : null;
+}
+
 async function waitForResult(handle: WorkflowHandle, onProgress: (p: Progress) => void): Promise<ImportSummary> {
   // A failed import ends as a Failed run, a cancelled one as Cancelled: the summary comes with either end.
   const result = importOutcome(handle);
@@ -65,10 +79,8 @@ async function waitForResult(handle: WorkflowHandle, onProgress: (p: Progress) =
     const p = await handle.query(progressQuery).catch(() => null);
     if (p && !done) onProgress(p);
     // A step retried because a service is down shows as waiting, with the reason, not as a failure.
-    const retrying = (await handle.describe().catch(() => null))?.raw.pendingActivities?.find((a) => (a.attempt ?? 0) > 1);
-    if (retrying && !done) {
-      process.stderr.write(`  waiting: ${retrying.activityType?.name} attempt ${retrying.attempt}, last error: ${retrying.lastFailure?.message ?? '?'}\n`);
-    }
+    const retrying = await retryingStep(handle);
+    if (retrying && !done) process.stderr.write(`  waiting: ${retrying.step} attempt ${retrying.attempt}, last error: ${retrying.error}\n`);
     await Promise.race([result.catch(() => {}), sleep(1000)]);
   }
   return result;

@@ -118,8 +118,8 @@ function endAsRunStatus(summary: ImportSummary): void {
 }
 
 /**
- * Files up to this size (bytes, 256 KiB: about 650 CSV rows of W1's shape, a few thousand in a workbook) are parsed
- * and planned by local activities. A constant of the workflow code, not configuration: changing it changes which
+ * Files up to this size (bytes, 256 KiB: about 650 CSV rows of W1's shape, a few thousand in a workbook) are parsed,
+ * planned and indexed by local activities. A constant of the workflow code, not configuration: changing it changes which
  * commands a run records, so a new value goes behind a new patch.
  */
 export const LOCAL_STEPS_MAX_BYTES = 256 * 1024;
@@ -153,18 +153,18 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     // compensation below would leave half an import behind.
     cancellationType: 'WAIT_CANCELLATION_COMPLETED',
   });
-  // A small file's parse and plan take tens of milliseconds: as activity tasks, Temporal's own round trips (a
-  // workflow task and an activity task per step) cost more than the step (benchmark W2). Up to
-  // LOCAL_STEPS_MAX_BYTES they run as local activities too, in the workflow task that moved the file. What a local
-  // step gives up does not matter at that size: no heartbeat (a step lasts well under the workflow task timeout,
-  // which the worker extends while a local activity runs) and no progress inside it. A worker that dies runs them
-  // again on another (from the last completed workflow task), which they allow: they write only the import's
-  // staging. The upsert and the index stay activity tasks whatever the size: scheduling the upsert records the
-  // earlier steps' results first, so a plan is never computed again after its upsert committed (it would find the
-  // import's own writes and call every row unchanged: the multi-worker test caught it); an outage during either
-  // shows in the Web UI as a pending activity retried with its last failure, and the index resumes by heartbeat.
-  // The size is the workflow's input: the choice replays the same. Runs started before replay without the marker.
-  const planSteps: ActivityProxy =
+  // A small file's parse, plan and index take tens of milliseconds: as activity tasks, Temporal's own round trips
+  // (a workflow task and an activity task per step) cost more than the step (benchmark W2). Up to
+  // LOCAL_STEPS_MAX_BYTES they run as local activities too. What a local step gives up does not matter at that
+  // size: no heartbeat (a step lasts well under the workflow task timeout, which the worker extends while a local
+  // activity runs), no progress inside it, and an outage shows in the Web UI only once the step has retried for
+  // 10 s (a marker with its error, then a timer) instead of as a pending activity at once. A worker that dies runs
+  // them again on another, from the last completed workflow task, which each allows: parse and plan write only
+  // the import's staging, the index overwrites documents by id. The upsert stays an activity task whatever the
+  // size: scheduling it records the plan first, so a plan is never computed again after its upsert committed (it
+  // would find the import's own writes and call every row unchanged: the multi-worker test caught it). The size is
+  // the workflow's input: the choice replays the same. Runs started before replay without the markers.
+  const smallFileSteps: ActivityProxy =
     input.sizeBytes <= LOCAL_STEPS_MAX_BYTES && patched('small-files-local-steps')
       ? proxyLocalActivities<ImportFileActivities>({
           startToCloseTimeout: '10m',
@@ -221,14 +221,14 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
     const moved = await quick.moveToProcessing(input);
 
     step('parse');
-    progress.parsed = (await planSteps.parse({ importId: input.importId, storedPath: moved.storedPath, format: moved.format })).rows;
+    progress.parsed = (await smallFileSteps.parse({ importId: input.importId, storedPath: moved.storedPath, format: moved.format })).rows;
 
     step('normalize');
     // The step that plans (activities/plan.ts). Its public step id stays "normalize" (ledger, REST, metrics).
     // Runs started before the activity was named for what it does replay without the marker and keep calling
     // it by its old activity type, which the worker still registers.
     const planArgs = { importId: input.importId, mode: input.mode, dryRun: input.dryRun };
-    preview = patched('plan-step-named-plan') ? await planSteps.plan(planArgs) : await planSteps.normalize(planArgs);
+    preview = patched('plan-step-named-plan') ? await smallFileSteps.plan(planArgs) : await smallFileSteps.normalize(planArgs);
     progress.normalized = preview.counts.rows;
     progress.counts = preview.counts;
 
@@ -249,7 +249,10 @@ export async function importFile(input: ImportInput): Promise<ImportSummary> {
       progress.upserted = progress.counts.created + progress.counts.updated;
 
       step('index');
-      progress.indexed = (await long.index({ importId: input.importId })).indexed;
+      // The local index came after the local parse and plan: runs that started between the two replay without
+      // this marker and index by activity task.
+      const indexStep = smallFileSteps !== long && patched('small-files-local-index') ? smallFileSteps : long;
+      progress.indexed = (await indexStep.index({ importId: input.importId })).indexed;
       status = progress.counts.failed > 0 ? 'succeeded_with_errors' : 'succeeded';
     } else {
       status = 'discarded';

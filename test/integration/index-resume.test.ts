@@ -8,9 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { importJson } from './courses-helpers';
 import { generateCourses } from '../support/generate';
+import { LOCAL_STEPS_MAX_BYTES } from '../../src/workflows/import-file';
 
-const COURSES = 60;
-const PAGE = 10;
+// Over LOCAL_STEPS_MAX_BYTES (about 330 KB of JSON): the index step of a smaller file is a local activity, which has
+// no heartbeat to resume from and indexes its few hundred courses again.
+const COURSES = 600;
+const PAGE = 100;
 /** The `_bulk` request that fails (1-based): pages 1 to 4 are indexed before it. */
 const FAILING_BULK = 5;
 
@@ -51,7 +54,9 @@ after(async () => {
 });
 
 test('a retried index step goes on after the pages already indexed, and every course is searchable', async () => {
-  const summary = await importJson(t, generateCourses(COURSES, 11) as unknown as Record<string, unknown>[], 'resume.json');
+  const courses = generateCourses(COURSES, 11) as unknown as Record<string, unknown>[];
+  assert.ok(JSON.stringify(courses).length > LOCAL_STEPS_MAX_BYTES, 'the file must be indexed by an activity task');
+  const summary = await importJson(t, courses, 'resume.json');
   assert.equal(summary.status, 'succeeded', JSON.stringify(summary));
   assert.equal(summary.counts.created, COURSES);
 
