@@ -3,6 +3,7 @@
 // 1,000 courses, so a change that makes an import cheaper shows even where the wall-clock time hides it.
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 /** Clock ticks per second (sysconf(_SC_CLK_TCK)): 100 on Linux unless configured otherwise. */
 const TICKS = (() => {
@@ -51,26 +52,57 @@ export interface CpuReading {
   elasticsearch: number;
 }
 
+/** The local stack's run folder (infra/stack.sh writes each service's pid there). */
+const stackRunDir = path.resolve(import.meta.dirname, '..', '.stack', 'run');
+
+/**
+ * The pid of a service of this checkout's local stack (`postgres`, `elasticsearch`, `temporal`), from its pid file,
+ * when that process is alive and is the expected program; null otherwise (a stack given by address, or stopped).
+ */
+export async function stackPid(service: 'postgres' | 'elasticsearch' | 'temporal'): Promise<number | null> {
+  const pid = Number((await readFile(path.join(stackRunDir, `${service}.pid`), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const stat = await readStat(pid);
+  const expected = { postgres: 'postgres', elasticsearch: 'java', temporal: 'temporal' }[service];
+  return stat?.comm === expected ? pid : null;
+}
+
 /**
  * Reads the CPU seconds so far of the worker (`workerPid`, with the children it has waited for: the workflow
- * bundler), of PostgreSQL (every `postgres` process, plus what the postmaster's ended backends used) and of
- * Elasticsearch (its JVM). On a machine running other work, PostgreSQL and Elasticsearch include what that work
- * made them do: the benchmark is meant for an otherwise idle stack.
+ * bundler), of PostgreSQL (its postmaster and backends, plus what its ended backends used) and of Elasticsearch
+ * (its JVM). The services are this checkout's local stack (its pid files), so another stack on the same machine
+ * (a second checkout's tests) is not counted; without pid files (a stack given by address), every `postgres`
+ * process and every Elasticsearch JVM of the machine is.
  */
 export async function readCpu(workerPid: number): Promise<CpuReading> {
   const stats = await allStats();
   const byPid = new Map(stats.map((s) => [s.pid, s]));
   const worker = byPid.get(workerPid);
+  const postmaster = await stackPid('postgres');
   let postgres = 0;
   for (const s of stats) {
     if (s.comm !== 'postgres') continue;
+    if (postmaster !== null && s.pid !== postmaster && s.ppid !== postmaster) continue;
     postgres += s.own;
     // The postmaster (a postgres process whose parent is not one) also counts its ended backends.
     if (byPid.get(s.ppid)?.comm !== 'postgres') postgres += s.children;
   }
+  const jvm = await stackPid('elasticsearch');
   let elasticsearch = 0;
-  for (const s of stats) if (s.comm === 'java' && (await cmdline(s.pid)).includes('org.elasticsearch')) elasticsearch += s.own + s.children;
+  for (const s of stats) {
+    if (jvm !== null ? s.pid !== jvm : !(s.comm === 'java' && (await cmdline(s.pid)).includes('org.elasticsearch'))) continue;
+    elasticsearch += s.own + s.children;
+  }
   return { worker: worker ? worker.own + worker.children : 0, postgres, elasticsearch };
+}
+
+/** CPU seconds so far of the Temporal dev server: this checkout's stack's, or every one on the machine without it. */
+export async function temporalServerCpu(): Promise<number> {
+  const own = await stackPid('temporal');
+  if (own !== null) return (await readStat(own))?.own ?? 0;
+  let total = 0;
+  for (const s of await allStats()) if (s.comm === 'temporal' && /temporal\0server\0start-dev/.test(await readFile(`/proc/${s.pid}/cmdline`, 'utf8').catch(() => ''))) total += s.own;
+  return total;
 }
 
 /** `after - before`, per service, in CPU seconds. */

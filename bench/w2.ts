@@ -1,5 +1,5 @@
 // W2: many small files dropped at once into the folder the real DropWatcher watches, imported by the real worker.
-import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
@@ -9,7 +9,7 @@ import { SEED, salted, writeCsv } from './data';
 import { importStages, medianStages, waitForImports } from './imports';
 import { noopActivities } from './noop-activities';
 import { mapLimit, median, percentile, summarize, timed } from './stats';
-import { cpuSpent, readCpu, type CpuReading } from './cpu';
+import { cpuSpent, readCpu, temporalServerCpu, type CpuReading } from './cpu';
 import type { WorkerProcess } from './proc';
 import type { BenchContext, ResultLine } from './report-types';
 
@@ -25,19 +25,6 @@ const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error()
 interface W2Cpu extends CpuReading {
   temporal: number;
   bench: number;
-}
-
-async function temporalServerCpu(): Promise<number> {
-  let total = 0;
-  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
-    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (!/temporal\0server\0start-dev/.test(cmd)) continue;
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime + stime (fields 14, 15), clock ticks of 1/100 s
-    total += (Number(f[11]) + Number(f[12])) / 100;
-  }
-  return total;
 }
 
 async function readW2Cpu(workerPid: number): Promise<W2Cpu> {
