@@ -90,11 +90,15 @@ export function statusView(imp: ImportDetail, config: Pick<Config, 'temporal'>, 
 }
 
 export async function importStatus(deps: { sql: Sql; temporal: Client; config: Pick<Config, 'temporal'> }, id: string): Promise<ImportStatusView | null> {
-  const imp = await importDetail(deps.sql, id);
-  if (!imp) return null;
-  const open = OPEN_STATUSES.includes(imp.status) && !imp.finished_at;
-  const [live, errors, rowWarnings] = await Promise.all([
-    open && imp.workflow_id ? liveProgress(deps.temporal, imp.workflow_id) : Promise.resolve(null),
+  const first = await importDetail(deps.sql, id);
+  if (!first) return null;
+  const open = OPEN_STATUSES.includes(first.status) && !first.finished_at;
+  const live = open && first.workflow_id ? await liveProgress(deps.temporal, first.workflow_id) : null;
+  // The steps write the ledger before the workflow moves on: read after the live state, the ledger holds everything
+  // up to it. Read before it, a small file's steps (local activities, tens of milliseconds) could be past the parse
+  // by the time the query answers, and the page would show the preview without the file's warnings.
+  const [imp, errors, rowWarnings] = await Promise.all([
+    live ? importDetail(deps.sql, id).then((again) => again ?? first) : Promise.resolve(first),
     sampleRowErrors(deps.sql, id, FIRST_ERRORS),
     sampleRowWarnings(deps.sql, id, FIRST_ERRORS),
   ]);
