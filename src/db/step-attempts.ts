@@ -20,7 +20,7 @@ export async function startStepAttempt(sql: Sql, importId: string, step: string,
 
 /**
  * Records that a new attempt of `step` starts, numbered after the last one recorded, and returns its number and how
- * many earlier attempts never ended. For a step run as a local activity (a small file's parse and plan): Temporal
+ * many earlier attempts never ended. For a step run as a local activity (a small file's parse, plan and index): Temporal
  * numbers its attempts inside one worker only, so the attempt that another worker runs after a crash is attempt 1
  * again and could not be told from the first. Two workers starting the same step at once get distinct numbers
  * (the unique key makes the later insert retry with the next one). Throws after five such collisions in a row.
