@@ -109,7 +109,7 @@ const refreshQueues = new WeakMap<SearchClient, Map<string, RefreshQueue>>();
  * this) starts at once, so a single file is searchable as soon as before (W7). Elasticsearch's own periodic
  * refresh is 1 s.
  */
-export const REFRESH_MIN_INTERVAL_MS = 250;
+export const REFRESH_MIN_INTERVAL_MS = 500;
 
 /**
  * Makes what was written to `targets` before the call searchable (a refresh of each). Callers asking at the same
