@@ -58,23 +58,20 @@ export async function failingFast<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw asActivityFailure(err, currentAttempt());
+    throw asActivityFailure(err, currentActivity().attempt);
   }
 }
 
-function isLocalActivity(): boolean {
+/**
+ * The running activity's attempt (1 first) and whether it is a local activity. Outside an activity (unit tests
+ * call step bodies directly) it is a first attempt of an activity task.
+ */
+function currentActivity(): { attempt: number; isLocal: boolean } {
   try {
-    return activityInfo().isLocal;
+    const { attempt, isLocal } = activityInfo();
+    return { attempt, isLocal };
   } catch {
-    return false; // called outside an activity (unit tests)
-  }
-}
-
-function currentAttempt(): number {
-  try {
-    return activityInfo().attempt;
-  } catch {
-    return 1; // called outside an activity (unit tests): a first attempt
+    return { attempt: 1, isLocal: false };
   }
 }
 
@@ -86,11 +83,11 @@ function currentAttempt(): number {
  */
 export function guardedStep<A extends { importId: string }, R>(deps: ActivityDeps, step: string, body: (args: A) => Promise<R>): (args: A) => Promise<R> {
   return async (args) => {
-    const attempt = currentAttempt();
+    const { attempt, isLocal } = currentActivity();
     try {
       // A local step's attempt numbers restart at 1 on the worker that takes over after a crash: its attempts are
       // numbered by the ledger instead (startNextStepAttempt).
-      const recorded = isLocalActivity() ? await startNextStepAttempt(deps.sql, args.importId, step) : { attempt, unended: await startStepAttempt(deps.sql, args.importId, step, attempt) };
+      const recorded = isLocal ? await startNextStepAttempt(deps.sql, args.importId, step) : { attempt, unended: await startStepAttempt(deps.sql, args.importId, step, attempt) };
       const crashes = recorded.unended;
       if (crashes >= deps.config.maxCrashes) {
         throw ApplicationFailure.create({

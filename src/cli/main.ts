@@ -58,13 +58,22 @@ async function waitForPreview(handle: WorkflowHandle, workflowId: string, onProg
 }
 
 /**
- * The step being retried, if any: a pending activity task past its first attempt, or else a local activity (a small
- * file's steps) that the history shows retrying (after its first 10 s of retries inside the worker). Null when
- * nothing is retried or Temporal cannot be asked.
+ * Seconds without any change of progress after which the CLI also reads the workflow's history for a retried local
+ * activity. Temporal records a local activity's retries only after its first 10 s of retries inside the worker
+ * (a marker, then a timer), so a stall shorter than that has nothing to show; reading the history at every poll of
+ * a long, moving import was a needless request each second.
  */
-async function retryingStep(handle: WorkflowHandle): Promise<{ step: string; attempt: number; error: string } | null> {
+const STALLED_BEFORE_HISTORY_SECONDS = 10;
+
+/**
+ * The step being retried, if any: a pending activity task past its first attempt, or else, when `readHistory`, a
+ * local activity (a small file's steps, every file's move, notify and archive) that the history shows retrying.
+ * Null when nothing is retried or Temporal cannot be asked.
+ */
+async function retryingStep(handle: WorkflowHandle, readHistory: boolean): Promise<{ step: string; attempt: number; error: string } | null> {
   const pending = (await handle.describe().catch(() => null))?.raw.pendingActivities?.find((a) => (a.attempt ?? 0) > 1);
   if (pending) return { step: pending.activityType?.name ?? '?', attempt: pending.attempt ?? 2, error: pending.lastFailure?.message ?? '?' };
+  if (!readHistory) return null;
   const history = await handle.fetchHistory().catch(() => null);
   const local = history ? timelineFromEvents(history.events ?? []).find((e) => e.outcome === 'retrying') : undefined;
   return local ? { step: local.step, attempt: local.attempts + 1, error: local.error ?? '?' } : null;
@@ -75,11 +84,15 @@ async function waitForResult(handle: WorkflowHandle, onProgress: (p: Progress) =
   const result = importOutcome(handle);
   let done = false;
   void result.finally(() => (done = true)).catch(() => {});
+  let lastProgress = '';
+  let changedAt = Date.now();
   while (!done) {
     const p = await handle.query(progressQuery).catch(() => null);
     if (p && !done) onProgress(p);
+    const seen = JSON.stringify(p);
+    if (seen !== lastProgress) [lastProgress, changedAt] = [seen, Date.now()];
     // A step retried because a service is down shows as waiting, with the reason, not as a failure.
-    const retrying = await retryingStep(handle);
+    const retrying = await retryingStep(handle, Date.now() - changedAt >= STALLED_BEFORE_HISTORY_SECONDS * 1000);
     if (retrying && !done) process.stderr.write(`  waiting: ${retrying.step} attempt ${retrying.attempt}, last error: ${retrying.error}\n`);
     await Promise.race([result.catch(() => {}), sleep(1000)]);
   }
