@@ -10,6 +10,7 @@ import {
   discardSignal,
   previewQuery,
   progressQuery,
+  stepOfActivityType,
   type ImportSummary,
   type Progress,
 } from '../contract';
@@ -72,7 +73,7 @@ const STALLED_BEFORE_HISTORY_SECONDS = 10;
  */
 async function retryingStep(handle: WorkflowHandle, readHistory: boolean): Promise<{ step: string; attempt: number; error: string } | null> {
   const pending = (await handle.describe().catch(() => null))?.raw.pendingActivities?.find((a) => (a.attempt ?? 0) > 1);
-  if (pending) return { step: pending.activityType?.name ?? '?', attempt: pending.attempt ?? 2, error: pending.lastFailure?.message ?? '?' };
+  if (pending) return { step: stepOfActivityType(pending.activityType?.name ?? '?'), attempt: pending.attempt ?? 2, error: pending.lastFailure?.message ?? '?' };
   if (!readHistory) return null;
   const history = await handle.fetchHistory().catch(() => null);
   const local = history ? timelineFromEvents(history.events ?? []).find((e) => e.outcome === 'retrying') : undefined;
