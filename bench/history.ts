@@ -1,6 +1,7 @@
 // Per-stage times of one import, read from its workflow history: scheduled -> completed of each activity.
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { stepOfActivityType } from '../src/contract';
 
 type Timestamp = { seconds?: { toNumber(): number } | number | string | null; nanos?: number | null } | null | undefined;
 
@@ -12,7 +13,7 @@ function ms(t: Timestamp): number {
 }
 
 export interface StageTimes {
-  /** activity name -> ms from scheduled to completed (retries included), summed when run more than once */
+  /** step (the import page's name of an activity: `plan` is `normalize`) -> ms from scheduled to completed (retries included), summed when run more than once */
   stages: Record<string, number>;
   /** workflow start time (epoch ms) */
   startedAt: number;
@@ -40,13 +41,14 @@ export async function stageTimes(client: Client, workflowId: string): Promise<St
       const data = payload ? defaultPayloadConverter.fromPayload<{ activity_type?: string; complete_time?: Timestamp }>(payload) : null;
       const done = ms(data?.complete_time);
       if (data?.activity_type && Number.isFinite(done)) {
-        stages[data.activity_type] = (stages[data.activity_type] ?? 0) + Math.max(0, done - stepFrom);
+        const step = stepOfActivityType(data.activity_type);
+        stages[step] = (stages[step] ?? 0) + Math.max(0, done - stepFrom);
         stepFrom = done;
       }
     }
     else if (e.workflowExecutionCompletedEventAttributes) closedAt = at;
     else if (e.activityTaskScheduledEventAttributes)
-      scheduled.set(String(e.eventId), { name: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at });
+      scheduled.set(String(e.eventId), { name: stepOfActivityType(e.activityTaskScheduledEventAttributes.activityType?.name ?? '?'), at });
     else if (e.activityTaskCompletedEventAttributes) {
       const s = scheduled.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId));
       if (s) stages[s.name] = (stages[s.name] ?? 0) + (at - s.at);
