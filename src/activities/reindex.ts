@@ -1,7 +1,7 @@
 // The steps of a full reindex (workflow reindexCourses). The source is PostgreSQL, so no `_reindex` API.
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { documentsUpdatedSince } from '../db/search-documents';
+import { documentsUpdatedSince, pageOf } from '../db/search-documents';
 import { beginReindex, finishReindex, getReindex, setReindexCopied } from '../db/reindexes';
 import { indexPages } from '../search/paged-indexing';
 import { copyAllCourses, createTargetIndex, dropTargetIndex, newIndexName, openForSearch, switchAlias } from '../search/reindex';
@@ -68,7 +68,7 @@ export function reindexActivities(deps: ActivityDeps) {
         es,
         targets: [input.target],
         concurrency: deps.config.elasticsearch.bulkConcurrency,
-        readPage: (after) => documentsUpdatedSince(deps.sql, since, after, bulkSize),
+        readPage: (after) => pageOf(documentsUpdatedSince(deps.sql, since, after, bulkSize), bulkSize),
         onProgress: (p) => heartbeat({ recopied: p.indexed }),
       });
       await openForSearch(es, input.target);

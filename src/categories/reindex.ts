@@ -3,7 +3,7 @@
 import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
 import type { Logger } from '../logger';
-import { documentsByIds, documentsOfCategory } from '../db/search-documents';
+import { documentsByIds, documentsOfCategory, pageOf } from '../db/search-documents';
 import { bulkIndexEverywhere, refreshEverywhere } from '../search/indexer';
 import { indexPages } from '../search/paged-indexing';
 import { writeTargets } from '../search/targets';
@@ -31,7 +31,7 @@ export async function reindexCategoryCourses(deps: CategoryIndexDeps, categoryId
     es: deps.es,
     targets,
     concurrency: deps.concurrency,
-    readPage: (after) => documentsOfCategory(deps.sql, categoryId, after, deps.bulkSize),
+    readPage: (after) => pageOf(documentsOfCategory(deps.sql, categoryId, after, deps.bulkSize), deps.bulkSize),
   });
   await refreshEverywhere(deps.es, targets);
   return n;

@@ -43,21 +43,42 @@ const documentJson = (sql: Sql) => sql`
                 FROM unnest(ARRAY[c.title, c.instructor] || c.tags) s WHERE s <> ''))
   )::text AS doc`;
 
-/** Courses an import created or changed, in id order, a page at a time (keyset pagination). */
-export async function documentsTouchedByImport(sql: Sql, importId: string, afterId: number, limit: number): Promise<IndexableCourse[]> {
+/**
+ * One page of courses to index: `last` when no page follows it (the read found fewer than its limit), so that
+ * the caller does not ask again for nothing.
+ */
+export interface CoursePage {
+  courses: IndexableCourse[];
+  last: boolean;
+}
+
+/** A page of a read that returns the first `limit` matching courses after an id: a shorter page is the last. */
+export async function pageOf(courses: Promise<IndexableCourse[]>, limit: number): Promise<CoursePage> {
+  const page = await courses;
+  return { courses: page, last: page.length < limit };
+}
+
+/**
+ * Courses an import created or changed, in id order, a page at a time (keyset pagination). `last` comes from the
+ * ids read, not the documents found: a course deleted since the upsert makes a page shorter without ending it.
+ */
+export async function documentsTouchedByImport(sql: Sql, importId: string, afterId: number, limit: number): Promise<CoursePage> {
   // The page's ids come first, from import_rows_applied_idx (one applied row per course: a course appearing
   // twice in a file is a row error), so a page costs its own rows, not a pass over the whole import. They are
   // looked up as an array (= ANY of an InitPlan, an index scan of courses_pkey) rather than `IN (subquery)`:
   // right after the first import into an empty catalogue, courses' statistics still say it is empty, and the
   // planner joined the page against a sequential scan of every course, once per page (W1: 0.4 s per page of
   // 500, 20 s of PostgreSQL for one 25k-course import, issue 17).
-  return sql<IndexableCourse[]>`
-    SELECT ${documentJson(sql)} FROM courses c
-    WHERE c.id = ANY(ARRAY(
+  // The number of ids read comes with each row (an InitPlan over the same materialised ids).
+  const rows = await sql<(IndexableCourse & { ids_read: number })[]>`
+    WITH ids AS MATERIALIZED (
       SELECT course_id FROM import_rows
       WHERE import_id = ${importId} AND applied AND course_id > ${afterId}
-      ORDER BY course_id LIMIT ${limit}))
+      ORDER BY course_id LIMIT ${limit})
+    SELECT ${documentJson(sql)}, (SELECT count(*) FROM ids)::int AS ids_read FROM courses c
+    WHERE c.id = ANY(ARRAY(SELECT course_id FROM ids))
     ORDER BY c.id`;
+  return { courses: rows.map(({ id, doc }) => ({ id, doc })), last: (rows[0]?.ids_read ?? 0) < limit };
 }
 
 /** Every course, a page at a time: the source of a full reindex. */

@@ -1,15 +1,15 @@
 // Pages of course documents from PostgreSQL to `_bulk`, with the next page read while earlier bulks are still
 // being indexed. Elasticsearch indexes one bulk on one write thread per shard, and PostgreSQL builds a page
 // (lessons as jsonb) on its own core: overlapping them keeps both busy instead of taking turns.
-import type { IndexableCourse } from '../db/search-documents';
+import type { CoursePage } from '../db/search-documents';
 import type { SearchClient } from './client';
 import { bulkIndexEverywhere } from './indexer';
 
 export interface PagedIndexing {
   es: SearchClient;
   targets: string[];
-  /** The page after a course id (keyset order by id); an empty page ends the run. */
-  readPage: (afterId: number) => Promise<IndexableCourse[]>;
+  /** The page after a course id (keyset order by id); a page said `last`, or an empty one, ends the run. */
+  readPage: (afterId: number) => Promise<CoursePage>;
   /** Bulk requests in flight at once (ELASTICSEARCH_BULK_CONCURRENCY). */
   concurrency: number;
   /** Resume point: every course up to this id is already indexed. */
@@ -40,13 +40,14 @@ export async function indexPages(opts: PagedIndexing): Promise<number> {
 
   try {
     for (;;) {
-      const page = await opts.readPage(after);
+      const { courses: page, last } = await opts.readPage(after);
       if (page.length === 0) break;
       after = page[page.length - 1]!.id;
       const done = bulkIndexEverywhere(opts.es, opts.targets, page);
       // Awaited in order below; until then a rejection must not count as unhandled.
       done.catch(() => {});
       inFlight.push({ done, lastId: after });
+      if (last) break;
       if (inFlight.length >= concurrency) await settleOldest();
     }
     while (inFlight.length) await settleOldest();

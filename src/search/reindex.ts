@@ -4,7 +4,7 @@
 import { errors, type estypes } from '@elastic/elasticsearch';
 import type { SearchClient } from './client';
 import type { Sql } from '../db/client';
-import { allDocuments } from '../db/search-documents';
+import { allDocuments, pageOf } from '../db/search-documents';
 import { courseMappings, indexSettings } from './mapping';
 import { indexPages } from './paged-indexing';
 
@@ -54,7 +54,7 @@ export async function copyAllCourses(opts: CopyOptions, target: string): Promise
     targets: [target],
     concurrency: opts.concurrency,
     startAfter: opts.from?.after ?? 0,
-    readPage: (after) => allDocuments(opts.sql, after, opts.bulkSize),
+    readPage: (after) => pageOf(allDocuments(opts.sql, after, opts.bulkSize), opts.bulkSize),
     onProgress: (p) => opts.onProgress?.({ after: p.after, copied: before + p.indexed }),
   });
   return before + copied;
