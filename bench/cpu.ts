@@ -109,3 +109,8 @@ export async function temporalServerCpu(): Promise<number> {
 export function cpuSpent(before: CpuReading, after: CpuReading): CpuReading {
   return { worker: after.worker - before.worker, postgres: after.postgres - before.postgres, elasticsearch: after.elasticsearch - before.elasticsearch };
 }
+
+/** CPU seconds spent on `courses` courses, as milliseconds per 1,000 courses (the unit of issue 17's CPU figures). */
+export function msPer1000Courses(seconds: number, courses: number): number {
+  return (seconds * 1e6) / courses;
+}

@@ -8,7 +8,7 @@ import { importOne, medianStages, type ImportTiming } from './imports';
 import { buildNdjson, esFloor, exportCoursesCopy, parseFloor, pgFloor } from './floors';
 import { median, summarize } from './stats';
 import { peakRssLine } from './report';
-import { cpuSpent, readCpu, type CpuReading } from './cpu';
+import { cpuSpent, msPer1000Courses, readCpu, type CpuReading } from './cpu';
 import { cpuLines } from './w7';
 import type { BenchContext, ResultLine } from './report-types';
 
@@ -158,11 +158,11 @@ export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess
 export const W1_CPU_BEFORE_ISSUE_17_MS = 1050;
 
 function cpuTotalLine(spent: CpuReading[], floors: CpuReading[], rows: number): ResultLine {
-  const per1000 = (c: CpuReading) => ((c.worker + c.postgres + c.elasticsearch) * 1e6) / rows;
+  const per1000 = (c: CpuReading) => msPer1000Courses(c.worker + c.postgres + c.elasticsearch, rows);
   const value = summarize(spent.map(per1000));
   const floor = summarize(floors.map(per1000));
   const limit = 0.7 * W1_CPU_BEFORE_ISSUE_17_MS;
-  const ms = (s: number) => Math.round((s * 1e6) / rows);
+  const ms = (s: number) => Math.round(msPer1000Courses(s, rows));
   return {
     workload: 'W1',
     what: 'CPU time per 1,000 courses: worker + PostgreSQL + Elasticsearch',

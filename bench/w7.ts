@@ -11,7 +11,7 @@ import { courseStream } from '../test/support/generate';
 import type { WorkerProcess } from './proc';
 import { SEED, salted, writeCsv } from './data';
 import { importOne, medianStages, type ImportTiming } from './imports';
-import { cpuSpent, readCpu, type CpuReading } from './cpu';
+import { cpuSpent, msPer1000Courses, readCpu, type CpuReading } from './cpu';
 import { percentile, summarize, timed } from './stats';
 import type { BenchContext, ResultLine } from './report-types';
 
@@ -21,12 +21,11 @@ const PER_FILE = 10;
 
 /** CPU ms per 1,000 courses of each service, as three table lines of `workload`. */
 export function cpuLines(workload: string, spent: CpuReading, courses: number): ResultLine[] {
-  const per1000 = (s: number) => (s * 1000 * 1000) / courses;
   return ([['worker', spent.worker], ['PostgreSQL', spent.postgres], ['Elasticsearch', spent.elasticsearch]] as const).map(([who, s]) => ({
     workload,
     what: `CPU time per 1,000 courses: ${who}`,
     unit: 'ms' as const,
-    value: summarize([per1000(s)]),
+    value: summarize([msPer1000Courses(s, courses)]),
     notes: [`${s.toFixed(2)} s of CPU over ${courses} courses, from /proc`],
   }));
 }
