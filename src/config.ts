@@ -62,6 +62,10 @@ const schema = z.object({
   ELASTICSEARCH_BULK_CONCURRENCY: documented(positiveInt.default(2), '`_bulk` requests in flight at once while indexing an import or reindexing (the next page is read meanwhile)', '`2`'),
   // A search or autocomplete request to Elasticsearch gives up after this long (the page then answers from PostgreSQL).
   ELASTICSEARCH_SEARCH_TIMEOUT: documented(durationMs.default(1500), 'a search or suggestion request to Elasticsearch gives up after this (`1500ms`, `1.5s`); the page answers from PostgreSQL', '`1.5s`'),
+  // Facet counts read every matching course: beyond this many matches they are estimated from a random sample
+  // (src/search/queries.ts facetCounts says what it costs). Bigger machines can count more exactly.
+  ELASTICSEARCH_EXACT_FACETS_UP_TO: documented(positiveInt.default(50_000), 'matching courses up to which the course list counts its facets exactly; above, on a random sample (shown with ≈); the total is always exact', '`50000`'),
+  ELASTICSEARCH_FACET_SAMPLE_SIZE: documented(positiveInt.default(20_000), 'about how many matching courses an estimated facet count reads (a value holding 1 % of them: ±7 %)', '`20000`'),
   // After this many failed searches in a row, searches go straight to PostgreSQL for the cool-down, then try again.
   ELASTICSEARCH_BREAKER_FAILURES: documented(positiveInt.default(3), 'failed searches in a row after which searches go straight to PostgreSQL for the cool-down', '`3`'),
   ELASTICSEARCH_BREAKER_COOLDOWN: documented(durationSeconds.default(30), 'how long searches then skip Elasticsearch before trying it again', '`30s`'),
@@ -147,6 +151,8 @@ export interface Config {
     searchTimeoutMs: number;
     /** Consecutive failed searches that open the circuit, and the seconds searches then skip Elasticsearch. */
     breaker: { failures: number; cooldownSeconds: number };
+    /** Matching courses up to which facets are counted exactly, and the size of the sample beyond (courses). */
+    facetCounting: { exactUpTo: number; sampleSize: number };
   };
   ingestDir: string;
   limits: ReaderLimits;
@@ -224,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bulkConcurrency: e.ELASTICSEARCH_BULK_CONCURRENCY,
       searchTimeoutMs: e.ELASTICSEARCH_SEARCH_TIMEOUT,
       breaker: { failures: e.ELASTICSEARCH_BREAKER_FAILURES, cooldownSeconds: e.ELASTICSEARCH_BREAKER_COOLDOWN },
+      facetCounting: { exactUpTo: e.ELASTICSEARCH_EXACT_FACETS_UP_TO, sampleSize: e.ELASTICSEARCH_FACET_SAMPLE_SIZE },
     },
     ingestDir: path.resolve(e.INGEST_DIR),
     // An xlsx is a zip of XML: 20x its size uncompressed is generous for real workbooks and stops bombs.

@@ -165,11 +165,19 @@ export interface CourseHit {
   highlight: Record<string, string[]>;
 }
 
+/** The course list's facets: `category` counts the source values as written, `category_id` the taxonomy categories (issue 14). */
+export type SearchFacetName = 'category' | 'category_id' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active';
+
 export interface CourseSearchResult {
   total: number;
   hits: CourseHit[];
-  /** `category` counts the source values as written, `category_id` the taxonomy categories (issue 14). */
-  facets: Record<'category' | 'category_id' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active', FacetBucket[]>;
+  facets: Record<SearchFacetName, FacetBucket[]>;
+  /**
+   * The facets whose counts are estimates: above ELASTICSEARCH_EXACT_FACETS_UP_TO matches, Elasticsearch counts them
+   * on a random sample of about ELASTICSEARCH_FACET_SAMPLE_SIZE matching courses, scaled to the whole
+   * (src/search/queries.ts facetCounts). `total` is always exact. Empty when every count is exact (always so from PostgreSQL).
+   */
+  estimatedFacets: SearchFacetName[];
   tookMs: number;
   backend: 'elasticsearch' | 'postgresql';
 }

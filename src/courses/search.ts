@@ -5,7 +5,7 @@
 // a user at most one short wait. A failure to record never fails the search.
 import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
-import { matchingQuery, searchCourses, suggestCourses, type Suggestion } from '../search/queries';
+import { DEFAULT_FACET_COUNTING, matchingQuery, searchCourses, suggestCourses, type FacetCounting, type Suggestion } from '../search/queries';
 import { CircuitBreaker } from '../search/breaker';
 import { searchCoursesPg, suggestTitlesPg } from '../db/course-queries';
 import { recordSearch } from '../db/search-log';
@@ -21,6 +21,8 @@ export interface SearchDeps {
   timeoutMs?: number;
   /** Consecutive failures that open the circuit (default 3), and its cool-down in milliseconds (default 30 s). */
   breaker?: { failures: number; cooldownMs: number };
+  /** Where facet counts become estimates (default DEFAULT_FACET_COUNTING). */
+  facetCounting?: FacetCounting;
   logger?: Logger;
 }
 
@@ -84,9 +86,10 @@ export function searchDepsOf(deps: { sql: Sql; es: SearchClient | null; config: 
 }
 
 /** The settings of SearchDeps from the configuration. */
-export function searchSettings(config: { elasticsearch: { alias: string; searchTimeoutMs: number; breaker: { failures: number; cooldownSeconds: number } } }) {
+export function searchSettings(config: { elasticsearch: { alias: string; searchTimeoutMs: number; breaker: { failures: number; cooldownSeconds: number }; facetCounting: FacetCounting } }) {
   return {
     alias: config.elasticsearch.alias,
+    facetCounting: config.elasticsearch.facetCounting,
     timeoutMs: config.elasticsearch.searchTimeoutMs,
     breaker: { failures: config.elasticsearch.breaker.failures, cooldownMs: config.elasticsearch.breaker.cooldownSeconds * 1000 },
   };
@@ -101,12 +104,12 @@ export async function runCourseSearch(deps: SearchDeps, q: CourseQuery, userId: 
   const { value: result, fallback } = await withFallback(
     deps,
     'search',
-    (es, options) => searchCourses(es, deps.alias, q, options),
+    (es, options) => searchCourses(es, deps.alias, q, options, deps.facetCounting ?? DEFAULT_FACET_COUNTING),
     async () => {
       const started = performance.now();
       const { titlesOnly, ...r } = await searchCoursesPg(deps.sql, q);
       titlesOnlyAnswer = titlesOnly;
-      return { ...r, tookMs: Math.round(performance.now() - started), backend: 'postgresql' as const };
+      return { ...r, estimatedFacets: [], tookMs: Math.round(performance.now() - started), backend: 'postgresql' as const };
     },
   );
   // Paging through the same search is one search, not several.

@@ -57,8 +57,38 @@ export function textQuery(q: string): estypes.QueryDslQueryContainer {
 }
 
 type FacetName = keyof CourseSearchResult['facets'];
-/** The aggregation that counts every match (a name no facet has). */
-const TOTAL_AGG = 'total_matching';
+/** The random sample the facets are estimated from, when the matches are too many to read them all. */
+const SAMPLE_AGG = 'sample';
+const FACET_SAMPLE_SEED = 17;
+
+/**
+ * How a search counts its facets: exactly up to `exactUpTo` matching courses, beyond that on a random sample of
+ * about `sampleSize` of them (ELASTICSEARCH_EXACT_FACETS_UP_TO, ELASTICSEARCH_FACET_SAMPLE_SIZE).
+ */
+export interface FacetCounting {
+  exactUpTo: number;
+  sampleSize: number;
+}
+
+/** The configuration's defaults, measured on 2 cores and 1,000,000 courses (README, W5). */
+export const DEFAULT_FACET_COUNTING: FacetCounting = { exactUpTo: 50_000, sampleSize: 20_000 };
+
+/**
+ * The probability with which each of `total` matching courses enters the facets' sample, or null when they are
+ * all counted: at most `exactUpTo` of them, or a sample that would hold half of them or more. Elasticsearch's
+ * `random_sampler` aggregation takes a probability below 0.5 (or exactly 1) and scales the counts of what it
+ * holds back to the whole
+ * (https://www.elastic.co/guide/en/elasticsearch/reference/8.19/search-aggregations-random-sampler-aggregation.html).
+ * Rounded to two significant digits, so totals of one search a few courses apart ask for the same sample (and
+ * Elasticsearch's request cache answers).
+ */
+export function facetSamplingProbability(total: number, counting: FacetCounting): number | null {
+  if (total <= counting.exactUpTo) return null;
+  const p = counting.sampleSize / total;
+  const rounded = Number(p.toFixed(1 - Math.floor(Math.log10(p))));
+  return rounded >= 0.5 ? null : rounded;
+}
+
 type TermsBuckets = { buckets?: { key: string | number; key_as_string?: string; doc_count: number }[] };
 const FACET_FIELDS: Record<FacetName, string> = {
   category: 'category',
@@ -107,8 +137,12 @@ function sortOf(q: CourseQuery): estypes.Sort {
     case 'quality':
       return [{ quality_score: { order: 'desc' } }, tie];
     default:
-      // Without a query every score is equal: newest first reads better than random.
-      return q.q ? ['_score', tie] : [{ created_at: { order: 'desc' } }, tie];
+      // Without a query every score is equal: newest first reads better than random. With one, equal scores keep
+      // the index's own order (Elasticsearch's default): a tie broken on `id` made Elasticsearch compare every
+      // course of the best score instead of skipping them, 100–560 ms instead of 5–40 for a broad query over
+      // 1,000,000 courses (where most matches score alike). The order stays the same from one page to the next
+      // while the index does not change.
+      return q.q ? ['_score'] : [{ created_at: { order: 'desc' } }, tie];
   }
 }
 
@@ -117,40 +151,107 @@ type SourceDoc = Omit<CourseHit, 'highlight'>;
 
 const SOURCE_FIELDS = ['id', 'title', 'category', 'instructor', 'difficulty', 'learning_mode', 'price', 'is_free', 'is_active', 'quality_score', 'tags', 'created_at'];
 
+type FacetCounts = Pick<CourseSearchResult, 'total' | 'facets' | 'estimatedFacets'>;
+
+/** One aggregation request over `query`: `aggs` counted exactly, or on a random sample drawn with `probability`. */
+async function aggregate(
+  es: SearchClient,
+  index: string,
+  query: estypes.QueryDslQueryContainer,
+  aggs: Record<string, estypes.AggregationsAggregationContainer>,
+  probability: number | null,
+  options?: TransportRequestOptions,
+): Promise<Record<string, unknown>> {
+  const res = await es.search({
+    index,
+    query,
+    // A fixed seed: the same search draws the same sample, so its counts stay put from one page to the next.
+    aggs: probability === null ? aggs : { [SAMPLE_AGG]: { random_sampler: { probability, seed: FACET_SAMPLE_SEED }, aggs } },
+    size: 0,
+    track_total_hits: false,
+    // Kept by the shard request cache until the next refresh: the next page or another sort of the same search
+    // costs nothing.
+    request_cache: true,
+  }, options);
+  const out = (probability === null ? res.aggregations : res.aggregations?.[SAMPLE_AGG]) ?? {};
+  return out as Record<string, unknown>;
+}
+
+/**
+ * The exact total and the facets of a search, each facet counted with every *other* filter applied (ticking
+ * "video" still shows how many "text" courses there are). Reading every matching course is what costs (50 ms for
+ * 500k matches of 1,000,000, a search's whole budget; 8 ms for 42k), so, by `counting`:
+ * - the total is two `_count`s away (2–10 ms once Elasticsearch's query cache holds the text query's matches);
+ * - the facets without a filter of their own are counted over the matches (text and every filter), exactly up
+ *   to `exactUpTo` of them, on a random sample beyond;
+ * - a facet with a filter of its own is counted over the text's matches with the other filters, in a second
+ *   request sampled the same way by the text's match count (what that request reads).
+ * `estimatedFacets` names the facets counted on a sample. Throws the client's errors.
+ */
+async function facetCounts(
+  es: SearchClient,
+  index: string,
+  q: CourseQuery,
+  clauses: ReturnType<typeof filterClauses>,
+  counting: FacetCounting,
+  options?: TransportRequestOptions,
+): Promise<FacetCounts> {
+  const names = Object.keys(FACET_FIELDS) as FacetName[];
+  const own = names.filter((name) => clauses.some((c) => c.facet === name));
+  const shared = names.filter((name) => !own.includes(name));
+  const [{ count: total }, textMatches] = await Promise.all([
+    es.count({ index, query: matchingQuery(q) }, options),
+    own.length ? es.count({ index, query: textQuery(q.q) }, options).then((r) => r.count) : Promise.resolve(0),
+  ]);
+  const sharedP = facetSamplingProbability(total, counting);
+  const ownP = facetSamplingProbability(textMatches, counting);
+  const [sharedAggs, ownAggs] = await Promise.all([
+    shared.length
+      ? aggregate(es, index, matchingQuery(q), Object.fromEntries(shared.map((n) => [n, { terms: { field: FACET_FIELDS[n], size: 50 } }])), sharedP, options)
+      : Promise.resolve<Record<string, unknown>>({}),
+    own.length
+      ? aggregate(es, index, textQuery(q.q), Object.fromEntries(own.map((n) => [n, {
+          filter: { bool: { filter: clauses.filter((c) => c.facet !== n).map((c) => c.clause) } },
+          aggs: { values: { terms: { field: FACET_FIELDS[n], size: 50 } } },
+        }])), ownP, options)
+      : Promise.resolve<Record<string, unknown>>({}),
+  ]);
+  const facets = {} as CourseSearchResult['facets'];
+  for (const name of names) {
+    const buckets = own.includes(name)
+      ? (ownAggs[name] as { values?: TermsBuckets } | undefined)?.values?.buckets
+      : (sharedAggs[name] as TermsBuckets | undefined)?.buckets;
+    facets[name] = (buckets ?? []).map((b): FacetBucket => ({ value: b.key_as_string ?? String(b.key), count: b.doc_count }));
+  }
+  const estimatedFacets = [...(sharedP === null ? [] : shared), ...(ownP === null ? [] : own)];
+  return { total, facets, estimatedFacets };
+}
+
 /**
  * One page of the course list: `total` (every match, exact), the page's `hits` with safe highlights, the
- * `facets` (each counted with every *other* filter applied), `tookMs` (wall time in ms). `options`: per-request
- * transport options (a short `requestTimeout` for the admin's pages), applied to both requests below. Throws
- * the client's error (ResponseError, TimeoutError, ConnectionError) when either request fails: the caller
+ * `facets` (each counted with every *other* filter applied; those in `estimatedFacets` on a random sample as
+ * `counting` says, see facetCounts), `tookMs` (wall time in ms). Hits are ranked by score, ties in the index's
+ * order (see sortOf). `options`: per-request transport options (a short `requestTimeout` for the admin's pages),
+ * applied to every request below. Throws the client's error (ResponseError, TimeoutError, ConnectionError) when
+ * any request fails: the caller
  * (withFallback in src/courses/search.ts) answers from PostgreSQL.
  */
-export async function searchCourses(es: SearchClient, index: string, q: CourseQuery, options?: TransportRequestOptions): Promise<CourseSearchResult> {
+export async function searchCourses(
+  es: SearchClient,
+  index: string,
+  q: CourseQuery,
+  options?: TransportRequestOptions,
+  counting: FacetCounting = DEFAULT_FACET_COUNTING,
+): Promise<CourseSearchResult> {
   const started = performance.now();
   const clauses = filterClauses(q);
-  const aggs: Record<string, estypes.AggregationsAggregationContainer> = {};
-  // A facet without a filter of its own counts under every filter, i.e. within the matches: those facets are
-  // computed under the total's filter aggregation (one filter pass for them all, not one each).
-  const unfiltered: Record<string, estypes.AggregationsAggregationContainer> = {};
-  for (const [name, field] of Object.entries(FACET_FIELDS) as [FacetName, string][]) {
-    // A facet counts what each of its values would give with every *other* filter applied (the page's
-    // post_filter has them all), so ticking "video" still shows how many "text" courses there are.
-    if (!clauses.some((c) => c.facet === name)) {
-      unfiltered[name] = { terms: { field, size: 50 } };
-      continue;
-    }
-    const others = clauses.filter((c) => c.facet !== name).map((c) => c.clause);
-    aggs[name] = { filter: { bool: { filter: others } }, aggs: { values: { terms: { field, size: 50 } } } };
-  }
-  // The exact total: the text query's matches that pass every filter, what track_total_hits: true counted.
-  aggs[TOTAL_AGG] = { filter: { bool: { filter: clauses.map((c) => c.clause) } }, aggs: unfiltered };
-  // Two requests sent together instead of one that scored the page, counted every hit and computed the facets.
-  // Measured on 1,000,000 courses, a broad query (512k matches): the single request took 1,797 ms; the top 20
-  // with every hit counted 955 ms, without counting 133 ms (Elasticsearch skips documents that cannot enter the
-  // page); the facets and the total alone (size 0, nothing scored) ~1.16 s, but 8–40 ms from the shard request
-  // cache, which keeps size-0 requests until the next refresh: the same filters asked again (the next page,
-  // another sort, another admin) cost nothing. A query not asked before still costs both requests (about what the
-  // single one cost: W4's mix of mostly new queries measured the same p95 either way). Two parallel searches rather than one _msearch: each fails as a
-  // plain search does (an _msearch answers 200 with per-search errors to translate), under the same timeout.
+  // Two things go in parallel (measured on 1,000,000 courses, one shard):
+  // - The page, scored without counting every hit: Elasticsearch skips the documents that cannot enter it. One
+  //   request that scored the page, counted every hit and computed the facets took 1,797 ms for a broad query
+  //   (512k matches); the page alone takes 5–20 ms, its highlights included.
+  // - The total and the facets (facetCounts).
+  // Parallel searches rather than one _msearch: each fails as a plain search does (an _msearch answers 200 with
+  // per-search errors to translate), under the same timeout.
   const [page, counts] = await Promise.all([
     es.search<SourceDoc>({
       index,
@@ -186,17 +287,9 @@ export async function searchCourses(es: SearchClient, index: string, q: CourseQu
           }
         : undefined,
     }, options),
-    es.search({
-      index,
-      query: textQuery(q.q),
-      aggs,
-      size: 0,
-      // The aggregations count every match; the hit count itself is not needed (TOTAL_AGG is exact).
-      track_total_hits: false,
-      request_cache: true,
-    }, options),
+    facetCounts(es, index, q, clauses, counting, options),
   ]);
-  const total = (counts.aggregations?.[TOTAL_AGG] as estypes.AggregationsFilterAggregate | undefined)?.doc_count ?? 0;
+  const { total, facets, estimatedFacets } = counts;
   const hits: CourseHit[] = page.hits.hits.map((h) => {
     const s = h._source!;
     return {
@@ -215,15 +308,7 @@ export async function searchCourses(es: SearchClient, index: string, q: CourseQu
       highlight: mergeHighlights(h.highlight ?? {}),
     };
   });
-  const facets = {} as CourseSearchResult['facets'];
-  for (const name of Object.keys(FACET_FIELDS) as FacetName[]) {
-    const own = counts.aggregations?.[name] as { values?: TermsBuckets } | undefined;
-    const shared = (counts.aggregations?.[TOTAL_AGG] as Record<string, unknown> | undefined)?.[name] as TermsBuckets | undefined;
-    facets[name] = ((own?.values ?? shared)?.buckets ?? []).map(
-      (b): FacetBucket => ({ value: b.key_as_string ?? String(b.key), count: b.doc_count }),
-    );
-  }
-  return { total, hits, facets, tookMs: Math.round(performance.now() - started), backend: 'elasticsearch' };
+  return { total, hits, facets, estimatedFacets, tookMs: Math.round(performance.now() - started), backend: 'elasticsearch' };
 }
 
 /** Sub-fields (title.fr, title.en) highlight the same text: one list per base field, without duplicates. */

@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import type { ApiDeps, AuthUser } from '../deps';
 import { auditFromCtx } from '../middleware/audit';
 import { runCourseSearch, searchDepsOf } from '../../courses/search';
-import { MAX_WINDOW, type CourseFilters, type CourseQuery, type Sort } from '../../courses/filters';
+import { MAX_WINDOW, type CourseFilters, type CourseQuery, type SearchFacetName, type Sort } from '../../courses/filters';
 import { getCourse, importsOfCourse, type CourseRow } from '../../db/course-queries';
 import { importDetail, listImports, previewRows, rowErrorsPage, type HistoryFilters, type HistoryRow, type PreviewAction } from '../../db/import-history';
 import { importStatus, type ImportStatusView } from '../../imports/status';
@@ -29,6 +29,15 @@ import type { ImportMode } from '../../domain/types';
 import { checkedPage } from './limits';
 
 /** A file of a GraphQL multipart request, stored in incoming/ by uploadBody; `consumed` once an import took it. */
+/** CourseFacets' field of each facet of the search (the taxonomy's category_id is not one of them). */
+const GRAPHQL_FACET_NAMES: Partial<Record<SearchFacetName, string>> = {
+  category: 'category',
+  difficulty: 'difficulty',
+  learning_mode: 'learningMode',
+  is_free: 'isFree',
+  is_active: 'isActive',
+};
+
 export class UploadedFile {
   consumed = false;
   constructor(
@@ -326,6 +335,7 @@ export const resolvers = {
         backend: r.backend,
         notice: r.notice,
         facets: { category: r.facets.category, difficulty: r.facets.difficulty, learningMode: r.facets.learning_mode, isFree: r.facets.is_free, isActive: r.facets.is_active },
+        estimatedFacets: r.estimatedFacets.flatMap((name) => GRAPHQL_FACET_NAMES[name] ?? []),
         hits: r.hits.map((h) => ({
           id: String(h.id),
           title: h.title,

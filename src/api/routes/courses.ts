@@ -88,7 +88,7 @@ export const courseApi = {
       responses: {
         200: {
           description:
-            "{query, total, backend, tookMs, hits[{id, title, …, highlight{field: [escaped HTML with <mark>]}}], facets{category, category_id (value: the category id, label: its name in the reader's language), difficulty, learning_mode, is_free, is_active: [{value, count, label?}]}}",
+            "{query, total, backend, tookMs, hits[{id, title, …, highlight{field: [escaped HTML with <mark>]}}], facets{category, category_id (value: the category id, label: its name in the reader's language), difficulty, learning_mode, is_free, is_active: [{value, count, label?}]}, estimatedFacets[the facets whose counts are estimated from a random sample of the matches, when they are too many to count at every search; total stays exact]}",
         },
         401: responses.unauthorized,
       },
@@ -256,7 +256,7 @@ export function courseRoutes(deps: ApiDeps): Router {
     await labelCategoryFacet(deps.sql, result, wantsJson(ctx) ? 'en' : ctx.state.language);
     const filters = filtersOf(q);
     if (wantsJson(ctx)) {
-      ctx.body = { query: q, total: result.total, backend: result.backend, tookMs: result.tookMs, hits: result.hits, facets: result.facets };
+      ctx.body = { query: q, total: result.total, backend: result.backend, tookMs: result.tookMs, hits: result.hits, facets: result.facets, estimatedFacets: result.estimatedFacets };
       return;
     }
     const params = filtersToParams(filters);
@@ -267,6 +267,7 @@ export function courseRoutes(deps: ApiDeps): Router {
       filters,
       result,
       notice,
+      facetSampleSize: deps.config.elasticsearch.facetCounting.sampleSize,
       sorts: SORTS,
       hiddenFilters: [...params.entries()],
       sortUrl: (sort: string) => {
