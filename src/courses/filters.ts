@@ -174,7 +174,8 @@ export interface CourseSearchResult {
   facets: Record<SearchFacetName, FacetBucket[]>;
   /**
    * The facets whose counts are estimates: above ELASTICSEARCH_EXACT_FACETS_UP_TO matches, Elasticsearch counts them
-   * on a random sample of about ELASTICSEARCH_FACET_SAMPLE_SIZE matching courses, scaled to the whole
+   * on a random sample of about ELASTICSEARCH_FACET_SAMPLE_SIZE matching courses, each value its share of the
+   * sample times the exact number of matches (never above it)
    * (src/search/queries.ts facetCounts). `total` is always exact. Empty when every count is exact (always so from PostgreSQL).
    */
   estimatedFacets: SearchFacetName[];

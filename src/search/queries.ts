@@ -153,15 +153,20 @@ const SOURCE_FIELDS = ['id', 'title', 'category', 'instructor', 'difficulty', 'l
 
 type FacetCounts = Pick<CourseSearchResult, 'total' | 'facets' | 'estimatedFacets'>;
 
-/** One aggregation request over `query`: `aggs` counted exactly, or on a random sample drawn with `probability`. */
+/**
+ * One aggregation request over `query`, whose matches are known to be `matches` courses: `aggs` counted exactly,
+ * or on a random sample drawn with `probability`. Returns the aggregations and, for a sample, the factor that turns
+ * a count in the sample into an estimate over the whole.
+ */
 async function aggregate(
   es: SearchClient,
   index: string,
   query: estypes.QueryDslQueryContainer,
   aggs: Record<string, estypes.AggregationsAggregationContainer>,
   probability: number | null,
+  matches: number,
   options?: TransportRequestOptions,
-): Promise<Record<string, unknown>> {
+): Promise<{ aggregations: Record<string, unknown>; scale: (sampledCount: number) => number }> {
   const res = await es.search({
     index,
     query,
@@ -173,8 +178,14 @@ async function aggregate(
     // costs nothing.
     request_cache: true,
   }, options);
-  const out = (probability === null ? res.aggregations : res.aggregations?.[SAMPLE_AGG]) ?? {};
-  return out as Record<string, unknown>;
+  if (probability === null) return { aggregations: (res.aggregations ?? {}) as Record<string, unknown>, scale: (n) => n };
+  const sample = res.aggregations?.[SAMPLE_AGG] as (Record<string, unknown> & { doc_count?: number }) | undefined;
+  const sampled = sample?.doc_count ?? 0;
+  // Elasticsearch scales the counts inside the sample by 1/probability, so a small sample can estimate more courses
+  // than match (76 of 60). The matches are known exactly: each value is given its share of the sample instead (the
+  // ratio estimator), which never exceeds them and does not vary with the sample's own size.
+  const scale = (scaled: number) => (sampled === 0 ? 0 : Math.min(matches, Math.max(1, Math.round((scaled * probability * matches) / sampled))));
+  return { aggregations: sample ?? {}, scale };
 }
 
 /**
@@ -205,23 +216,25 @@ async function facetCounts(
   ]);
   const sharedP = facetSamplingProbability(total, counting);
   const ownP = facetSamplingProbability(textMatches, counting);
+  const none = { aggregations: {} as Record<string, unknown>, scale: (n: number) => n };
   const [sharedAggs, ownAggs] = await Promise.all([
     shared.length
-      ? aggregate(es, index, matchingQuery(q), Object.fromEntries(shared.map((n) => [n, { terms: { field: FACET_FIELDS[n], size: 50 } }])), sharedP, options)
-      : Promise.resolve<Record<string, unknown>>({}),
+      ? aggregate(es, index, matchingQuery(q), Object.fromEntries(shared.map((n) => [n, { terms: { field: FACET_FIELDS[n], size: 50 } }])), sharedP, total, options)
+      : Promise.resolve(none),
     own.length
       ? aggregate(es, index, textQuery(q.q), Object.fromEntries(own.map((n) => [n, {
           filter: { bool: { filter: clauses.filter((c) => c.facet !== n).map((c) => c.clause) } },
           aggs: { values: { terms: { field: FACET_FIELDS[n], size: 50 } } },
-        }])), ownP, options)
-      : Promise.resolve<Record<string, unknown>>({}),
+        }])), ownP, textMatches, options)
+      : Promise.resolve(none),
   ]);
   const facets = {} as CourseSearchResult['facets'];
   for (const name of names) {
+    const from = own.includes(name) ? ownAggs : sharedAggs;
     const buckets = own.includes(name)
-      ? (ownAggs[name] as { values?: TermsBuckets } | undefined)?.values?.buckets
-      : (sharedAggs[name] as TermsBuckets | undefined)?.buckets;
-    facets[name] = (buckets ?? []).map((b): FacetBucket => ({ value: b.key_as_string ?? String(b.key), count: b.doc_count }));
+      ? (from.aggregations[name] as { values?: TermsBuckets } | undefined)?.values?.buckets
+      : (from.aggregations[name] as TermsBuckets | undefined)?.buckets;
+    facets[name] = (buckets ?? []).map((b): FacetBucket => ({ value: b.key_as_string ?? String(b.key), count: from.scale(b.doc_count) }));
   }
   const estimatedFacets = [...(sharedP === null ? [] : shared), ...(ownP === null ? [] : own)];
   return { total, facets, estimatedFacets };
