@@ -4,6 +4,7 @@ import path from 'node:path';
 import { NotificationConfigError, parseNotificationConfig, type NotificationConfig } from './notify/routing';
 import { DEFAULT_READER_LIMITS, type ReaderLimits } from './domain/types';
 import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from './i18n/languages';
+import { DEFAULT_FACET_COUNTING, type FacetCounting } from './courses/filters';
 
 // One parse of the environment at start-up: a wrong value stops the process with a message naming it.
 
@@ -64,8 +65,8 @@ const schema = z.object({
   ELASTICSEARCH_SEARCH_TIMEOUT: documented(durationMs.default(1500), 'a search or suggestion request to Elasticsearch gives up after this (`1500ms`, `1.5s`); the page answers from PostgreSQL', '`1.5s`'),
   // Facet counts read every matching course: beyond this many matches they are estimated from a random sample
   // (src/search/queries.ts facetCounts says what it costs). Bigger machines can count more exactly.
-  ELASTICSEARCH_EXACT_FACETS_UP_TO: documented(positiveInt.default(50_000), 'matching courses up to which the course list counts its facets exactly; above, on a random sample (shown with ≈); the total is always exact', '`50000`'),
-  ELASTICSEARCH_FACET_SAMPLE_SIZE: documented(positiveInt.default(20_000), 'about how many matching courses an estimated facet count reads (a value holding 1 % of them: ±7 %)', '`20000`'),
+  ELASTICSEARCH_EXACT_FACETS_UP_TO: documented(positiveInt.default(DEFAULT_FACET_COUNTING.exactUpTo), 'matching courses up to which the course list counts its facets exactly; above, on a random sample (shown with ≈); the total is always exact', '`50000`'),
+  ELASTICSEARCH_FACET_SAMPLE_SIZE: documented(positiveInt.default(DEFAULT_FACET_COUNTING.sampleSize), 'about how many matching courses an estimated facet count reads (a value holding 1 % of them: ±7 %)', '`20000`'),
   // After this many failed searches in a row, searches go straight to PostgreSQL for the cool-down, then try again.
   ELASTICSEARCH_BREAKER_FAILURES: documented(positiveInt.default(3), 'failed searches in a row after which searches go straight to PostgreSQL for the cool-down', '`3`'),
   ELASTICSEARCH_BREAKER_COOLDOWN: documented(durationSeconds.default(30), 'how long searches then skip Elasticsearch before trying it again', '`30s`'),
@@ -152,7 +153,7 @@ export interface Config {
     /** Consecutive failed searches that open the circuit, and the seconds searches then skip Elasticsearch. */
     breaker: { failures: number; cooldownSeconds: number };
     /** Matching courses up to which facets are counted exactly, and the size of the sample beyond (courses). */
-    facetCounting: { exactUpTo: number; sampleSize: number };
+    facetCounting: FacetCounting;
   };
   ingestDir: string;
   limits: ReaderLimits;

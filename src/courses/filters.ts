@@ -165,6 +165,18 @@ export interface CourseHit {
   highlight: Record<string, string[]>;
 }
 
+/**
+ * How a search counts its facets: exactly up to `exactUpTo` matching courses, beyond that on a random sample of
+ * about `sampleSize` of them (src/search/queries.ts facetCounts) (ELASTICSEARCH_EXACT_FACETS_UP_TO, ELASTICSEARCH_FACET_SAMPLE_SIZE).
+ */
+export interface FacetCounting {
+  exactUpTo: number;
+  sampleSize: number;
+}
+
+/** The configuration's defaults (src/config.ts), measured on 2 cores and 1,000,000 courses (README, W5). */
+export const DEFAULT_FACET_COUNTING: FacetCounting = { exactUpTo: 50_000, sampleSize: 20_000 };
+
 /** The course list's facets: `category` counts the source values as written, `category_id` the taxonomy categories (issue 14). */
 export type SearchFacetName = 'category' | 'category_id' | 'difficulty' | 'learning_mode' | 'is_free' | 'is_active';
 

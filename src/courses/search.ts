@@ -5,11 +5,11 @@
 // a user at most one short wait. A failure to record never fails the search.
 import type { Sql } from '../db/client';
 import type { SearchClient } from '../search/client';
-import { DEFAULT_FACET_COUNTING, matchingQuery, searchCourses, suggestCourses, type FacetCounting, type Suggestion } from '../search/queries';
+import { matchingQuery, searchCourses, suggestCourses, type Suggestion } from '../search/queries';
 import { CircuitBreaker } from '../search/breaker';
 import { searchCoursesPg, suggestTitlesPg } from '../db/course-queries';
 import { recordSearch } from '../db/search-log';
-import { activeFilters, type CourseFilters, type CourseQuery, type CourseSearchResult } from './filters';
+import { activeFilters, DEFAULT_FACET_COUNTING, type CourseFilters, type CourseQuery, type CourseSearchResult, type FacetCounting } from './filters';
 import { logger as rootLogger, type Logger } from '../logger';
 
 export interface SearchDeps {

@@ -3,12 +3,14 @@
 import type { estypes, TransportRequestOptions } from '@elastic/elasticsearch';
 import type { SearchClient } from './client';
 import {
+  DEFAULT_FACET_COUNTING,
   MAX_WINDOW,
   type CourseFilters,
   type CourseHit,
   type CourseQuery,
   type CourseSearchResult,
   type FacetBucket,
+  type FacetCounting,
 } from '../courses/filters';
 
 // Highlight fragments are course text, i.e. user input. Elasticsearch marks matches with two private-use
@@ -60,18 +62,6 @@ type FacetName = keyof CourseSearchResult['facets'];
 /** The random sample the facets are estimated from, when the matches are too many to read them all. */
 const SAMPLE_AGG = 'sample';
 const FACET_SAMPLE_SEED = 17;
-
-/**
- * How a search counts its facets: exactly up to `exactUpTo` matching courses, beyond that on a random sample of
- * about `sampleSize` of them (ELASTICSEARCH_EXACT_FACETS_UP_TO, ELASTICSEARCH_FACET_SAMPLE_SIZE).
- */
-export interface FacetCounting {
-  exactUpTo: number;
-  sampleSize: number;
-}
-
-/** The configuration's defaults, measured on 2 cores and 1,000,000 courses (README, W5). */
-export const DEFAULT_FACET_COUNTING: FacetCounting = { exactUpTo: 50_000, sampleSize: 20_000 };
 
 /**
  * The probability with which each of `total` matching courses enters the facets' sample, or null when they are
@@ -210,8 +200,9 @@ async function facetCounts(
   const names = Object.keys(FACET_FIELDS) as FacetName[];
   const own = names.filter((name) => clauses.some((c) => c.facet === name));
   const shared = names.filter((name) => !own.includes(name));
+  const matching = matchingQuery(q);
   const [{ count: total }, textMatches] = await Promise.all([
-    es.count({ index, query: matchingQuery(q) }, options),
+    es.count({ index, query: matching }, options),
     own.length ? es.count({ index, query: textQuery(q.q) }, options).then((r) => r.count) : Promise.resolve(0),
   ]);
   const sharedP = facetSamplingProbability(total, counting);
@@ -219,7 +210,7 @@ async function facetCounts(
   const none = { aggregations: {} as Record<string, unknown>, scale: (n: number) => n };
   const [sharedAggs, ownAggs] = await Promise.all([
     shared.length
-      ? aggregate(es, index, matchingQuery(q), Object.fromEntries(shared.map((n) => [n, { terms: { field: FACET_FIELDS[n], size: 50 } }])), sharedP, total, options)
+      ? aggregate(es, index, matching, Object.fromEntries(shared.map((n) => [n, { terms: { field: FACET_FIELDS[n], size: 50 } }])), sharedP, total, options)
       : Promise.resolve(none),
     own.length
       ? aggregate(es, index, textQuery(q.q), Object.fromEntries(own.map((n) => [n, {
@@ -230,11 +221,11 @@ async function facetCounts(
   ]);
   const facets = {} as CourseSearchResult['facets'];
   for (const name of names) {
-    const from = own.includes(name) ? ownAggs : sharedAggs;
-    const buckets = own.includes(name)
-      ? (from.aggregations[name] as { values?: TermsBuckets } | undefined)?.values?.buckets
-      : (from.aggregations[name] as TermsBuckets | undefined)?.buckets;
-    facets[name] = (buckets ?? []).map((b): FacetBucket => ({ value: b.key_as_string ?? String(b.key), count: from.scale(b.doc_count) }));
+    // A facet with its own filter sits one level down, under the filter aggregation of the other filters.
+    const { aggregations, scale } = own.includes(name) ? ownAggs : sharedAggs;
+    const agg = aggregations[name] as (TermsBuckets & { values?: TermsBuckets }) | undefined;
+    const buckets = (agg?.values ?? agg)?.buckets ?? [];
+    facets[name] = buckets.map((b): FacetBucket => ({ value: b.key_as_string ?? String(b.key), count: scale(b.doc_count) }));
   }
   const estimatedFacets = [...(sharedP === null ? [] : shared), ...(ownP === null ? [] : own)];
   return { total, facets, estimatedFacets };
@@ -246,8 +237,7 @@ async function facetCounts(
  * `counting` says, see facetCounts), `tookMs` (wall time in ms). Hits are ranked by score, ties in the index's
  * order (see sortOf). `options`: per-request transport options (a short `requestTimeout` for the admin's pages),
  * applied to every request below. Throws the client's error (ResponseError, TimeoutError, ConnectionError) when
- * any request fails: the caller
- * (withFallback in src/courses/search.ts) answers from PostgreSQL.
+ * any request fails: the caller (withFallback in src/courses/search.ts) answers from PostgreSQL.
  */
 export async function searchCourses(
   es: SearchClient,

@@ -1,7 +1,8 @@
 // When the course list's facets are counted on a sample, and with which probability (src/search/queries.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_FACET_COUNTING, facetSamplingProbability } from '../../src/search/queries';
+import { facetSamplingProbability } from '../../src/search/queries';
+import { DEFAULT_FACET_COUNTING } from '../../src/courses/filters';
 
 test('up to the threshold every match is counted', () => {
   assert.equal(facetSamplingProbability(0, DEFAULT_FACET_COUNTING), null);

@@ -28,7 +28,6 @@ import type { BulkAction, BulkProgress, ImportSource, ImportStatus } from '../..
 import type { ImportMode } from '../../domain/types';
 import { checkedPage } from './limits';
 
-/** A file of a GraphQL multipart request, stored in incoming/ by uploadBody; `consumed` once an import took it. */
 /** CourseFacets' field of each facet of the search (the taxonomy's category_id is not one of them). */
 const GRAPHQL_FACET_NAMES: Partial<Record<SearchFacetName, string>> = {
   category: 'category',
@@ -38,6 +37,7 @@ const GRAPHQL_FACET_NAMES: Partial<Record<SearchFacetName, string>> = {
   is_active: 'isActive',
 };
 
+/** A file of a GraphQL multipart request, stored in incoming/ by uploadBody; `consumed` once an import took it. */
 export class UploadedFile {
   consumed = false;
   constructor(
@@ -334,7 +334,7 @@ export const resolvers = {
         tookMs: Math.round(r.tookMs),
         backend: r.backend,
         notice: r.notice,
-        facets: { category: r.facets.category, difficulty: r.facets.difficulty, learningMode: r.facets.learning_mode, isFree: r.facets.is_free, isActive: r.facets.is_active },
+        facets: Object.fromEntries(Object.entries(GRAPHQL_FACET_NAMES).map(([name, field]) => [field, r.facets[name as SearchFacetName]])),
         estimatedFacets: r.estimatedFacets.flatMap((name) => GRAPHQL_FACET_NAMES[name] ?? []),
         hits: r.hits.map((h) => ({
           id: String(h.id),
