@@ -124,37 +124,53 @@ export async function runW3W4(ctx: BenchContext, t: TestEnv, courses: number): P
   return lines;
 }
 
+/** Latencies (ms) of one run of W4's load: searches and completions apart. */
+interface LoadLatencies {
+  search: number[];
+  suggest: number[];
+}
+
 /**
- * W4's load: `lanes` clients, each sending its next request when the previous one is answered (a bounded, steady
- * load), for ctx.sizes.w4Seconds; half searches, half completions. Returns the p95 lines of `workload` (W4, and
- * W5 over its large catalogue); a completion of 3+ letters that finds nothing is a failure.
+ * `lanes` clients, each sending its next request when the previous one is answered, for `seconds`; half searches,
+ * half completions, drawn from `seed` on. A completion of 3+ letters that finds nothing is a failure.
  */
-export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, courses: number, workload: string): Promise<ResultLine[]> {
-  const lanes = 4;
-  const seconds = ctx.sizes.w4Seconds;
-  const search: number[] = [];
-  const suggest: number[] = [];
-  const tookSearch: number[] = [];
+async function runLoad(ctx: BenchContext, t: TestEnv, alias: string, workload: string, lanes: number, seconds: number, seed: number): Promise<LoadLatencies> {
+  const out: LoadLatencies = { search: [], suggest: [] };
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: lanes }, async (_, lane) => {
-      const r = rng(1000 + lane);
+      const r = rng(seed + lane);
       while (Date.now() < deadline) {
         if (r() < 0.5) {
           const t0 = performance.now();
-          const res = await searchCourses(t.es, alias, randomQuery(r));
-          search.push(performance.now() - t0);
-          tookSearch.push(res.tookMs);
+          await searchCourses(t.es, alias, randomQuery(r));
+          out.search.push(performance.now() - t0);
         } else {
           const p = prefixes[Math.floor(r() * prefixes.length)]!;
           const t0 = performance.now();
           const res = await suggestCourses(t.es, alias, p);
-          suggest.push(performance.now() - t0);
+          out.suggest.push(performance.now() - t0);
           if (res.length === 0 && p.length > 2) ctx.failures.push(`${workload}: no suggestion for "${p}"`);
         }
       }
     }),
   );
+  return out;
+}
+
+/**
+ * W4's load: 4 clients, each sending its next request when the previous one is answered (a bounded, steady
+ * load), for ctx.sizes.w4Seconds; half searches, half completions. Returns the p95 lines of `workload` (W4, and
+ * W5 over its large catalogue); a completion of 3+ letters that finds nothing is a failure. The same load runs a
+ * quarter of that time first, unmeasured, other requests drawn: the workloads before it have just written the
+ * index, and each refresh empties Elasticsearch's caches (W5 at 1,000,000 courses: p95 203 ms in the seconds after
+ * its imports, 66–107 ms once warm). The steady state is what the target is about; the warm-up's p95 is printed beside it.
+ */
+export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, courses: number, workload: string): Promise<ResultLine[]> {
+  const lanes = 4;
+  const seconds = ctx.sizes.w4Seconds;
+  const warmUp = await runLoad(ctx, t, alias, workload, lanes, Math.max(1, seconds / 4), 2000);
+  const { search, suggest } = await runLoad(ctx, t, alias, workload, lanes, seconds, 1000);
   const s95 = percentile(search, 95);
   const a95 = percentile(suggest, 95);
   return [
@@ -164,7 +180,7 @@ export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, c
       unit: 'ms',
       value: summarize([s95]),
       target: { text: 'p95 < 50 ms', met: s95 < 50 },
-      notes: [`${search.length} searches by ${lanes} clients in ${seconds} s`],
+      notes: [`${search.length} searches by ${lanes} clients in ${seconds} s, after ${Math.max(1, seconds / 4)} s of the same load unmeasured (its p95: ${percentile(warmUp.search, 95).toFixed(1)} ms)`],
     },
     {
       workload,
@@ -172,7 +188,7 @@ export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, c
       unit: 'ms',
       value: summarize([a95]),
       target: { text: 'p95 < 20 ms', met: a95 < 20 },
-      notes: [`${suggest.length} completions`],
+      notes: [`${suggest.length} completions (warm-up p95: ${percentile(warmUp.suggest, 95).toFixed(1)} ms)`],
     },
   ];
 }
