@@ -14,14 +14,15 @@ export async function applyImport(
   opts: { chunkRows?: number; onProgress?: (rowsDone: number, rowsTotal: number) => void } = {},
 ): Promise<number> {
   return sql.begin(async (tx) => {
-    // Each chunk's statement is planned for the catalogue as it is then. The chunks fill `courses` as they go, and
-    // the driver prepares statements: a generic plan made while `courses` was empty (a catalogue emptied and
-    // analysed, then a prepared plan invalidated) looked each row's course up by scanning the table, and kept doing
-    // it as the table grew under it: every chunk slower than the last, a 25k-row first import 4 times slower
-    // (benchmark W1: 81 s instead of 20). Planning each chunk costs about a millisecond.
-    await tx`SET LOCAL plan_cache_mode = force_custom_plan`;
+    // A file that gives is_active sets it; a file that does not leaves an existing course's status alone (a new
+    // course is active). Each chunk runs one statement for each kind of row (usually one of them finds none), so
+    // that neither looks the course up row by row: that lookup, planned once by the driver's prepared statement
+    // while `courses` was empty (a catalogue emptied and analysed), scanned the whole table for every row as the
+    // chunks filled it, every chunk slower than the last: 4.4M rows read for a 3,000-row import, a 25k-row first
+    // import 4 times slower (benchmark W1: 81 s instead of 20). Forcing a new plan for each chunk also cured it,
+    // but the lessons' foreign-key checks were then planned one by one too: twice as long.
     // A new fragment per statement (one for each chunk below).
-    const onConflict = () =>
+    const onConflict = (fileGivesStatus: boolean) =>
       mode === 'create_only'
         ? tx`ON CONFLICT (natural_key) DO NOTHING`
         : tx`ON CONFLICT (natural_key) DO UPDATE SET
@@ -30,11 +31,11 @@ export async function applyImport(
             difficulty = EXCLUDED.difficulty, learning_mode = EXCLUDED.learning_mode, price = EXCLUDED.price,
             is_free = EXCLUDED.is_free, tags = EXCLUDED.tags, quality_score = EXCLUDED.quality_score,
             content_hash = EXCLUDED.content_hash, updated_at = now(), updated_by_import = EXCLUDED.updated_by_import,
-            -- EXCLUDED.is_active is the file's value, else the course's own (see the SELECT below).
-            is_active = EXCLUDED.is_active,
+            ${fileGivesStatus ? tx`is_active = EXCLUDED.is_active,` : tx``}
             -- The taxonomy category the plan chose (issue 14); none chosen: the course keeps its own.
             category_id = coalesce(EXCLUDED.category_id, courses.category_id)
-          WHERE courses.content_hash IS DISTINCT FROM EXCLUDED.content_hash OR courses.is_active IS DISTINCT FROM EXCLUDED.is_active
+          WHERE courses.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+            ${fileGivesStatus ? tx`OR courses.is_active IS DISTINCT FROM EXCLUDED.is_active` : tx``}
             OR (EXCLUDED.category_id IS NOT NULL AND courses.category_id IS DISTINCT FROM EXCLUDED.category_id)`;
     // Before-images of exactly the courses the statement below is about to change (same key, other hash),
     // so a revert or a cancellation can put them back. create_only never changes an existing course.
@@ -53,26 +54,28 @@ export async function applyImport(
     const total = chunks.at(-1)?.done ?? 0;
     let appliedCount = 0;
     for (const { lo, hi, done } of chunks) {
-      const applied = await tx`
-      WITH up AS (
-        INSERT INTO courses (natural_key, external_id, title, description, category, instructor, duration_hours,
-          difficulty, learning_mode, price, is_free, tags, quality_score, is_active, content_hash, created_by_import, updated_by_import, category_id)
-        SELECT r.natural_key, r.course->>'external_id', r.course->>'title', r.course->>'description', r.course->>'category',
-          r.course->>'instructor', (r.course->>'duration_hours')::numeric, r.course->>'difficulty', r.course->>'learning_mode',
-          (r.course->>'price')::numeric, (r.course->>'is_free')::boolean,
-          ARRAY(SELECT jsonb_array_elements_text(r.course->'tags')), (r.course->>'quality_score')::smallint,
-          -- A file without is_active: a new course is active, an existing one keeps its status.
-          coalesce((r.course->>'is_active')::boolean, (SELECT c0.is_active FROM courses c0 WHERE c0.natural_key = r.natural_key), true),
-          r.content_hash, ${importId}::uuid, ${importId}::uuid, r.category_id
-        FROM import_rows r
-        WHERE r.import_id = ${importId} AND r.action IN ('create', 'update') AND r.row_number BETWEEN ${lo} AND ${hi}
-        ${onConflict()}
-        RETURNING id, natural_key
-      )
-      UPDATE import_rows r SET course_id = up.id, applied = true
-      FROM up WHERE r.import_id = ${importId} AND r.natural_key = up.natural_key AND r.action IN ('create', 'update')
-        AND r.row_number BETWEEN ${lo} AND ${hi}`;
-      appliedCount += applied.count;
+      for (const fileGivesStatus of [false, true]) {
+        const applied = await tx`
+        WITH up AS (
+          INSERT INTO courses (natural_key, external_id, title, description, category, instructor, duration_hours,
+            difficulty, learning_mode, price, is_free, tags, quality_score, is_active, content_hash, created_by_import, updated_by_import, category_id)
+          SELECT r.natural_key, r.course->>'external_id', r.course->>'title', r.course->>'description', r.course->>'category',
+            r.course->>'instructor', (r.course->>'duration_hours')::numeric, r.course->>'difficulty', r.course->>'learning_mode',
+            (r.course->>'price')::numeric, (r.course->>'is_free')::boolean,
+            ARRAY(SELECT jsonb_array_elements_text(r.course->'tags')), (r.course->>'quality_score')::smallint,
+            coalesce((r.course->>'is_active')::boolean, true),
+            r.content_hash, ${importId}::uuid, ${importId}::uuid, r.category_id
+          FROM import_rows r
+          WHERE r.import_id = ${importId} AND r.action IN ('create', 'update') AND r.row_number BETWEEN ${lo} AND ${hi}
+            AND ((r.course->>'is_active') IS NOT NULL) = ${fileGivesStatus}
+          ${onConflict(fileGivesStatus)}
+          RETURNING id, natural_key
+        )
+        UPDATE import_rows r SET course_id = up.id, applied = true
+        FROM up WHERE r.import_id = ${importId} AND r.natural_key = up.natural_key AND r.action IN ('create', 'update')
+          AND r.row_number BETWEEN ${lo} AND ${hi}`;
+        appliedCount += applied.count;
+      }
       opts.onProgress?.(done, total);
     }
     // The lessons of the courses written are replaced. Their ids are gathered first (an InitPlan) and looked up in

@@ -84,3 +84,31 @@ test('an import into an emptied catalogue looks its courses up by key, not by sc
   const scanned = afterSecond.scanned - afterFirst.scanned;
   assert.ok(scanned < 20 * rows, `courses rows read by sequential scans during the import: ${scanned}`);
 });
+
+test('in one file, a row that gives is_active sets it and a row that does not keeps the course\'s status', async () => {
+  const stage = async (label: string, rows: Record<string, unknown>[]): Promise<string> => {
+    const importId = randomUUID();
+    await one`INSERT INTO imports (id, workflow_id, sha256, file_name, stored_path, source, mode, dry_run, size_bytes, status)
+              VALUES (${importId}, ${`import-${importId}`}, ${importId.replace(/-/g, '').padEnd(64, '0')}, ${`${label}.csv`},
+                      ${`/tmp/${label}.csv`}, 'cli', 'create_or_update', false, 100, 'processing')`;
+    await insertStagedRows(one, importId, rows.map((raw, i) => stagedRowJson({ rowNumber: i + 2, raw })));
+    return importId;
+  };
+  const statusOf = async () =>
+    Object.fromEntries((await t.sql<{ external_id: string; is_active: boolean; title: string }[]>`
+      SELECT external_id, is_active, title FROM courses WHERE external_id LIKE 'MIX-%' ORDER BY external_id`).map((c) => [c.external_id, [c.is_active, c.title]]));
+  const first = await stage('mixed-1', [
+    { external_id: 'MIX-A', title: 'Cours A', price: '10', is_active: 'false' },
+    { external_id: 'MIX-B', title: 'Cours B', price: '10', is_active: 'false' },
+  ]);
+  assert.equal(await applyImport(one, first, 'create_or_update'), 2);
+  assert.deepEqual(await statusOf(), { 'MIX-A': [false, 'Cours A'], 'MIX-B': [false, 'Cours B'] });
+  // A gives its status; B changes its title and says nothing of its status; C is new and says nothing.
+  const second = await stage('mixed-2', [
+    { external_id: 'MIX-A', title: 'Cours A', price: '10', is_active: 'true' },
+    { external_id: 'MIX-B', title: 'Cours B revu', price: '10' },
+    { external_id: 'MIX-C', title: 'Cours C', price: '10' },
+  ]);
+  assert.equal(await applyImport(one, second, 'create_or_update'), 3);
+  assert.deepEqual(await statusOf(), { 'MIX-A': [true, 'Cours A'], 'MIX-B': [false, 'Cours B revu'], 'MIX-C': [true, 'Cours C'] });
+});
