@@ -3,6 +3,7 @@ import { copyFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestEnv } from '../test/support/env';
 import type { ImportRecord } from '../src/db/imports';
+import { ensureCourseIndex } from '../src/search/indexer';
 import { stageTimes } from './history';
 import { median, sleep } from './stats';
 
@@ -63,4 +64,14 @@ export async function importOne(t: TestEnv, file: string, name: string, timeoutM
   if (!record?.finished_at) throw new Error(`no finished import for ${name}`);
   if (record.status !== 'succeeded') throw new Error(`import of ${name} ended ${record.status}: ${record.error_message ?? ''}`);
   return { ms: record.finished_at.getTime() - droppedAt, record, stages: await importStages(t, record, droppedAt) };
+}
+
+/**
+ * Empties the catalogue (courses, lessons, the import ledger and what hangs on them) and the course index, so the
+ * next import is a first import into an empty catalogue. Throws what PostgreSQL or Elasticsearch answer.
+ */
+export async function emptyCatalogue(t: TestEnv): Promise<void> {
+  await t.sql.unsafe('TRUNCATE courses, lessons, imports RESTART IDENTITY CASCADE');
+  await t.es.indices.delete({ index: `${t.config.elasticsearch.alias}_*`, ignore_unavailable: true, allow_no_indices: true });
+  await ensureCourseIndex(t.es, t.config.elasticsearch.alias);
 }

@@ -1,10 +1,9 @@
 // W1: one large file, first import, re-import (unchanged), 10% changed, and the same rows as XLSX.
 import path from 'node:path';
 import type { TestEnv } from '../test/support/env';
-import { ensureCourseIndex } from '../src/search/indexer';
 import type { WorkerProcess } from './proc';
 import { w1Courses, writeCsv, writeXlsx } from './data';
-import { importOne, medianStages, type ImportTiming } from './imports';
+import { emptyCatalogue, importOne, medianStages, type ImportTiming } from './imports';
 import { buildNdjson, esFloor, exportCoursesCopy, parseFloor, pgFloor } from './floors';
 import { median, summarize } from './stats';
 import { peakRssLine } from './report';
@@ -12,11 +11,6 @@ import { cpuSpent, msPer1000Courses, readCpu, type CpuReading } from './cpu';
 import { cpuLines } from './w7';
 import type { BenchContext, ResultLine } from './report-types';
 
-async function reset(t: TestEnv): Promise<void> {
-  await t.sql.unsafe('TRUNCATE courses, lessons, imports RESTART IDENTITY CASCADE');
-  await t.es.indices.delete({ index: `${t.config.elasticsearch.alias}_*`, ignore_unavailable: true, allow_no_indices: true });
-  await ensureCourseIndex(t.es, t.config.elasticsearch.alias);
-}
 
 export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess, dataDir: string): Promise<ResultLine[]> {
   const maxBytes = t.config.limits.maxFileBytes;
@@ -52,13 +46,13 @@ export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess
   // are cold, and the first imports cost 2–4 times the steady state (measured right after `npm start`: 42 s and
   // 81 s, then 20–21 s; Elasticsearch CPU 0.79 s per 1,000 courses, then 0.37). The runs below measure an import
   // on a running stack, as every import but the first after a restart is; the warm-up's time is printed apart.
-  await reset(t);
+  await emptyCatalogue(t);
   const warmUp = await importOne(t, csv, 'w1.csv', timeout);
   if (warmUp.record.counts?.created !== rows) ctx.failures.push(`W1 warm-up import created ${warmUp.record.counts?.created} of ${rows}`);
   ctx.log(`W1 warm-up (not counted): first import ${Math.round(warmUp.ms)} ms`);
 
   for (let run = 0; run < ctx.runs; run++) {
-    await reset(t);
+    await emptyCatalogue(t);
     await worker.resetPeak();
     const cpuBefore = await readCpu(worker.pid);
     first.push(await importOne(t, csv, 'w1.csv', timeout));
@@ -83,7 +77,7 @@ export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess
     const services = cpuSpent(servicesBefore, await readCpu(worker.pid));
     cpuFloor.push({ worker: (own.user + own.system) / 1e6, postgres: services.postgres, elasticsearch: services.elasticsearch });
 
-    await reset(t);
+    await emptyCatalogue(t);
     await worker.resetPeak();
     asXlsx.push(await importOne(t, xlsx, 'w1.xlsx', timeout));
     rssXlsx.push(await worker.peakRssMb());

@@ -8,10 +8,9 @@ import path from 'node:path';
 import { createTestEnv, type TestEnv } from '../test/support/env';
 import { DropWatcher } from '../src/watcher/drop-watcher';
 import { logger } from '../src/logger';
-import { ensureCourseIndex } from '../src/search/indexer';
 import { startWorkerProcess, type WorkerProcess } from './proc';
 import { w1Courses, writeCsv, writeXlsx } from './data';
-import { importOne, type ImportTiming } from './imports';
+import { emptyCatalogue, importOne, type ImportTiming } from './imports';
 import { summarize } from './stats';
 import { peakRssLine } from './report';
 import type { BenchContext, ResultLine } from './report-types';
@@ -27,11 +26,6 @@ const MB = 1024 * 1024;
 /** A size as the table shows it: 97.0 MB, 0.01 MB for --quick's tiny files. */
 const mb = (bytes: number) => `${(bytes / MB).toFixed(bytes < MB ? 2 : 1)} MB`;
 
-async function reset(t: TestEnv): Promise<void> {
-  await t.sql.unsafe('TRUNCATE courses, lessons, imports RESTART IDENTITY CASCADE');
-  await t.es.indices.delete({ index: `${t.config.elasticsearch.alias}_*`, ignore_unavailable: true, allow_no_indices: true });
-  await ensureCourseIndex(t.es, t.config.elasticsearch.alias);
-}
 
 /**
  * Writes an XLSX of W1's courses whose size is just under `maxBytes`: the rows per byte are measured on a
@@ -60,7 +54,7 @@ interface Pair {
 
 /** One file dropped into a freshly emptied catalogue: its timing and the worker's peak RSS during it. */
 async function measured(t: TestEnv, worker: WorkerProcess, file: string, timeoutMs: number): Promise<{ t: ImportTiming; rssMb: number }> {
-  await reset(t);
+  await emptyCatalogue(t);
   await worker.resetPeak();
   const timing = await importOne(t, file, path.basename(file), timeoutMs);
   return { t: timing, rssMb: await worker.peakRssMb() };
