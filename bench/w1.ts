@@ -11,7 +11,6 @@ import { cpuSpent, msPer1000Courses, readCpu, type CpuReading } from './cpu';
 import { cpuLines } from './w7';
 import type { BenchContext, ResultLine } from './report-types';
 
-
 export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess, dataDir: string): Promise<ResultLine[]> {
   const maxBytes = t.config.limits.maxFileBytes;
   const csv = path.join(dataDir, 'w1.csv');

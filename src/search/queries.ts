@@ -201,9 +201,10 @@ async function facetCounts(
   const own = names.filter((name) => clauses.some((c) => c.facet === name));
   const shared = names.filter((name) => !own.includes(name));
   const matching = matchingQuery(q);
+  const text = textQuery(q.q);
   const [{ count: total }, textMatches] = await Promise.all([
     es.count({ index, query: matching }, options),
-    own.length ? es.count({ index, query: textQuery(q.q) }, options).then((r) => r.count) : Promise.resolve(0),
+    own.length ? es.count({ index, query: text }, options).then((r) => r.count) : Promise.resolve(0),
   ]);
   const sharedP = facetSamplingProbability(total, counting);
   const ownP = facetSamplingProbability(textMatches, counting);
@@ -213,7 +214,7 @@ async function facetCounts(
       ? aggregate(es, index, matching, Object.fromEntries(shared.map((n) => [n, { terms: { field: FACET_FIELDS[n], size: 50 } }])), sharedP, total, options)
       : Promise.resolve(none),
     own.length
-      ? aggregate(es, index, textQuery(q.q), Object.fromEntries(own.map((n) => [n, {
+      ? aggregate(es, index, text, Object.fromEntries(own.map((n) => [n, {
           filter: { bool: { filter: clauses.filter((c) => c.facet !== n).map((c) => c.clause) } },
           aggs: { values: { terms: { field: FACET_FIELDS[n], size: 50 } } },
         }])), ownP, textMatches, options)

@@ -28,17 +28,22 @@ after(async () => {
   await t?.close();
 });
 
-/** Stages `rows` new courses for a new import (as the parse step does) and returns its id. */
-async function stagedImport(rows: number, label: string): Promise<string> {
+/** Stages the rows `raws` (records as a reader gives them) for a new import, as the parse step does; returns its id. */
+async function stage(label: string, raws: Record<string, unknown>[]): Promise<string> {
   const importId = randomUUID();
   await one`INSERT INTO imports (id, workflow_id, sha256, file_name, stored_path, source, mode, dry_run, size_bytes, status)
             VALUES (${importId}, ${`import-${importId}`}, ${importId.replace(/-/g, '').padEnd(64, '0')}, ${`${label}.csv`},
                     ${`/tmp/${label}.csv`}, 'cli', 'create_or_update', false, 100, 'processing')`;
-  const json = Array.from({ length: rows }, (_, i) =>
-    stagedRowJson({ rowNumber: i + 2, raw: { external_id: `${label}-${i}`, title: `Cours ${label} ${i}`, price: '10', lessons: 'Intro;Suite' } }));
+  const json = raws.map((raw, i) => stagedRowJson({ rowNumber: i + 2, raw }));
   for (let i = 0; i < json.length; i += 500) await insertStagedRows(one, importId, json.slice(i, i + 500));
-  await analyzeStaging(one, rows);
+  await analyzeStaging(one, raws.length);
   return importId;
+}
+
+/** Stages `rows` new courses of two lessons each for a new import and returns its id. */
+function stagedImport(rows: number, label: string): Promise<string> {
+  return stage(label, Array.from({ length: rows }, (_, i) =>
+    ({ external_id: `${label}-${i}`, title: `Cours ${label} ${i}`, price: '10', lessons: 'Intro;Suite' })));
 }
 
 /** Rows inserted into and read by sequential scans of `courses`, as the statistics system has them. */
@@ -86,14 +91,6 @@ test('an import into an emptied catalogue looks its courses up by key, not by sc
 });
 
 test('in one file, a row that gives is_active sets it and a row that does not keeps the course\'s status', async () => {
-  const stage = async (label: string, rows: Record<string, unknown>[]): Promise<string> => {
-    const importId = randomUUID();
-    await one`INSERT INTO imports (id, workflow_id, sha256, file_name, stored_path, source, mode, dry_run, size_bytes, status)
-              VALUES (${importId}, ${`import-${importId}`}, ${importId.replace(/-/g, '').padEnd(64, '0')}, ${`${label}.csv`},
-                      ${`/tmp/${label}.csv`}, 'cli', 'create_or_update', false, 100, 'processing')`;
-    await insertStagedRows(one, importId, rows.map((raw, i) => stagedRowJson({ rowNumber: i + 2, raw })));
-    return importId;
-  };
   const statusOf = async () =>
     Object.fromEntries((await t.sql<{ external_id: string; is_active: boolean; title: string }[]>`
       SELECT external_id, is_active, title FROM courses WHERE external_id LIKE 'MIX-%' ORDER BY external_id`).map((c) => [c.external_id, [c.is_active, c.title]]));
