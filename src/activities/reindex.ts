@@ -4,7 +4,7 @@ import type { ActivityDeps } from './deps';
 import { documentsUpdatedSince, pageOf } from '../db/search-documents';
 import { beginReindex, finishReindex, getReindex, setReindexCopied } from '../db/reindexes';
 import { indexPages } from '../search/paged-indexing';
-import { copyAllCourses, createTargetIndex, dropTargetIndex, newIndexName, openForSearch, switchAlias } from '../search/reindex';
+import { copyAllCourses, createTargetIndex, dropTargetIndex, newIndexName, openForSearch, startForceMerge, switchAlias } from '../search/reindex';
 
 export interface ReindexInput {
   reindexId: string;
@@ -58,9 +58,11 @@ export function reindexActivities(deps: ActivityDeps) {
 
     /**
      * Re-copies what changed since the reindex started (belt and braces beside the double writes), refreshes
-     * the new index, switches the alias atomically and deletes the old index.
+     * the new index, switches the alias atomically and deletes the old index; then starts merging the new index's
+     * segments in the background (startForceMerge). The merge is an optimisation: a failure to start it is logged,
+     * the reindex has succeeded. `forceMergeTask`: Elasticsearch's task id, or null.
      */
-    async reindexSwitch(input: ReindexInput & { target: string }): Promise<{ previous: string[]; recopied: number }> {
+    async reindexSwitch(input: ReindexInput & { target: string }): Promise<{ previous: string[]; recopied: number; forceMergeTask: string | null }> {
       const es = needEs(deps);
       const rec = await getReindex(deps.sql, input.reindexId);
       const since = rec?.started_at ?? new Date(input.startedAtMs);
@@ -74,7 +76,12 @@ export function reindexActivities(deps: ActivityDeps) {
       await openForSearch(es, input.target);
       const { previous } = await switchAlias(es, alias, input.target);
       await finishReindex(deps.sql, input.reindexId, 'succeeded', null);
-      return { previous, recopied };
+      const merge = await startForceMerge(es, input.target).catch((err: unknown) => {
+        deps.logger.warn({ index: input.target, err: err instanceof Error ? err.message : String(err) }, 'reindex: the force merge of the new index did not start');
+        return null;
+      });
+      if (merge) deps.logger.info({ index: input.target, task: merge.task, maxNumSegments: merge.maxNumSegments }, 'reindex: force merge of the new index started');
+      return { previous, recopied, forceMergeTask: merge?.task ?? null };
     },
 
     async reindexAbandon(input: ReindexInput & { target: string | null; error: string }): Promise<void> {

@@ -8,7 +8,7 @@ import { generateCourses } from '../support/generate';
 import { searchCourses } from '../../src/search/queries';
 import { startReindex } from '../../src/temporal/start-reindex';
 import { searchStatus } from '../../src/search/status';
-import { aliasIndices } from '../../src/search/reindex';
+import { aliasIndices, waitForTask } from '../../src/search/reindex';
 import { reindexProgressQuery, type ReindexProgress } from '../../src/contract';
 import { startBulk } from '../../src/temporal/start-bulk';
 import { startFlakyProxy, type FlakyProxy } from '../support/flaky-proxy';
@@ -101,5 +101,15 @@ describe('reindexCourses', () => {
     assert.deepEqual(during.hits.map((h) => h.title), ['Written during the reindex']);
     const doc = await t.es.get<{ is_active: boolean }>({ index: alias, id: String(first!.id) });
     assert.equal(doc._source?.is_active, false, 'the deactivation made during the copy is in the new index');
+
+    // The switch started a background force merge of the new index: an operator sees its task end and the index
+    // in one segment, every course still found.
+    const merges = await t.es.tasks.list({ actions: 'indices:admin/forcemerge*', detailed: true });
+    for (const task of Object.values(merges.nodes ?? {}).flatMap((n) => Object.entries(n.tasks ?? {}))) {
+      if ((task[1].description ?? '').includes(result.target!)) await waitForTask(t.es, task[0], 120_000);
+    }
+    const segments = await t.es.cat.segments({ index: result.target!, format: 'json' });
+    assert.equal(segments.length, 1, `one segment after the force merge: ${JSON.stringify(segments)}`);
+    assert.equal((await searchStatus(t.es, t.sql, alias)).documents, total + 1);
   });
 });
