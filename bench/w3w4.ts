@@ -139,8 +139,8 @@ export async function runW3W4(ctx: BenchContext, t: TestEnv, courses: number): P
   return lines;
 }
 
-/** At most this many warm-up windows before W4's measured load (searchLoad): 24 × 5 s at full size. */
-const WARM_UP_MAX_WINDOWS = 24;
+/** At most this many warm-up windows before W4's measured load (searchLoad): 8 × 20 s at full size. */
+const WARM_UP_MAX_WINDOWS = 8;
 
 /** Latencies (ms) of one run of W4's load: searches and completions apart. */
 interface LoadLatencies {
@@ -180,9 +180,10 @@ async function runLoad(ctx: BenchContext, t: TestEnv, alias: string, workload: s
  * W4's load: 4 clients, each sending its next request when the previous one is answered (a bounded, steady
  * load), for ctx.sizes.w4Seconds; half searches, half completions. Returns the p95 lines of `workload` (W4, and
  * W5 over its large catalogue); a completion of 3+ letters that finds nothing is a failure.
- * The steady state is what the target is about, so the same load runs first, unmeasured, in windows of a quarter
- * of that time (other requests drawn in each) until it has settled: until a window's search p95 is no longer 10 %
- * better than the best before it, WARM_UP_MAX_WINDOWS at most. The workloads before it have just written the index
+ * The steady state is what the target is about, so the same load runs first, unmeasured, in windows as long as the
+ * measured run (other requests drawn in each) until it has settled: until a window's search p95 is no longer 10 %
+ * better than the best before it, WARM_UP_MAX_WINDOWS at most (5 s windows stopped on noise while the p95 was
+ * still falling: 369, 168, 142, 138 ms, then 123 measured). The workloads before it have just written the index
  * (each refresh empties Elasticsearch's caches) and run its indexing code, not its search code: on two cores
  * Elasticsearch's JIT compiler took minutes of search load to settle (W5 at 1,000,000 courses, one 25 s run after
  * the other: p95 160, 115, 75, 66, 63, 51 ms; a trivial search's CPU went from 5 ms to 0.8 ms meanwhile, most of
@@ -191,7 +192,7 @@ async function runLoad(ctx: BenchContext, t: TestEnv, alias: string, workload: s
 export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, courses: number, workload: string): Promise<ResultLine[]> {
   const lanes = 4;
   const seconds = ctx.sizes.w4Seconds;
-  const windowSeconds = Math.max(1, seconds / 4);
+  const windowSeconds = seconds;
   const warmUp: { search: number; suggest: number }[] = [];
   while (warmUp.length < WARM_UP_MAX_WINDOWS) {
     const w = await runLoad(ctx, t, alias, workload, lanes, windowSeconds, 2000 + 10 * warmUp.length);

@@ -2,7 +2,8 @@
 //   1 prepare  create `<alias>_v<timestamp>` with the mapping, record it as the running reindex
 //              (from then on every writer of the alias also writes to it)
 //   2 copy     every course, keyset pages by id, heartbeating its position
-//   3 switch   re-copy what changed since the start, refresh, one atomic `_aliases` call, delete the old index
+//   3 switch   re-copy what changed since the start, refresh, one atomic `_aliases` call, delete the old index,
+//              start a background force merge of the new index (Elasticsearch runs it as a task of its own)
 // On failure the alias stays where it was and the half-built index is removed.
 import { ApplicationFailure, ActivityFailure, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ReindexCoursesActivities } from '../activities';
