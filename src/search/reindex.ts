@@ -134,13 +134,19 @@ export async function startForceMerge(es: SearchClient, index: string): Promise<
 /**
  * Waits for a background task of Elasticsearch (a force merge started by startForceMerge) to end, `timeoutMs`
  * milliseconds at most, asking the tasks API once a second (a request held open for minutes is cut by the HTTP
- * client). Throws when the task ended in an error, when it is still running after `timeoutMs`, and the client's
- * errors.
+ * client). A task that has ended is not always found afterwards: its result is written to the `.tasks` index
+ * after it ends, and the API answers 404 ("isn't running and hasn't stored its results") in between, or when
+ * that write failed; a 404 means it is no longer running, which is what is waited for. Throws when the task's
+ * stored result is an error, when it is still running after `timeoutMs`, and the client's other errors.
  */
 export async function waitForTask(es: SearchClient, task: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await es.tasks.get({ task_id: task });
+    const res = await es.tasks.get({ task_id: task }).catch((err: unknown) => {
+      if (err instanceof errors.ResponseError && err.statusCode === 404) return null;
+      throw err;
+    });
+    if (res === null) return;
     if (res.completed) {
       if (res.error) throw new Error(`Elasticsearch task ${task} failed: ${JSON.stringify(res.error)}`);
       return;
