@@ -38,9 +38,8 @@ function randomQuery(r: () => number): CourseQuery {
  * runs next (a floor, a search load) does not share the machine with it.
  */
 export async function reindex(t: TestEnv, alias: string): Promise<{ ms: number; docs: number; mergeMs: number }> {
-  let target = '';
+  const target = newIndexName(alias, new Date());
   const { ms, value: docs } = await timed(async () => {
-    target = newIndexName(alias, new Date());
     await createTargetIndex(t.es, target);
     const { bulkSize, bulkConcurrency } = t.config.elasticsearch;
     const docs = await copyAllCourses({ sql: t.sql, es: t.es, bulkSize, concurrency: bulkConcurrency }, target);
@@ -192,16 +191,15 @@ async function runLoad(ctx: BenchContext, t: TestEnv, alias: string, workload: s
 export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, courses: number, workload: string): Promise<ResultLine[]> {
   const lanes = 4;
   const seconds = ctx.sizes.w4Seconds;
-  const windowSeconds = seconds;
   const warmUp: { search: number; suggest: number }[] = [];
   while (warmUp.length < WARM_UP_MAX_WINDOWS) {
-    const w = await runLoad(ctx, t, alias, workload, lanes, windowSeconds, 2000 + 10 * warmUp.length);
+    const w = await runLoad(ctx, t, alias, workload, lanes, seconds, 2000 + 10 * warmUp.length);
     const p95 = { search: percentile(w.search, 95), suggest: percentile(w.suggest, 95) };
     const best = Math.min(...warmUp.map((x) => x.search));
     warmUp.push(p95);
     if (warmUp.length >= 2 && p95.search > 0.9 * best) break;
   }
-  const warmUpNote = (key: 'search' | 'suggest') => `after ${warmUp.length} × ${windowSeconds} s of the same load unmeasured (p95 per window: ${warmUp.map((x) => x[key].toFixed(0)).join(', ')} ms)`;
+  const warmUpNote = (key: 'search' | 'suggest') => `after ${warmUp.length} × ${seconds} s of the same load unmeasured (p95 per window: ${warmUp.map((x) => x[key].toFixed(0)).join(', ')} ms)`;
   const { search, suggest } = await runLoad(ctx, t, alias, workload, lanes, seconds, 1000);
   const s95 = percentile(search, 95);
   const a95 = percentile(suggest, 95);
