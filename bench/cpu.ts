@@ -24,8 +24,9 @@ interface ProcStat {
   children: number;
 }
 
-async function readStat(pid: number): Promise<ProcStat | null> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+/** The stat of process `pid`, or of its thread `tid` (/proc/<pid>/stat sums every thread of the process). */
+async function readStat(pid: number, tid?: number): Promise<ProcStat | null> {
+  const text = await readFile(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
   if (!text) return null;
   // The command name is in parentheses and may hold spaces: the fields after it are split from its closing one.
   const close = text.lastIndexOf(')');
@@ -113,4 +114,27 @@ export function cpuSpent(before: CpuReading, after: CpuReading): CpuReading {
 /** CPU seconds spent on `courses` courses, as milliseconds per 1,000 courses (the unit of issue 17's CPU figures). */
 export function msPer1000Courses(seconds: number, courses: number): number {
   return (seconds * 1e6) / courses;
+}
+
+/** CPU seconds so far of a JVM: all of it, and its JIT compiler threads' share (`C1 CompilerThre…`, `C2 CompilerThre…`). */
+export interface JvmCpuReading {
+  total: number;
+  jit: number;
+}
+
+/**
+ * Reads the CPU seconds of this checkout's Elasticsearch JVM and of its JIT compiler threads (proc(5):
+ * /proc/<pid>/task/<tid>/stat, each thread named by HotSpot), or null when the stack's JVM is not known (a stack
+ * given by address). A JVM whose compiler threads still take a share of its CPU is still compiling the code it runs.
+ */
+export async function readElasticsearchJit(): Promise<JvmCpuReading | null> {
+  const pid = await stackPid('elasticsearch');
+  if (pid === null) return null;
+  const total = (await readStat(pid))?.own ?? 0;
+  let jit = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    const s = await readStat(pid, Number(tid));
+    if (s && /^C[12] CompilerThre/.test(s.comm)) jit += s.own;
+  }
+  return { total, jit };
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { course, importJson, query } from './courses-helpers';
 import type { CourseFilters } from '../../src/courses/filters';
-import { matchingQuery, searchCourses, suggestCourses } from '../../src/search/queries';
+import { matchingQuery, MultiSearchItemError, searchCourses, suggestCourses } from '../../src/search/queries';
 import { searchCoursesPg, suggestTitlesPg } from '../../src/db/course-queries';
 import { runCourseSearch } from '../../src/courses/search';
 import { topQueries, zeroResultQueries, searchesPerDay } from '../../src/db/search-log';
@@ -200,5 +200,28 @@ describe('the search service', () => {
     const days = await searchesPerDay(t.sql, 14);
     assert.equal(days.length, 14);
     assert.equal(days.at(-1)?.searches, 3);
+  });
+
+  test('a facet count Elasticsearch refuses inside the _msearch fails the search, and the list answers from PostgreSQL', async () => {
+    // An index whose `difficulty` is text: the page and the total are found, the facets' terms aggregation is refused
+    // (no doc values on a text field) inside an _msearch that answers 200.
+    const index = `${t.config.elasticsearch.alias}_broken_facets`;
+    await t.es.indices.create({ index, mappings: { properties: { id: { type: 'integer' }, title: { type: 'text' }, difficulty: { type: 'text' } } } });
+    try {
+      await t.es.index({ index, id: '1', document: { id: 1, title: 'Python débutant', difficulty: 'beginner' }, refresh: true });
+      await assert.rejects(searchCourses(t.es, index, query({ q: 'python' })), (err: unknown) => {
+        assert.ok(err instanceof MultiSearchItemError, String(err));
+        assert.equal(err.type, 'search_phase_execution_exception');
+        assert.match(err.message, /illegal_argument_exception: .*difficulty/);
+        assert.equal(err.status, 400);
+        return true;
+      });
+      const r = await runCourseSearch({ sql: t.sql, es: t.es, alias: index }, query({ q: 'Debutant' }), null);
+      assert.equal(r.backend, 'postgresql');
+      assert.equal(r.total, 2);
+      assert.match(r.notice ?? '', /./);
+    } finally {
+      await t.es.indices.delete({ index });
+    }
   });
 });
