@@ -196,12 +196,14 @@ async function requestCacheStats(es: TestEnv['es'], alias: string): Promise<{ hi
  * window in which its compiler threads took less than JIT_SETTLED_SHARE of its CPU and whose p95 was not 10 %
  * better than the best before it; WARM_UP_MAX_SECONDS at most (WARM_UP_MAX_WINDOWS_QUICK windows with --quick).
  * The workloads before it have just written the index (each refresh empties Elasticsearch's caches) and run its
- * indexing code, not its search code. On this machine's Java 17 and two cores, the search code took 10–15 minutes
- * of this load to compile: on a node just started, 20 s windows of p95 542, 203, 162, 163, 142, 125, 111, 103, 105
- * ms, minutes later 49 then 43 ms; the compiler threads took 24 % of Elasticsearch's CPU eight minutes in, 2 %
- * once settled. A rule on the p95 alone (no window 10 % better than the best) stopped at 105 ms while the JIT was
- * still at work. Every warm-up window's p95 and JIT share are printed beside the measured run, and so is the share
- * of the measured run's searches the shard request cache answered (pages and counts of a search seen before).
+ * indexing code, not its search code. On this machine's Java 17 and two cores, a node just started took 10–15
+ * minutes of this load to compile its search code: 20 s windows of p95 542, 203, 162, 163, 142, 125, 111, 103, 105
+ * ms, minutes later 49 then 43 ms; its compiler threads took 24 % of its CPU eight minutes in, 2 % once settled. A
+ * rule on the p95 alone (no window 10 % better than the best) stopped at 105 ms while the JIT was still at work. In
+ * W5's full run, after the imports, the share fell from 23 % to 0 in five windows. The p95 still falls afterwards as
+ * the shard request cache holds more of the load's repeated searches, so the share of the measured run's searches
+ * the cache answered is printed too (pages and counts of a search seen before), beside every warm-up window's p95
+ * and JIT share.
  */
 export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, courses: number, workload: string): Promise<ResultLine[]> {
   const lanes = 4;
