@@ -224,12 +224,12 @@ function totalOf(res: estypes.MsearchMultiSearchItem): number {
  * The exact total and the facets of a search, each facet counted with every *other* filter applied (ticking
  * "video" still shows how many "text" courses there are). Reading every matching course is what costs (50 ms for
  * 500k matches of 1,000,000, a search's whole budget; 8 ms for 42k), so, by `counting`:
- * - the total is counted first, with the text's own matches when a facet has a filter of its own (2–10 ms once
- *   Elasticsearch's query cache holds the text query's matches), in one `_msearch`;
- * - then, in a second `_msearch`, the facets without a filter of their own are counted over the matches (text and every filter), exactly up
- *   to `exactUpTo` of them, on a random sample beyond;
- * - a facet with a filter of its own is counted over the text's matches with the other filters, in a second
- *   search sampled the same way by the text's match count (what that search reads).
+ * - first, in one `_msearch`, the total, and the text's own matches when a facet has a filter of its own (2–10 ms
+ *   once Elasticsearch's query cache holds the text query's matches);
+ * - then, in a second `_msearch`, the facets without a filter of their own, counted over the matches (text and
+ *   every filter), exactly up to `exactUpTo` of them, on a random sample beyond;
+ * - and, in the same `_msearch`, a facet with a filter of its own, counted over the text's matches with the other
+ *   filters, sampled the same way by the text's match count (what that search reads).
  * `estimatedFacets` names the facets counted on a sample. Throws the client's errors and MultiSearchItemError.
  */
 async function facetCounts(
@@ -279,8 +279,8 @@ async function facetCounts(
  * `facets` (each counted with every *other* filter applied; those in `estimatedFacets` on a random sample as
  * `counting` says, see facetCounts), `tookMs` (wall time in ms). Hits are ranked by score, ties in the index's
  * order (see sortOf). `options`: per-request transport options (a short `requestTimeout` for the admin's pages),
- * applied to every request below. Throws the client's error (ResponseError, TimeoutError, ConnectionError) or MultiSearchItemError when
- * any request fails: the caller (withFallback in src/courses/search.ts) answers from PostgreSQL.
+ * applied to every request below. Throws the client's error (ResponseError, TimeoutError, ConnectionError) or a
+ * MultiSearchItemError when any request fails: the caller (withFallback in src/courses/search.ts) answers from PostgreSQL.
  */
 export async function searchCourses(
   es: SearchClient,
