@@ -211,15 +211,17 @@ export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, c
   const maxWindows = ctx.quick ? WARM_UP_MAX_WINDOWS_QUICK : Math.ceil(WARM_UP_MAX_SECONDS / seconds);
   const warmUp: { search: number; suggest: number; jitShare: number | null }[] = [];
   let notBetter = 0;
+  // Each window's end reading is the next window's start.
+  let jitBefore = await readElasticsearchJit();
   for (;;) {
-    const jit0 = await readElasticsearchJit();
     const w = await runLoad(ctx, t, alias, workload, lanes, seconds, 2000 + 10 * warmUp.length);
-    const jit1 = await readElasticsearchJit();
-    const jitShare = jit0 && jit1 ? (jit1.jit - jit0.jit) / Math.max(0.01, jit1.total - jit0.total) : null;
-    const p95 = { search: percentile(w.search, 95), suggest: percentile(w.suggest, 95), jitShare };
+    const jitAfter = await readElasticsearchJit();
+    const jitShare = jitBefore && jitAfter ? (jitAfter.jit - jitBefore.jit) / Math.max(0.01, jitAfter.total - jitBefore.total) : null;
+    jitBefore = jitAfter;
+    const window = { search: percentile(w.search, 95), suggest: percentile(w.suggest, 95), jitShare };
     const best = Math.min(...warmUp.map((x) => x.search));
-    warmUp.push(p95);
-    notBetter = p95.search < 0.9 * best ? 0 : notBetter + 1;
+    warmUp.push(window);
+    notBetter = window.search < 0.9 * best ? 0 : notBetter + 1;
     // Without the JVM's threads to read (a stack given by address), two windows in a row no better say it instead.
     const settled = jitShare !== null ? jitShare < JIT_SETTLED_SHARE && notBetter >= 1 : notBetter >= 2;
     if (settled || warmUp.length >= maxWindows) break;

@@ -251,26 +251,28 @@ async function facetCounts(
   const textMatches = textRes ? totalOf(textRes) : 0;
   const sharedP = facetSamplingProbability(total, counting);
   const ownP = facetSamplingProbability(textMatches, counting);
-  const bodies: estypes.MsearchMultisearchBody[] = [];
-  if (shared.length) bodies.push(aggregationBody(matching, Object.fromEntries(shared.map((n) => [n, { terms: { field: FACET_FIELDS[n], size: 50 } }])), sharedP));
-  if (own.length) {
-    bodies.push(aggregationBody(text, Object.fromEntries(own.map((n) => [n, {
+  // One aggregation search per group of facets: those counted over the matches, those counted over the text.
+  const groups = [
+    { names: shared, matches: total, probability: sharedP, query: matching, aggs: (n: FacetName): estypes.AggregationsAggregationContainer => ({ terms: { field: FACET_FIELDS[n], size: 50 } }) },
+    { names: own, matches: textMatches, probability: ownP, query: text, aggs: (n: FacetName): estypes.AggregationsAggregationContainer => ({
       filter: { bool: { filter: clauses.filter((c) => c.facet !== n).map((c) => c.clause) } },
       aggs: { values: { terms: { field: FACET_FIELDS[n], size: 50 } } },
-    }])), ownP));
-  }
-  const answers = await multiSearch(es, index, bodies, options);
-  const sharedAggs = shared.length ? aggregationsOf(answers[0]!, sharedP, total) : null;
-  const ownAggs = own.length ? aggregationsOf(answers[shared.length ? 1 : 0]!, ownP, textMatches) : null;
+    }) },
+  ].filter((g) => g.names.length > 0);
+  const answers = await multiSearch(es, index, groups.map((g) => aggregationBody(g.query, Object.fromEntries(g.names.map((n) => [n, g.aggs(n)])), g.probability)), options);
+  const answerOf = new Map(groups.flatMap((g, i) => {
+    const answer = aggregationsOf(answers[i]!, g.probability, g.matches);
+    return g.names.map((n) => [n, answer] as const);
+  }));
   const facets = {} as CourseSearchResult['facets'];
   for (const name of names) {
     // A facet with its own filter sits one level down, under the filter aggregation of the other filters.
-    const { aggregations, scale } = (own.includes(name) ? ownAggs : sharedAggs)!;
+    const { aggregations, scale } = answerOf.get(name)!;
     const agg = aggregations[name] as (TermsBuckets & { values?: TermsBuckets }) | undefined;
     const buckets = (agg?.values ?? agg)?.buckets ?? [];
     facets[name] = buckets.map((b): FacetBucket => ({ value: b.key_as_string ?? String(b.key), count: scale(b.doc_count) }));
   }
-  const estimatedFacets = [...(sharedP === null ? [] : shared), ...(ownP === null ? [] : own)];
+  const estimatedFacets = groups.filter((g) => g.probability !== null).flatMap((g) => g.names);
   return { total, facets, estimatedFacets };
 }
 
