@@ -108,9 +108,20 @@ function filterClauses(f: CourseFilters): { facet: FacetName | 'price'; clause: 
   return out;
 }
 
-/** The whole query (text + every filter), for "every course matching" and counts. */
+/**
+ * The courses textQuery matches, for searches that count or aggregate them and need no score: its exact-phrase
+ * clause is left out, since a phrase found in the title or the description has every one of its words there (same
+ * `folded` analyzer), which the cross-field clause already requires. Phrase matching reads positions.
+ */
+export function textMatchQuery(q: string): estypes.QueryDslQueryContainer {
+  if (q.trim() === '') return { match_all: {} };
+  const should = (textQuery(q).bool?.should ?? []) as estypes.QueryDslQueryContainer[];
+  return { bool: { should: should.filter((clause) => clause.multi_match?.type !== 'phrase'), minimum_should_match: 1 } };
+}
+
+/** Every course the text and every filter match (no score), for "every course matching" and counts. */
 export function matchingQuery(f: CourseFilters): estypes.QueryDslQueryContainer {
-  return { bool: { must: [textQuery(f.q)], filter: filterClauses(f).map((c) => c.clause) } };
+  return { bool: { must: [textMatchQuery(f.q)], filter: filterClauses(f).map((c) => c.clause) } };
 }
 
 function sortOf(q: CourseQuery): estypes.Sort {
@@ -244,7 +255,7 @@ async function facetCounts(
   const own = names.filter((name) => clauses.some((c) => c.facet === name));
   const shared = names.filter((name) => !own.includes(name));
   const matching = matchingQuery(q);
-  const text = textQuery(q.q);
+  const text = textMatchQuery(q.q);
   // Two _msearch requests in sequence: the counts, then the aggregations their sizes call for.
   const [totalRes, textRes] = await multiSearch(es, index, [countBody(matching), ...(own.length ? [countBody(text)] : [])], options);
   const total = totalOf(totalRes!);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { course, importJson, query } from './courses-helpers';
 import type { CourseFilters } from '../../src/courses/filters';
-import { matchingQuery, MultiSearchItemError, searchCourses, suggestCourses } from '../../src/search/queries';
+import { matchingQuery, MultiSearchItemError, searchCourses, suggestCourses, textMatchQuery, textQuery } from '../../src/search/queries';
 import { searchCoursesPg, suggestTitlesPg } from '../../src/db/course-queries';
 import { runCourseSearch } from '../../src/courses/search';
 import { topQueries, zeroResultQueries, searchesPerDay } from '../../src/db/search-log';
@@ -71,6 +71,22 @@ describe('Elasticsearch search', () => {
     assert.deepEqual(await titles({ q: 'kubernetes' }), ['Running Docker containers'], 'a lesson title');
     assert.deepEqual(await titles({ q: 'deployments' }), ['Running Docker containers'], 'a lesson content');
     assert.deepEqual(await titles({ q: 'anglais' }), ['Anglais Debutant']);
+  });
+
+  test('the counts and facets read the same courses as the scored page: the match set leaves out only the exact-phrase clause', async () => {
+    const alias = t.config.elasticsearch.alias;
+    // Phrases in a title, in a description, across both, words out of order, a stem, a prefix, a lesson: whatever
+    // the words, the courses the page can show are the ones counted.
+    for (const q of ['gestion de projet', 'projet gestion', 'cuisine française', 'recettes classiques', 'premiers pas', 'docker images', 'cours', 'pyth', 'pods', 'kanban scrum', 'nothing like this']) {
+      const [scored, matched] = await Promise.all([
+        t.es.search({ index: alias, query: textQuery(q), size: 100, _source: false }),
+        t.es.search({ index: alias, query: textMatchQuery(q), size: 100, _source: false }),
+      ]);
+      const ids = (r: typeof scored) => r.hits.hits.map((h) => h._id).sort();
+      assert.deepEqual(ids(matched), ids(scored), q);
+    }
+    assert.equal((await t.es.count({ index: alias, query: textMatchQuery('gestion de projet') })).count, 1);
+    assert.deepEqual(textMatchQuery('  '), { match_all: {} });
   });
 
   test('filters: category, difficulty, learning mode, free, price range', async () => {
