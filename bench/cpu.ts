@@ -113,6 +113,14 @@ export function cpuSpent(before: CpuReading, after: CpuReading): CpuReading {
   return { worker: after.worker - before.worker, postgres: after.postgres - before.postgres, elasticsearch: after.elasticsearch - before.elasticsearch };
 }
 
+/**
+ * The services of `spent` that read no CPU at all (a whole import costs each of them some ticks): their process was
+ * not found in /proc, so their figure is not a measurement. The benchmark reports them as a failure.
+ */
+export function unmeasuredServices(spent: CpuReading): (keyof CpuReading)[] {
+  return (['worker', 'postgres', 'elasticsearch'] as const).filter((k) => !(spent[k] > 0));
+}
+
 /** CPU seconds spent on `courses` courses, as milliseconds per 1,000 courses (the unit of issue 17's CPU figures). */
 export function msPer1000Courses(seconds: number, courses: number): number {
   return (seconds * 1e6) / courses;

@@ -7,7 +7,7 @@ import { emptyCatalogue, importOne, medianStages, type ImportTiming } from './im
 import { buildNdjson, esFloor, exportCoursesCopy, parseFloor, pgFloor } from './floors';
 import { median, summarize } from './stats';
 import { peakRssLine } from './report';
-import { cpuSpent, msPer1000Courses, readCpu, type CpuReading } from './cpu';
+import { cpuSpent, msPer1000Courses, readCpu, unmeasuredServices, type CpuReading } from './cpu';
 import { cpuLines } from './w7';
 import type { BenchContext, ResultLine } from './report-types';
 
@@ -56,6 +56,8 @@ export async function runW1(ctx: BenchContext, t: TestEnv, worker: WorkerProcess
     const cpuBefore = await readCpu(worker.pid);
     first.push(await importOne(t, csv, 'w1.csv', timeout));
     cpuFirst.push(cpuSpent(cpuBefore, await readCpu(worker.pid)));
+    const unread = unmeasuredServices(cpuFirst.at(-1)!);
+    if (unread.length) ctx.failures.push(`W1 first import: no CPU read from /proc for ${unread.join(', ')}`);
     if (first.at(-1)!.record.counts?.created !== rows) ctx.failures.push(`W1 first import created ${first.at(-1)!.record.counts?.created} of ${rows}`);
     ctx.log(`W1 run ${run + 1}: first import ${Math.round(first.at(-1)!.ms)} ms`);
 
@@ -166,7 +168,7 @@ function cpuTotalLine(spent: CpuReading[], floors: CpuReading[], rows: number): 
   const limit = 0.7 * W1_CPU_BEFORE_ISSUE_17_MS;
   const ms = (s: number) => Math.round(msPer1000Courses(s, rows));
   // A service that read no CPU at all over a whole import was not measured (its process not found): never "met".
-  const unmeasured = (['worker', 'postgres', 'elasticsearch'] as const).filter((k) => median(spent.map((c) => c[k])) <= 0);
+  const unmeasured = unmeasuredServices({ worker: median(spent.map((c) => c.worker)), postgres: median(spent.map((c) => c.postgres)), elasticsearch: median(spent.map((c) => c.elasticsearch)) });
   return {
     workload: 'W1',
     what: 'CPU time per 1,000 courses: worker + PostgreSQL + Elasticsearch',

@@ -11,7 +11,7 @@ import { courseStream } from '../test/support/generate';
 import type { WorkerProcess } from './proc';
 import { SEED, salted, writeCsv } from './data';
 import { importOne, medianStages, type ImportTiming } from './imports';
-import { cpuSpent, msPer1000Courses, readCpu, type CpuReading } from './cpu';
+import { cpuSpent, msPer1000Courses, readCpu, unmeasuredServices, type CpuReading } from './cpu';
 import { percentile, summarize, timed } from './stats';
 import type { BenchContext, ResultLine } from './report-types';
 
@@ -42,6 +42,8 @@ export async function runW7(ctx: BenchContext, t: TestEnv, worker: WorkerProcess
     timings.push(await importOne(t, file, `w7-${i}.csv`, 120_000));
   }
   const spent = cpuSpent(before, await readCpu(worker.pid));
+  const unread = unmeasuredServices(spent);
+  if (unread.length) ctx.failures.push(`W7: no CPU read from /proc for ${unread.join(', ')}`);
   const latencies = timings.map((x) => x.ms);
 
   const cli: number[] = [];
