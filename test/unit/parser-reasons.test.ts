@@ -11,7 +11,10 @@ import { readJson } from '../../src/ingest/readers/json';
 import { readYaml } from '../../src/ingest/readers/yaml';
 import { readXml } from '../../src/ingest/readers/xml';
 import { readCsv } from '../../src/ingest/readers/csv';
-import { csvReason, jsonReason, PARSER_REASONS, reasonParams } from '../../src/ingest/readers/parser-reasons';
+import { csvReason, jsonReason, PARSER_REASONS, reasonParams, zipReason } from '../../src/ingest/readers/parser-reasons';
+import { readRows } from '../../src/ingest/readers/index';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { FileValidationError } from '../../src/domain/types';
 import { LIMITS, tempDir, writeFile } from './helpers/files';
 
@@ -138,4 +141,58 @@ test('JSON.parse\'s words map to the same reasons; an unknown parser sentence re
   const stored = { code: 'malformed', message: "invalid JSON at line 3, column 22: expected ','", params: { context: 'jsonAt', line: 3, column: 22, detail: "expected ','" } };
   assert.equal(failureText(fr, stored), 'Le JSON est mal formé ligne 3, colonne 22 : erreur de syntaxe');
   assert.equal(failureText(en, stored), "Invalid JSON at line 3, column 22: expected ','");
+});
+
+// A workbook cut short by an upload, damaged on a disk, or written with a zip variant the reader does not read:
+// the French admin reads what happened and what to do, not yauzl's or zlib's English (kept in `detail`).
+test('a zip workbook that is cut short, damaged or of an unread zip variant: the reason in French, the library\'s words as the detail', async () => {
+  const dir = tempDir();
+  const original = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'conformance', 'xlsxwriter.xlsx'));
+  const cut = writeFile(dir, 'coupé.xlsx', original.subarray(0, Math.floor(original.length / 2)));
+  const damaged = Buffer.from(original);
+  // The first entry's deflated data (after its 30-byte local header and its name) overwritten.
+  const dataStart = 30 + damaged.readUInt16LE(26) + damaged.readUInt16LE(28);
+  damaged.fill(0x41, dataStart, dataStart + 64);
+  const damagedPath = writeFile(dir, 'abîmé.xlsx', damaged);
+  const variant = Buffer.from(original);
+  // Every central directory record's compression method set to 99 (AE-x encryption's marker, APPNOTE 4.4.5).
+  for (let at = variant.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at !== -1; at = variant.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)) variant.writeUInt16LE(99, at + 10);
+  const variantPath = writeFile(dir, 'variante.xlsx', variant);
+
+  const cases = [
+    { file: cut, reason: 'zipTruncated', fr: /archive est incomplète : le fichier a sans doute été coupé/, detail: /End of central directory record signature not found/ },
+    { file: damagedPath, reason: 'zipDamaged', fr: /archive est endommagée/, detail: /invalid|incorrect/ },
+    { file: variantPath, reason: 'zipUnsupported', fr: /variante du format zip/, detail: /unsupported compression method: 99/ },
+  ];
+  for (const c of cases) {
+    const err = await failureOf(readRows('xlsx', c.file, LIMITS));
+    assert.equal(err.code, 'unreadable', c.file);
+    assert.equal(err.params?.reason, c.reason, c.file);
+    assert.match(String(err.params?.detail), c.detail, 'the library\'s words stay in the detail');
+    const french = render(fr, err);
+    assert.match(french, /^Le fichier n'a pas pu être lu comme classeur/, french);
+    assert.match(french, c.fr, french);
+    assert.doesNotMatch(french, /signature|compression method|stored block|not found/i, `no library words in French: ${french}`);
+    assert.match(render(en, err), /^The file could not be read as .*\(zip archive\): the archive/, render(en, err));
+  }
+});
+
+test('yauzl\'s and zlib\'s messages map to the zip reasons; an unknown one reads as an unreadable archive', () => {
+  const expected: [string, string][] = [
+    ['End of central directory record signature not found. Either not a zip file, or file is truncated.', 'zipTruncated'],
+    ['unexpected EOF', 'zipTruncated'],
+    ['file data overflows file bounds: 1200 + 44 > 1000', 'zipTruncated'],
+    ['Invalid comment length. Expected: 10. Found: 0', 'zipTruncated'],
+    ['invalid central directory file header signature: 0x41414141', 'zipDamaged'],
+    ['invalid local file header signature: 0x0', 'zipDamaged'],
+    ['extra field length exceeds extra field buffer size', 'zipDamaged'],
+    ['invalid stored block lengths', 'zipDamaged'],
+    ['incorrect data check', 'zipDamaged'],
+    ['unexpected end of file', 'zipDamaged'],
+    ['unsupported compression method: 14', 'zipUnsupported'],
+    ['multi-disk zip files are not supported: found disk number: 1', 'zipUnsupported'],
+    ['strong encryption is not supported', 'zipUnsupported'],
+    ['something else entirely', 'zipUnreadable'],
+  ];
+  for (const [message, reason] of expected) assert.equal(zipReason(message).reason, reason, message);
 });

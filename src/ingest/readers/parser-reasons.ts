@@ -54,6 +54,11 @@ export const PARSER_REASONS = [
   'xmlDisallowedCharacter',
   'xmlComment',
   'xmlDeclaration',
+  // Zip archives: .xlsx, .ods, .imscc (yauzl's and zlib's messages)
+  'zipTruncated',
+  'zipDamaged',
+  'zipUnsupported',
+  'zipUnreadable',
 ] as const;
 
 /** A reason key: `importFailures.reasons.<key>`. */
@@ -157,6 +162,22 @@ export function xmlReason(message: string): ReasonOf {
   if (/xml declaration|version number|standalone value|encoding value/i.test(m)) return { reason: 'xmlDeclaration' };
   if (/unexpected end/i.test(m)) return { reason: 'unexpectedEnd' };
   return { reason: 'syntax' };
+}
+
+/**
+ * Why a zip archive (an .xlsx or .ods workbook, an .imscc cartridge) could not be read, from the message of yauzl
+ * (its central directory and entries, https://github.com/thejoshwolfe/yauzl) or of zlib (an entry's deflated data):
+ * - zipTruncated: the archive's end is missing or an entry runs past it (an upload or copy cut short);
+ * - zipDamaged: a record's signature, an extra field or an entry's compressed data is corrupt;
+ * - zipUnsupported: a zip variant the reader does not read (another compression method, multi-disk, strong
+ *   encryption, an archive over 2^52 bytes);
+ * - zipUnreadable: any other message (kept in `detail`).
+ */
+export function zipReason(message: string): ReasonOf {
+  if (/end of central directory record signature not found|unexpected EOF|file data overflows file bounds|invalid comment length/i.test(message)) return { reason: 'zipTruncated' };
+  if (/unsupported compression method|multi-disk|strong encryption|zip file too large/i.test(message)) return { reason: 'zipUnsupported' };
+  if (/signature|extra field|zip64|invalid (stored block lengths|block type|distance|code|literal|bit length)|incorrect (header|data) check|unexpected end of file|too many length or distance symbols/i.test(message)) return { reason: 'zipDamaged' };
+  return { reason: 'zipUnreadable' };
 }
 
 /** The failure parameters of a reason: `reason` and its values, beside the parser's own words (`detail`). */

@@ -21,6 +21,7 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { FailureParams } from '../../domain/failure-variants';
 import { FileValidationError, type ReaderLimits } from '../../domain/types';
 import { formatBytes } from './file-checks';
+import { reasonParams, zipReason } from './parser-reasons';
 
 export const MAX_ZIP_ENTRIES = 10_000;
 export const MAX_COMPRESSION_RATIO = 100;
@@ -121,7 +122,8 @@ export function mapZipError(err: unknown, what = 'an .xlsx workbook'): FileValid
   if (/too many bytes|too few bytes|expected \d+/i.test(message)) {
     return unsafe(`an entry of the workbook does not have the size its header declares (${message})`, { context: 'entrySize', detail: message });
   }
-  return new FileValidationError('unreadable', `the file is not a readable ${what} (zip): ${message}`, { context: 'notZip', kind: archiveKind(what), detail: message });
+  // Told in the reader's language by its reason; the library's words stay in `detail` (technical details, logs).
+  return new FileValidationError('unreadable', `the file cannot be read as ${what} (zip): ${message}`, { context: 'zip', kind: archiveKind(what), ...reasonParams(zipReason(message), message) });
 }
 
 /**
