@@ -14,6 +14,7 @@ import { readCsv } from '../../src/ingest/readers/csv';
 import { csvReason, jsonReason, PARSER_REASONS, reasonParams, zipReason } from '../../src/ingest/readers/parser-reasons';
 import { readRows } from '../../src/ingest/readers/index';
 import { readFileSync } from 'node:fs';
+import JSZip from 'jszip';
 import path from 'node:path';
 import { FileValidationError } from '../../src/domain/types';
 import { LIMITS, tempDir, writeFile } from './helpers/files';
@@ -195,4 +196,34 @@ test('yauzl\'s and zlib\'s messages map to the zip reasons; an unknown one reads
     ['something else entirely', 'zipUnreadable'],
   ];
   for (const [message, reason] of expected) assert.equal(zipReason(message).reason, reason, message);
+});
+
+// A workbook whose zip is sound but one of its XML parts is broken (hand-edited, written by a faulty tool): the
+// admin reads which part and what is wrong in French, not saxes's English.
+test('a workbook part that is not well-formed XML: its name and the reason in French, saxes\'s words as the detail', async () => {
+  const dir = tempDir();
+  const conformance = path.join(import.meta.dirname, '..', 'fixtures', 'conformance');
+  const broken = async (file: string, part: string, edit: (xml: string) => string, name: string) => {
+    const zip = await JSZip.loadAsync(readFileSync(path.join(conformance, file)));
+    zip.file(part, edit(await zip.file(part)!.async('string')));
+    return writeFile(dir, name, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+  };
+  const cases = [
+    { format: 'xlsx' as const, file: await broken('xlsxwriter.xlsx', 'xl/worksheets/sheet1.xml', (x) => x.replace('<sheetData>', '<sheetData><row r=99>'), 'attribut.xlsx'), part: 'xl/worksheets/sheet1.xml', reason: 'xmlAttributeQuotes', fr: /valeur d'un attribut doit être entre guillemets/ },
+    { format: 'xlsx' as const, file: await broken('xlsxwriter.xlsx', 'xl/sharedStrings.xml', (x) => x.replace('</sst>', '<si><t>texte</sst>'), 'textes.xlsx'), part: 'xl/sharedStrings.xml', reason: 'xmlUnexpectedCloseTag', fr: /balise fermante/ },
+    { format: 'ods' as const, file: await broken('libreoffice.ods', 'content.xml', (x) => x.replace('</office:document-content>', '<table:table></office:document-content>'), 'contenu.ods'), part: 'content.xml', reason: null, fr: /balise|XML/ },
+  ];
+  for (const c of cases) {
+    const err = await failureOf(readRows(c.format, c.file, LIMITS));
+    assert.equal(err.code, 'unreadable', `${c.file}: ${err.message}`);
+    assert.equal(err.params?.context, 'workbookXml', `${c.file}: ${JSON.stringify(err.params)}`);
+    assert.equal(err.params?.part, c.part);
+    if (c.reason) assert.equal(err.params?.reason, c.reason);
+    assert.equal(typeof err.params?.detail, 'string', 'saxes\'s words stay in the detail');
+    const french = render(fr, err);
+    assert.match(french, new RegExp(`^Le classeur n'a pas pu être lu : sa partie ${c.part.replaceAll('.', '\\.')} n'est pas du XML bien formé \\(`), french);
+    assert.match(french, c.fr, french);
+    assert.ok(!french.includes(String(err.params?.detail)), `no saxes words in French: ${french}`);
+    assert.match(render(en, err), /^The workbook could not be read: its part .* is not well-formed XML \(/);
+  }
 });

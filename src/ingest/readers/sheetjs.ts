@@ -10,7 +10,8 @@ import * as XLSX from '@e965/xlsx';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
 import { checkFile, formatBytes } from './file-checks';
 import { inspectXlsx, mapZipError, ODS_MIMETYPE, openEntry, openZip, zipEntries } from './zip-inspect';
-import { parseXmlStream, XmlTextRunError } from './sheet/xml';
+import { parseXmlStream, XmlTextRunError, XmlWellFormednessError } from './sheet/xml';
+import { workbookFailure } from './sheet/ooxml';
 import type { RawCell, SheetRow } from './sheet/cells';
 import { reportSheetChoice, sheetRecords, type TabInfo } from './sheet/rows';
 
@@ -130,6 +131,10 @@ async function scanOds(filePath: string, limits: ReaderLimits): Promise<OdsScan>
     }
   } catch (err) {
     if (err instanceof XmlTextRunError) throw new FileValidationError('too_complex', `the spreadsheet holds ${err.message}`, { context: 'textRun', max: err.limit });
+    if (err instanceof XmlWellFormednessError) {
+      err.part ??= 'content.xml';
+      throw workbookFailure(err);
+    }
     throw err;
   } finally {
     zip.close();

@@ -12,9 +12,10 @@ import type { Entry, ZipFile } from 'yauzl';
 import { FileValidationError, type ReaderLimits } from '../../../domain/types';
 import { TextTooLong } from '../../../domain/source-marks';
 import { mapZipError, openEntry, openZip, zipEntries } from '../zip-inspect';
+import { reasonParams, xmlReason } from '../parser-reasons';
 import type { RawCell, SheetRow } from './cells';
 import { builtinFormat } from './number-format';
-import { parseXmlStream, XmlByteParser, XmlTextRunError } from './xml';
+import { parseXmlStream, XmlByteParser, XmlTextRunError, XmlWellFormednessError } from './xml';
 
 /** Why a formula cell has no value: it was written by a program that does not compute formulas. */
 export const NO_CACHED_VALUE = 'the formula has no computed value (save the file in Excel to compute it)';
@@ -123,6 +124,8 @@ class Archive {
     if (!stream) return false;
     try {
       await parseXmlStream(stream as AsyncIterable<Buffer>, handlers);
+    } catch (err) {
+      throw withPart(err, part);
     } finally {
       stream.destroy();
     }
@@ -264,6 +267,12 @@ async function readSharedStrings(archive: Archive, part: string | undefined, lim
   return strings;
 }
 
+/** `err` with the archive's `part` it was read from, when it is broken XML that does not name one yet. */
+function withPart(err: unknown, part: string): unknown {
+  if (err instanceof XmlWellFormednessError && err.part === undefined) err.part = part;
+  return err;
+}
+
 /**
  * The file-level error of a failure while reading the workbook: a FileValidationError as is, an XML text run over
  * the parser's bound (xml.ts) 'too_complex', anything else 'unreadable'.
@@ -272,6 +281,11 @@ export function workbookFailure(err: unknown): FileValidationError {
   if (err instanceof FileValidationError) return err;
   if (err instanceof XmlTextRunError) {
     return new FileValidationError('too_complex', `the workbook holds ${err.message} (Excel holds at most 32767 characters per cell)`, { context: 'textRunWorkbook', max: err.limit });
+  }
+  if (err instanceof XmlWellFormednessError) {
+    // Told in the reader's language by its reason (parser-reasons.ts); saxes's words stay in `detail`.
+    const part = err.part ?? '?';
+    return new FileValidationError('unreadable', `the workbook's part ${part} is not well-formed XML: ${err.message}`, { context: 'workbookXml', part, ...reasonParams(xmlReason(err.message), err.message) });
   }
   // The library's own message stays as written (detail); the sentence around it is translated.
   return new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`, { context: 'workbook', detail: (err as Error).message });
@@ -437,6 +451,8 @@ async function* sheetRows(archive: Archive, part: string, shared: (string | Text
     }
     parser.end();
     while (ready.length > 0) yield ready.shift()!;
+  } catch (err) {
+    throw withPart(err, part);
   } finally {
     stream.destroy();
   }

@@ -20,6 +20,17 @@ export class XmlTextRunError extends Error {
   }
 }
 
+/**
+ * XML that is not well-formed: saxes's own error (its message, without a position), with the part of the archive
+ * it was read from when the reader knows it (`xl/worksheets/sheet1.xml`). An error thrown by a handler is not one.
+ */
+export class XmlWellFormednessError extends Error {
+  constructor(message: string, public part?: string) {
+    super(message);
+    this.name = 'XmlWellFormednessError';
+  }
+}
+
 export interface XmlHandlers {
   open?(name: string, attrs: Readonly<Record<string, string>>): void;
   close?(name: string): void;
@@ -62,6 +73,11 @@ export class XmlByteParser {
     if (open) this.parser.on('opentag', (tag) => open(localName(tag.name), localAttrs(tag.attributes as Record<string, string>)));
     if (close) this.parser.on('closetag', (tag) => close(localName(tag.name)));
     if (text) this.parser.on('text', text);
+    // saxes calls this for a well-formedness error (and throws the error itself without it): told apart from an
+    // error of a handler, so the reader can say the file's XML is broken.
+    this.parser.on('error', (err) => {
+      throw new XmlWellFormednessError(err.message);
+    });
   }
 
   write(chunk: Buffer): void {
