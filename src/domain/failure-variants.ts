@@ -13,7 +13,7 @@ export const FAILURE_VARIANTS = {
   ],
   too_large: ['named', 'xls'],
   unreadable: [
-    'passwordProtected', 'notReadable', 'notZip', 'zip', 'encryptedWorkbook', 'encryptedCartridge', 'workbook', 'workbookXml', 'noWorkbookPart',
+    'passwordProtected', 'notReadable', 'damaged', 'notZip', 'zip', 'encryptedWorkbook', 'encryptedCartridge', 'workbook', 'workbookXml', 'noWorkbookPart',
     'parser', 'parserAt', 'xmlEncoding', 'encodingAmbiguous', 'encodingUnknown', 'encodingUnknownGuess', 'utf16NoBom',
     'invalidBytesAt', 'invalidBytesLine', 'open', 'notRegular', 'outside', 'gone', 'changed',
   ],

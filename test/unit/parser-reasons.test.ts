@@ -227,3 +227,18 @@ test('a workbook part that is not well-formed XML: its name and the reason in Fr
     assert.match(render(en, err), /^The workbook could not be read: its part .* is not well-formed XML \(/);
   }
 });
+
+// SheetJS fails on a cut .xls with an internal TypeError ("Cannot read properties of undefined"): no reason an
+// admin can act on, so the sentence says what to do and the message stays in the detail.
+test('an .xls cut short: what to do in French, SheetJS\'s own words only as the detail', async () => {
+  const original = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'conformance', 'xlwt.xls'));
+  const file = writeFile(tempDir(), 'coupé.xls', original.subarray(0, Math.floor(original.length / 2)));
+  const err = await failureOf(readRows('xls', file, LIMITS));
+  assert.equal(err.code, 'unreadable');
+  assert.equal(err.params?.context, 'damaged');
+  assert.equal(typeof err.params?.detail, 'string');
+  const french = render(fr, err);
+  assert.match(french, /^Le fichier n'a pas pu être lu comme classeur Excel 97–2003 \(\.xls\) : il est endommagé, incomplet/, french);
+  assert.match(french, /enregistrez-le de nouveau/);
+  assert.ok(!french.includes(String(err.params?.detail)), `no library words in French: ${french}`);
+});

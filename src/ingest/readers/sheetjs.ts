@@ -34,8 +34,9 @@ function parseWorkbook(data: Buffer, what: string, kind: 'xls' | 'ods'): XLSX.Wo
     if (/password|encrypt/i.test(message)) {
       throw new FileValidationError('unreadable', `the ${what} is password-protected; save it without a password`, { context: 'passwordProtected', kind });
     }
-    // The library's own message stays as written (detail); the sentence around it is translated.
-    throw new FileValidationError('unreadable', `the file is not a readable ${what}: ${message}`, { context: 'notReadable', kind, detail: message });
+    // SheetJS's own message (often an internal TypeError of a cut or damaged file: "Cannot read properties of
+    // undefined") is no reason an admin can act on: the sentence says what to do, the message stays in `detail`.
+    throw new FileValidationError('unreadable', `the file cannot be read as ${what}: ${message}`, { context: 'damaged', kind, detail: message });
   }
 }
 
