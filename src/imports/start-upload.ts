@@ -14,15 +14,28 @@ import { FileValidationError, type ImportMode } from '../domain/types';
 import { displayFileName } from '../domain/display-text';
 import { startImport, type StartedImport } from '../temporal/start-import';
 import { resolveProfile } from '../db/mapping-profiles';
+import { failureText, type FailureLike } from '../i18n/failure-messages';
+import type { Translate } from '../i18n/i18n';
 
 
+/**
+ * An upload refused before any import started: `status` 400 (empty), 413 (too large) or 415 (unknown type, content
+ * not matching its extension); `message` in English (JSON clients, logs); `failure`, when the refusal is a file
+ * check's, its code and parameters, so a page can say it in the reader's language (textIn).
+ */
 export class UploadRefused extends Error {
   override readonly name = 'UploadRefused';
   constructor(
     readonly status: 400 | 413 | 415,
     message: string,
+    readonly failure?: FailureLike,
   ) {
     super(message);
+  }
+
+  /** The reason in the language of `t` (the file check's failure as failureText tells it), else the English message. */
+  textIn(t: Translate): string {
+    return this.failure ? failureText(t, this.failure) : this.message;
   }
 }
 
@@ -69,7 +82,7 @@ export async function checkUpload(file: UploadedFile): Promise<string> {
     return fileName;
   } catch (err) {
     await unlink(file.path).catch(() => {});
-    if (err instanceof FileValidationError) throw new UploadRefused(err.code === 'empty' ? 400 : 415, err.message);
+    if (err instanceof FileValidationError) throw new UploadRefused(err.code === 'empty' ? 400 : 415, err.message, { code: err.code, message: err.message, params: err.params ?? null });
     throw err;
   }
 }

@@ -88,6 +88,14 @@ describe('course list', () => {
     assert.match(html, /<mark>débutants<\/mark>/);
     assert.match(html, /1 course matching “debutant”/);
     assert.ok(!html.includes('<em>vite</em>'));
+    // The field a highlight was found in is named in the reader's language.
+    const described = await (await s.fetch('/admin-dashboard/courses/?q=apprendre', { headers: { 'Accept-Language': 'fr' } })).text();
+    assert.match(described, /data-highlight="description"><span class="muted">Description :<\/span> <mark>Apprendre<\/mark>/);
+    const english = await (await s.fetch('/admin-dashboard/courses/?q=apprendre', { headers: { 'Accept-Language': 'en' } })).text();
+    assert.match(english, /data-highlight="description"><span class="muted">Description:<\/span>/);
+    const taught = await (await s.fetch('/admin-dashboard/courses/?q=dupont', { headers: { 'Accept-Language': 'fr' } })).text();
+    assert.match(taught, /data-highlight="instructor"><span class="muted">Formateur :<\/span> Jean <mark>Dupont<\/mark>/);
+    assert.doesNotMatch(taught, /instructor:/);
     const json = (await (await fetch(`${base}/admin-dashboard/courses/?category=Cuisine`, bearer(viewerToken))).json()) as { total: number; hits: { title: string }[]; facets: { category: { value: string; count: number }[] } };
     assert.equal(json.total, 1);
     assert.deepEqual(json.hits.map((h) => h.title), ['Cours de cuisine']);

@@ -33,8 +33,8 @@ const PASSWORD = 'correct horse battery staple 42';
 
 /** A browser-like session: cookies kept, redirects not followed (the tests look at them). */
 class Session extends HttpSession {
-  constructor() {
-    super(() => base);
+  constructor(headers: Record<string, string> = {}) {
+    super(() => base, headers);
   }
 
   override signIn(email: string, password = PASSWORD, csrfPage = '/admin-dashboard/courses/import/'): Promise<void> {
@@ -214,6 +214,23 @@ describe('upload form', () => {
     const form = await s.upload('../../etc/passwd.exe', 'x');
     assert.equal(form.status, 303);
     assert.match(await (await refusedPage(s, form)).text(), /passwd\.exe has the extension \.exe/);
+    assert.deepEqual(await readdir(t.folder('incoming')), []);
+  });
+
+  test('a refused upload is explained in the reader\'s language, with what to do; JSON clients keep the English sentence', async () => {
+    const s = new Session({ 'Accept-Language': 'fr' });
+    await s.signIn('admin@example.com');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
+    const binary = await (await refusedPage(s, await s.upload('catalogue.csv', png))).text();
+    assert.match(binary, /Le fichier porte l&#39;extension \.csv mais contient des données binaires ; vérifiez que c&#39;est le bon fichier/);
+    assert.doesNotMatch(binary, /binary data/);
+    const renamed = await (await refusedPage(s, await s.upload('catalogue.xlsx', 'title,description\nA,B\n'))).text();
+    assert.match(renamed, /Le fichier porte l&#39;extension \.xlsx mais contient du texte commençant par « title,description/);
+    const empty = await (await refusedPage(s, await s.upload('vide.csv', ''))).text();
+    assert.match(empty, /Le fichier est vide \(0 octet\)/);
+    const api = await apiUpload('catalogue.csv', '\u0000\u0001\u0002PNG\u0000\u0000\u0007\u0008\u0000\u0000');
+    assert.equal(api.status, 415);
+    assert.match(((await api.json()) as { detail: string }).detail, /named \.csv but its content is binary data/);
     assert.deepEqual(await readdir(t.folder('incoming')), []);
   });
 

@@ -162,6 +162,6 @@ test('a mapping profile that does not exist, and a file that is not what its nam
   const mismatch = fileError(() => checkFormatMatchesContent('json', Buffer.from('\u0000\u0001\u0002\u0003binary\u0000\u0000\u0000\u0000')));
   return mismatch.then((err) => {
     assert.equal(err.code, 'format_mismatch');
-    assert.equal(frText(err), 'Le fichier porte l\'extension .json mais son contenu est des données binaires');
+    assert.equal(frText(err), 'Le fichier porte l\'extension .json mais contient des données binaires ; vérifiez que c\'est le bon fichier, ou exportez-le de nouveau depuis le tableur au format .json');
   });
 });

@@ -127,7 +127,7 @@ test('csv-parse\'s error codes in French with their line; an unclosed quote in a
 
   const dir = tempDir();
   const err = await failureOf(readCsv(writeFile(dir, 'guillemet.csv', 'title,price\n"Rust,3\n'), LIMITS));
-  assert.equal(render(fr, err), "Ligne 2 : une valeur ouvre un guillemet double qui n'est jamais fermé");
+  assert.equal(render(fr, err), "Ligne 2 : une valeur ouvre un guillemet double qui n'est jamais fermé (fermez-le, ou doublez-le s'il fait partie du texte : \"\")");
 });
 
 test('JSON.parse\'s words map to the same reasons; an unknown parser sentence reads as a syntax error', () => {

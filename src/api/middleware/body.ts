@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import type { Config } from '../../config';
+import { fail } from './errors';
 
 export const FORM_LIMIT = '256kb';
 export const JSON_LIMIT = '1mb';
@@ -122,7 +123,8 @@ export function uploadBody(config: Config): Middleware {
       // formidable's codes: 1009/1016 total/file size, 1015 max files, 1008/1010 empty file.
       if (e.code === 1009 || e.code === 1016) ctx.throw(413, tooLarge);
       if (e.code === 1015) ctx.throw(400, 'Send one file at a time.');
-      if (e.code === 1010 || e.code === 1008) ctx.throw(400, 'The file is empty.');
+      // The page says it in the reader's language (the same sentence as an empty file dropped in the folder).
+      if (e.code === 1010 || e.code === 1008) fail(400, 'The file is empty.', { key: 'importFailures.empty_file' });
       ctx.throw(e.httpCode && e.httpCode >= 400 && e.httpCode < 500 ? e.httpCode : 400, `The upload could not be read: ${e.message ?? 'malformed multipart body'}.`);
     }
     if (parsed) await next();

@@ -6,7 +6,7 @@ import type { ApiDeps } from '../deps';
 import { allowViewerWrite, requireAdmin, requireUser } from '../middleware/auth';
 import { discardUploads, drain, formBody, uploadBody } from '../middleware/body';
 import { takeFlash } from '../middleware/session';
-import { problem } from '../middleware/errors';
+import { problem, type I18nMessage } from '../middleware/errors';
 import { wantsJson } from '../middleware/negotiate';
 import { auditFromCtx } from '../middleware/audit';
 import { startUploadImport, UploadRefused } from '../../imports/start-upload';
@@ -217,7 +217,11 @@ export function uploadRoutes(deps: ApiDeps): Router {
     } catch (err) {
       const status = (err as { status?: number }).status ?? 500;
       // Another refusal of the body (an empty file, two files) from the plain form: back to the form, no token shown.
-      if (status !== 413 && status >= 400 && status < 500 && isPlainFormPost(ctx)) return redirectRefused(ctx, (err as Error).message);
+      if (status !== 413 && status >= 400 && status < 500 && isPlainFormPost(ctx)) {
+        // In the reader's language when the refusal names its catalogue message (an empty file), else as written.
+        const i18n = (err as { i18n?: I18nMessage }).i18n;
+        return redirectRefused(ctx, i18n ? ctx.state.t(i18n.key, i18n.params) : (err as Error).message);
+      }
       if (status !== 413 || wantsJson(ctx)) throw err;
       ctx.set('Connection', 'close');
       const formError = ctx.state.t('progress.tooLarge', { limit: fileLimitText(deps.config.limits.maxFileBytes, ctx.state.language) });
@@ -294,7 +298,8 @@ export function uploadRoutes(deps: ApiDeps): Router {
       ctx.status = 303;
       ctx.redirect(importPagePath(started.importId));
     } catch (err) {
-      if (err instanceof UploadRefused) return refuse(err.status, err.message, form);
+      // JSON clients read the English sentence; a person reads the reason in their language.
+      if (err instanceof UploadRefused) return refuse(err.status, json ? err.message : err.textIn(ctx.state.t), form);
       if (err instanceof UnknownMappingProfileError) return refuse(422, err.message, form);
       // Anything else before a workflow took the file (Temporal or PostgreSQL unreachable…): it must not stay.
       if (!owned) await discardUploads(ctx);
