@@ -98,7 +98,7 @@ const schema = z.object({
   WORKER_MAX_ACTIVITIES: documented(positiveInt.default(8), 'concurrent activities per worker', '`8`'),
   WORKER_MAX_WORKFLOWS: documented(positiveInt.default(40), 'concurrent workflow tasks per worker', '`40`'),
   WORKER_MAX_CACHED_WORKFLOWS: documented(positiveInt.default(1500), 'open workflows kept in the worker\'s cache (an evicted one is replayed from its history at its next step)', '`1500`'),
-  PUBLIC_URL: documented(z.string().url().default('http://127.0.0.1:8000'), 'where the admin is reached: links in notifications', '`http://127.0.0.1:8000`'),
+  PUBLIC_URL: documented(z.string().url().optional(), 'where the admin is reached: links in notifications', '`http://127.0.0.1:` followed by `PORT`'),
   DIGEST_TIME: documented(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('08:00'), 'when the daily summary is sent (HH:MM)', '`08:00`'),
   DIGEST_TIMEZONE: documented(z.string().default('Europe/Paris'), 'the time zone of `DIGEST_TIME`', '`Europe/Paris`'),
   // Dates and times on admin pages, emails and chat messages are shown in this IANA zone.
@@ -206,6 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}\n(run \`npm run stack -- env\` for the local stack's addresses)`);
   }
   const e = parsed.data;
+  // Unset, the admin's own address on this machine: links in notifications and reports follow PORT.
+  const publicUrl = (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, '');
   let notifications: NotificationConfig;
   try {
     notifications = parseNotificationConfig(env);
@@ -260,12 +262,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.PORT,
       host: e.HOST,
       trustProxy: e.TRUST_PROXY,
-      cookieSecure: e.COOKIE_SECURE ?? e.PUBLIC_URL.startsWith('https:'),
+      cookieSecure: e.COOKIE_SECURE ?? publicUrl.startsWith('https:'),
       sessionTtlSeconds: e.SESSION_TTL,
       sessionIdleSeconds: e.SESSION_IDLE_TIMEOUT,
     },
     bootstrapAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
-    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    publicUrl,
     notifications: { ...notifications, locale: { language: e.NOTIFICATION_LANGUAGE, timeZone: e.DISPLAY_TIMEZONE } },
     digest: { time: e.DIGEST_TIME, timezone: e.DIGEST_TIMEZONE },
     i18n: { displayTimeZone: e.DISPLAY_TIMEZONE, notificationLanguage: e.NOTIFICATION_LANGUAGE },

@@ -63,6 +63,22 @@ export function viewHelpers(language: Language, timeZone: string) {
      * the import's rules, which take either separator.
      */
     decimalInput: (value: string) => (language === 'fr' ? value.replace(/^(-?\d+)\.(\d+)$/, '$1,$2') : value),
+    /**
+     * Who started an import, as the reader's language says it: the ledger stores `drop-folder` (or
+     * `drop-folder:<profile>`, src/watcher/drop-watcher.ts), `cli:<user>` (src/cli/main.ts), `feed:<name>`
+     * (src/activities/feeds.ts) or a staff email; '—' when unknown.
+     */
+    startedBy(value: string | null | undefined): string {
+      if (!value) return '—';
+      if (value === 'drop-folder') return t('imports.startedByKind.dropFolder');
+      const colon = value.indexOf(':');
+      const kind = colon > 0 ? value.slice(0, colon) : '';
+      const name = value.slice(colon + 1);
+      if (kind === 'drop-folder') return t('imports.startedByKind.dropFolderProfile', { profile: name });
+      if (kind === 'cli') return t('imports.startedByKind.cli', { user: name });
+      if (kind === 'feed') return t('imports.startedByKind.feed', { feed: name });
+      return value;
+    },
   };
 }
 

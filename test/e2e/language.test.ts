@@ -106,7 +106,7 @@ describe('languages in the browser', () => {
     await upload.getByLabel('Fichier', { exact: true }).setInputFiles({ name: 'cours-fr.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await upload.getByLabel(/Mode test/).check();
     await Promise.all([page.waitForURL(/\/admin-dashboard\/imports\/[0-9a-f-]{36}\/$/), upload.getByRole('button', { name: 'Importer', exact: true }).click()]);
-    assert.match((await page.locator('.flash-stack').textContent()) ?? '', /cours-fr\.csv est en cours de vérification/);
+    assert.match((await page.locator('.flash-stack').textContent()) ?? '', /cours-fr\.csv a été envoyé : son aperçu/);
 
     await page.getByRole('heading', { name: 'Aperçu : rien n’a encore été écrit' }).waitFor({ timeout: 60_000 });
     assert.match(

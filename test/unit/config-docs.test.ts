@@ -53,3 +53,13 @@ test('the row limit follows the size limit unless MAX_ROWS is set', async () => 
   assert.equal(loadConfig({ ...env, MAX_FILE_MB: '100', MAX_ROWS: '5000' }).limits.maxRows, 5000);
   assert.throws(() => loadConfig({ ...env, MAX_ROWS: '0' }), /MAX_ROWS/);
 });
+
+test('links in notifications follow PORT when PUBLIC_URL is not set, and PUBLIC_URL when it is', async () => {
+  const { loadConfig } = await import('../../src/config');
+  const base = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/db', ELASTICSEARCH_URL: 'http://127.0.0.1:9200', TEMPORAL_ADDRESS: '127.0.0.1:7233' };
+  assert.equal(loadConfig({ ...base }).publicUrl, 'http://127.0.0.1:8000');
+  assert.equal(loadConfig({ ...base, PORT: '8010' }).publicUrl, 'http://127.0.0.1:8010');
+  const proxied = loadConfig({ ...base, PORT: '8010', PUBLIC_URL: 'https://cours.example.fr/' });
+  assert.equal(proxied.publicUrl, 'https://cours.example.fr');
+  assert.equal(proxied.server.cookieSecure, true);
+});

@@ -87,5 +87,5 @@ test('t() follows each language: French by default, plurals by CLDR', () => {
   assert.equal(translator('en')('imports.show.laterImport', { count: 1, date: 'yesterday' }), 'yesterday, 1 course');
   assert.equal(translator('en')('imports.show.laterImport', { count: 2, date: 'yesterday' }), 'yesterday, 2 courses');
   // The catalogue is not HTML-escaped by i18next: escaping is the template's job (eta's <%=).
-  assert.equal(translator('en')('imports.upload.importing', { file: '<b>x</b>.csv' }), '<b>x</b>.csv is being imported.');
+  assert.equal(translator('en')('imports.upload.importing', { file: '<b>x</b>.csv' }), '<b>x</b>.csv was sent: its import is followed below.');
 });
