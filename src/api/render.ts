@@ -65,7 +65,7 @@ export function viewHelpers(language: Language, timeZone: string) {
     decimalInput: (value: string) => (language === 'fr' ? value.replace(/^(-?\d+)\.(\d+)$/, '$1,$2') : value),
     /**
      * Who started an import, as the reader's language says it: the ledger stores `drop-folder` (or
-     * `drop-folder:<profile>`, src/watcher/drop-watcher.ts), `cli:<user>` (src/cli/main.ts), `feed:<name>`
+     * `drop-folder:<profile>`, src/watcher/drop-watcher.ts), `cli:<user>` (src/cli/main.ts), `token:<name>` (an API token), `feed:<name>`
      * (src/activities/feeds.ts) or a staff email; '—' when unknown.
      */
     startedBy(value: string | null | undefined): string {
@@ -77,6 +77,7 @@ export function viewHelpers(language: Language, timeZone: string) {
       if (kind === 'drop-folder') return t('imports.startedByKind.dropFolderProfile', { profile: name });
       if (kind === 'cli') return t('imports.startedByKind.cli', { user: name });
       if (kind === 'feed') return t('imports.startedByKind.feed', { feed: name });
+      if (kind === 'token') return t('imports.startedByKind.token', { token: name });
       return value;
     },
   };

@@ -46,7 +46,7 @@ export function withoutServerPaths(text: string, ingestDir: string): string {
  * The page's reading of one import, from its status view (live while it runs) and its ledger row.
  * Pure: no I/O. `ingestDir` is the configured INGEST_DIR (for the archived path shown relative to it).
  */
-export function importPageState(view: Pick<ImportStatusView, 'status' | 'step' | 'open' | 'progress' | 'error' | 'archivedTo'>, imp: Pick<ImportDetail, 'dry_run'>, ingestDir: string): ImportPageState {
+export function importPageState(view: Pick<ImportStatusView, 'status' | 'step' | 'open' | 'progress' | 'error' | 'archivedTo' | 'counts'>, imp: Pick<ImportDetail, 'dry_run'>, ingestDir: string): ImportPageState {
   const awaiting = view.status === 'awaiting_confirmation';
   const wrote = (WRITTEN_STATUSES as readonly string[]).includes(view.status);
   const writing = view.open && !awaiting && WRITING_STEPS.includes(view.step ?? '');
@@ -62,7 +62,8 @@ export function importPageState(view: Pick<ImportStatusView, 'status' | 'step' |
             ? 'operator.nothingWritten.cancelledUndone'
             : 'operator.nothingWritten.cancelled'
           : view.status === 'failed'
-            ? 'operator.nothingWritten.failed'
+            ? // Failed before its rows were counted (the file itself refused): no counts nor rows to point to.
+              view.counts ? 'operator.nothingWritten.failed' : 'operator.nothingWritten.failedUncounted'
             : null;
   const root = path.resolve(ingestDir) + path.sep;
   const archived = view.archivedTo ? (view.archivedTo.startsWith(root) ? view.archivedTo.slice(root.length) : path.basename(view.archivedTo)) : null;

@@ -51,6 +51,8 @@ describe('a French admin', () => {
     assert.doesNotMatch(reason, /expected/, 'no English parser words in the French sentence');
     // A failed import was never counted: it does not say "not counted yet".
     assert.equal(await textOf(page, '#not-counted'), 'Rien n’a été compté : l’import s’est arrêté avant.');
+    // Nothing counted: the page does not point to counts or rows that would say what the file would have done.
+    assert.equal(await textOf(page, '#nothing-written'), "L'import a échoué : rien n'a été écrit.");
     // The parser's own words are behind the technical details, for operators.
     assert.equal(await page.locator('#technical-error-message').isVisible(), false);
     await page.getByText('Détails techniques').click();

@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { HttpSession } from '../support/http-session';
 import { createTestEnv, type TestEnv } from '../support/env';
 import { eventually } from '../support/wait';
@@ -65,7 +66,7 @@ function bearer(token: string, init: RequestInit = {}): RequestInit {
   return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` } };
 }
 
-async function apiUpload(name: string, content: string, fields: Record<string, string> = {}, token = adminToken): Promise<Response> {
+async function apiUpload(name: string, content: string | Buffer, fields: Record<string, string> = {}, token = adminToken): Promise<Response> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   form.set('file', new Blob([content]), name);
@@ -335,7 +336,7 @@ describe('history', () => {
     await s.signIn('viewer@example.com');
     const html = await (await s.fetch(`/admin-dashboard/imports/${imp!.id}/`)).text();
     assert.match(html, /Create only/);
-    assert.match(html, /token:ci/);
+    assert.match(html, /API token &#39;ci&#39;/);
     assert.match(html, /From the run&#39;s Temporal history|From the run's Temporal history/);
     for (const step of ['moveToProcessing', 'parse', 'normalize', 'upsert', 'index', 'archive']) assert.match(html, new RegExp(`<td>${step}</td>`));
     assert.ok(html.includes(`/namespaces/default/workflows/${imp!.workflow_id}`));
@@ -512,5 +513,24 @@ describe("an import's page says one thing", () => {
     assert.match(page, /id="nothing-written">The preview was discarded: nothing was written/);
     assert.match(page, /What each row would have done/);
     assert.match(page, /data-not-applied>not created</);
+  });
+});
+
+describe('a workbook cut short', () => {
+  test('its page says why in French, what to do, and lists no rows the file never gave', async () => {
+    const original = await readFile(path.join(import.meta.dirname, '..', 'fixtures', 'conformance', 'xlsxwriter.xlsx'));
+    const res = await apiUpload('coupé.xlsx', original.subarray(0, Math.floor(original.length / 2)), { dry_run: 'false' });
+    assert.equal(res.status, 202, await res.clone().text());
+    const { importId } = (await res.json()) as { importId: string };
+    const done = await finished(importId);
+    assert.equal(done.status, 'failed');
+    assert.equal(done.startedBy, 'token:ci');
+    const s = new Session({ 'Accept-Language': 'fr' });
+    await s.signIn('admin@example.com');
+    const page = await (await s.fetch(`/admin-dashboard/imports/${importId}/`)).text();
+    assert.match(page, /id="import-error">Le fichier n&#39;a pas pu être lu comme classeur Excel \(\.xlsx\) \(archive zip\) : l&#39;archive est incomplète : le fichier a sans doute été coupé pendant un envoi ou une copie/);
+    assert.match(page, /id="nothing-written">L&#39;import a échoué : rien n&#39;a été écrit\.</);
+    assert.doesNotMatch(page, /id="rows"|id="epage"/, 'no empty tables of rows the file never gave');
+    assert.match(page, /jeton d&#39;API « ci »/, 'who started it, in French');
   });
 });

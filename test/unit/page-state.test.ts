@@ -6,13 +6,15 @@ import { importPageState, withoutServerPaths } from '../../src/imports/page-stat
 import { auditTargetHref } from '../../src/api/audit-links';
 
 const ingest = '/srv/course-import/ingest';
-const view = (status: string, extra: Partial<{ step: string | null; open: boolean; upserted: number; archivedTo: string | null; error: { code: string; message: string } | null }> = {}) => ({
+const COUNTS = { rows: 3, created: 2, updated: 0, unchanged: 0, skipped: 0, failed: 1 };
+const view = (status: string, extra: Partial<{ step: string | null; open: boolean; upserted: number; archivedTo: string | null; error: { code: string; message: string } | null; counts: typeof COUNTS | null }> = {}) => ({
   status,
   step: extra.step ?? 'done',
   open: extra.open ?? false,
   progress: { parsed: 1, normalized: 1, upserted: extra.upserted ?? 0, indexed: 0 },
   error: extra.error ?? null,
   archivedTo: extra.archivedTo ?? null,
+  counts: extra.counts === undefined ? COUNTS : extra.counts,
 });
 
 test('a preview waiting for a decision: test mode, planned counts, Discard only', () => {
@@ -33,6 +35,8 @@ test('discarded, cancelled and failed imports wrote nothing: planned counts, row
   const undone = importPageState(view('cancelled', { upserted: 3 }), { dry_run: true }, ingest);
   assert.deepEqual([undone.nothingWrittenKey, undone.testMode], ['operator.nothingWritten.cancelledUndone', false]);
   assert.equal(importPageState(view('failed'), { dry_run: false }, ingest).nothingWrittenKey, 'operator.nothingWritten.failed');
+  // A file refused before its rows were counted: no counts nor rows to point to.
+  assert.equal(importPageState(view('failed', { counts: null }), { dry_run: false }, ingest).nothingWrittenKey, 'operator.nothingWritten.failedUncounted');
 });
 
 test('a running import can be cancelled; its step is named for people', () => {

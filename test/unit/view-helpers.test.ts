@@ -10,6 +10,7 @@ test('who started an import is told in the reader\'s language; a staff email as 
   assert.equal(fr.startedBy('drop-folder:Catalogue LMS'), 'dossier de dépôt (profil Catalogue LMS)');
   assert.equal(fr.startedBy('cli:marie'), 'ligne de commande (marie)');
   assert.equal(fr.startedBy('feed:nocturne'), 'flux « nocturne »');
+  assert.equal(fr.startedBy('token:ci'), "jeton d'API « ci »");
   assert.equal(fr.startedBy('marie@example.fr'), 'marie@example.fr');
   assert.equal(fr.startedBy(null), '—');
   assert.equal(en.startedBy('drop-folder'), 'drop folder');
