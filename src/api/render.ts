@@ -33,6 +33,14 @@ function createEta(): Eta {
  * it.t(key, params) translates from locales/<language>.json; it.date('25 nov. 2026, 05:10'), it.number('1 299'),
  * it.price('1 299,00 €'), it.hours('12,5 h'), it.bytes, it.elapsed format with Intl; each gives '—' for nothing.
  */
+/** The `<kind>:<name>` values of imports.started_by: their catalogue key (imports.startedByKind.<key>) and its parameter. */
+const STARTED_BY_KINDS: Readonly<Record<string, { key: string; param: string }>> = {
+  'drop-folder': { key: 'dropFolderProfile', param: 'profile' },
+  cli: { key: 'cli', param: 'user' },
+  feed: { key: 'feed', param: 'feed' },
+  token: { key: 'token', param: 'token' },
+};
+
 export function viewHelpers(language: Language, timeZone: string) {
   const t = translator(language);
   return {
@@ -65,20 +73,16 @@ export function viewHelpers(language: Language, timeZone: string) {
     decimalInput: (value: string) => (language === 'fr' ? value.replace(/^(-?\d+)\.(\d+)$/, '$1,$2') : value),
     /**
      * Who started an import, as the reader's language says it: the ledger stores `drop-folder` (or
-     * `drop-folder:<profile>`, src/watcher/drop-watcher.ts), `cli:<user>` (src/cli/main.ts), `token:<name>` (an API token), `feed:<name>`
-     * (src/activities/feeds.ts) or a staff email; '—' when unknown.
+     * `drop-folder:<profile>`, src/watcher/drop-watcher.ts), `cli:<user>` (src/cli/main.ts), `token:<name>` (an API
+     * token), `feed:<name>` (src/activities/feeds.ts) or a staff email; '—' when unknown.
      */
     startedBy(value: string | null | undefined): string {
       if (!value) return '—';
       if (value === 'drop-folder') return t('imports.startedByKind.dropFolder');
       const colon = value.indexOf(':');
-      const kind = colon > 0 ? value.slice(0, colon) : '';
-      const name = value.slice(colon + 1);
-      if (kind === 'drop-folder') return t('imports.startedByKind.dropFolderProfile', { profile: name });
-      if (kind === 'cli') return t('imports.startedByKind.cli', { user: name });
-      if (kind === 'feed') return t('imports.startedByKind.feed', { feed: name });
-      if (kind === 'token') return t('imports.startedByKind.token', { token: name });
-      return value;
+      const prefix = value.slice(0, Math.max(0, colon));
+      const kind = Object.hasOwn(STARTED_BY_KINDS, prefix) ? STARTED_BY_KINDS[prefix] : undefined;
+      return kind ? t(`imports.startedByKind.${kind.key}`, { [kind.param]: value.slice(colon + 1) }) : value;
     },
   };
 }

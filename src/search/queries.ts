@@ -41,16 +41,23 @@ export const SEARCH_FIELDS = [
   'lessons.content', 'lessons.content.fr', 'lessons.content.en',
 ];
 
+/** The clauses that decide which courses a text finds (any one of them matches a course). */
+function matchClauses(q: string): estypes.QueryDslQueryContainer[] {
+  return [
+    // Every word somewhere in the course (across fields of the same analyzer), stemmed or folded.
+    { multi_match: { query: q, type: 'cross_fields', fields: SEARCH_FIELDS, operator: 'and' } },
+    // A few typed letters of a title word still find it.
+    { match: { 'title.autocomplete': { query: q, operator: 'and', boost: 0.5 } } },
+  ];
+}
+
 export function textQuery(q: string): estypes.QueryDslQueryContainer {
   if (q.trim() === '') return { match_all: {} };
   return {
     bool: {
       should: [
-        // Every word somewhere in the course (across fields of the same analyzer), stemmed or folded.
-        { multi_match: { query: q, type: 'cross_fields', fields: SEARCH_FIELDS, operator: 'and' } },
-        // A few typed letters of a title word still find it.
-        { match: { 'title.autocomplete': { query: q, operator: 'and', boost: 0.5 } } },
-        // The exact phrase ranks first.
+        ...matchClauses(q),
+        // The exact phrase ranks first. It finds no course the cross-field clause does not (see textMatchQuery).
         { multi_match: { query: q, type: 'phrase', fields: ['title^3', 'description'], boost: 2 } },
       ],
       minimum_should_match: 1,
@@ -115,8 +122,7 @@ function filterClauses(f: CourseFilters): { facet: FacetName | 'price'; clause: 
  */
 export function textMatchQuery(q: string): estypes.QueryDslQueryContainer {
   if (q.trim() === '') return { match_all: {} };
-  const should = (textQuery(q).bool?.should ?? []) as estypes.QueryDslQueryContainer[];
-  return { bool: { should: should.filter((clause) => clause.multi_match?.type !== 'phrase'), minimum_should_match: 1 } };
+  return { bool: { should: matchClauses(q), minimum_should_match: 1 } };
 }
 
 /** Every course the text and every filter match (no score), for "every course matching" and counts. */

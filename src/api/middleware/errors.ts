@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { wantsJson } from './negotiate';
 import { requestLanguage } from './language';
-import { translator } from '../../i18n/i18n';
+import { translator, type Translate } from '../../i18n/i18n';
 
 export function problem(ctx: Context, status: number, detail: string, extra: Record<string, unknown> = {}): void {
   ctx.status = status;
@@ -19,6 +19,14 @@ interface PageMessage {
   params?: Record<string, unknown>;
 }
 
+/**
+ * What a page shows of a refused request: its catalogue message (`i18n`, see HttpError) in the language of `t`, or
+ * its English message when it names none.
+ */
+export function refusalText(t: Translate, english: string, i18n?: I18nMessage): string {
+  return i18n ? t(i18n.key, i18n.params) : english;
+}
+
 function errorPage(ctx: Context, status: number, msg: PageMessage, extra: Record<string, unknown> = {}): void {
   const message = msg.english;
   if (wantsJson(ctx)) return problem(ctx, status, message, extra);
@@ -26,7 +34,7 @@ function errorPage(ctx: Context, status: number, msg: PageMessage, extra: Record
     const t = ctx.state.t ?? translator(requestLanguage(ctx));
     const titleKey = `errors.title.${status}`;
     const title = t(titleKey, { defaultValue: t('errors.title.other') });
-    ctx.render('error', { title, status, message: msg.key ? t(msg.key, msg.params) : message }, status);
+    ctx.render('error', { title, status, message: refusalText(t, message, msg.key ? { key: msg.key, params: msg.params } : undefined) }, status);
   } catch (renderError) {
     ctx.state.log?.error({ err: renderError }, 'the error page could not be rendered');
     ctx.status = status;

@@ -6,7 +6,7 @@ import type { ApiDeps } from '../deps';
 import { allowViewerWrite, requireAdmin, requireUser } from '../middleware/auth';
 import { discardUploads, drain, formBody, uploadBody } from '../middleware/body';
 import { takeFlash } from '../middleware/session';
-import { problem, type I18nMessage } from '../middleware/errors';
+import { problem, refusalText, type I18nMessage } from '../middleware/errors';
 import { wantsJson } from '../middleware/negotiate';
 import { auditFromCtx } from '../middleware/audit';
 import { startUploadImport, UploadRefused } from '../../imports/start-upload';
@@ -219,8 +219,7 @@ export function uploadRoutes(deps: ApiDeps): Router {
       // Another refusal of the body (an empty file, two files) from the plain form: back to the form, no token shown.
       if (status !== 413 && status >= 400 && status < 500 && isPlainFormPost(ctx)) {
         // In the reader's language when the refusal names its catalogue message (an empty file), else as written.
-        const i18n = (err as { i18n?: I18nMessage }).i18n;
-        return redirectRefused(ctx, i18n ? ctx.state.t(i18n.key, i18n.params) : (err as Error).message);
+        return redirectRefused(ctx, refusalText(ctx.state.t, (err as Error).message, (err as { i18n?: I18nMessage }).i18n));
       }
       if (status !== 413 || wantsJson(ctx)) throw err;
       ctx.set('Connection', 'close');

@@ -10,7 +10,7 @@ import * as XLSX from '@e965/xlsx';
 import { FileValidationError, ignoreWarnings, type ReaderLimits, type SourceRow, type WarnFn } from '../../domain/types';
 import { checkFile, formatBytes } from './file-checks';
 import { inspectXlsx, mapZipError, ODS_MIMETYPE, openEntry, openZip, zipEntries } from './zip-inspect';
-import { parseXmlStream, XmlTextRunError, XmlWellFormednessError } from './sheet/xml';
+import { MAX_XML_TEXT_RUN, parseXmlStream, XmlTextRunError, XmlWellFormednessError } from './sheet/xml';
 import { workbookFailure } from './sheet/ooxml';
 import type { RawCell, SheetRow } from './sheet/cells';
 import { reportSheetChoice, sheetRecords, type TabInfo } from './sheet/rows';
@@ -124,7 +124,7 @@ async function scanOds(filePath: string, limits: ReaderLimits): Promise<OdsScan>
               }
             }
           },
-        });
+        }, MAX_XML_TEXT_RUN, 'content.xml');
       } finally {
         stream.destroy();
       }
@@ -132,10 +132,7 @@ async function scanOds(filePath: string, limits: ReaderLimits): Promise<OdsScan>
     }
   } catch (err) {
     if (err instanceof XmlTextRunError) throw new FileValidationError('too_complex', `the spreadsheet holds ${err.message}`, { context: 'textRun', max: err.limit });
-    if (err instanceof XmlWellFormednessError) {
-      err.part ??= 'content.xml';
-      throw workbookFailure(err);
-    }
+    if (err instanceof XmlWellFormednessError) throw workbookFailure(err);
     throw err;
   } finally {
     zip.close();

@@ -15,7 +15,7 @@ import { mapZipError, openEntry, openZip, zipEntries } from '../zip-inspect';
 import { reasonParams, xmlReason } from '../parser-reasons';
 import type { RawCell, SheetRow } from './cells';
 import { builtinFormat } from './number-format';
-import { parseXmlStream, XmlByteParser, XmlTextRunError, XmlWellFormednessError } from './xml';
+import { MAX_XML_TEXT_RUN, parseXmlStream, XmlByteParser, XmlTextRunError, XmlWellFormednessError } from './xml';
 
 /** Why a formula cell has no value: it was written by a program that does not compute formulas. */
 export const NO_CACHED_VALUE = 'the formula has no computed value (save the file in Excel to compute it)';
@@ -123,9 +123,7 @@ class Archive {
     const stream = await this.stream(part);
     if (!stream) return false;
     try {
-      await parseXmlStream(stream as AsyncIterable<Buffer>, handlers);
-    } catch (err) {
-      throw withPart(err, part);
+      await parseXmlStream(stream as AsyncIterable<Buffer>, handlers, MAX_XML_TEXT_RUN, part);
     } finally {
       stream.destroy();
     }
@@ -267,12 +265,6 @@ async function readSharedStrings(archive: Archive, part: string | undefined, lim
   return strings;
 }
 
-/** `err` with the archive's `part` it was read from, when it is broken XML that does not name one yet. */
-function withPart(err: unknown, part: string): unknown {
-  if (err instanceof XmlWellFormednessError && err.part === undefined) err.part = part;
-  return err;
-}
-
 /**
  * The file-level error of a failure while reading the workbook: a FileValidationError as is, an XML text run over
  * the parser's bound (xml.ts) 'too_complex', anything else 'unreadable'.
@@ -284,8 +276,7 @@ export function workbookFailure(err: unknown): FileValidationError {
   }
   if (err instanceof XmlWellFormednessError) {
     // Told in the reader's language by its reason (parser-reasons.ts); saxes's words stay in `detail`.
-    const part = err.part ?? '?';
-    return new FileValidationError('unreadable', `the workbook's part ${part} is not well-formed XML: ${err.message}`, { context: 'workbookXml', part, ...reasonParams(xmlReason(err.message), err.message) });
+    return new FileValidationError('unreadable', `the workbook's part ${err.part} is not well-formed XML: ${err.message}`, { context: 'workbookXml', part: err.part, ...reasonParams(xmlReason(err.message), err.message) });
   }
   // The library's own message stays as written (detail); the sentence around it is translated.
   return new FileValidationError('unreadable', `the workbook could not be read: ${(err as Error).message}`, { context: 'workbook', detail: (err as Error).message });
@@ -441,7 +432,7 @@ async function* sheetRows(archive: Archive, part: string, shared: (string | Text
       if (inV) cell.value.add(t);
       else if (inT) (cell.inline ??= new BoundedText(limits.maxValueChars)).add(t);
     },
-  });
+  }, MAX_XML_TEXT_RUN, part);
   const stream = await archive.stream(part);
   if (!stream) return;
   try {
@@ -451,8 +442,6 @@ async function* sheetRows(archive: Archive, part: string, shared: (string | Text
     }
     parser.end();
     while (ready.length > 0) yield ready.shift()!;
-  } catch (err) {
-    throw withPart(err, part);
   } finally {
     stream.destroy();
   }

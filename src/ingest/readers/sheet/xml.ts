@@ -22,10 +22,11 @@ export class XmlTextRunError extends Error {
 
 /**
  * XML that is not well-formed: saxes's own error (its message, without a position), with the part of the archive
- * it was read from when the reader knows it (`xl/worksheets/sheet1.xml`). An error thrown by a handler is not one.
+ * it was read from (`xl/worksheets/sheet1.xml`, '?' when the caller did not name it). An error thrown by a handler
+ * is not one.
  */
 export class XmlWellFormednessError extends Error {
-  constructor(message: string, public part?: string) {
+  constructor(message: string, readonly part: string) {
     super(message);
     this.name = 'XmlWellFormednessError';
   }
@@ -59,7 +60,7 @@ function localAttrs(attrs: Record<string, string>): Record<string, string> {
 /**
  * A push parser fed with raw bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM, as XML 1.0 §4.3.3
  * allows. Throws (from write / end) the parser's error on malformed XML, and XmlTextRunError past
- * `maxTextRun` characters between two '<'.
+ * `maxTextRun` characters between two '<'. `part`: the archive's part being read, named by XmlWellFormednessError.
  */
 export class XmlByteParser {
   private readonly parser = new SaxesParser({ position: false });
@@ -68,7 +69,7 @@ export class XmlByteParser {
   /** Characters since the last '<' (the run in progress). */
   private run = 0;
 
-  constructor(handlers: XmlHandlers, private readonly maxTextRun = MAX_XML_TEXT_RUN) {
+  constructor(handlers: XmlHandlers, private readonly maxTextRun = MAX_XML_TEXT_RUN, part = '?') {
     const { open, close, text } = handlers;
     if (open) this.parser.on('opentag', (tag) => open(localName(tag.name), localAttrs(tag.attributes as Record<string, string>)));
     if (close) this.parser.on('closetag', (tag) => close(localName(tag.name)));
@@ -76,7 +77,7 @@ export class XmlByteParser {
     // saxes calls this for a well-formedness error (and throws the error itself without it): told apart from an
     // error of a handler, so the reader can say the file's XML is broken.
     this.parser.on('error', (err) => {
-      throw new XmlWellFormednessError(err.message);
+      throw new XmlWellFormednessError(err.message, part);
     });
   }
 
@@ -130,8 +131,8 @@ export class XmlByteParser {
 }
 
 /** Parses a whole byte stream (an entry of the archive). Rejects on malformed XML or a stream error. */
-export async function parseXmlStream(stream: AsyncIterable<Buffer>, handlers: XmlHandlers, maxTextRun = MAX_XML_TEXT_RUN): Promise<void> {
-  const parser = new XmlByteParser(handlers, maxTextRun);
+export async function parseXmlStream(stream: AsyncIterable<Buffer>, handlers: XmlHandlers, maxTextRun = MAX_XML_TEXT_RUN, part = '?'): Promise<void> {
+  const parser = new XmlByteParser(handlers, maxTextRun, part);
   for await (const chunk of stream) parser.write(chunk);
   parser.end();
 }
