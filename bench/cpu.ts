@@ -148,3 +148,14 @@ export async function readElasticsearchJit(): Promise<JvmCpuReading | null> {
   }
   return { total, jit };
 }
+
+/** Elasticsearch's JIT has settled when its compiler threads take less than this share of its CPU over a stretch of load. */
+export const JIT_SETTLED_SHARE = 0.03;
+
+/**
+ * The share (0–1) of Elasticsearch's CPU its JIT compiler threads took between two readings, or null when either
+ * reading is missing (a stack given by address).
+ */
+export function jitShare(before: JvmCpuReading | null, after: JvmCpuReading | null): number | null {
+  return before && after ? (after.jit - before.jit) / Math.max(0.01, after.total - before.total) : null;
+}

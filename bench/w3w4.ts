@@ -5,7 +5,7 @@ import { aliasIndices, copyAllCourses, createTargetIndex, newIndexName, openForS
 import { searchCourses, suggestCourses } from '../src/search/queries';
 import type { CourseQuery } from '../src/courses/filters';
 import { rng } from '../test/support/generate';
-import { readElasticsearchJit } from './cpu';
+import { JIT_SETTLED_SHARE, jitShare, readElasticsearchJit } from './cpu';
 import { buildNdjson, esFloor } from './floors';
 import { median, percentile, sleep, summarize, timed } from './stats';
 import type { BenchContext, ResultLine } from './report-types';
@@ -143,8 +143,6 @@ export async function runW3W4(ctx: BenchContext, t: TestEnv, courses: number): P
 const WARM_UP_MAX_SECONDS = 900;
 /** At most this many warm-up windows with --quick: a tiny index settles at once, and `npm test` runs it. */
 const WARM_UP_MAX_WINDOWS_QUICK = 8;
-/** Elasticsearch's JIT has settled when its compiler threads take less than this share of its CPU in a window. */
-const JIT_SETTLED_SHARE = 0.03;
 
 /** Latencies (ms) of one run of W4's load: searches and completions apart. */
 interface LoadLatencies {
@@ -216,14 +214,14 @@ export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, c
   for (;;) {
     const w = await runLoad(ctx, t, alias, workload, lanes, seconds, 2000 + 10 * warmUp.length);
     const jitAfter = await readElasticsearchJit();
-    const jitShare = jitBefore && jitAfter ? (jitAfter.jit - jitBefore.jit) / Math.max(0.01, jitAfter.total - jitBefore.total) : null;
+    const share = jitShare(jitBefore, jitAfter);
     jitBefore = jitAfter;
-    const window = { search: percentile(w.search, 95), suggest: percentile(w.suggest, 95), jitShare };
+    const window = { search: percentile(w.search, 95), suggest: percentile(w.suggest, 95), jitShare: share };
     const best = Math.min(...warmUp.map((x) => x.search));
     warmUp.push(window);
     notBetter = window.search < 0.9 * best ? 0 : notBetter + 1;
     // Without the JVM's threads to read (a stack given by address), two windows in a row no better say it instead.
-    const settled = jitShare !== null ? jitShare < JIT_SETTLED_SHARE && notBetter >= 1 : notBetter >= 2;
+    const settled = share !== null ? share < JIT_SETTLED_SHARE && notBetter >= 1 : notBetter >= 2;
     if (settled || warmUp.length >= maxWindows) break;
   }
   const jitNote = warmUp.every((x) => x.jitShare !== null) ? `; Elasticsearch's JIT compiler threads' share of its CPU per window: ${warmUp.map((x) => `${Math.round(100 * x.jitShare!)} %`).join(', ')}` : '';
