@@ -16,6 +16,9 @@ async function filesOlderThan(dir: string, seconds: number, now: number): Promis
   const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
   const out: { name: string; bytes: number; ageSeconds: number }[] = [];
   for (const name of names) {
+    // Hidden files are the folder's own (the repository's .gitkeep, a file manager's .DS_Store): no upload, CLI copy
+    // or import is ever named so (a random UUID, `<import id>__name`).
+    if (name.startsWith('.')) continue;
     const st = await stat(`${dir}/${name}`).catch(() => null);
     if (!st?.isFile()) continue;
     const ageSeconds = Math.floor((now - st.mtimeMs) / 1000);
@@ -29,7 +32,8 @@ async function filesOlderThan(dir: string, seconds: number, now: number): Promis
  * STAGING_RETENTION), and removes the debris a crash may leave in the ingest folders (after ORPHAN_FILE_AGE):
  * - incoming/: uploads and CLI copies that no import took. Skipped while an open import has not moved its file
  *   yet (its file is one of them, and the janitor cannot tell which).
- * - processing/: `<import id>__name` files whose import the ledger does not know.
+ * - processing/: `<import id>__name` files whose import the ledger does not know (a file named otherwise is left).
+ * Hidden files (`.gitkeep`) are never touched.
  * drop/ is the producers' folder and processed/ / error/ are archives: never touched. Each run is recorded.
  */
 export function housekeeping(deps: ActivityDeps) {
@@ -53,7 +57,8 @@ export function housekeeping(deps: ActivityDeps) {
     const known = await knownImportIds(sql, inProcessing.map((f) => importIdFromStoredName(f.name)).filter((id): id is string => id !== null));
     for (const f of inProcessing) {
       const id = importIdFromStoredName(f.name);
-      if (id !== null && known.has(id)) continue;
+      // Only an import's file is debris here: a file that names no import is not the pipeline's to delete.
+      if (id === null || known.has(id)) continue;
       await unlink(ingestPath(config.ingestDir, 'processing', f.name)).catch(() => {});
       removed.push({ folder: 'processing', ...f });
     }

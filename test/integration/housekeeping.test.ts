@@ -54,11 +54,16 @@ test('old staged rows that changed nothing are purged, errors and applied rows k
   const strayId = randomUUID();
   await oldFile('processing', `${strayId}__stray.csv`, 5);
   await oldFile('processing', `${recent.importId}__recent.csv`, 5); // its import is known: not debris
+  // The folders' own hidden files (the repository keeps processing/ with a .gitkeep) and a file naming no import stay.
+  await oldFile('processing', '.gitkeep', 48);
+  await oldFile('incoming', '.gitkeep', 48);
+  await oldFile('processing', 'README.txt', 48);
 
   const result = (await t.client.workflow.execute(housekeeping, { taskQueue: t.config.temporal.taskQueue, workflowId: `housekeeping-${t.name}` })) as HousekeepingResult;
   assert.deepEqual(result.filesRemoved.map((f) => `${f.folder}/${f.name}`).sort(), ['incoming/abandoned-upload', `processing/${strayId}__stray.csv`]);
-  assert.deepEqual((await t.list('processing')).sort(), [`${recent.importId}__recent.csv`]);
   assert.ok((await readdir(t.folder('incoming'))).includes('fresh-upload'), 'a recent upload is kept');
+  assert.ok((await readdir(t.folder('incoming'))).includes('.gitkeep'), "incoming/'s .gitkeep is kept");
+  assert.deepEqual((await readdir(t.folder('processing'))).sort(), ['.gitkeep', 'README.txt', `${recent.importId}__recent.csv`]);
 
   const rowsOf = async (id: string) => (await t.sql<{ row_number: number }[]>`SELECT row_number FROM import_rows WHERE import_id = ${id} ORDER BY row_number`).map((r) => r.row_number);
   assert.deepEqual(await rowsOf(first.importId), [2, 3], 'the applied row and the error row of the first import stay');
