@@ -95,7 +95,10 @@ const schema = z.object({
   STAGING_RETENTION: documented(durationSeconds.default(7 * 86_400), 'staged rows that changed nothing are purged this long after their import finished (errors and applied rows are kept)', '`7d`'),
   // A file in incoming/ or processing/ that no import knows of and that is older than this is debris: removed by the janitor.
   ORPHAN_FILE_AGE: documented(durationSeconds.default(3600), 'a file in `incoming/` or `processing/` that no import owns is removed by the housekeeping Schedule once this old', '`1h`'),
-  WORKER_MAX_ACTIVITIES: documented(positiveInt.default(8), 'concurrent activities per worker', '`8`'),
+  // 16: most steps wait on PostgreSQL and Elasticsearch; with 8, a burst of small files kept 1.3 of 2 cores busy (W2).
+  WORKER_MAX_ACTIVITIES: documented(positiveInt.default(16), 'concurrent activities per worker (and as many local activities)', '`16`'),
+  // The parse steps, which hold a file reader and a batch of rows in the worker's heap, are bounded on their own.
+  WORKER_MAX_PARSES: documented(positiveInt.default(8), 'parse steps of large files reading at once per worker, within `WORKER_MAX_ACTIVITIES` (each holds a reader and a batch of rows in memory; the others wait their turn)', '`8`'),
   WORKER_MAX_WORKFLOWS: documented(positiveInt.default(40), 'concurrent workflow tasks per worker', '`40`'),
   WORKER_MAX_CACHED_WORKFLOWS: documented(positiveInt.default(1500), 'open workflows kept in the worker\'s cache (an evicted one is replayed from its history at its next step)', '`1500`'),
   PUBLIC_URL: documented(z.string().url().optional(), 'where the admin is reached: links in notifications', '`http://127.0.0.1:` followed by `PORT`'),
@@ -166,7 +169,7 @@ export interface Config {
   maxCrashes: number;
   /** Seconds: staged rows of finished imports kept; debris in incoming/ / processing/ older than orphanFileSeconds removed. */
   retention: { stagingSeconds: number; orphanFileSeconds: number };
-  worker: { maxActivities: number; maxWorkflows: number; maxCachedWorkflows: number };
+  worker: { maxActivities: number; maxParses: number; maxWorkflows: number; maxCachedWorkflows: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** The admin web server (src/api). Cookies are Secure when COOKIE_SECURE says so, or by default when PUBLIC_URL is https. */
   server: { port: number; host: string; trustProxy: boolean; cookieSecure: boolean; sessionTtlSeconds: number; sessionIdleSeconds: number };
@@ -256,7 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxCrashes: e.IMPORT_MAX_CRASHES,
     watcherStableMs: e.WATCHER_STABLE_MS,
     retention: { stagingSeconds: e.STAGING_RETENTION, orphanFileSeconds: e.ORPHAN_FILE_AGE },
-    worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflows: e.WORKER_MAX_WORKFLOWS, maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxParses: e.WORKER_MAX_PARSES, maxWorkflows: e.WORKER_MAX_WORKFLOWS, maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     logLevel: e.LOG_LEVEL,
     server: {
       port: e.PORT,

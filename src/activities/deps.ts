@@ -12,7 +12,7 @@ export interface ActivityDeps {
   sql: Sql;
   /** null when Elasticsearch is disabled by configuration. */
   es: SearchClient | null;
-  config: Pick<Config, 'ingestDir' | 'limits' | 'batchSize' | 'elasticsearch' | 'publicUrl' | 'temporal' | 'health' | 'maxCrashes' | 'retention' | 'urlImport' | 'dryRunTimeoutSeconds' | 'heartbeatTimeoutSeconds' | 'categories'>;
+  config: Pick<Config, 'ingestDir' | 'limits' | 'batchSize' | 'elasticsearch' | 'publicUrl' | 'temporal' | 'health' | 'maxCrashes' | 'retention' | 'urlImport' | 'dryRunTimeoutSeconds' | 'heartbeatTimeoutSeconds' | 'categories' | 'worker'>;
   notifier: Notifier;
   logger: Logger;
 }

@@ -1,5 +1,6 @@
 import { activityInfo } from '@temporalio/activity';
 import { stepHeartbeat } from './step-heartbeat';
+import { parseSlots } from './parse-slots';
 import type { ActivityDeps } from './deps';
 import { readRows } from '../ingest/readers';
 import { DEFAULT_READER_LIMITS, FileValidationError, type FileFormat, type RowError, type SourceRow } from '../domain/types';
@@ -78,8 +79,15 @@ function storableWarnings(reader: RowError[] | undefined, guard: RowError[]): Ro
  * retry resumes after the last row already staged (readers are deterministic).
  */
 export function parse(deps: ActivityDeps) {
+  // One bound per worker process: the parses of this worker share it.
+  const inSlot = parseSlots(deps.config.worker.maxParses);
   // Its errors are classified by guardedStep, which wraps it (activities/index.ts).
-  return async (args: { importId: string; storedPath: string; format: FileFormat }): Promise<{ rows: number }> => {
+  return (args: { importId: string; storedPath: string; format: FileFormat }): Promise<{ rows: number }> => inSlot(() => parseFile(deps, args));
+}
+
+/** The parse step's work, once its turn has come (parseSlots). */
+async function parseFile(deps: ActivityDeps, args: { importId: string; storedPath: string; format: FileFormat }): Promise<{ rows: number }> {
+  {
     const { importId } = args;
     const { sql, config } = deps;
     let resumeAfter = 0;
@@ -132,5 +140,5 @@ export function parse(deps: ActivityDeps) {
     await analyzeStaging(sql, rows);
     await updateImport(sql, importId, { step: 'normalize' });
     return { rows };
-  };
+  }
 }
