@@ -63,7 +63,7 @@ test('old staged rows that changed nothing are purged, errors and applied rows k
   assert.deepEqual(result.filesRemoved.map((f) => `${f.folder}/${f.name}`).sort(), ['incoming/abandoned-upload', `processing/${strayId}__stray.csv`]);
   assert.ok((await readdir(t.folder('incoming'))).includes('fresh-upload'), 'a recent upload is kept');
   assert.ok((await readdir(t.folder('incoming'))).includes('.gitkeep'), "incoming/'s .gitkeep is kept");
-  assert.deepEqual((await readdir(t.folder('processing'))).sort(), ['.gitkeep', 'README.txt', `${recent.importId}__recent.csv`]);
+  assert.deepEqual((await readdir(t.folder('processing'))).sort(), ['.gitkeep', 'README.txt', `${recent.importId}__recent.csv`].sort());
 
   const rowsOf = async (id: string) => (await t.sql<{ row_number: number }[]>`SELECT row_number FROM import_rows WHERE import_id = ${id} ORDER BY row_number`).map((r) => r.row_number);
   assert.deepEqual(await rowsOf(first.importId), [2, 3], 'the applied row and the error row of the first import stay');
