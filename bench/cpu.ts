@@ -159,3 +159,8 @@ export const JIT_SETTLED_SHARE = 0.03;
 export function jitShare(before: JvmCpuReading | null, after: JvmCpuReading | null): number | null {
   return before && after ? (after.jit - before.jit) / Math.max(0.01, after.total - before.total) : null;
 }
+
+/** JIT shares (jitShare) as text, "26 %, 2 %", or null when any is missing (a stack given by address). */
+export function jitSharesText(shares: (number | null)[]): string | null {
+  return shares.every((j) => j !== null) ? shares.map((j) => `${Math.round(100 * j!)} %`).join(', ') : null;
+}

@@ -7,7 +7,7 @@ import { emptyCatalogue, importOne, medianStages, type ImportTiming } from './im
 import { buildNdjson, esFloor, exportCoursesCopy, parseFloor, pgFloor } from './floors';
 import { median, summarize } from './stats';
 import { peakRssLine } from './report';
-import { JIT_SETTLED_SHARE, cpuSpent, jitShare, msPer1000Courses, readCpu, readElasticsearchJit, unmeasuredServices, type CpuReading } from './cpu';
+import { JIT_SETTLED_SHARE, cpuSpent, jitShare, jitSharesText, msPer1000Courses, readCpu, readElasticsearchJit, unmeasuredServices, type CpuReading } from './cpu';
 import { cpuLines } from './w7';
 import type { BenchContext, ResultLine } from './report-types';
 
@@ -211,7 +211,7 @@ function cpuTotalLine(spent: CpuReading[], floors: CpuReading[], rows: number, j
     notes: [
       ...(unmeasured.length ? [`NOT MEASURED: no CPU read for ${unmeasured.join(', ')} (its process was not found in /proc)`] : []),
       `floor per 1,000 courses: parse ${ms(median(floors.map((f) => f.worker)))} + PostgreSQL ${ms(median(floors.map((f) => f.postgres)))} + Elasticsearch ${ms(median(floors.map((f) => f.elasticsearch)))} ms`,
-      ...(jit.every((j) => j !== null) ? [`Elasticsearch's JIT compiler threads' share of its CPU in each measured import: ${jit.map((j) => `${Math.round(100 * j!)} %`).join(', ')}`] : []),
+      ...(jitSharesText(jit) !== null ? [`Elasticsearch's JIT compiler threads' share of its CPU in each measured import: ${jitSharesText(jit)}`] : []),
     ],
   };
 }

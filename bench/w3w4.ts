@@ -5,7 +5,7 @@ import { aliasIndices, copyAllCourses, createTargetIndex, newIndexName, openForS
 import { searchCourses, suggestCourses } from '../src/search/queries';
 import type { CourseQuery } from '../src/courses/filters';
 import { rng } from '../test/support/generate';
-import { JIT_SETTLED_SHARE, jitShare, readElasticsearchJit } from './cpu';
+import { JIT_SETTLED_SHARE, jitShare, jitSharesText, readElasticsearchJit } from './cpu';
 import { buildNdjson, esFloor } from './floors';
 import { median, percentile, sleep, summarize, timed } from './stats';
 import type { BenchContext, ResultLine } from './report-types';
@@ -224,7 +224,8 @@ export async function searchLoad(ctx: BenchContext, t: TestEnv, alias: string, c
     const settled = share !== null ? share < JIT_SETTLED_SHARE && notBetter >= 1 : notBetter >= 2;
     if (settled || warmUp.length >= maxWindows) break;
   }
-  const jitNote = warmUp.every((x) => x.jitShare !== null) ? `; Elasticsearch's JIT compiler threads' share of its CPU per window: ${warmUp.map((x) => `${Math.round(100 * x.jitShare!)} %`).join(', ')}` : '';
+  const shares = jitSharesText(warmUp.map((x) => x.jitShare));
+  const jitNote = shares !== null ? `; Elasticsearch's JIT compiler threads' share of its CPU per window: ${shares}` : '';
   const warmUpNote = (key: 'search' | 'suggest') => `after ${warmUp.length} × ${seconds} s of the same load unmeasured (p95 per window: ${warmUp.map((x) => x[key].toFixed(0)).join(', ')} ms${key === 'search' ? jitNote : ''})`;
   const cacheBefore = await requestCacheStats(t.es, alias);
   const { search, suggest } = await runLoad(ctx, t, alias, workload, lanes, seconds, 1000);

@@ -82,63 +82,64 @@ export function parse(deps: ActivityDeps) {
   // One bound per worker process: the parses of this worker share it.
   const inSlot = parseSlots(deps.config.worker.maxParses);
   // Its errors are classified by guardedStep, which wraps it (activities/index.ts).
-  return (args: { importId: string; storedPath: string; format: FileFormat }): Promise<{ rows: number }> => inSlot(() => parseFile(deps, args));
+  return (args: ParseArgs): Promise<{ rows: number }> => inSlot(() => parseFile(deps, args));
 }
 
-/** The parse step's work, once its turn has come (parseSlots). */
-async function parseFile(deps: ActivityDeps, args: { importId: string; storedPath: string; format: FileFormat }): Promise<{ rows: number }> {
-  {
-    const { importId } = args;
-    const { sql, config } = deps;
-    let resumeAfter = 0;
-    if (activityInfo().attempt === 1) await clearStaging(sql, importId);
-    else resumeAfter = await lastStagedRow(sql, importId);
+/** What the parse step is given: the import, its file in processing/ and the file's format. */
+type ParseArgs = { importId: string; storedPath: string; format: FileFormat };
 
-    const write = async (batch: string[], upTo: number) => {
-      await insertStagedRows(sql, importId, batch);
-      await updateImport(sql, importId, { rows_parsed: upTo, rows_normalized: upTo });
-      stepHeartbeat({ rows: upTo });
-    };
-    let writing: Promise<void> = Promise.resolve();
-    let batch: string[] = [];
-    let rows = 0;
-    // A resumed attempt reads the file from its start again, so it finds the same file warnings.
-    const fileWarnings = createFileWarnings();
-    // The snapshot taken when the import started: every attempt reads the file with the same rules.
-    const rules = await importMappingRules(sql, importId);
-    // The validation rules (issue 12), taken at the first attempt and recorded on the import: a retry applies the same.
-    const validation = await importValidationRules(sql, importId);
-    // A total for the page's progress bar while the rows are read (issue 11); an unreadable file fails below anyway.
-    await updateImport(sql, importId, { rows_expected: await estimateRows(args.format, args.storedPath).catch(() => null) });
-    // Alive between batches too: on a busy machine one batch can outlast the heartbeat timeout, and a timed-out
-    // attempt that goes on running counts as a crash (guardedStep). A blocked event loop still stops it.
-    const alive = setInterval(() => stepHeartbeat(), 1000);
-    try {
-      // With a profile, the readers find the header by the profile's column names.
-      const limits = rules ? { ...config.limits, headerField: headerFieldOf(rules) } : config.limits;
-      for await (const read of readRows(args.format, args.storedPath, limits, fileWarnings.warn)) {
-        const row = rules ? mappedRow(read, rules) : read;
-        rows++;
-        fileWarnings.seeRow(row);
-        if (row.rowNumber <= resumeAfter) continue;
-        batch.push(stagedRowJson(row, config.limits, validation));
-        if (batch.length >= config.batchSize) {
-          await writing;
-          writing = write(batch, rows);
-          writing.catch(() => {}); // awaited before the next write and after the loop
-          batch = [];
-        }
+/** The parse step's work, once its turn has come (parseSlots). */
+async function parseFile(deps: ActivityDeps, args: ParseArgs): Promise<{ rows: number }> {
+  const { importId } = args;
+  const { sql, config } = deps;
+  let resumeAfter = 0;
+  if (activityInfo().attempt === 1) await clearStaging(sql, importId);
+  else resumeAfter = await lastStagedRow(sql, importId);
+
+  const write = async (batch: string[], upTo: number) => {
+    await insertStagedRows(sql, importId, batch);
+    await updateImport(sql, importId, { rows_parsed: upTo, rows_normalized: upTo });
+    stepHeartbeat({ rows: upTo });
+  };
+  let writing: Promise<void> = Promise.resolve();
+  let batch: string[] = [];
+  let rows = 0;
+  // A resumed attempt reads the file from its start again, so it finds the same file warnings.
+  const fileWarnings = createFileWarnings();
+  // The snapshot taken when the import started: every attempt reads the file with the same rules.
+  const rules = await importMappingRules(sql, importId);
+  // The validation rules (issue 12), taken at the first attempt and recorded on the import: a retry applies the same.
+  const validation = await importValidationRules(sql, importId);
+  // A total for the page's progress bar while the rows are read (issue 11); an unreadable file fails below anyway.
+  await updateImport(sql, importId, { rows_expected: await estimateRows(args.format, args.storedPath).catch(() => null) });
+  // Alive between batches too: on a busy machine one batch can outlast the heartbeat timeout, and a timed-out
+  // attempt that goes on running counts as a crash (guardedStep). A blocked event loop still stops it.
+  const alive = setInterval(() => stepHeartbeat(), 1000);
+  try {
+    // With a profile, the readers find the header by the profile's column names.
+    const limits = rules ? { ...config.limits, headerField: headerFieldOf(rules) } : config.limits;
+    for await (const read of readRows(args.format, args.storedPath, limits, fileWarnings.warn)) {
+      const row = rules ? mappedRow(read, rules) : read;
+      rows++;
+      fileWarnings.seeRow(row);
+      if (row.rowNumber <= resumeAfter) continue;
+      batch.push(stagedRowJson(row, config.limits, validation));
+      if (batch.length >= config.batchSize) {
+        await writing;
+        writing = write(batch, rows);
+        writing.catch(() => {}); // awaited before the next write and after the loop
+        batch = [];
       }
-    } finally {
-      clearInterval(alive);
-      // Also when the file fails as a whole: what was interpreted before the failure helps to fix the file.
-      await updateImport(sql, importId, { warnings: fileWarnings.list() });
     }
-    await writing;
-    await write(batch, rows);
-    if (rows === 0) throw new FileValidationError('empty', 'the file has no course rows (only a header, or nothing)', { context: 'noCourseRows' });
-    await analyzeStaging(sql, rows);
-    await updateImport(sql, importId, { step: 'normalize' });
-    return { rows };
+  } finally {
+    clearInterval(alive);
+    // Also when the file fails as a whole: what was interpreted before the failure helps to fix the file.
+    await updateImport(sql, importId, { warnings: fileWarnings.list() });
   }
+  await writing;
+  await write(batch, rows);
+  if (rows === 0) throw new FileValidationError('empty', 'the file has no course rows (only a header, or nothing)', { context: 'noCourseRows' });
+  await analyzeStaging(sql, rows);
+  await updateImport(sql, importId, { step: 'normalize' });
+  return { rows };
 }
