@@ -53,6 +53,30 @@ test('a lesson of a course that does not exist is refused, as a foreign key viol
   assert.equal(await lessonsOf(id), 1);
 });
 
+test('one statement adding many lessons of several courses is accepted; one missing course among them is named', async () => {
+  const ids = [await newCourse(t.sql, 'ext:integrity-many-1'), await newCourse(t.sql, 'ext:integrity-many-2'), await newCourse(t.sql, 'ext:integrity-many-3')];
+  // Each course appears four times in the statement, as an import writes them (course ids repeated, not sorted).
+  await t.sql`
+    INSERT INTO lessons (course_id, position, title)
+    SELECT c, p, 'Leçon ' || p FROM unnest(${ids}::bigint[]) c, generate_series(1, 4) p ORDER BY p, c DESC`;
+  for (const id of ids) assert.equal(await lessonsOf(id), 4);
+  const missing = Math.max(...ids) + 1_000_000;
+  let message = '';
+  const state = await sqlState(async () => {
+    try {
+      await t.sql`
+        INSERT INTO lessons (course_id, position, title)
+        SELECT c, p, 'Leçon ' || p FROM unnest(${[...ids, missing]}::bigint[]) c, generate_series(5, 8) p`;
+    } catch (err) {
+      message = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+  });
+  assert.equal(state, '23503');
+  assert.match(message, new RegExp(`course ${missing} does not exist`));
+  for (const id of ids) assert.equal(await lessonsOf(id), 4);
+});
+
 test('deleting courses deletes their lessons and no other', async () => {
   const gone = await newCourse(t.sql, 'ext:integrity-gone');
   const kept = await newCourse(t.sql, 'ext:integrity-kept');
