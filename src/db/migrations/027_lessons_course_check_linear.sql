@@ -1,6 +1,7 @@
 -- Issue 17 (W6): the lessons' course check of migration 026, in a time that grows with the rows.
--- Measured on a 1,010,520-course XLSX import (7.5M lessons in one INSERT), the check took 11.7 s against 0.5 s for a
--- tenth of the rows, and on a synthetic 1M courses × 7 lessons, 14.0 s against 0.7 s (auto_explain, 2 December):
+-- Measured on a 1,010,000-course XLSX import (7.5M lessons in one INSERT), the check took 10.5–14.5 s against about
+-- 0.5 s for a tenth of the rows, and on a synthetic 1M courses × 7 lessons, 14.0 s against 0.7 s (pg_stat_statements,
+-- auto_explain, 2 December):
 -- * `c.id IN (SELECT course_id FROM added) FOR KEY SHARE OF c` carries each whole lesson row of the transition
 --   table into the semi-join's HashAggregate (a locking query copies the rows of the relations it does not lock,
 --   PostgreSQL docs "The Locking Clause", row marks), 154 bytes a row: 1.2 GB spilled to disk in 69 batches;
