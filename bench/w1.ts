@@ -198,6 +198,7 @@ function cpuTotalLine(spent: CpuReading[], floors: CpuReading[], rows: number, j
   const limit = 0.7 * W1_CPU_BEFORE_ISSUE_17_MS;
   const ms = (s: number) => Math.round(msPer1000Courses(s, rows));
   // A service that read no CPU at all over a whole import was not measured (its process not found): never "met".
+  const shares = jitSharesText(jit);
   const unmeasured = unmeasuredServices({ worker: median(spent.map((c) => c.worker)), postgres: median(spent.map((c) => c.postgres)), elasticsearch: median(spent.map((c) => c.elasticsearch)) });
   return {
     workload: 'W1',
@@ -211,7 +212,7 @@ function cpuTotalLine(spent: CpuReading[], floors: CpuReading[], rows: number, j
     notes: [
       ...(unmeasured.length ? [`NOT MEASURED: no CPU read for ${unmeasured.join(', ')} (its process was not found in /proc)`] : []),
       `floor per 1,000 courses: parse ${ms(median(floors.map((f) => f.worker)))} + PostgreSQL ${ms(median(floors.map((f) => f.postgres)))} + Elasticsearch ${ms(median(floors.map((f) => f.elasticsearch)))} ms`,
-      ...(jitSharesText(jit) !== null ? [`Elasticsearch's JIT compiler threads' share of its CPU in each measured import: ${jitSharesText(jit)}`] : []),
+      ...(shares !== null ? [`Elasticsearch's JIT compiler threads' share of its CPU in each measured import: ${shares}`] : []),
     ],
   };
 }
