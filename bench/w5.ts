@@ -68,7 +68,7 @@ async function withoutImported(t: TestEnv, firstImportId: string): Promise<numbe
   await t.sql.unsafe('TRUNCATE imports CASCADE');
   for (let i = 0; i < ids.length; i += 5000) await deleteCourseDocuments(t.es, t.config.elasticsearch.alias, ids.slice(i, i + 5000));
   await t.es.indices.refresh({ index: t.config.elasticsearch.alias });
-  await t.sql.unsafe('VACUUM (ANALYZE) courses, lessons, import_rows, course_revisions');
+  await t.sql.unsafe('VACUUM (ANALYZE) courses, lessons, import_rows, import_courses, course_revisions');
   return ids.length;
 }
 

@@ -271,13 +271,16 @@ export async function insertSuggestions(sql: Sql, rows: NewSuggestion[]): Promis
       model_version = EXCLUDED.model_version, suggested_tags = EXCLUDED.suggested_tags, applied = EXCLUDED.applied`;
 }
 
-/** Ties an import's suggestions to the courses its upsert wrote (their course_id), once they exist. */
+/**
+ * Ties an import's suggestions to their courses once they exist: the course the upsert wrote for the row
+ * (import_courses), else the existing course the row was planned against.
+ */
 export async function linkImportSuggestions(sql: Sql, importId: string): Promise<number> {
   const r = await sql`
-    UPDATE category_suggestions s SET course_id = r.course_id
-    FROM import_rows r
+    UPDATE category_suggestions s SET course_id = coalesce(a.course_id, r.course_id)
+    FROM import_rows r LEFT JOIN import_courses a ON a.import_id = r.import_id AND a.row_number = r.row_number
     WHERE s.import_id = ${importId} AND s.course_id IS NULL AND r.import_id = s.import_id AND r.row_number = s.row_number
-      AND r.course_id IS NOT NULL`;
+      AND coalesce(a.course_id, r.course_id) IS NOT NULL`;
   return r.count;
 }
 

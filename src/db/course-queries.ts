@@ -295,13 +295,25 @@ export interface CourseImportRef {
   row_number: number;
 }
 
-/** The imports that touched a course, newest first, with what each did to it. */
+/**
+ * The imports that touched a course, newest first, with what each did to it: the rows planned against the course
+ * as it existed (import_rows.course_id, set at staging), and the row of the import that created it (its
+ * created_by_import, whose row import_courses records).
+ */
 export async function importsOfCourse(sql: Sql, courseId: number, limit = 50): Promise<CourseImportRef[]> {
   return sql<CourseImportRef[]>`
-    SELECT i.id, i.file_name, i.source, i.status, i.created_at, i.finished_at, r.action, r.row_number
-    FROM import_rows r JOIN imports i ON i.id = r.import_id
-    WHERE r.course_id = ${courseId}
-    ORDER BY i.created_at DESC LIMIT ${limit}`;
+    SELECT * FROM (
+      SELECT i.id, i.file_name, i.source, i.status, i.created_at, i.finished_at, r.action, r.row_number
+      FROM import_rows r JOIN imports i ON i.id = r.import_id
+      WHERE r.course_id = ${courseId}
+      UNION
+      SELECT i.id, i.file_name, i.source, i.status, i.created_at, i.finished_at, r.action, r.row_number
+      FROM courses c JOIN import_courses a ON a.import_id = c.created_by_import AND a.course_id = c.id
+        JOIN import_rows r ON r.import_id = a.import_id AND r.row_number = a.row_number
+        JOIN imports i ON i.id = a.import_id
+      WHERE c.id = ${courseId}
+    ) t
+    ORDER BY created_at DESC LIMIT ${limit}`;
 }
 
 /** Courses for an export, in id order, a page at a time: the export never holds the whole catalogue. */

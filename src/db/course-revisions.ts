@@ -32,14 +32,20 @@ export interface LaterImport {
   courses: number;
 }
 
-/** Imports started after this one, not reverted, that wrote at least one of the courses this one wrote. */
+/**
+ * Imports started after this one, not reverted, that wrote at least one of the courses this one wrote. A later
+ * import can only change an existing course, so its row was planned against it at staging (import_rows.course_id,
+ * import_rows_course_idx) and import_courses says whether it was written.
+ */
 export async function laterImportsTouchingSameCourses(sql: Sql, importId: string): Promise<LaterImport[]> {
   return sql<LaterImport[]>`
-    WITH mine AS (SELECT DISTINCT course_id FROM import_rows WHERE import_id = ${importId} AND applied AND course_id IS NOT NULL),
+    WITH mine AS (SELECT course_id FROM import_courses WHERE import_id = ${importId}),
     me AS (SELECT created_at FROM imports WHERE id = ${importId})
-    SELECT i.id, i.file_name, i.status, i.created_at, count(DISTINCT r.course_id)::int AS courses
-    FROM import_rows r JOIN mine m ON m.course_id = r.course_id JOIN imports i ON i.id = r.import_id, me
-    WHERE r.applied AND r.import_id <> ${importId} AND i.created_at > me.created_at AND i.reverted_at IS NULL
+    SELECT i.id, i.file_name, i.status, i.created_at, count(DISTINCT a.course_id)::int AS courses
+    FROM import_rows r JOIN mine m ON m.course_id = r.course_id
+      JOIN import_courses a ON a.import_id = r.import_id AND a.row_number = r.row_number AND a.course_id = r.course_id
+      JOIN imports i ON i.id = r.import_id, me
+    WHERE r.import_id <> ${importId} AND i.created_at > me.created_at AND i.reverted_at IS NULL
     GROUP BY i.id ORDER BY i.created_at`;
 }
 
@@ -98,7 +104,7 @@ export async function revertedCoursesPage(sql: Sql, importId: string, afterId: n
   return sql<{ id: number; exists: boolean }[]>`
     SELECT t.id, EXISTS (SELECT 1 FROM courses c WHERE c.id = t.id) AS exists
     FROM (
-      SELECT course_id AS id FROM import_rows WHERE import_id = ${importId} AND applied AND course_id IS NOT NULL
+      SELECT course_id AS id FROM import_courses WHERE import_id = ${importId}
       UNION SELECT course_id FROM course_revisions WHERE import_id = ${importId}
     ) t
     WHERE t.id > ${afterId} ORDER BY t.id LIMIT ${limit}`;

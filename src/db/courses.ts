@@ -5,7 +5,11 @@ import { snapshotBeforeImages } from './course-revisions';
 
 /**
  * Applies the planned rows of an import in one transaction: courses by natural key, then their lessons.
- * Re-running it changes nothing: an unchanged content hash makes ON CONFLICT skip the row.
+ * Each course written (created or changed) is recorded in import_courses with its row number: the lessons, the
+ * index step, a revert and the course's history read it. Returns how many courses were written.
+ * Re-running it changes nothing: an unchanged content hash makes ON CONFLICT skip the row, and the lessons of the
+ * courses recorded by the first run are replaced by the same ones. Throws PostgreSQL's error (the transaction is
+ * rolled back whole).
  */
 export async function applyImport(
   sql: Sql,
@@ -52,10 +56,10 @@ export async function applyImport(
             FROM import_rows WHERE import_id = ${importId} AND action IN ('create', 'update')) n
       GROUP BY (k - 1) / ${chunk} ORDER BY lo`;
     const total = chunks.at(-1)?.done ?? 0;
-    let appliedCount = 0;
+    let written = 0;
     for (const { lo, hi, done } of chunks) {
       for (const fileGivesStatus of [false, true]) {
-        const applied = await tx`
+        const recorded = await tx`
         WITH up AS (
           INSERT INTO courses (natural_key, external_id, title, description, category, instructor, duration_hours,
             difficulty, learning_mode, price, is_free, tags, quality_score, is_active, content_hash, created_by_import, updated_by_import, category_id)
@@ -71,24 +75,31 @@ export async function applyImport(
           ${onConflict(fileGivesStatus)}
           RETURNING id, natural_key
         )
-        UPDATE import_rows r SET course_id = up.id, applied = true
-        FROM up WHERE r.import_id = ${importId} AND r.natural_key = up.natural_key AND r.action IN ('create', 'update')
-          AND r.row_number BETWEEN ${lo} AND ${hi}`;
-        appliedCount += applied.count;
+        -- Each course written, with its row, into import_courses (migration 028): a narrow row, not a new version
+        -- of the whole staged row. The staged row is found by its key (import_rows_key_idx), only read.
+        -- A course rewritten by a retry after a commit gets its row again (same row, perhaps another id if it was
+        -- deleted and created anew meanwhile).
+        INSERT INTO import_courses (import_id, row_number, course_id)
+        SELECT ${importId}::uuid, r.row_number, up.id
+        FROM up JOIN import_rows r ON r.import_id = ${importId} AND r.natural_key = up.natural_key
+          AND r.action IN ('create', 'update') AND r.row_number BETWEEN ${lo} AND ${hi}
+        ON CONFLICT (import_id, row_number) DO UPDATE SET course_id = EXCLUDED.course_id`;
+        written += recorded.count;
       }
       opts.onProgress?.(done, total);
     }
-    // The lessons of the courses written are replaced. Their ids are gathered first (an InitPlan) and looked up in
+    // The lessons of the courses written (import_courses) are replaced. Their ids are gathered first (an InitPlan) and looked up in
     // lessons' primary key: written as a join, the planner hashed the import's rows and read every lesson of the
     // catalogue (4.0 s on 7.7M lessons for a 2,478-course update; 60 ms this way, issue 17's W5).
     await tx`
       DELETE FROM lessons l
-      WHERE l.course_id = ANY(ARRAY(SELECT r.course_id FROM import_rows r WHERE r.import_id = ${importId} AND r.applied))`;
+      WHERE l.course_id = ANY(ARRAY(SELECT a.course_id FROM import_courses a WHERE a.import_id = ${importId}))`;
     await tx`
       INSERT INTO lessons (course_id, position, title, content, video_url)
-      SELECT r.course_id, (l->>'order')::int, l->>'title', l->>'content', l->>'video_url'
-      FROM import_rows r, jsonb_array_elements(r.course->'lessons') l
-      WHERE r.import_id = ${importId} AND r.applied`;
-    return appliedCount;
+      SELECT a.course_id, (l->>'order')::int, l->>'title', l->>'content', l->>'video_url'
+      FROM import_courses a JOIN import_rows r ON r.import_id = a.import_id AND r.row_number = a.row_number,
+        jsonb_array_elements(r.course->'lessons') l
+      WHERE a.import_id = ${importId}`;
+    return written;
   });
 }

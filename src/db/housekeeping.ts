@@ -8,7 +8,7 @@ const PURGE_BATCH = 10_000;
  * Deletes the staged rows that finished imports no longer need, for imports finished more than
  * `olderThanSeconds` ago: rows that changed nothing and have no error (unchanged, skipped, the rows of a file that
  * failed as a whole, a discarded preview). Kept: rows with errors (the errors page and the failed-rows CSV) and
- * rows the upsert applied (revert, the course's import history, re-indexing). The import's counts live on its
+ * rows whose course the upsert wrote (import_courses: revert, the course's import history, re-indexing). The import's counts live on its
  * ledger row and stay. Returns the rows deleted and the imports whose staging was purged (marked staging_purged_at).
  */
 export async function purgeStagedRows(sql: Sql, olderThanSeconds: number, onProgress: (rows: number) => void = () => {}): Promise<{ rows: number; imports: number }> {
@@ -21,7 +21,8 @@ export async function purgeStagedRows(sql: Sql, olderThanSeconds: number, onProg
       const deleted = await sql`
         DELETE FROM import_rows WHERE (import_id, row_number) IN (
           SELECT import_id, row_number FROM import_rows
-          WHERE import_id = ${id} AND errors IS NULL AND NOT applied
+          WHERE import_id = ${id} AND errors IS NULL
+            AND NOT EXISTS (SELECT 1 FROM import_courses a WHERE a.import_id = ${id} AND a.row_number = import_rows.row_number)
           LIMIT ${PURGE_BATCH})`;
       rows += deleted.count;
       onProgress(rows);

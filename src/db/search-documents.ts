@@ -63,7 +63,7 @@ export async function pageOf(courses: Promise<IndexableCourse[]>, limit: number)
  * ids read, not the documents found: a course deleted since the upsert makes a page shorter without ending it.
  */
 export async function documentsTouchedByImport(sql: Sql, importId: string, afterId: number, limit: number): Promise<CoursePage> {
-  // The page's ids come first, from import_rows_applied_idx (one applied row per course: a course appearing
+  // The page's ids come first, from import_courses_course_idx (one row per course written: a course appearing
   // twice in a file is a row error), so a page costs its own rows, not a pass over the whole import. They are
   // looked up as an array (= ANY of an InitPlan, an index scan of courses_pkey) rather than `IN (subquery)`:
   // right after the first import into an empty catalogue, courses' statistics still say it is empty, and the
@@ -72,8 +72,8 @@ export async function documentsTouchedByImport(sql: Sql, importId: string, after
   // The number of ids read comes with each row (an InitPlan over the same materialised ids).
   const rows = await sql<(IndexableCourse & { ids_read: number })[]>`
     WITH ids AS MATERIALIZED (
-      SELECT course_id FROM import_rows
-      WHERE import_id = ${importId} AND applied AND course_id > ${afterId}
+      SELECT course_id FROM import_courses
+      WHERE import_id = ${importId} AND course_id > ${afterId}
       ORDER BY course_id LIMIT ${limit})
     SELECT ${documentJson(sql)}, (SELECT count(*) FROM ids)::int AS ids_read FROM courses c
     WHERE c.id = ANY(ARRAY(SELECT course_id FROM ids))

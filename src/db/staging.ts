@@ -68,7 +68,7 @@ export const ANALYZE_MIN_ROWS = 1000;
  */
 export async function analyzeStaging(sql: Sql, stagedRows: number): Promise<void> {
   if (stagedRows < ANALYZE_MIN_ROWS) return;
-  await sql`ANALYZE import_rows (import_id, row_number, natural_key, content_hash, errors, action, course_id, applied)`;
+  await sql`ANALYZE import_rows (import_id, row_number, natural_key, content_hash, errors, action, course_id)`;
 }
 
 export async function lastStagedRow(sql: Sql, importId: string): Promise<number> {

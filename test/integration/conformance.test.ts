@@ -80,7 +80,7 @@ describe('each real-world file imports with exactly the expected values', () => 
 
       const courses = await t.sql<Record<string, unknown>[]>`
         SELECT c.*, coalesce((SELECT array_agg(l.title ORDER BY l.position) FROM lessons l WHERE l.course_id = c.id), '{}') AS lesson_titles
-        FROM import_rows r JOIN courses c ON c.id = r.course_id
+        FROM import_rows r JOIN courses c ON c.natural_key = r.natural_key
         WHERE r.import_id = ${imp.id} AND r.action IN ('create', 'update', 'unchanged') ORDER BY r.row_number`;
       assert.deepEqual(courses.map((c) => c.title).sort(), expected.courses.map((c) => c.title).sort(), `${file}: the courses imported`);
       for (const want of expected.courses) {

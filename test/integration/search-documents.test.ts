@@ -18,7 +18,7 @@ after(async () => {
   await t?.close();
 });
 
-/** An import whose upsert wrote `n` courses (applied rows); returns its id and the courses' ids in order. */
+/** An import whose upsert wrote `n` courses (recorded in import_courses); returns its id and the courses' ids in order. */
 async function importWithCourses(n: number): Promise<{ importId: string; ids: number[] }> {
   const importId = randomUUID();
   await t.sql`INSERT INTO imports (id, workflow_id, sha256, file_name, stored_path, source, mode, dry_run, size_bytes, status)
@@ -30,8 +30,9 @@ async function importWithCourses(n: number): Promise<{ importId: string; ids: nu
       INSERT INTO courses (natural_key, external_id, title, difficulty, learning_mode, is_free, quality_score, content_hash)
       VALUES (${key}, ${key}, ${`Cours ${i}`}, 'beginner', 'text', true, 50, 'h') RETURNING id`;
     ids.push(Number(course!.id));
-    await t.sql`INSERT INTO import_rows (import_id, row_number, raw, natural_key, action, course_id, applied)
-                VALUES (${importId}, ${i}, '{}', ${key}, 'create', ${course!.id}, true)`;
+    await t.sql`INSERT INTO import_rows (import_id, row_number, raw, natural_key, action)
+                VALUES (${importId}, ${i}, '{}', ${key}, 'create')`;
+    await t.sql`INSERT INTO import_courses (import_id, row_number, course_id) VALUES (${importId}, ${i}, ${course!.id})`;
   }
   return { importId, ids };
 }

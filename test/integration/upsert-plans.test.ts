@@ -4,6 +4,7 @@
 // chunks filled the table under it: a first import of 25k rows took 81 s instead of 20 (benchmark W1). What a
 // user would see is time, which tests do not measure; what PostgreSQL counts is the rows it read by scanning
 // `courses` (pg_stat_user_tables.seq_tup_read), which grows with the square of the rows in that case.
+// Also: what the upsert records of the courses it wrote (import_courses, migration 028) and what reads it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import { createTestEnv, type TestEnv } from '../support/env';
 import { eventually } from '../support/wait';
 import { createSql, type Sql } from '../../src/db/client';
 import { applyImport } from '../../src/db/courses';
+import { importsOfCourse } from '../../src/db/course-queries';
 import { analyzeStaging, insertStagedRows } from '../../src/db/staging';
 import { stagedRowJson } from '../../src/activities/parse';
 
@@ -108,4 +110,43 @@ test('in one file, a row that gives is_active sets it and a row that does not ke
   ]);
   assert.equal(await applyImport(one, second, 'create_or_update'), 3);
   assert.deepEqual(await statusOf(), { 'MIX-A': [true, 'Cours A'], 'MIX-B': [false, 'Cours B revu'], 'MIX-C': [true, 'Cours C'] });
+});
+
+test('each course written is recorded with its row; the course\'s history names the import that created it and the one that changed it; a re-run writes nothing and keeps the lessons', async () => {
+  const recorded = async (importId: string) =>
+    (await t.sql<{ row_number: number; external_id: string }[]>`
+      SELECT a.row_number, c.external_id
+      FROM import_courses a JOIN courses c ON c.id = a.course_id WHERE a.import_id = ${importId} ORDER BY a.row_number`)
+      .map((r) => [r.row_number, r.external_id]);
+  const lessonsOf = async (externalId: string) =>
+    (await t.sql<{ title: string }[]>`
+      SELECT l.title FROM lessons l JOIN courses c ON c.id = l.course_id WHERE c.external_id = ${externalId} ORDER BY l.position`).map((l) => l.title);
+  const first = await stage('history-1', [
+    { external_id: 'HIS-A', title: 'Cours A', price: '10', lessons: 'Intro;Suite' },
+    { external_id: 'HIS-B', title: 'Cours B', price: '10', lessons: 'Un;Deux' },
+  ]);
+  assert.equal(await applyImport(one, first, 'create_or_update'), 2);
+  assert.deepEqual(await recorded(first), [[2, 'HIS-A'], [3, 'HIS-B']]);
+
+  // A changes (title and lessons), B is the same: only A is written, and only its row is recorded.
+  const second = await stage('history-2', [
+    { external_id: 'HIS-A', title: 'Cours A revu', price: '10', lessons: 'Intro;Suite;Fin' },
+    { external_id: 'HIS-B', title: 'Cours B', price: '10', lessons: 'Un;Deux' },
+  ]);
+  assert.equal(await applyImport(one, second, 'create_or_update'), 1);
+  assert.deepEqual(await recorded(second), [[2, 'HIS-A']]);
+  assert.deepEqual(await lessonsOf('HIS-A'), ['Intro', 'Suite', 'Fin']);
+  assert.deepEqual(await lessonsOf('HIS-B'), ['Un', 'Deux']);
+
+  const [a] = await t.sql<{ id: string }[]>`SELECT id FROM courses WHERE external_id = 'HIS-A'`;
+  const [b] = await t.sql<{ id: string }[]>`SELECT id FROM courses WHERE external_id = 'HIS-B'`;
+  const historyOf = async (id: string) => (await importsOfCourse(t.sql, Number(id))).map((i) => [i.file_name, i.action, i.row_number]);
+  assert.deepEqual(await historyOf(a!.id), [['history-2.csv', 'update', 2], ['history-1.csv', 'create', 2]]);
+  assert.deepEqual(await historyOf(b!.id), [['history-2.csv', 'unchanged', 3], ['history-1.csv', 'create', 3]]);
+
+  // The upsert retried after it committed (its activity's result lost): nothing written, the record and the
+  // lessons as they were.
+  assert.equal(await applyImport(one, second, 'create_or_update'), 0);
+  assert.deepEqual(await recorded(second), [[2, 'HIS-A']]);
+  assert.deepEqual(await lessonsOf('HIS-A'), ['Intro', 'Suite', 'Fin']);
 });

@@ -418,7 +418,9 @@ export const resolvers = {
   PreviewRow: {
     course: async (p: { importId: string; rowNumber: number }, _a: Args, c: GraphQLContext) => {
       const [ref] = await c.deps.sql<{ course_id: number | null }[]>`
-        SELECT course_id FROM import_rows WHERE import_id = ${p.importId} AND row_number = ${p.rowNumber}`;
+        SELECT coalesce(a.course_id, r.course_id) AS course_id
+        FROM import_rows r LEFT JOIN import_courses a ON a.import_id = r.import_id AND a.row_number = r.row_number
+        WHERE r.import_id = ${p.importId} AND r.row_number = ${p.rowNumber}`;
       const row = ref?.course_id ? await getCourse(c.deps.sql, Number(ref.course_id)) : null;
       return row ? courseView(row) : null;
     },
