@@ -84,6 +84,19 @@ export async function previewRows(sql: Sql, importId: string, action: PreviewAct
   return { rows, total: c?.n ?? 0 };
 }
 
+/**
+ * The course a row of an import is about, as an id: the course the upsert wrote for it (import_courses), else the
+ * existing course it was planned against (import_rows.course_id); null for a row to create not yet written, an
+ * error or an unknown row.
+ */
+export async function courseOfRow(sql: Sql, importId: string, rowNumber: number): Promise<number | null> {
+  const [ref] = await sql<{ course_id: string | null }[]>`
+    SELECT coalesce(a.course_id, r.course_id) AS course_id
+    FROM import_rows r LEFT JOIN import_courses a ON a.import_id = r.import_id AND a.row_number = r.row_number
+    WHERE r.import_id = ${importId} AND r.row_number = ${rowNumber}`;
+  return ref?.course_id ? Number(ref.course_id) : null;
+}
+
 export interface RowErrorLine {
   row: number;
   field: string;

@@ -9,7 +9,7 @@ import { auditFromCtx } from '../middleware/audit';
 import { runCourseSearch, searchDepsOf } from '../../courses/search';
 import { MAX_WINDOW, type CourseFilters, type CourseQuery, type SearchFacetName, type Sort } from '../../courses/filters';
 import { getCourse, importsOfCourse, type CourseRow } from '../../db/course-queries';
-import { importDetail, listImports, previewRows, rowErrorsPage, type HistoryFilters, type HistoryRow, type PreviewAction } from '../../db/import-history';
+import { courseOfRow, importDetail, listImports, previewRows, rowErrorsPage, type HistoryFilters, type HistoryRow, type PreviewAction } from '../../db/import-history';
 import { importStatus, type ImportStatusView } from '../../imports/status';
 import { importTimeline, timelineFromLedger, type Timeline } from '../../imports/timeline';
 import { ActionRefused, canRevert, cancelImport, decideDryRun, startRevert } from '../../imports/actions';
@@ -417,11 +417,8 @@ export const resolvers = {
 
   PreviewRow: {
     course: async (p: { importId: string; rowNumber: number }, _a: Args, c: GraphQLContext) => {
-      const [ref] = await c.deps.sql<{ course_id: number | null }[]>`
-        SELECT coalesce(a.course_id, r.course_id) AS course_id
-        FROM import_rows r LEFT JOIN import_courses a ON a.import_id = r.import_id AND a.row_number = r.row_number
-        WHERE r.import_id = ${p.importId} AND r.row_number = ${p.rowNumber}`;
-      const row = ref?.course_id ? await getCourse(c.deps.sql, Number(ref.course_id)) : null;
+      const courseId = await courseOfRow(c.deps.sql, p.importId, p.rowNumber);
+      const row = courseId === null ? null : await getCourse(c.deps.sql, courseId);
       return row ? courseView(row) : null;
     },
   },
