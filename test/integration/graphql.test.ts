@@ -185,7 +185,7 @@ describe('an import through GraphQL alone', () => {
         status: string;
         canRevert: boolean;
         counts: { created: number };
-        previewRows: { total: number; rows: { rowNumber: number; action: string; title: string }[] };
+        previewRows: { total: number; rows: { rowNumber: number; action: string; title: string; course: { title: string } | null }[] };
         errorRows: { total: number; rows: { rowNumber: number }[] };
         rowErrors: { total: number; errors: { row: number; field: string; message: string }[] };
         timeline: { source: string; entries: { step: string; outcome: string }[] };
@@ -193,7 +193,7 @@ describe('an import through GraphQL alone', () => {
       };
     }>(
       `query($id: ID!) { import(id: $id) { status canRevert counts { created }
-        previewRows(perPage: 10) { total rows { rowNumber action title } }
+        previewRows(perPage: 10) { total rows { rowNumber action title course { title } } }
         errorRows: previewRows(action: error) { total rows { rowNumber } }
         rowErrors { total errors { row field message } }
         timeline { source entries { step outcome } }
@@ -206,6 +206,8 @@ describe('an import through GraphQL alone', () => {
     assert.equal(imp.canRevert, true);
     assert.equal(imp.previewRows.total, 3);
     assert.deepEqual(imp.previewRows.rows.map((r) => r.action), ['create', 'create', 'error']);
+    // A row the import created leads to its course; the refused row to none.
+    assert.deepEqual(imp.previewRows.rows.map((r) => r.course?.title ?? null), [imp.previewRows.rows[0]!.title, imp.previewRows.rows[1]!.title, null]);
     assert.deepEqual(imp.errorRows.rows.map((r) => r.rowNumber), [4]);
     assert.equal(imp.rowErrors.total, 1);
     assert.equal(imp.rowErrors.errors[0]!.field, 'difficulty');
